@@ -1,0 +1,20 @@
+/**
+ * @file tsblog.h
+ * @brief libtsblog: turn Kubernetes service-mesh log lines into diagnoses.
+ *
+ * Compile rules once (tsblog/ruleset.h), then match lines (tsblog/matcher.h)
+ * or stream whole logs (tsblog/scanner.h), one matcher or scanner per
+ * thread.  Errors: tsblog/errors.h.
+ */
+#ifndef TSBLOG_H
+#define TSBLOG_H
+
+#include "tsblog/common.h"
+#include "tsblog/version.h"
+#include "tsblog/errors.h"
+#include "tsblog/ruleset.h"
+#include "tsblog/diagnosis.h"
+#include "tsblog/matcher.h"
+#include "tsblog/scanner.h"
+
+#endif

@@ -1,0 +1,56 @@
+/**
+ * @file tsblog/matcher.h
+ * @brief Match single lines against a rule set.
+ *
+ * A matcher holds the per-thread state (PCRE2 match data, render buffers)
+ * for one rule set.  Use one matcher per thread; make as many as you like
+ * from one tsblog_ruleset.
+ */
+#ifndef TSBLOG_MATCHER_H
+#define TSBLOG_MATCHER_H
+
+#include "common.h"
+#include "errors.h"
+#include "ruleset.h"
+#include "diagnosis.h"
+
+TSBLOG_BEGIN_DECL
+
+typedef struct tsblog_matcher tsblog_matcher;
+
+/**
+ * @param[out] out  Caller owns *out; release with tsblog_matcher_free().
+ * @param rs        borrowed: must outlive the matcher.
+ * @return 0, TSBLOG_EINVAL or TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_matcher_new(tsblog_matcher **out,
+				      const tsblog_ruleset *rs,
+				      tsblog_error *err);
+
+/** Release a matcher.  NULL is a no-op. */
+TSBLOG_EXTERN(void) tsblog_matcher_free(tsblog_matcher *m);
+
+/**
+ * Find the first rule, in rule-set order, that matches @p line.
+ *
+ * Any bytes are accepted (invalid UTF-8, NUL, CR); the line is matched as
+ * given.  A rule whose match hits a PCRE2 resource limit on this line is
+ * skipped (counted by tsblog_matcher_limit_hits()) and the next rule tried.
+ * Nothing is allocated when no rule matches.
+ *
+ * @param[out] out  on 1: Borrowed diagnosis, valid until the next call on
+ *                  @p m; untouched otherwise.
+ * @return 1 if a rule matched, 0 if none did, TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_matcher_match(tsblog_matcher *m, const char *line,
+					size_t len,
+					const tsblog_diagnosis **out,
+					tsblog_error *err);
+
+/** How many rule attempts hit a PCRE2 limit since the matcher was made. */
+TSBLOG_EXTERN(unsigned long long) tsblog_matcher_limit_hits(
+	const tsblog_matcher *m);
+
+TSBLOG_END_DECL
+
+#endif

@@ -1,0 +1,100 @@
+/**
+ * @file tsblog/scanner.h
+ * @brief Stream bytes through a rule set and get diagnoses in input order.
+ *
+ * The scanner is a pull parser: hand it a chunk with tsblog_scanner_feed(),
+ * then call tsblog_scanner_next() until it returns 0, then feed the next
+ * chunk.  Chunks may split lines anywhere; a line that straddles chunks is
+ * carried over in a buffer bounded by the maximum record length.  After the
+ * last chunk call tsblog_scanner_finish() and drain next() once more, so a
+ * last line without a newline is scanned too.
+ *
+ * Thread safety: one scanner per thread; many scanners may share one
+ * tsblog_ruleset.
+ */
+#ifndef TSBLOG_SCANNER_H
+#define TSBLOG_SCANNER_H
+
+#include "common.h"
+#include "errors.h"
+#include "ruleset.h"
+#include "diagnosis.h"
+
+TSBLOG_BEGIN_DECL
+
+typedef struct tsblog_scanner tsblog_scanner;
+
+#define TSBLOG_SCAN_OPTIONS_VERSION 1
+
+/** Scanner settings.  NULL anywhere means the defaults. */
+typedef struct tsblog_scan_options {
+	unsigned int version;     /**< TSBLOG_SCAN_OPTIONS_VERSION */
+	size_t max_record;        /**< longest line kept whole, in bytes; a
+				   * longer one is matched on its first
+				   * max_record bytes.  0 = 1 MiB */
+} tsblog_scan_options;
+
+#define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0 }
+
+/**
+ * @param[out] out  Caller owns *out; release with tsblog_scanner_free().
+ * @param rs        borrowed: must outlive the scanner.
+ * @param source    name reported in diagnoses ("-" for stdin); copied;
+ *                  NULL means "-".
+ * @param opts      copied; NULL for defaults.
+ * @return 0, TSBLOG_EINVAL or TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_new(tsblog_scanner **out,
+				      const tsblog_ruleset *rs,
+				      const char *source,
+				      const tsblog_scan_options *opts,
+				      tsblog_error *err);
+
+/** Release a scanner.  NULL is a no-op. */
+TSBLOG_EXTERN(void) tsblog_scanner_free(tsblog_scanner *s);
+
+/**
+ * Start a new input named @p source: line numbers restart at 1 and any
+ * unfinished line of the previous input is dropped.  Totals are kept.
+ *
+ * @return 0, TSBLOG_EINVAL or TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_reset(tsblog_scanner *s, const char *source);
+
+/**
+ * Hand the scanner the next @p len bytes of input.  The bytes are
+ * borrowed, not copied (except a trailing partial line): keep @p buf
+ * unchanged until tsblog_scanner_next() has returned 0.
+ *
+ * @return 0, or TSBLOG_EINVAL if the previous chunk is not drained yet or
+ *         the input was finished.
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_feed(tsblog_scanner *s, const char *buf,
+				       size_t len, tsblog_error *err);
+
+/** Declare the end of input; next() then scans the last, unterminated line. */
+TSBLOG_EXTERN(int) tsblog_scanner_finish(tsblog_scanner *s, tsblog_error *err);
+
+/**
+ * Scan on to the next diagnosis.
+ *
+ * @param[out] out  on 1: Borrowed, valid until the next call on @p s.
+ * @return 1 with a diagnosis, 0 when the fed input is used up, or a
+ *         negative code (TSBLOG_ENOMEM).
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_next(tsblog_scanner *s,
+				       const tsblog_diagnosis **out,
+				       tsblog_error *err);
+
+/** Lines (records) seen so far, over all inputs. */
+TSBLOG_EXTERN(unsigned long long) tsblog_scanner_records(
+	const tsblog_scanner *s);
+/** Bytes seen so far, over all inputs. */
+TSBLOG_EXTERN(unsigned long long) tsblog_scanner_bytes(const tsblog_scanner *s);
+/** Lines longer than max_record, matched on their first part. */
+TSBLOG_EXTERN(unsigned long long) tsblog_scanner_truncated(
+	const tsblog_scanner *s);
+
+TSBLOG_END_DECL
+
+#endif

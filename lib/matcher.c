@@ -1,0 +1,181 @@
+#include <stdlib.h>
+#include <string.h>
+#include "tsblog-private.h"
+
+/* JIT machine stack per matcher: 32 KiB is PCRE2's default start; allow
+ * growth to 1 MiB for rules with deep recursion before the depth limit. */
+#define JIT_STACK_START (32 * 1024)
+#define JIT_STACK_MAX (1024 * 1024)
+
+int
+matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)
+{
+	memset(m, 0, sizeof(*m));
+	m->rs = rs;
+	m->md = pcre2_match_data_create(rs->max_groups + 1, NULL);
+	m->mctx = pcre2_match_context_create(NULL);
+	if (!m->md || !m->mctx)
+		goto fail;
+	pcre2_set_match_limit(m->mctx, (uint32_t)rs->opts.match_limit);
+	pcre2_set_depth_limit(m->mctx, (uint32_t)rs->opts.depth_limit);
+	pcre2_set_heap_limit(m->mctx, (uint32_t)rs->opts.heap_limit);
+	if (!rs->opts.no_jit) {
+		/* Without a stack of its own, JIT uses 32 KiB of the machine
+		 * stack; a private one keeps deep patterns off it. */
+		m->jit_stack = pcre2_jit_stack_create(JIT_STACK_START,
+						      JIT_STACK_MAX, NULL);
+		if (m->jit_stack)
+			pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
+	}
+	m->diag.field_idx = calloc(rs->max_groups + 1, sizeof(size_t));
+	m->diag.field_off = calloc(rs->max_groups + 1, sizeof(size_t));
+	if (!m->diag.field_idx || !m->diag.field_off)
+		goto fail;
+	return 0;
+fail:
+	matcher_fini(m);
+	return TSBLOG_ENOMEM;
+}
+
+void
+matcher_fini(struct tsblog_matcher *m)
+{
+	pcre2_match_data_free(m->md);
+	pcre2_match_context_free(m->mctx);
+	pcre2_jit_stack_free(m->jit_stack);
+	buf_free(&m->diag.store);
+	free(m->diag.field_idx);
+	free(m->diag.field_off);
+	free(m->diag.fix_off);
+	memset(m, 0, sizeof(*m));
+}
+
+int
+tsblog_matcher_new(tsblog_matcher **out, const tsblog_ruleset *rs,
+		   tsblog_error *err)
+{
+	tsblog_matcher *m;
+
+	if (!out || !rs) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_matcher_new: NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	m = malloc(sizeof(*m));
+	if (!m || matcher_init(m, rs) < 0) {
+		free(m);
+		err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
+			  "out of memory");
+		return TSBLOG_ENOMEM;
+	}
+	*out = m;
+	return 0;
+}
+
+void
+tsblog_matcher_free(tsblog_matcher *m)
+{
+	if (!m)
+		return;
+	matcher_fini(m);
+	free(m);
+}
+
+unsigned long long
+tsblog_matcher_limit_hits(const tsblog_matcher *m)
+{
+	return m ? m->limit_hits : 0;
+}
+
+/* Turn the match in m->md into m->diag.  Offsets, not pointers, while the
+ * store may still move. */
+static int
+render(struct tsblog_matcher *m, const struct tsblog_rule *r,
+       const char *line, size_t len)
+{
+	struct tsblog_diagnosis *d = &m->diag;
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+	size_t i;
+
+	d->store.len = 0;
+	d->rule = r;
+	d->nfields = 0;
+	d->source = NULL;
+	d->line = 0;
+	if (r->nfix) {
+		size_t *p = realloc(d->fix_off, r->nfix * sizeof(size_t));
+		if (!p)
+			return -1;
+		d->fix_off = p;
+	}
+	for (i = 0; i < r->nfields; i++) {
+		uint32_t g = r->field_group[i];
+		if (ov[2 * g] == PCRE2_UNSET)
+			continue;
+		d->field_idx[d->nfields] = i;
+		d->field_off[d->nfields] = d->store.len;
+		if (buf_add_utf8(&d->store, line + ov[2 * g],
+				 group_len(ov, g)) < 0 ||
+		    buf_add(&d->store, "", 1) < 0)
+			return -1;
+		d->nfields++;
+	}
+	d->summary_off = d->store.len;
+	if (tmpl_render(&d->store, &r->summary, r, line, ov) < 0 ||
+	    buf_add(&d->store, "", 1) < 0)
+		return -1;
+	for (i = 0; i < r->nfix; i++) {
+		d->fix_off[i] = d->store.len;
+		if (tmpl_render(&d->store, &r->fix[i], r, line, ov) < 0 ||
+		    buf_add(&d->store, "", 1) < 0)
+			return -1;
+	}
+	d->text_off = d->store.len;
+	if (buf_add_utf8(&d->store, line, len) < 0)
+		return -1;
+	return 0;
+}
+
+int
+tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
+		     const tsblog_diagnosis **out, tsblog_error *err)
+{
+	const struct tsblog_ruleset *rs;
+	size_t i;
+
+	if (!m || (!line && len)) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_matcher_match: NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	if (!line)
+		line = "";
+	rs = m->rs;
+	for (i = 0; i < rs->nrules; i++) {
+		const struct tsblog_rule *r = rs->rules[i];
+		int rc = pcre2_match(r->code, (PCRE2_SPTR)line, len, 0, 0,
+				     m->md, m->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			continue;
+		if (rc == PCRE2_ERROR_NOMEMORY) {
+			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, r->id,
+				  NULL, "out of memory while matching");
+			return TSBLOG_ENOMEM;
+		}
+		if (rc < 0) {
+			/* Match, depth, heap or JIT stack limit: this rule
+			 * gives up on this line, the others still try. */
+			m->limit_hits++;
+			continue;
+		}
+		if (render(m, r, line, len) < 0) {
+			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, r->id,
+				  NULL, "out of memory");
+			return TSBLOG_ENOMEM;
+		}
+		if (out)
+			*out = &m->diag;
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,975 @@
+/*
+ * Rule files: JSON (read with jansson) -> validated, compiled rules.
+ *
+ * A file is loaded whole or not at all: its rules are built in a local
+ * array and handed to the builder only when every one of them compiled.
+ * Every error names the file, line and column of the offending member.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tsblog-private.h"
+
+#define FORMAT_VERSION 1
+
+typedef struct {
+	const char *name;
+	char *expanded;
+	int state; /* 0 = not yet, 1 = expanding, 2 = done */
+} pattern_def;
+
+typedef struct {
+	struct tsblog_builder *b;
+	err_where w;
+	tsblog_error *err;
+	json_t *root;
+	pattern_def *pats;
+	size_t npats;
+	const char *stack[64]; /* patterns being expanded, for cycle messages */
+	size_t depth;
+	/* the rule being loaded, for locations */
+	size_t rule_index;
+	const char *rule_id;
+} load_ctx;
+
+static const char *const top_members[] = { "tsblog", "patterns", "rules",
+					   NULL };
+static const char *const rule_members[] = {
+	"id", "severity", "component", "title", "match", "key", "summary",
+	"fix", "see_also", "docs", "examples", "counter_examples", NULL
+};
+static const char *const example_members[] = { "line", "fields", NULL };
+
+/* Report an error located at a path inside the current file.  Paths are
+ * written as "rules", index, member, index ... with (size_t)-1 meaning
+ * "no index here". */
+static int
+fail_path(load_ctx *c, int code, const json_step *path, size_t n,
+	  int want_key, const char *member, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+static int
+fail_path(load_ctx *c, int code, const json_step *path, size_t n,
+	  int want_key, const char *member, const char *fmt, ...)
+{
+	char msg[400];
+	size_t off = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_locate(c->w.text, c->w.len, path, n, want_key, &off);
+	err_raise(c->err, code, &c->w, off, c->rule_id, member, "%s", msg);
+	return code;
+}
+
+/* Shorthand for the common case: rules[i].member[.sub] */
+#define RULE_PATH(c, mem)                                                   \
+	json_step path[4] = { { "rules", 0 }, { NULL, (c)->rule_index },    \
+			      { (mem), 0 }, { NULL, 0 } }
+
+static int
+fail_rule(load_ctx *c, int code, const char *member, int want_key,
+	  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int
+fail_rule(load_ctx *c, int code, const char *member, int want_key,
+	  const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	RULE_PATH(c, member);
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fail_path(c, code, path, member ? 3 : 2, want_key, member, "%s",
+			 msg);
+}
+
+/* Same, one level deeper: rules[i].member[k] */
+static int
+fail_elem(load_ctx *c, int code, const char *member, size_t k,
+	  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int
+fail_elem(load_ctx *c, int code, const char *member, size_t k,
+	  const char *fmt, ...)
+{
+	char msg[400], mem[64];
+	va_list ap;
+	RULE_PATH(c, member);
+
+	path[3].index = k;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(mem, sizeof(mem), "%s[%zu]", member, k);
+	return fail_path(c, code, path, 4, 0, mem, "%s", msg);
+}
+
+static const char *
+json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+static int
+in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return 1;
+	return 0;
+}
+
+static void
+list_join(char *dst, size_t size, const char *const *list)
+{
+	size_t n = 0;
+	dst[0] = '\0';
+	for (; *list && n < size; list++)
+		n += (size_t)snprintf(dst + n, size - n, "%s%s", n ? ", " : "",
+				      *list);
+}
+
+/* An unknown member is an error so that a typo ("sumary") never passes
+ * silently. */
+static int
+check_members(load_ctx *c, json_t *obj, const char *const *allowed,
+	      const json_step *path, size_t n, const char *what)
+{
+	const char *key;
+	json_t *v;
+	char allowed_s[200];
+	json_step p[6];
+
+	json_object_foreach(obj, key, v) {
+		if (in_list(allowed, key))
+			continue;
+		memcpy(p, path, n * sizeof(*p));
+		p[n].key = key;
+		p[n].index = 0;
+		list_join(allowed_s, sizeof(allowed_s), allowed);
+		return fail_path(c, TSBLOG_ESCHEMA, p, n + 1, 1, NULL,
+				 "unknown member \"%s\" in %s (allowed: %s)",
+				 key, what, allowed_s);
+	}
+	return 0;
+}
+
+static int
+valid_id(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return 0;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '.' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+is_word(char ch, int first)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	       ch == '_' || (!first && ch >= '0' && ch <= '9');
+}
+
+/* --- %{NAME} macros ------------------------------------------------- */
+
+static int expand(load_ctx *c, const char *src, buf_t *out,
+		  const json_step *where, size_t nwhere, const char *member);
+
+static pattern_def *
+find_pattern(load_ctx *c, const char *name, size_t len)
+{
+	size_t i;
+	for (i = 0; i < c->npats; i++)
+		if (strlen(c->pats[i].name) == len &&
+		    !memcmp(c->pats[i].name, name, len))
+			return &c->pats[i];
+	return NULL;
+}
+
+static int
+expand_pattern(load_ctx *c, pattern_def *p)
+{
+	json_step where[2] = { { "patterns", 0 }, { p->name, 0 } };
+	json_t *pats = json_object_get(c->root, "patterns");
+	buf_t out = { 0 };
+	int rc;
+
+	if (p->state == 2)
+		return 0;
+	if (p->state == 1 || c->depth == sizeof(c->stack) / sizeof(*c->stack)) {
+		char cyc[300];
+		size_t i, n = 0, from = 0;
+		for (i = 0; i < c->depth; i++)
+			if (!strcmp(c->stack[i], p->name))
+				from = i;
+		cyc[0] = '\0';
+		for (i = from; i < c->depth && n < sizeof(cyc); i++)
+			n += (size_t)snprintf(cyc + n, sizeof(cyc) - n,
+					      "%s -> ", c->stack[i]);
+		if (n < sizeof(cyc))
+			snprintf(cyc + n, sizeof(cyc) - n, "%s", p->name);
+		return fail_path(c, TSBLOG_EMACRO, where, 2, 0, NULL,
+				 "pattern \"%s\" refers to itself: %s",
+				 p->name, cyc);
+	}
+	p->state = 1;
+	c->stack[c->depth++] = p->name;
+	rc = expand(c, json_string_value(json_object_get(pats, p->name)), &out,
+		    where, 2, NULL);
+	c->depth--;
+	if (rc < 0) {
+		buf_free(&out);
+		return rc;
+	}
+	if (!out.data && buf_add(&out, "", 0) < 0)
+		return TSBLOG_ENOMEM;
+	p->expanded = out.data;
+	p->state = 2;
+	return 0;
+}
+
+/* Copy @src to @out replacing %{NAME} by (?:...) and %{NAME:field} by
+ * (?<field>...).  A backslash escapes the next character, so "\%{" stays
+ * literal. */
+static int
+expand(load_ctx *c, const char *src, buf_t *out, const json_step *where,
+       size_t nwhere, const char *member)
+{
+	size_t i = 0, n = strlen(src);
+
+	while (i < n) {
+		size_t start = i, name, namelen, field = 0, fieldlen = 0;
+		pattern_def *p;
+		int rc;
+
+		if (src[i] == '\\' && i + 1 < n) {
+			if (buf_add(out, src + i, 2) < 0)
+				return TSBLOG_ENOMEM;
+			i += 2;
+			continue;
+		}
+		if (!(src[i] == '%' && i + 1 < n && src[i + 1] == '{')) {
+			if (buf_add(out, src + i, 1) < 0)
+				return TSBLOG_ENOMEM;
+			i++;
+			continue;
+		}
+		i += 2;
+		name = i;
+		while (i < n && is_word(src[i], 0))
+			i++;
+		namelen = i - name;
+		if (i < n && src[i] == ':') {
+			field = ++i;
+			while (i < n && is_word(src[i], i == field))
+				i++;
+			fieldlen = i - field;
+		}
+		if (!namelen || i >= n || src[i] != '}' ||
+		    (field && !fieldlen))
+			return fail_path(c, TSBLOG_EMACRO, where, nwhere, 0,
+					 member,
+					 "malformed reference at offset %zu: write %%{NAME} or %%{NAME:field} (\\%%{ for a literal)",
+					 start);
+		i++;
+		p = find_pattern(c, src + name, namelen);
+		if (!p)
+			return fail_path(c, TSBLOG_EMACRO, where, nwhere, 0,
+					 member,
+					 "%%{%.*s} at offset %zu: no pattern \"%.*s\" in \"patterns\"",
+					 (int)(i - start - 3), src + start + 2,
+					 start, (int)namelen, src + name);
+		rc = expand_pattern(c, p);
+		if (rc < 0)
+			return rc;
+		if (fieldlen) {
+			if (buf_add(out, "(?<", 3) < 0 ||
+			    buf_add(out, src + field, fieldlen) < 0 ||
+			    buf_add(out, ">", 1) < 0)
+				return TSBLOG_ENOMEM;
+		} else if (buf_add(out, "(?:", 3) < 0) {
+			return TSBLOG_ENOMEM;
+		}
+		if (buf_add(out, p->expanded, strlen(p->expanded)) < 0 ||
+		    buf_add(out, ")", 1) < 0)
+			return TSBLOG_ENOMEM;
+	}
+	return 0;
+}
+
+static int
+load_patterns(load_ctx *c)
+{
+	json_t *pats = json_object_get(c->root, "patterns"), *v;
+	json_step where[2] = { { "patterns", 0 }, { NULL, 0 } };
+	const char *key;
+	size_t i = 0;
+
+	if (!pats)
+		return 0;
+	if (!json_is_object(pats))
+		return fail_path(c, TSBLOG_ESCHEMA, where, 1, 0, "patterns",
+				 "must be an object of NAME: regex, not %s",
+				 json_type_name(pats));
+	c->pats = calloc(json_object_size(pats) + 1, sizeof(*c->pats));
+	if (!c->pats)
+		return TSBLOG_ENOMEM;
+	json_object_foreach(pats, key, v) {
+		const char *k;
+		where[1].key = key;
+		for (k = key; *k && is_word(*k, k == key); k++)
+			;
+		if (!*key || *k)
+			return fail_path(c, TSBLOG_ESCHEMA, where, 2, 1, NULL,
+					 "pattern name \"%s\" must be letters, digits and _ (not starting with a digit)",
+					 key);
+		if (!json_is_string(v))
+			return fail_path(c, TSBLOG_ESCHEMA, where, 2, 0, NULL,
+					 "pattern \"%s\" must be a string, not %s",
+					 key, json_type_name(v));
+		c->pats[i++].name = key;
+	}
+	c->npats = i;
+	/* Expand all of them, so a cycle in an unused pattern is found too. */
+	for (i = 0; i < c->npats; i++) {
+		int rc = expand_pattern(c, &c->pats[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* --- one rule ------------------------------------------------------- */
+
+/* Fetch an optional string member; -1 (error reported) if present with
+ * another type. */
+static int
+get_string(load_ctx *c, json_t *obj, const char *member, int required,
+	   const char **out)
+{
+	json_t *v = json_object_get(obj, member);
+
+	*out = NULL;
+	if (!v) {
+		if (!required)
+			return 0;
+		return fail_rule(c, TSBLOG_ESCHEMA, NULL, 0,
+				 "missing required member \"%s\"", member);
+	}
+	if (!json_is_string(v))
+		return fail_rule(c, TSBLOG_ESCHEMA, member, 0,
+				 "must be a string, not %s",
+				 json_type_name(v));
+	*out = json_string_value(v);
+	if (required && !**out)
+		return fail_rule(c, TSBLOG_ESCHEMA, member, 0,
+				 "must not be empty");
+	return 0;
+}
+
+/* An optional array of strings, copied. */
+static int
+get_strings(load_ctx *c, json_t *obj, const char *member, char ***out,
+	    size_t *n)
+{
+	json_t *v = json_object_get(obj, member), *e;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return fail_rule(c, TSBLOG_ESCHEMA, member, 0,
+				 "must be an array of strings, not %s",
+				 json_type_name(v));
+	*out = calloc(json_array_size(v) + 1, sizeof(char *));
+	if (!*out)
+		return TSBLOG_ENOMEM;
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e))
+			return fail_elem(c, TSBLOG_ESCHEMA, member, i,
+					 "must be a string, not %s",
+					 json_type_name(e));
+		(*out)[i] = strdup(json_string_value(e));
+		if (!(*out)[i])
+			return TSBLOG_ENOMEM;
+		*n = i + 1;
+	}
+	return 0;
+}
+
+static int
+field_of(const struct tsblog_rule *r, const char *name)
+{
+	size_t i;
+	for (i = 0; i < r->nfields; i++)
+		if (!strcmp(r->fields[i], name))
+			return (int)i;
+	return -1;
+}
+
+static int
+compile_pattern(load_ctx *c, struct tsblog_rule *r)
+{
+	json_step where[3] = { { "rules", 0 }, { NULL, c->rule_index },
+			       { "match", 0 } };
+	buf_t out = { 0 };
+	int ec, rc;
+	PCRE2_SIZE eo;
+	uint32_t count, size, i;
+	PCRE2_SPTR table;
+
+	rc = expand(c, r->match, &out, where, 3, "match");
+	if (rc < 0) {
+		buf_free(&out);
+		return rc;
+	}
+	if (!out.data && buf_add(&out, "", 0) < 0)
+		return TSBLOG_ENOMEM;
+	r->pattern = out.data;
+	r->code = pcre2_compile((PCRE2_SPTR)r->pattern, out.len,
+				PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo,
+				c->b->cctx);
+	if (!r->code) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		if (ec == PCRE2_ERROR_NOMEMORY)
+			return TSBLOG_ENOMEM;
+		rc = fail_rule(c, TSBLOG_EREGEX, "match", 0,
+			       "PCRE2 error at offset %zu%s: %s", (size_t)eo,
+			       strcmp(r->pattern, r->match)
+				       ? " of the expanded pattern"
+				       : "",
+			       (const char *)msg);
+		if (c->err)
+			c->err->pattern_offset = eo;
+		return rc;
+	}
+	if (!c->b->opts.no_jit)
+		/* Without JIT (unsupported CPU, no executable memory) PCRE2
+		 * falls back to its interpreter: slower, same results. */
+		(void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
+
+	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &r->ngroups);
+	pcre2_pattern_info(r->code, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(r->code, PCRE2_INFO_NAMETABLE, &table);
+	r->fields = calloc(count + 1, sizeof(char *));
+	r->field_group = calloc(count + 1, sizeof(uint32_t));
+	if (!r->fields || !r->field_group)
+		return TSBLOG_ENOMEM;
+	/* The name table is sorted by name; fields go in pattern order. */
+	for (i = 0; i < count; i++) {
+		const unsigned char *e = table + (size_t)i * size;
+		uint32_t g = ((uint32_t)e[0] << 8) | e[1];
+		size_t k = r->nfields;
+		while (k > 0 && r->field_group[k - 1] > g) {
+			r->fields[k] = r->fields[k - 1];
+			r->field_group[k] = r->field_group[k - 1];
+			k--;
+		}
+		r->fields[k] = strdup((const char *)e + 2);
+		if (!r->fields[k])
+			return TSBLOG_ENOMEM;
+		r->field_group[k] = g;
+		r->nfields++;
+	}
+	return 0;
+}
+
+static int
+load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
+{
+	json_t *v = json_object_get(obj, "examples"), *e;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return fail_rule(c, TSBLOG_ESCHEMA, "examples", 0,
+				 "must be an array of {\"line\": ..., \"fields\": {...}}, not %s",
+				 json_type_name(v));
+	r->examples = calloc(json_array_size(v) + 1, sizeof(*r->examples));
+	if (!r->examples)
+		return TSBLOG_ENOMEM;
+	json_array_foreach(v, i, e) {
+		json_step path[5] = { { "rules", 0 }, { NULL, c->rule_index },
+				      { "examples", 0 }, { NULL, i },
+				      { NULL, 0 } };
+		rule_example *ex = &r->examples[i];
+		json_t *line, *fields, *fv;
+		const char *key;
+		char mem[64];
+		size_t k = 0;
+		int rc;
+
+		r->nexamples = i + 1;
+		snprintf(mem, sizeof(mem), "examples[%zu]", i);
+		if (!json_is_object(e))
+			return fail_path(c, TSBLOG_ESCHEMA, path, 4, 0, mem,
+					 "must be an object {\"line\": ..., \"fields\": {...}}, not %s",
+					 json_type_name(e));
+		rc = check_members(c, e, example_members, path, 4,
+				   "an example");
+		if (rc < 0)
+			return rc;
+		line = json_object_get(e, "line");
+		if (!json_is_string(line))
+			return fail_path(c, TSBLOG_ESCHEMA, path, 4, 0, mem,
+					 "needs \"line\": a string");
+		ex->line = strdup(json_string_value(line));
+		if (!ex->line)
+			return TSBLOG_ENOMEM;
+		fields = json_object_get(e, "fields");
+		if (!fields)
+			continue;
+		path[4].key = "fields";
+		if (!json_is_object(fields))
+			return fail_path(c, TSBLOG_ESCHEMA, path, 5, 0, mem,
+					 "\"fields\" must be an object of field: value, not %s",
+					 json_type_name(fields));
+		ex->names = calloc(json_object_size(fields) + 1,
+				   sizeof(char *));
+		ex->values = calloc(json_object_size(fields) + 1,
+				    sizeof(char *));
+		if (!ex->names || !ex->values)
+			return TSBLOG_ENOMEM;
+		json_object_foreach(fields, key, fv) {
+			json_step fp[6];
+			memcpy(fp, path, sizeof(path));
+			fp[5].key = key;
+			if (field_of(r, key) < 0)
+				return fail_path(c, TSBLOG_ESCHEMA, fp, 6, 1,
+						 mem,
+						 "\"%s\" is not a field of the pattern",
+						 key);
+			if (!json_is_string(fv))
+				return fail_path(c, TSBLOG_ESCHEMA, fp, 6, 0,
+						 mem,
+						 "field \"%s\" must be a string, not %s",
+						 key, json_type_name(fv));
+			ex->names[k] = strdup(key);
+			ex->values[k] = strdup(json_string_value(fv));
+			if (!ex->names[k] || !ex->values[k])
+				return TSBLOG_ENOMEM;
+			ex->nfields = ++k;
+		}
+	}
+	return 0;
+}
+
+static int
+load_templates(load_ctx *c, struct tsblog_rule *r)
+{
+	char bad[300];
+	size_t i;
+	int rc;
+
+	rc = tmpl_parse(&r->summary, r->summary_src, r, bad, sizeof(bad));
+	if (rc == TSBLOG_ETEMPLATE)
+		return fail_rule(c, rc, "summary", 0, "%s", bad);
+	if (rc < 0)
+		return rc;
+	r->fix = calloc(r->nfix + 1, sizeof(*r->fix));
+	if (!r->fix)
+		return TSBLOG_ENOMEM;
+	for (i = 0; i < r->nfix; i++) {
+		rc = tmpl_parse(&r->fix[i], r->fix_src[i], r, bad, sizeof(bad));
+		if (rc == TSBLOG_ETEMPLATE)
+			return fail_elem(c, rc, "fix", i, "%s", bad);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+load_keys(load_ctx *c, json_t *obj, struct tsblog_rule *r)
+{
+	char **keys = NULL;
+	size_t n = 0, i;
+	int rc = get_strings(c, obj, "key", &keys, &n);
+
+	if (rc == 0 && !json_object_get(obj, "key")) {
+		/* Default: every field identifies the problem. */
+		r->keys = calloc(r->nfields + 1, sizeof(size_t));
+		if (!r->keys)
+			rc = TSBLOG_ENOMEM;
+		for (i = 0; rc == 0 && i < r->nfields; i++)
+			r->keys[i] = i;
+		r->nkeys = rc == 0 ? r->nfields : 0;
+	} else if (rc == 0) {
+		r->keys = calloc(n + 1, sizeof(size_t));
+		if (!r->keys)
+			rc = TSBLOG_ENOMEM;
+		for (i = 0; rc == 0 && i < n; i++) {
+			int f = field_of(r, keys[i]);
+			if (f < 0)
+				rc = fail_elem(c, TSBLOG_ESCHEMA, "key", i,
+					       "\"%s\" is not a field of the pattern",
+					       keys[i]);
+			else
+				r->keys[r->nkeys++] = (size_t)f;
+		}
+	}
+	for (i = 0; keys && i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return rc;
+}
+
+static int
+load_rule(load_ctx *c, json_t *obj, struct tsblog_rule *r)
+{
+	json_step path[2] = { { "rules", 0 }, { NULL, c->rule_index } };
+	const char *id, *sev, *s;
+	size_t i;
+	int rc;
+
+	if (!json_is_object(obj))
+		return fail_path(c, TSBLOG_ESCHEMA, path, 2, 0, NULL,
+				 "rules[%zu] must be an object, not %s",
+				 c->rule_index, json_type_name(obj));
+	if ((rc = get_string(c, obj, "id", 1, &id)) < 0)
+		return rc;
+	if (!valid_id(id))
+		return fail_rule(c, TSBLOG_ESCHEMA, "id", 0,
+				 "\"%s\" is not a valid id (lower-case letters, digits, '.' and '-'; starting with a letter or digit)",
+				 id);
+	c->rule_id = id;
+	if ((rc = check_members(c, obj, rule_members, path, 2, "a rule")) < 0)
+		return rc;
+	if (!(r->id = strdup(id)))
+		return TSBLOG_ENOMEM;
+	if ((rc = get_string(c, obj, "severity", 1, &sev)) < 0)
+		return rc;
+	if (!strcmp(sev, "error"))
+		r->severity = TSBLOG_SEVERITY_ERROR;
+	else if (!strcmp(sev, "warning"))
+		r->severity = TSBLOG_SEVERITY_WARNING;
+	else if (!strcmp(sev, "info"))
+		r->severity = TSBLOG_SEVERITY_INFO;
+	else
+		return fail_rule(c, TSBLOG_ESCHEMA, "severity", 0,
+				 "\"%s\" is not one of error, warning, info",
+				 sev);
+	if ((rc = get_string(c, obj, "title", 1, &s)) < 0 ||
+	    !(r->title = strdup(s)))
+		return rc < 0 ? rc : TSBLOG_ENOMEM;
+	if ((rc = get_string(c, obj, "match", 1, &s)) < 0 ||
+	    !(r->match = strdup(s)))
+		return rc < 0 ? rc : TSBLOG_ENOMEM;
+	if ((rc = get_string(c, obj, "summary", 1, &s)) < 0 ||
+	    !(r->summary_src = strdup(s)))
+		return rc < 0 ? rc : TSBLOG_ENOMEM;
+	if ((rc = get_string(c, obj, "component", 0, &s)) < 0 ||
+	    (s && !(r->component = strdup(s))))
+		return rc < 0 ? rc : TSBLOG_ENOMEM;
+	if ((rc = get_string(c, obj, "docs", 0, &s)) < 0 ||
+	    (s && !(r->docs = strdup(s))))
+		return rc < 0 ? rc : TSBLOG_ENOMEM;
+	if ((rc = get_strings(c, obj, "fix", &r->fix_src, &r->nfix)) < 0 ||
+	    (rc = get_strings(c, obj, "see_also", &r->see_also, &r->nsee)) < 0 ||
+	    (rc = get_strings(c, obj, "counter_examples", &r->counter,
+			      &r->ncounter)) < 0)
+		return rc;
+	for (i = 0; i < r->nsee; i++)
+		if (!valid_id(r->see_also[i]))
+			return fail_elem(c, TSBLOG_ESCHEMA, "see_also", i,
+					 "\"%s\" is not a valid rule id",
+					 r->see_also[i]);
+	if ((rc = compile_pattern(c, r)) < 0)
+		return rc;
+	for (i = 1; i < r->nfields; i++)
+		if (!strcmp(r->fields[i], r->fields[i - 1]))
+			return fail_rule(c, TSBLOG_EREGEX, "match", 0,
+					 "field \"%s\" is captured twice",
+					 r->fields[i]);
+	if ((rc = load_keys(c, obj, r)) < 0 ||
+	    (rc = load_templates(c, r)) < 0 ||
+	    (rc = load_examples(c, obj, r)) < 0)
+		return rc;
+	return 0;
+}
+
+static int
+load_root(load_ctx *c, struct tsblog_rule ***out, size_t *nout)
+{
+	json_step path[2] = { { "tsblog", 0 }, { NULL, 0 } };
+	json_t *ver, *rules, *v;
+	struct tsblog_rule **list;
+	size_t i;
+	int rc;
+
+	if (!json_is_object(c->root))
+		return fail_path(c, TSBLOG_ESCHEMA, path, 0, 0, NULL,
+				 "a rule file is a JSON object {\"tsblog\": 1, \"rules\": [...]}, not %s",
+				 json_type_name(c->root));
+	ver = json_object_get(c->root, "tsblog");
+	if (!ver)
+		return fail_path(c, TSBLOG_EVERSION, path, 0, 0, NULL,
+				 "missing the format version member \"tsblog\": %d",
+				 FORMAT_VERSION);
+	if (!json_is_integer(ver) ||
+	    json_integer_value(ver) != FORMAT_VERSION) {
+		char *shown = json_dumps(ver, JSON_ENCODE_ANY | JSON_COMPACT);
+		rc = fail_path(c, TSBLOG_EVERSION, path, 1, 0, "tsblog",
+			       "format version %s is not supported (this library reads %d)",
+			       shown ? shown : "?", FORMAT_VERSION);
+		free(shown);
+		return rc;
+	}
+	if ((rc = check_members(c, c->root, top_members, path, 0,
+				"the rule file")) < 0)
+		return rc;
+	rules = json_object_get(c->root, "rules");
+	path[0].key = "rules";
+	if (!rules)
+		return fail_path(c, TSBLOG_ESCHEMA, path, 0, 0, NULL,
+				 "missing required member \"rules\"");
+	if (!json_is_array(rules))
+		return fail_path(c, TSBLOG_ESCHEMA, path, 1, 0, "rules",
+				 "must be an array of rules, not %s",
+				 json_type_name(rules));
+	if ((rc = load_patterns(c)) < 0)
+		return rc;
+	list = calloc(json_array_size(rules) + 1, sizeof(*list));
+	if (!list)
+		return TSBLOG_ENOMEM;
+	*out = list;
+	json_array_foreach(rules, i, v) {
+		struct tsblog_rule *r = calloc(1, sizeof(*r));
+		if (!r)
+			return TSBLOG_ENOMEM;
+		list[i] = r;
+		*nout = i + 1;
+		r->file_index = i;
+		c->rule_index = i;
+		c->rule_id = NULL;
+		if ((rc = load_rule(c, v, r)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+rule_file_unref(rule_file *f)
+{
+	if (!f || --f->refs > 0)
+		return;
+	free(f->name);
+	free(f->text);
+	free(f);
+}
+
+static void
+free_strv(char **v, size_t n)
+{
+	size_t i;
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+rule_free(struct tsblog_rule *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	free(r->id);
+	free(r->component);
+	free(r->title);
+	free(r->docs);
+	free(r->match);
+	free(r->pattern);
+	free(r->summary_src);
+	free_strv(r->fix_src, r->nfix);
+	free_strv(r->see_also, r->nsee);
+	tmpl_free(&r->summary);
+	for (i = 0; r->fix && i < r->nfix; i++)
+		tmpl_free(&r->fix[i]);
+	free(r->fix);
+	pcre2_code_free(r->code);
+	free_strv(r->fields, r->nfields);
+	free(r->field_group);
+	free(r->keys);
+	for (i = 0; r->examples && i < r->nexamples; i++) {
+		free(r->examples[i].line);
+		free_strv(r->examples[i].names, r->examples[i].nfields);
+		free_strv(r->examples[i].values, r->examples[i].nfields);
+	}
+	free(r->examples);
+	free_strv(r->counter, r->ncounter);
+	rule_file_unref(r->file);
+	free(r);
+}
+
+/* Check ids against the builder and within the file, then hand every rule
+ * over.  Nothing is added unless all of them can be. */
+static int
+commit_rules(load_ctx *c, rule_file *f, struct tsblog_rule **list, size_t n)
+{
+	struct tsblog_builder *b = c->b;
+	id_index local = { 0 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		struct tsblog_rule *prev = ids_find(&b->ids, list[i]->id);
+		int line = 0, col = 0;
+		const char *where;
+		if (!prev)
+			prev = ids_find(&local, list[i]->id);
+		if (!prev) {
+			if (ids_insert(&local, list[i]) < 0)
+				rc = TSBLOG_ENOMEM;
+			continue;
+		}
+		if (prev->file) {
+			json_step p[2] = { { "rules", 0 },
+					   { NULL, prev->file_index } };
+			size_t off = 0;
+			json_locate(prev->file->text, prev->file->len, p, 2, 0,
+				    &off);
+			offset_to_line_col(prev->file->text, prev->file->len,
+					   off, &line, &col);
+			where = prev->file->name;
+		} else {
+			json_step p[2] = { { "rules", 0 },
+					   { NULL, prev->file_index } };
+			size_t off = 0;
+			json_locate(c->w.text, c->w.len, p, 2, 0, &off);
+			offset_to_line_col(c->w.text, c->w.len, off, &line,
+					   &col);
+			where = c->w.source;
+		}
+		c->rule_index = i;
+		c->rule_id = list[i]->id;
+		rc = fail_rule(c, TSBLOG_EDUPLICATE, "id", 0,
+			       "duplicate rule id, first defined at %s:%d:%d",
+			       where, line, col);
+	}
+	ids_free(&local);
+	if (rc < 0)
+		return rc;
+	if (b->nrules + n > b->caprules) {
+		size_t cap = b->caprules ? b->caprules : 16;
+		struct tsblog_rule **p;
+		while (cap < b->nrules + n)
+			cap *= 2;
+		p = realloc(b->rules, cap * sizeof(*p));
+		if (!p)
+			return TSBLOG_ENOMEM;
+		b->rules = p;
+		b->caprules = cap;
+	}
+	if (b->nfiles == b->capfiles) {
+		size_t cap = b->capfiles ? b->capfiles * 2 : 4;
+		rule_file **p = realloc(b->files, cap * sizeof(*p));
+		if (!p)
+			return TSBLOG_ENOMEM;
+		b->files = p;
+		b->capfiles = cap;
+	}
+	/* Index first: if it fails half way, remove nothing and report. */
+	for (i = 0; i < n; i++) {
+		if (ids_insert(&b->ids, list[i]) < 0) {
+			/* Rebuild the index without this file's rules. */
+			id_index fresh = { 0 };
+			size_t k;
+			for (k = 0; k < b->nrules; k++)
+				ids_insert(&fresh, b->rules[k]);
+			ids_free(&b->ids);
+			b->ids = fresh;
+			return TSBLOG_ENOMEM;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		list[i]->file = f;
+		f->refs++;
+		b->rules[b->nrules++] = list[i];
+	}
+	b->files[b->nfiles++] = f;
+	f->refs++;
+	return 0;
+}
+
+int
+rules_load(struct tsblog_builder *b, const char *name, char *text, size_t len,
+	   tsblog_error *err)
+{
+	load_ctx c;
+	json_error_t jerr;
+	struct tsblog_rule **list = NULL;
+	size_t n = 0, i;
+	rule_file *f;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.b = b;
+	c.err = err;
+	c.w.source = name;
+	c.w.text = text;
+	c.w.len = len;
+
+	/* The file object owns the text from here on. */
+	f = calloc(1, sizeof(*f));
+	if (!f || !(f->name = strdup(name))) {
+		free(f);
+		free(text);
+		err_raise(err, TSBLOG_ENOMEM, &c.w, NO_POS, NULL, NULL,
+			  "out of memory");
+		return TSBLOG_ENOMEM;
+	}
+	f->text = text;
+	f->len = len;
+	f->refs = 1;
+
+	c.root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!c.root) {
+		rc = json_error_code(&jerr) == json_error_out_of_memory
+			     ? TSBLOG_ENOMEM
+			     : TSBLOG_ESYNTAX;
+		err_raise_lc(err, rc, name, jerr.line, jerr.column,
+			     (size_t)(jerr.position > 0 ? jerr.position : 0),
+			     "invalid JSON: %s", jerr.text);
+		rule_file_unref(f);
+		return rc;
+	}
+	rc = load_root(&c, &list, &n);
+	if (rc == 0)
+		rc = commit_rules(&c, f, list, n);
+	if (rc == TSBLOG_ENOMEM)
+		err_raise(err, rc, &c.w, NO_POS, NULL, NULL, "out of memory");
+	if (rc < 0)
+		for (i = 0; i < n; i++)
+			rule_free(list[i]);
+	free(list);
+	for (i = 0; i < c.npats; i++)
+		free(c.pats[i].expanded);
+	free(c.pats);
+	json_decref(c.root);
+	rule_file_unref(f);
+	return rc;
+}

@@ -1,0 +1,282 @@
+/*
+ * The streaming scanner: split fed chunks into lines without copying them,
+ * carry a line that straddles chunks in a buffer bounded by max_record,
+ * clean each line (CR, BOM, colour escapes) and match it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "tsblog-private.h"
+
+#define DEFAULT_MAX_RECORD (1024 * 1024)
+
+struct tsblog_scanner {
+	struct tsblog_matcher m;
+	tsblog_scan_options opts;
+	char *source;
+	const char *chunk;      /* borrowed from the caller */
+	size_t chunk_len, pos;
+	buf_t carry;            /* start of a line not yet ended */
+	int carry_open;         /* a line has started in carry */
+	int carry_over;         /* that line went past max_record */
+	int finished;
+	int at_start;           /* no byte of this input seen yet */
+	buf_t clean;            /* scratch for lines with escapes */
+	unsigned long long line_no, records, bytes, truncated;
+};
+
+int
+tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
+		   const char *source, const tsblog_scan_options *opts,
+		   tsblog_error *err)
+{
+	tsblog_scanner *s;
+
+	if (!out || !rs || (opts && opts->version != TSBLOG_SCAN_OPTIONS_VERSION)) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_scanner_new: %s",
+			  opts && opts->version != TSBLOG_SCAN_OPTIONS_VERSION
+				  ? "unknown options version"
+				  : "NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s || matcher_init(&s->m, rs) < 0)
+		goto nomem;
+	s->opts.version = TSBLOG_SCAN_OPTIONS_VERSION;
+	s->opts.max_record = opts && opts->max_record ? opts->max_record
+						     : DEFAULT_MAX_RECORD;
+	if (tsblog_scanner_reset(s, source) < 0)
+		goto nomem;
+	*out = s;
+	return 0;
+nomem:
+	if (s && s->m.rs)
+		matcher_fini(&s->m);
+	free(s);
+	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
+		  "out of memory");
+	return TSBLOG_ENOMEM;
+}
+
+void
+tsblog_scanner_free(tsblog_scanner *s)
+{
+	if (!s)
+		return;
+	matcher_fini(&s->m);
+	buf_free(&s->carry);
+	buf_free(&s->clean);
+	free(s->source);
+	free(s);
+}
+
+int
+tsblog_scanner_reset(tsblog_scanner *s, const char *source)
+{
+	char *name;
+
+	if (!s)
+		return TSBLOG_EINVAL;
+	name = strdup(source ? source : "-");
+	if (!name)
+		return TSBLOG_ENOMEM;
+	free(s->source);
+	s->source = name;
+	s->chunk = NULL;
+	s->chunk_len = s->pos = 0;
+	s->carry.len = 0;
+	s->carry_open = s->carry_over = 0;
+	s->finished = 0;
+	s->at_start = 1;
+	s->line_no = 0;
+	return 0;
+}
+
+int
+tsblog_scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
+		    tsblog_error *err)
+{
+	if (!s || (!buf && len) || s->pos < s->chunk_len || s->finished) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_scanner_feed: %s",
+			  !s || (!buf && len) ? "NULL argument"
+			  : s->finished ? "input already finished"
+					: "previous chunk not drained by tsblog_scanner_next()");
+		return TSBLOG_EINVAL;
+	}
+	s->chunk = buf;
+	s->chunk_len = len;
+	s->pos = 0;
+	s->bytes += len;
+	return 0;
+}
+
+int
+tsblog_scanner_finish(tsblog_scanner *s, tsblog_error *err)
+{
+	if (!s) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_scanner_finish: NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	s->finished = 1;
+	return 0;
+}
+
+/* Remove ANSI CSI/OSC escape sequences (colour, cursor): kubectl passes
+ * them through from pods that log to a terminal. */
+static int
+strip_escapes(buf_t *out, const char *p, size_t n)
+{
+	size_t i = 0;
+
+	out->len = 0;
+	if (buf_reserve(out, n) < 0)
+		return -1;
+	while (i < n) {
+		if (p[i] != '\x1b') {
+			out->data[out->len++] = p[i++];
+			continue;
+		}
+		i++;
+		if (i < n && p[i] == '[') {
+			/* CSI: parameters and intermediates, then a final
+			 * byte in 0x40-0x7E. */
+			for (i++; i < n && ((unsigned char)p[i] < 0x40 ||
+					    (unsigned char)p[i] > 0x7E);
+			     i++)
+				;
+			i++;
+		} else if (i < n && p[i] == ']') {
+			/* OSC: up to BEL or ESC \ */
+			for (i++; i < n && p[i] != '\a' &&
+				  !(p[i] == '\x1b' && i + 1 < n &&
+				    p[i + 1] == '\\');
+			     i++)
+				;
+			i += i < n && p[i] == '\a' ? 1 : 2;
+		} else if (i < n) {
+			i++; /* two-byte escape */
+		}
+	}
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+/* Match one complete line.  1 with a diagnosis, 0 without, <0 error. */
+static int
+scan_line(tsblog_scanner *s, const char *p, size_t n,
+	  const tsblog_diagnosis **out, tsblog_error *err)
+{
+	int rc;
+
+	s->records++;
+	s->line_no++;
+	if (n > s->opts.max_record) {
+		n = s->opts.max_record;
+		s->truncated++;
+	}
+	if (s->line_no == 1 && n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
+		p += 3;
+		n -= 3;
+	}
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (memchr(p, '\x1b', n)) {
+		if (strip_escapes(&s->clean, p, n) < 0) {
+			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL,
+				  NULL, "out of memory");
+			return TSBLOG_ENOMEM;
+		}
+		p = s->clean.data;
+		n = s->clean.len;
+	}
+	rc = tsblog_matcher_match(&s->m, p, n, out, err);
+	if (rc == 1) {
+		s->m.diag.source = s->source;
+		s->m.diag.line = s->line_no;
+	}
+	return rc;
+}
+
+/* Keep at most max_record bytes of a line that has not ended yet; the rest
+ * is counted but not stored, so memory stays bounded. */
+static int
+carry_add(tsblog_scanner *s, const char *p, size_t n)
+{
+	size_t room = s->opts.max_record + 1 > s->carry.len
+			      ? s->opts.max_record + 1 - s->carry.len
+			      : 0;
+	s->carry_open = 1;
+	if (n > room) {
+		s->carry_over = 1;
+		n = room;
+	}
+	return buf_add(&s->carry, p, n);
+}
+
+int
+tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
+		    tsblog_error *err)
+{
+	if (!s || !out) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_scanner_next: NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	while (s->pos < s->chunk_len) {
+		const char *p = s->chunk + s->pos;
+		size_t avail = s->chunk_len - s->pos;
+		const char *nl = memchr(p, '\n', avail);
+		int rc;
+
+		if (!nl) {
+			s->pos = s->chunk_len;
+			if (carry_add(s, p, avail) < 0)
+				goto nomem;
+			break;
+		}
+		s->pos += (size_t)(nl - p) + 1;
+		if (s->carry_open) {
+			if (carry_add(s, p, (size_t)(nl - p)) < 0)
+				goto nomem;
+			rc = scan_line(s, s->carry.data, s->carry.len, out,
+				       err);
+			s->carry.len = 0;
+			s->carry_open = s->carry_over = 0;
+		} else {
+			rc = scan_line(s, p, (size_t)(nl - p), out, err);
+		}
+		if (rc != 0)
+			return rc;
+	}
+	if (s->finished && s->carry_open) {
+		int rc = scan_line(s, s->carry.data, s->carry.len, out, err);
+		s->carry.len = 0;
+		s->carry_open = s->carry_over = 0;
+		return rc;
+	}
+	return 0;
+nomem:
+	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
+		  "out of memory");
+	return TSBLOG_ENOMEM;
+}
+
+unsigned long long
+tsblog_scanner_records(const tsblog_scanner *s)
+{
+	return s ? s->records : 0;
+}
+
+unsigned long long
+tsblog_scanner_bytes(const tsblog_scanner *s)
+{
+	return s ? s->bytes : 0;
+}
+
+unsigned long long
+tsblog_scanner_truncated(const tsblog_scanner *s)
+{
+	return s ? s->truncated : 0;
+}

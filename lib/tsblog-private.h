@@ -1,0 +1,193 @@
+/* Internal structures of libtsblog.  Never installed. */
+#ifndef TSBLOG_PRIVATE_H
+#define TSBLOG_PRIVATE_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include "tsblog.h"
+
+#define TSBLOG_BUILTIN_NAME "builtin:tsb.json"
+
+/* A rendered template: literal runs and field references, in order. */
+typedef struct {
+	int field;      /* index into rule->fields, or -1 for literal */
+	size_t off;     /* literal: offset into tmpl.lit */
+	size_t len;
+} tmpl_seg;
+
+typedef struct {
+	char *lit;      /* literal bytes with {{ and }} already folded */
+	tmpl_seg *segs;
+	size_t nsegs;
+} tmpl;
+
+typedef struct {
+	char *line;
+	size_t nfields;
+	char **names;   /* rule field names (as written) */
+	char **values;
+} rule_example;
+
+/* One loaded rule file; its text is kept so that self-test failures can be
+ * reported at their line and column long after loading. */
+typedef struct {
+	char *name;
+	char *text;
+	size_t len;
+	int refs;
+} rule_file;
+
+struct tsblog_rule {
+	char *id, *component, *title, *docs, *match, *pattern, *summary_src;
+	int severity;
+	char **fix_src;
+	size_t nfix;
+	char **see_also;
+	size_t nsee;
+	tmpl summary;
+	tmpl *fix;
+	pcre2_code *code;
+	uint32_t ngroups;       /* capture groups, not counting group 0 */
+	char **fields;          /* named groups, in group order */
+	uint32_t *field_group;
+	size_t nfields;
+	size_t *keys;           /* indices into fields */
+	size_t nkeys;
+	rule_example *examples;
+	size_t nexamples;
+	char **counter;
+	size_t ncounter;
+	rule_file *file;
+	size_t file_index;      /* position in its file's "rules" array */
+};
+
+/* Open-addressing index from rule id to rule; no deletion needed. */
+typedef struct {
+	struct tsblog_rule **slots;
+	size_t cap, count;
+} id_index;
+
+struct tsblog_builder {
+	tsblog_compile_options opts;
+	pcre2_compile_context *cctx;
+	struct tsblog_rule **rules;
+	size_t nrules, caprules;
+	rule_file **files;
+	size_t nfiles, capfiles;
+	id_index ids;
+};
+
+struct tsblog_ruleset {
+	tsblog_compile_options opts;
+	struct tsblog_rule **rules;
+	size_t nrules;
+	rule_file **files;
+	size_t nfiles;
+	id_index ids;
+	uint32_t max_groups;
+};
+
+/* A growable byte buffer; on allocation failure it stays valid and
+ * buf_* return -1. */
+typedef struct {
+	char *data;
+	size_t len, cap;
+} buf_t;
+
+int buf_reserve(buf_t *b, size_t extra);
+int buf_add(buf_t *b, const char *s, size_t n);
+/* Append @n bytes as valid UTF-8: invalid sequences and NUL bytes become
+ * U+FFFD, so every string we hand out is printable as JSON and as C. */
+int buf_add_utf8(buf_t *b, const char *s, size_t n);
+void buf_free(buf_t *b);
+
+struct tsblog_diagnosis {
+	const struct tsblog_rule *rule;
+	const char *source;
+	unsigned long long line;
+	buf_t store;            /* all strings below point into it */
+	size_t *field_idx;      /* rule field index of each matched field */
+	size_t *field_off;      /* store offsets: values */
+	size_t nfields;
+	size_t summary_off;
+	size_t *fix_off;
+	size_t text_off;
+};
+
+struct tsblog_matcher {
+	const struct tsblog_ruleset *rs;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;
+	struct tsblog_diagnosis diag;
+	unsigned long long limit_hits;
+};
+
+/* error.c */
+/* Where an error lies: a source name and, when known, its text so that a
+ * byte position can be turned into line and column. */
+typedef struct {
+	const char *source;
+	const char *text;
+	size_t len;
+} err_where;
+#define NO_POS ((size_t)-1)
+/* Fill @err (if not NULL) with a one-line message "source:line:col: rule
+ * "id": member: what".  @pos is a byte offset into w->text, or NO_POS. */
+void err_raise(tsblog_error *err, int code, const err_where *w, size_t pos,
+	       const char *rule_id, const char *member, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+/* The same with line and column already known (jansson's syntax errors). */
+void err_raise_lc(tsblog_error *err, int code, const char *source, int line,
+		  int column, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+void offset_to_line_col(const char *text, size_t len, size_t off, int *line,
+			int *col);
+
+/* jsonpos.c: find where a member or element is in already valid JSON. */
+typedef struct {
+	const char *key;        /* object member, or NULL: array element */
+	size_t index;
+} json_step;
+int json_locate(const char *text, size_t len, const json_step *path,
+		size_t n, int want_key, size_t *off);
+
+/* ids.c */
+int ids_insert(id_index *ix, struct tsblog_rule *r);
+struct tsblog_rule *ids_find(const id_index *ix, const char *id);
+void ids_free(id_index *ix);
+
+/* Length of capture group g; 0 when unset, or when \K in a lookaround
+ * left its end before its start. */
+static inline size_t
+group_len(const PCRE2_SIZE *ov, uint32_t g)
+{
+	if (ov[2 * g] == PCRE2_UNSET || ov[2 * g + 1] < ov[2 * g])
+		return 0;
+	return ov[2 * g + 1] - ov[2 * g];
+}
+
+/* template.c */
+int tmpl_parse(tmpl *t, const char *src, const struct tsblog_rule *r,
+	       char *bad, size_t badlen);
+int tmpl_render(buf_t *out, const tmpl *t, const struct tsblog_rule *r,
+		const char *subject, const PCRE2_SIZE *ov);
+void tmpl_free(tmpl *t);
+
+/* rules_json.c */
+int rules_load(struct tsblog_builder *b, const char *name, char *text,
+	       size_t len, tsblog_error *err);
+void rule_free(struct tsblog_rule *r);
+void rule_file_unref(rule_file *f);
+
+/* matcher.c */
+int matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs);
+void matcher_fini(struct tsblog_matcher *m);
+
+/* builtin-rules.c (generated) */
+extern const char tsblog_builtin_rules[];
+extern const size_t tsblog_builtin_rules_len;
+
+#endif

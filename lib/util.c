@@ -1,0 +1,171 @@
+#include <stdlib.h>
+#include <string.h>
+#include "tsblog-private.h"
+
+int
+buf_reserve(buf_t *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (extra > (size_t)-1 - b->len - 1)
+		return -1;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < need)
+		cap = cap > (size_t)-1 / 2 ? need : cap * 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		return -1;
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+buf_add(buf_t *b, const char *s, size_t n)
+{
+	if (buf_reserve(b, n) < 0)
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or 0 if it is not valid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+
+	if (c >= 0x01 && c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (c >= 0xE0 && c <= 0xEF) {
+		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xE0 && s[1] < 0xA0)
+			return 0;
+		if (c == 0xED && s[1] > 0x9F)
+			return 0;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+		    (s[3] & 0xC0) != 0x80)
+			return 0;
+		if (c == 0xF0 && s[1] < 0x90)
+			return 0;
+		if (c == 0xF4 && s[1] > 0x8F)
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+int
+buf_add_utf8(buf_t *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+
+	/* Worst case every byte becomes the 3-byte U+FFFD. */
+	if (n > ((size_t)-1 - 1) / 3 || buf_reserve(b, n * 3) < 0)
+		return -1;
+	while (i < n) {
+		size_t k = utf8_seq(p + i, n - i);
+		if (k) {
+			i += k;
+			run += k;
+			continue;
+		}
+		memcpy(b->data + b->len, s + i - run, run);
+		b->len += run;
+		run = 0;
+		memcpy(b->data + b->len, "\xEF\xBF\xBD", 3);
+		b->len += 3;
+		i++;
+	}
+	memcpy(b->data + b->len, s + i - run, run);
+	b->len += run;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+void
+buf_free(buf_t *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+static size_t
+hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ULL & (size_t)-1;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ULL;
+	return h;
+}
+
+int
+ids_insert(id_index *ix, struct tsblog_rule *r)
+{
+	size_t i;
+
+	if ((ix->count + 1) * 2 > ix->cap) {
+		size_t cap = ix->cap ? ix->cap * 2 : 64, k;
+		struct tsblog_rule **slots = calloc(cap, sizeof(*slots));
+		if (!slots)
+			return -1;
+		for (k = 0; k < ix->cap; k++) {
+			struct tsblog_rule *o = ix->slots[k];
+			if (!o)
+				continue;
+			i = hash_str(o->id) & (cap - 1);
+			while (slots[i])
+				i = (i + 1) & (cap - 1);
+			slots[i] = o;
+		}
+		free(ix->slots);
+		ix->slots = slots;
+		ix->cap = cap;
+	}
+	i = hash_str(r->id) & (ix->cap - 1);
+	while (ix->slots[i])
+		i = (i + 1) & (ix->cap - 1);
+	ix->slots[i] = r;
+	ix->count++;
+	return 0;
+}
+
+struct tsblog_rule *
+ids_find(const id_index *ix, const char *id)
+{
+	size_t i;
+
+	if (!ix->cap || !id)
+		return NULL;
+	i = hash_str(id) & (ix->cap - 1);
+	while (ix->slots[i]) {
+		if (!strcmp(ix->slots[i]->id, id))
+			return ix->slots[i];
+		i = (i + 1) & (ix->cap - 1);
+	}
+	return NULL;
+}
+
+void
+ids_free(id_index *ix)
+{
+	free(ix->slots);
+	ix->slots = NULL;
+	ix->cap = ix->count = 0;
+}
