@@ -61,7 +61,7 @@ tsblog_diagnosis_source(const tsblog_diagnosis *d)
 	return d->source;
 }
 
-unsigned long long
+uint64_t
 tsblog_diagnosis_line(const tsblog_diagnosis *d)
 {
 	return d->line;

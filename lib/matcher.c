@@ -81,7 +81,7 @@ tsblog_matcher_free(tsblog_matcher *m)
 	free(m);
 }
 
-unsigned long long
+uint64_t
 tsblog_matcher_limit_hits(const tsblog_matcher *m)
 {
 	return m ? m->limit_hits : 0;

@@ -21,7 +21,7 @@ struct tsblog_scanner {
 	int finished;
 	int at_start;           /* no byte of this input seen yet */
 	buf_t clean;            /* scratch for lines with escapes */
-	unsigned long long line_no, records, bytes, truncated;
+	uint64_t line_no, records, bytes, truncated;
 };
 
 int
@@ -263,19 +263,19 @@ nomem:
 	return TSBLOG_ENOMEM;
 }
 
-unsigned long long
+uint64_t
 tsblog_scanner_records(const tsblog_scanner *s)
 {
 	return s ? s->records : 0;
 }
 
-unsigned long long
+uint64_t
 tsblog_scanner_bytes(const tsblog_scanner *s)
 {
 	return s ? s->bytes : 0;
 }
 
-unsigned long long
+uint64_t
 tsblog_scanner_truncated(const tsblog_scanner *s)
 {
 	return s ? s->truncated : 0;

@@ -106,7 +106,7 @@ void buf_free(buf_t *b);
 struct tsblog_diagnosis {
 	const struct tsblog_rule *rule;
 	const char *source;
-	unsigned long long line;
+	uint64_t line;
 	buf_t store;            /* all strings below point into it */
 	size_t *field_idx;      /* rule field index of each matched field */
 	size_t *field_off;      /* store offsets: values */
@@ -122,7 +122,7 @@ struct tsblog_matcher {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;
 	struct tsblog_diagnosis diag;
-	unsigned long long limit_hits;
+	uint64_t limit_hits;
 };
 
 /* error.c */

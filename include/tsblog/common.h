@@ -6,6 +6,7 @@
 #define TSBLOG_COMMON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 #define TSBLOG_BEGIN_DECL extern "C" {

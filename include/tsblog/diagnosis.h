@@ -45,7 +45,7 @@ TSBLOG_EXTERN(const char *) tsblog_diagnosis_get(const tsblog_diagnosis *d,
 /** Name of the input ("-" for stdin); NULL from tsblog_matcher_match(). */
 TSBLOG_EXTERN(const char *) tsblog_diagnosis_source(const tsblog_diagnosis *d);
 /** 1-based line where the record starts; 0 from tsblog_matcher_match(). */
-TSBLOG_EXTERN(unsigned long long) tsblog_diagnosis_line(
+TSBLOG_EXTERN(uint64_t) tsblog_diagnosis_line(
 	const tsblog_diagnosis *d);
 /** The line as read (CR, BOM and colour escapes removed).  Never NULL. */
 TSBLOG_EXTERN(const char *) tsblog_diagnosis_text(const tsblog_diagnosis *d);

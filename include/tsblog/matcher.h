@@ -48,7 +48,7 @@ TSBLOG_EXTERN(int) tsblog_matcher_match(tsblog_matcher *m, const char *line,
 					tsblog_error *err);
 
 /** How many rule attempts hit a PCRE2 limit since the matcher was made. */
-TSBLOG_EXTERN(unsigned long long) tsblog_matcher_limit_hits(
+TSBLOG_EXTERN(uint64_t) tsblog_matcher_limit_hits(
 	const tsblog_matcher *m);
 
 TSBLOG_END_DECL

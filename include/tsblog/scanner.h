@@ -87,12 +87,12 @@ TSBLOG_EXTERN(int) tsblog_scanner_next(tsblog_scanner *s,
 				       tsblog_error *err);
 
 /** Lines (records) seen so far, over all inputs. */
-TSBLOG_EXTERN(unsigned long long) tsblog_scanner_records(
+TSBLOG_EXTERN(uint64_t) tsblog_scanner_records(
 	const tsblog_scanner *s);
 /** Bytes seen so far, over all inputs. */
-TSBLOG_EXTERN(unsigned long long) tsblog_scanner_bytes(const tsblog_scanner *s);
+TSBLOG_EXTERN(uint64_t) tsblog_scanner_bytes(const tsblog_scanner *s);
 /** Lines longer than max_record, matched on their first part. */
-TSBLOG_EXTERN(unsigned long long) tsblog_scanner_truncated(
+TSBLOG_EXTERN(uint64_t) tsblog_scanner_truncated(
 	const tsblog_scanner *s);
 
 TSBLOG_END_DECL

@@ -1,0 +1,21 @@
+#!/bin/sh
+# meson install into a temporary root, then build and run a consumer with
+# `pkg-config --cflags --libs tsblog` alone, as a user of the package would.
+set -eu
+build=$1 consumer=$2
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+meson install -C "$build" --no-rebuild --destdir "$root" --quiet >/dev/null
+pc=$(find "$root" -name tsblog.pc | head -n 1)
+[ -n "$pc" ] || { echo "install-consumer: no tsblog.pc installed" >&2; exit 1; }
+for f in bin/tsblog include/tsblog.h include/tsblog/version.h share/tsblog/rules/tsb.json; do
+	[ -n "$(find "$root" -path "*/$f" | head -n 1)" ] ||
+		{ echo "install-consumer: $f not installed" >&2; exit 1; }
+done
+export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$root"
+flags=$(pkg-config --cflags --libs tsblog)
+libdir=$(pkg-config --variable=libdir tsblog)
+${CC:-cc} -o "$root/consumer" "$consumer" $flags
+out=$(LD_LIBRARY_PATH="$libdir" "$root/consumer")
+echo "consumer: $out"
+[ "${out%% *}" = "cp-sa-secret-missing" ]
