@@ -67,6 +67,49 @@ tsblog_diagnosis_line(const tsblog_diagnosis *d)
 	return d->line;
 }
 
+static const char *
+meta(const tsblog_diagnosis *d, int i)
+{
+	return d->meta_off[i] == (size_t)-1 ? NULL
+					    : d->store.data + d->meta_off[i];
+}
+
+const char *
+tsblog_diagnosis_timestamp(const tsblog_diagnosis *d)
+{
+	return meta(d, 0);
+}
+
+const char *
+tsblog_diagnosis_pod(const tsblog_diagnosis *d)
+{
+	return meta(d, 1);
+}
+
+const char *
+tsblog_diagnosis_container(const tsblog_diagnosis *d)
+{
+	return meta(d, 2);
+}
+
+const char *
+tsblog_diagnosis_namespace(const tsblog_diagnosis *d)
+{
+	return meta(d, 3);
+}
+
+const char *
+tsblog_diagnosis_level(const tsblog_diagnosis *d)
+{
+	return d->level;
+}
+
+uint64_t
+tsblog_diagnosis_count(const tsblog_diagnosis *d)
+{
+	return d->count;
+}
+
 const char *
 tsblog_diagnosis_text(const tsblog_diagnosis *d)
 {
@@ -125,6 +168,13 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 	      json_object_set_new(o, "line",
 				  d->line ? json_integer((json_int_t)d->line)
 					  : json_null()) < 0 ||
+	      json_object_set_new(o, "timestamp", str_or_null(meta(d, 0))) < 0 ||
+	      json_object_set_new(o, "level", str_or_null(d->level)) < 0 ||
+	      json_object_set_new(o, "pod", str_or_null(meta(d, 1))) < 0 ||
+	      json_object_set_new(o, "container", str_or_null(meta(d, 2))) < 0 ||
+	      json_object_set_new(o, "namespace", str_or_null(meta(d, 3))) < 0 ||
+	      json_object_set_new(o, "count",
+				  json_integer((json_int_t)d->count)) < 0 ||
 	      json_object_set_new(o, "text",
 				  json_string(tsblog_diagnosis_text(d))) < 0;
 	if (bad) {

@@ -87,14 +87,28 @@ tsblog_matcher_limit_hits(const tsblog_matcher *m)
 	return m ? m->limit_hits : 0;
 }
 
+static int
+add_meta(struct tsblog_diagnosis *d, int i, slice v)
+{
+	d->meta_off[i] = (size_t)-1;
+	if (!v.p)
+		return 0;
+	d->meta_off[i] = d->store.len;
+	return buf_add_utf8(&d->store, v.p, v.n) < 0 ||
+			       buf_add(&d->store, "", 1) < 0
+		       ? -1
+		       : 0;
+}
+
 /* Turn the match in m->md into m->diag.  Offsets, not pointers, while the
  * store may still move. */
 static int
 render(struct tsblog_matcher *m, const struct tsblog_rule *r,
-       const char *line, size_t len)
+       const record *rec)
 {
 	struct tsblog_diagnosis *d = &m->diag;
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+	const char *line = rec->msg.p;
 	size_t i;
 
 	d->store.len = 0;
@@ -102,6 +116,8 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	d->nfields = 0;
 	d->source = NULL;
 	d->line = 0;
+	d->count = rec->count;
+	d->level = rec->level;
 	if (r->nfix) {
 		size_t *p = realloc(d->fix_off, r->nfix * sizeof(size_t));
 		if (!p)
@@ -130,31 +146,29 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 		    buf_add(&d->store, "", 1) < 0)
 			return -1;
 	}
+	if (add_meta(d, 0, rec->timestamp) < 0 ||
+	    add_meta(d, 1, rec->pod) < 0 ||
+	    add_meta(d, 2, rec->container) < 0 ||
+	    add_meta(d, 3, rec->namespace) < 0)
+		return -1;
 	d->text_off = d->store.len;
-	if (buf_add_utf8(&d->store, line, len) < 0)
+	if (buf_add_utf8(&d->store, rec->text.p, rec->text.n) < 0)
 		return -1;
 	return 0;
 }
 
 int
-tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
-		     const tsblog_diagnosis **out, tsblog_error *err)
+matcher_match_record(struct tsblog_matcher *m, const record *rec,
+		     tsblog_error *err)
 {
-	const struct tsblog_ruleset *rs;
+	const struct tsblog_ruleset *rs = m->rs;
+	const char *line = rec->msg.p ? rec->msg.p : "";
 	size_t i;
 
-	if (!m || (!line && len)) {
-		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_matcher_match: NULL argument");
-		return TSBLOG_EINVAL;
-	}
-	if (!line)
-		line = "";
-	rs = m->rs;
 	for (i = 0; i < rs->nrules; i++) {
 		const struct tsblog_rule *r = rs->rules[i];
-		int rc = pcre2_match(r->code, (PCRE2_SPTR)line, len, 0, 0,
-				     m->md, m->mctx);
+		int rc = pcre2_match(r->code, (PCRE2_SPTR)line, rec->msg.n, 0,
+				     0, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc == PCRE2_ERROR_NOMEMORY) {
@@ -168,14 +182,34 @@ tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
 			m->limit_hits++;
 			continue;
 		}
-		if (render(m, r, line, len) < 0) {
+		if (render(m, r, rec) < 0) {
 			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, r->id,
 				  NULL, "out of memory");
 			return TSBLOG_ENOMEM;
 		}
-		if (out)
-			*out = &m->diag;
 		return 1;
 	}
 	return 0;
+}
+
+int
+tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
+		     const tsblog_diagnosis **out, tsblog_error *err)
+{
+	record rec;
+	int rc;
+
+	if (!m || (!line && len)) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_matcher_match: NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.msg.p = rec.text.p = line ? line : "";
+	rec.msg.n = rec.text.n = len;
+	rec.count = 1;
+	rc = matcher_match_record(m, &rec, err);
+	if (rc == 1 && out)
+		*out = &m->diag;
+	return rc;
 }

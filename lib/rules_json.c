@@ -831,46 +831,40 @@ static int
 commit_rules(load_ctx *c, rule_file *f, struct tsblog_rule **list, size_t n)
 {
 	struct tsblog_builder *b = c->b;
-	id_index local = { 0 };
-	size_t i;
+	strmap local = { 0 };
+	size_t i, k;
 	int rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++) {
-		struct tsblog_rule *prev = ids_find(&b->ids, list[i]->id);
+		const char *id = list[i]->id;
+		struct tsblog_rule *prev = rule_by_id(b->rules, &b->ids, id);
+		json_step p[2] = { { "rules", 0 }, { NULL, 0 } };
+		const rule_file *pf = prev ? prev->file : NULL;
 		int line = 0, col = 0;
-		const char *where;
-		if (!prev)
-			prev = ids_find(&local, list[i]->id);
+		size_t off = 0;
+
 		if (!prev) {
-			if (ids_insert(&local, list[i]) < 0)
+			k = strmap_put(&local, id, strlen(id), i);
+			if (k == STRMAP_NOMEM) {
 				rc = TSBLOG_ENOMEM;
-			continue;
+				break;
+			}
+			if (k == i)
+				continue;
+			prev = list[k];
 		}
-		if (prev->file) {
-			json_step p[2] = { { "rules", 0 },
-					   { NULL, prev->file_index } };
-			size_t off = 0;
-			json_locate(prev->file->text, prev->file->len, p, 2, 0,
-				    &off);
-			offset_to_line_col(prev->file->text, prev->file->len,
-					   off, &line, &col);
-			where = prev->file->name;
-		} else {
-			json_step p[2] = { { "rules", 0 },
-					   { NULL, prev->file_index } };
-			size_t off = 0;
-			json_locate(c->w.text, c->w.len, p, 2, 0, &off);
-			offset_to_line_col(c->w.text, c->w.len, off, &line,
-					   &col);
-			where = c->w.source;
-		}
+		p[1].index = prev->file_index;
+		json_locate(pf ? pf->text : c->w.text, pf ? pf->len : c->w.len,
+			    p, 2, 0, &off);
+		offset_to_line_col(pf ? pf->text : c->w.text,
+				   pf ? pf->len : c->w.len, off, &line, &col);
 		c->rule_index = i;
-		c->rule_id = list[i]->id;
+		c->rule_id = id;
 		rc = fail_rule(c, TSBLOG_EDUPLICATE, "id", 0,
 			       "duplicate rule id, first defined at %s:%d:%d",
-			       where, line, col);
+			       pf ? pf->name : c->w.source, line, col);
 	}
-	ids_free(&local);
+	strmap_free(&local);
 	if (rc < 0)
 		return rc;
 	if (b->nrules + n > b->caprules) {
@@ -892,15 +886,15 @@ commit_rules(load_ctx *c, rule_file *f, struct tsblog_rule **list, size_t n)
 		b->files = p;
 		b->capfiles = cap;
 	}
-	/* Index first: if it fails half way, remove nothing and report. */
 	for (i = 0; i < n; i++) {
-		if (ids_insert(&b->ids, list[i]) < 0) {
+		if (strmap_put(&b->ids, list[i]->id, strlen(list[i]->id),
+			       b->nrules + i) == STRMAP_NOMEM) {
 			/* Rebuild the index without this file's rules. */
-			id_index fresh = { 0 };
-			size_t k;
+			strmap fresh = { 0 };
 			for (k = 0; k < b->nrules; k++)
-				ids_insert(&fresh, b->rules[k]);
-			ids_free(&b->ids);
+				strmap_put(&fresh, b->rules[k]->id,
+					   strlen(b->rules[k]->id), k);
+			strmap_free(&b->ids);
 			b->ids = fresh;
 			return TSBLOG_ENOMEM;
 		}

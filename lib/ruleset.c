@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-#include "tsblog-private.h"
+#include "summary.h"
 
 #define DEFAULT_MATCH_LIMIT 1000000UL
 #define DEFAULT_DEPTH_LIMIT 10000UL
@@ -90,7 +90,7 @@ builder_clear(tsblog_builder *b)
 		rule_file_unref(b->files[i]);
 	free(b->rules);
 	free(b->files);
-	ids_free(&b->ids);
+	strmap_free(&b->ids);
 	b->rules = NULL;
 	b->files = NULL;
 	b->nrules = b->caprules = b->nfiles = b->capfiles = 0;
@@ -182,6 +182,11 @@ tsblog_builder_build(tsblog_ruleset **out, tsblog_builder *b,
 	rs = calloc(1, sizeof(*rs));
 	if (!rs)
 		return nomem(err);
+	rs->shape_code = shape_compile();
+	if (!rs->shape_code) {
+		free(rs);
+		return nomem(err);
+	}
 	rs->opts = b->opts;
 	rs->rules = b->rules;
 	rs->nrules = b->nrules;
@@ -230,7 +235,8 @@ tsblog_ruleset_free(tsblog_ruleset *rs)
 		rule_file_unref(rs->files[i]);
 	free(rs->rules);
 	free(rs->files);
-	ids_free(&rs->ids);
+	strmap_free(&rs->ids);
+	pcre2_code_free(rs->shape_code);
 	free(rs);
 }
 
@@ -249,7 +255,7 @@ tsblog_ruleset_rule(const tsblog_ruleset *rs, size_t index)
 const tsblog_rule *
 tsblog_ruleset_find(const tsblog_ruleset *rs, const char *id)
 {
-	return rs ? ids_find(&rs->ids, id) : NULL;
+	return rs ? rule_by_id(rs->rules, &rs->ids, id) : NULL;
 }
 
 const char *tsblog_rule_id(const tsblog_rule *r) { return r->id; }
@@ -493,7 +499,7 @@ check_rule(check_ctx *c, tsblog_matcher *m, const struct tsblog_rule *r)
 				   clip(r->counter[i], b1, sizeof(b1)));
 	}
 	for (i = 0; i < r->nsee && !c->stopped; i++)
-		if (!ids_find(&c->rs->ids, r->see_also[i]))
+		if (!tsblog_ruleset_find(c->rs, r->see_also[i]))
 			check_fail(c, r, "see_also", i,
 				   "no rule \"%s\" in the rule set",
 				   r->see_also[i]);

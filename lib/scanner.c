@@ -3,9 +3,11 @@
  * carry a line that straddles chunks in a buffer bounded by max_record,
  * clean each line (CR, BOM, colour escapes) and match it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tsblog-private.h"
+#include "envelope.h"
+#include "summary.h"
 
 #define DEFAULT_MAX_RECORD (1024 * 1024)
 
@@ -21,7 +23,10 @@ struct tsblog_scanner {
 	int finished;
 	int at_start;           /* no byte of this input seen yet */
 	buf_t clean;            /* scratch for lines with escapes */
-	uint64_t line_no, records, bytes, truncated;
+	reader rd;
+	summary sm;
+	int summarise;
+	uint64_t line_no, records, bytes, truncated, malformed;
 };
 
 int
@@ -45,14 +50,17 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	s->opts.version = TSBLOG_SCAN_OPTIONS_VERSION;
 	s->opts.max_record = opts && opts->max_record ? opts->max_record
 						     : DEFAULT_MAX_RECORD;
+	s->opts.flags = opts ? opts->flags : 0;
+	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
+	reader_init(&s->rd, s->opts.max_record);
+	if (summary_init(&s->sm, rs->shape_code) < 0)
+		goto nomem;
 	if (tsblog_scanner_reset(s, source) < 0)
 		goto nomem;
 	*out = s;
 	return 0;
 nomem:
-	if (s && s->m.rs)
-		matcher_fini(&s->m);
-	free(s);
+	tsblog_scanner_free(s);
 	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
 		  "out of memory");
 	return TSBLOG_ENOMEM;
@@ -63,7 +71,10 @@ tsblog_scanner_free(tsblog_scanner *s)
 {
 	if (!s)
 		return;
-	matcher_fini(&s->m);
+	if (s->m.rs)
+		matcher_fini(&s->m);
+	reader_fini(&s->rd);
+	summary_fini(&s->sm);
 	buf_free(&s->carry);
 	buf_free(&s->clean);
 	free(s->source);
@@ -89,6 +100,7 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->finished = 0;
 	s->at_start = 1;
 	s->line_no = 0;
+	reader_reset(&s->rd);
 	return 0;
 }
 
@@ -120,6 +132,66 @@ tsblog_scanner_finish(tsblog_scanner *s, tsblog_error *err)
 		return TSBLOG_EINVAL;
 	}
 	s->finished = 1;
+	return 0;
+}
+
+static int
+nomem_err(tsblog_error *err)
+{
+	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
+		  "out of memory");
+	return TSBLOG_ENOMEM;
+}
+
+/* Match the records the reader holds until one gives a diagnosis. */
+static int
+take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
+	     tsblog_error *err)
+{
+	record rec;
+	uint64_t line;
+	int rc;
+
+	while ((rc = reader_take(&s->rd, &rec, &line)) == 1) {
+		rc = matcher_match_record(&s->m, &rec, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			if (s->summarise &&
+			    summary_unmatched(&s->sm, &rec, line, s->source) < 0)
+				return nomem_err(err);
+			continue;
+		}
+		s->m.diag.source = s->source;
+		s->m.diag.line = line;
+		if (s->summarise && summary_add(&s->sm, &s->m.diag) < 0)
+			return nomem_err(err);
+		*out = &s->m.diag;
+		return 1;
+	}
+	if (rc < 0)
+		return nomem_err(err);
+	if (s->rd.doc_error) {
+		/* Reported once, then the scan goes on: everything before
+		 * and after the bad event still counts. */
+		s->rd.doc_error = 0;
+		s->malformed++;
+		{
+			err_where w = { s->source, NULL, 0 };
+			err_raise(err, TSBLOG_ESYNTAX, &w, NO_POS, NULL, NULL,
+				  "%s", s->rd.err_text);
+			if (err) {
+				char msg[sizeof(err->message)];
+				snprintf(msg, sizeof(msg), "%s:%d:%d: %s",
+					 s->source, s->rd.err_line,
+					 s->rd.err_col, s->rd.err_text);
+				memcpy(err->message, msg, sizeof(msg));
+				err->line = s->rd.err_line;
+				err->column = s->rd.err_col;
+			}
+		}
+		return TSBLOG_ESYNTAX;
+	}
 	return 0;
 }
 
@@ -163,13 +235,12 @@ strip_escapes(buf_t *out, const char *p, size_t n)
 	return 0;
 }
 
-/* Match one complete line.  1 with a diagnosis, 0 without, <0 error. */
+/* Read one complete line into records and match them.  1 with a
+ * diagnosis, 0 without, <0 error. */
 static int
 scan_line(tsblog_scanner *s, const char *p, size_t n,
 	  const tsblog_diagnosis **out, tsblog_error *err)
 {
-	int rc;
-
 	s->records++;
 	s->line_no++;
 	if (n > s->opts.max_record) {
@@ -191,12 +262,9 @@ scan_line(tsblog_scanner *s, const char *p, size_t n,
 		p = s->clean.data;
 		n = s->clean.len;
 	}
-	rc = tsblog_matcher_match(&s->m, p, n, out, err);
-	if (rc == 1) {
-		s->m.diag.source = s->source;
-		s->m.diag.line = s->line_no;
-	}
-	return rc;
+	if (reader_line(&s->rd, p, n, s->line_no) < 0)
+		return nomem_err(err);
+	return take_records(s, out, err);
 }
 
 /* Keep at most max_record bytes of a line that has not ended yet; the rest
@@ -223,6 +291,11 @@ tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
 			  "tsblog_scanner_next: NULL argument");
 		return TSBLOG_EINVAL;
+	}
+	{
+		int rc = take_records(s, out, err);
+		if (rc != 0)
+			return rc;
 	}
 	while (s->pos < s->chunk_len) {
 		const char *p = s->chunk + s->pos;
@@ -254,7 +327,12 @@ tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		int rc = scan_line(s, s->carry.data, s->carry.len, out, err);
 		s->carry.len = 0;
 		s->carry_open = s->carry_over = 0;
-		return rc;
+		if (rc != 0)
+			return rc;
+	}
+	if (s->finished && s->rd.in_doc) {
+		reader_finish(&s->rd, s->line_no);
+		return take_records(s, out, err);
 	}
 	return 0;
 nomem:
@@ -279,4 +357,35 @@ uint64_t
 tsblog_scanner_truncated(const tsblog_scanner *s)
 {
 	return s ? s->truncated : 0;
+}
+
+uint64_t
+tsblog_scanner_malformed(const tsblog_scanner *s)
+{
+	return s ? s->malformed : 0;
+}
+
+int
+tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
+			    tsblog_error *err)
+{
+	summary_totals t;
+	json_t *doc;
+
+	if (!out || !s) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_scanner_summary_json: NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	t.records = s->records;
+	t.bytes = s->bytes;
+	t.truncated = s->truncated;
+	t.malformed = s->malformed;
+	t.limit_hits = s->m.limit_hits;
+	doc = summary_json(&s->sm, &t);
+	*out = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	if (!*out)
+		return nomem_err(err);
+	return 0;
 }

@@ -63,11 +63,20 @@ struct tsblog_rule {
 	size_t file_index;      /* position in its file's "rules" array */
 };
 
-/* Open-addressing index from rule id to rule; no deletion needed. */
+/* strmap: string -> index, for grouping (summary problems and shapes). */
 typedef struct {
-	struct tsblog_rule **slots;
+	char **keys;
+	size_t *vals;
 	size_t cap, count;
-} id_index;
+} strmap;
+#define STRMAP_NONE ((size_t)-1)
+#define STRMAP_NOMEM ((size_t)-2)
+/* The value stored for @key, or STRMAP_NONE. */
+size_t strmap_find(const strmap *m, const char *key, size_t len);
+/* Add @key with @val unless present; the value now stored for it, or
+ * STRMAP_NOMEM. */
+size_t strmap_put(strmap *m, const char *key, size_t len, size_t val);
+void strmap_free(strmap *m);
 
 struct tsblog_builder {
 	tsblog_compile_options opts;
@@ -76,7 +85,7 @@ struct tsblog_builder {
 	size_t nrules, caprules;
 	rule_file **files;
 	size_t nfiles, capfiles;
-	id_index ids;
+	strmap ids;             /* rule id -> index in rules */
 };
 
 struct tsblog_ruleset {
@@ -85,8 +94,9 @@ struct tsblog_ruleset {
 	size_t nrules;
 	rule_file **files;
 	size_t nfiles;
-	id_index ids;
+	strmap ids;
 	uint32_t max_groups;
+	pcre2_code *shape_code; /* message shapes for the summary */
 };
 
 /* A growable byte buffer; on allocation failure it stays valid and
@@ -103,11 +113,35 @@ int buf_add(buf_t *b, const char *s, size_t n);
 int buf_add_utf8(buf_t *b, const char *s, size_t n);
 void buf_free(buf_t *b);
 
+/* A slice of the current line or of a decode buffer. */
+typedef struct {
+	const char *p;
+	size_t n;
+} slice;
+
+/* What one record is: the message rules are matched against, and the
+ * metadata its envelope carried.  Slices point into the line or into the
+ * scanner's decode buffers, valid until the next record. */
+typedef struct {
+	slice msg;
+	size_t core_n;          /* length of msg without trailing key=value
+				 * fields, for grouping by shape; 0 = all */
+	slice text;             /* what a diagnosis shows as "text" */
+	slice timestamp, pod, container, namespace;
+	const char *level;      /* normalised: debug info warn error fatal
+				 * panic, or NULL */
+	uint64_t count;
+} record;
+
 struct tsblog_diagnosis {
 	const struct tsblog_rule *rule;
 	const char *source;
 	uint64_t line;
+	uint64_t count;
+	const char *level;      /* static string or NULL */
 	buf_t store;            /* all strings below point into it */
+	size_t meta_off[4];     /* timestamp pod container namespace;
+				 * (size_t)-1 when absent */
 	size_t *field_idx;      /* rule field index of each matched field */
 	size_t *field_off;      /* store offsets: values */
 	size_t nfields;
@@ -154,10 +188,9 @@ typedef struct {
 int json_locate(const char *text, size_t len, const json_step *path,
 		size_t n, int want_key, size_t *off);
 
-/* ids.c */
-int ids_insert(id_index *ix, struct tsblog_rule *r);
-struct tsblog_rule *ids_find(const id_index *ix, const char *id);
-void ids_free(id_index *ix);
+/* The rule called @id in @rules indexed by @ids, or NULL. */
+struct tsblog_rule *rule_by_id(struct tsblog_rule *const *rules,
+			       const strmap *ids, const char *id);
 
 /* Length of capture group g; 0 when unset, or when \K in a lookaround
  * left its end before its start. */
@@ -185,6 +218,10 @@ void rule_file_unref(rule_file *f);
 /* matcher.c */
 int matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs);
 void matcher_fini(struct tsblog_matcher *m);
+/* Match rec->msg; on 1 the diagnosis carries rec's metadata and text. */
+int matcher_match_record(struct tsblog_matcher *m, const record *rec,
+			 tsblog_error *err);
+
 
 /* builtin-rules.c (generated) */
 extern const char tsblog_builtin_rules[];

@@ -106,66 +106,104 @@ buf_free(buf_t *b)
 	b->len = b->cap = 0;
 }
 
+/* FNV-1a: short keys, no adversary worth a keyed hash (ids come from
+ * rule files the user chose; shapes are bounded in number). */
 static size_t
-hash_str(const char *s)
+hash_bytes(const char *s, size_t n)
 {
-	size_t h = 1469598103934665603ULL & (size_t)-1;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ULL;
+	size_t h = (size_t)1469598103934665603ULL, i;
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * (size_t)1099511628211ULL;
 	return h;
 }
 
-int
-ids_insert(id_index *ix, struct tsblog_rule *r)
+/* Open addressing with linear probing; keys are copied. */
+static int
+strmap_grow(strmap *m)
 {
-	size_t i;
+	size_t cap = m->cap ? m->cap * 2 : 64, k, i;
+	char **keys = calloc(cap, sizeof(*keys));
+	size_t *vals = calloc(cap, sizeof(*vals));
 
-	if ((ix->count + 1) * 2 > ix->cap) {
-		size_t cap = ix->cap ? ix->cap * 2 : 64, k;
-		struct tsblog_rule **slots = calloc(cap, sizeof(*slots));
-		if (!slots)
-			return -1;
-		for (k = 0; k < ix->cap; k++) {
-			struct tsblog_rule *o = ix->slots[k];
-			if (!o)
-				continue;
-			i = hash_str(o->id) & (cap - 1);
-			while (slots[i])
-				i = (i + 1) & (cap - 1);
-			slots[i] = o;
-		}
-		free(ix->slots);
-		ix->slots = slots;
-		ix->cap = cap;
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -1;
 	}
-	i = hash_str(r->id) & (ix->cap - 1);
-	while (ix->slots[i])
-		i = (i + 1) & (ix->cap - 1);
-	ix->slots[i] = r;
-	ix->count++;
+	for (k = 0; k < m->cap; k++) {
+		if (!m->keys[k])
+			continue;
+		i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (cap - 1);
+		while (keys[i])
+			i = (i + 1) & (cap - 1);
+		keys[i] = m->keys[k];
+		vals[i] = m->vals[k];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = cap;
 	return 0;
 }
 
-struct tsblog_rule *
-ids_find(const id_index *ix, const char *id)
+static size_t
+strmap_slot(const strmap *m, const char *key, size_t len)
+{
+	size_t i = hash_bytes(key, len) & (m->cap - 1);
+	while (m->keys[i] &&
+	       !(!strncmp(m->keys[i], key, len) && !m->keys[i][len]))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+size_t
+strmap_find(const strmap *m, const char *key, size_t len)
 {
 	size_t i;
+	if (!m->cap)
+		return STRMAP_NONE;
+	i = strmap_slot(m, key, len);
+	return m->keys[i] ? m->vals[i] : STRMAP_NONE;
+}
 
-	if (!ix->cap || !id)
-		return NULL;
-	i = hash_str(id) & (ix->cap - 1);
-	while (ix->slots[i]) {
-		if (!strcmp(ix->slots[i]->id, id))
-			return ix->slots[i];
-		i = (i + 1) & (ix->cap - 1);
-	}
-	return NULL;
+size_t
+strmap_put(strmap *m, const char *key, size_t len, size_t val)
+{
+	size_t i;
+	char *copy;
+
+	if ((m->count + 1) * 2 > m->cap && strmap_grow(m) < 0)
+		return STRMAP_NOMEM;
+	i = strmap_slot(m, key, len);
+	if (m->keys[i])
+		return m->vals[i];
+	copy = malloc(len + 1);
+	if (!copy)
+		return STRMAP_NOMEM;
+	memcpy(copy, key, len);
+	copy[len] = '\0';
+	m->keys[i] = copy;
+	m->vals[i] = val;
+	m->count++;
+	return val;
+}
+
+struct tsblog_rule *
+rule_by_id(struct tsblog_rule *const *rules, const strmap *ids,
+	   const char *id)
+{
+	size_t i = id ? strmap_find(ids, id, strlen(id)) : STRMAP_NONE;
+	return i == STRMAP_NONE ? NULL : rules[i];
 }
 
 void
-ids_free(id_index *ix)
+strmap_free(strmap *m)
 {
-	free(ix->slots);
-	ix->slots = NULL;
-	ix->cap = ix->count = 0;
+	size_t i;
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
 }

@@ -6,9 +6,12 @@
 
 #define READ_CHUNK (256 * 1024)
 
+enum output { OUT_JSON, OUT_SUMMARY_JSON };
+
 typedef struct {
 	tsblog_scanner *s;
 	char *buf;
+	enum output output;
 	unsigned long long found;
 	int trouble;
 } scan_state;
@@ -20,8 +23,20 @@ drain(scan_state *st)
 	tsblog_error err;
 	int rc;
 
-	while ((rc = tsblog_scanner_next(st->s, &d, &err)) == 1) {
+	for (;;) {
 		char *json;
+		rc = tsblog_scanner_next(st->s, &d, &err);
+		if (rc == TSBLOG_ESYNTAX) {
+			/* A malformed event: say where, scan on. */
+			die_msg("%s", err.message);
+			st->trouble = 1;
+			continue;
+		}
+		if (rc != 1)
+			break;
+		st->found++;
+		if (st->output != OUT_JSON)
+			continue;
 		if (tsblog_diagnosis_to_json(&json, d, &err) < 0) {
 			die_msg("%s", err.message);
 			return -1;
@@ -29,7 +44,6 @@ drain(scan_state *st)
 		fputs(json, stdout);
 		fputc('\n', stdout);
 		tsblog_free(json);
-		st->found++;
 	}
 	if (rc < 0) {
 		die_msg("%s", err.message);
@@ -82,7 +96,7 @@ out:
 static void
 usage(FILE *to)
 {
-	fputs("Usage: tsblog [-r FILE]... [--no-builtin] [-o json] [FILE...]\n"
+	fputs("Usage: tsblog [-r FILE]... [--no-builtin] [-o json|summary-json] [FILE...]\n"
 	      "       tsblog rules check [FILE...]\n"
 	      "       tsblog rules list [-r FILE]... [--no-builtin]\n"
 	      "       tsblog --version\n"
@@ -92,7 +106,9 @@ usage(FILE *to)
 	      "\n"
 	      "  -r, --rules FILE   load a rule file before the bundled rules (repeatable)\n"
 	      "      --no-builtin   do not load the bundled TSB rules\n"
-	      "  -o, --output json  JSON Lines (the default for now)\n"
+	      "  -o, --output json  JSON Lines, one diagnosis per line (the default)\n"
+	      "  -o summary-json    one JSON document: distinct problems and\n"
+	      "                     unclassified errors, at the end\n"
 	      "\n"
 	      "Example:\n"
 	      "  kubectl logs -n istio-system deploy/tsb-operator-control-plane | tsblog\n"
@@ -109,6 +125,7 @@ cmd_scan(int argc, char **argv)
 	rule_args ra = { 0 };
 	scan_state st = { 0 };
 	tsblog_ruleset *rs;
+	tsblog_scan_options sopts = TSBLOG_SCAN_OPTIONS_INIT;
 	tsblog_error err;
 	int i, ninputs = 0, only_files = 0, status;
 
@@ -142,24 +159,31 @@ cmd_scan(int argc, char **argv)
 			return EXIT_TROUBLE;
 		if (taken)
 			continue;
-		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (i + 1 >= argc || strcmp(argv[i + 1], "json")) {
-				die_msg("%s takes: json", a);
+		if (!strcmp(a, "-o") || !strcmp(a, "--output") ||
+		    !strncmp(a, "--output=", 9) || !strncmp(a, "-o", 2)) {
+			const char *v = !strncmp(a, "--output=", 9) ? a + 9
+					: a[1] == 'o' && a[2] ? a + 2
+					: i + 1 < argc ? argv[++i]
+						       : "";
+			if (!strcmp(v, "json"))
+				st.output = OUT_JSON;
+			else if (!strcmp(v, "summary-json"))
+				st.output = OUT_SUMMARY_JSON;
+			else {
+				die_msg("-o takes json or summary-json, not '%s'", v);
 				return EXIT_TROUBLE;
 			}
-			i++;
 			continue;
 		}
-		if (!strcmp(a, "-ojson") || !strcmp(a, "--output=json"))
-			continue;
 		die_msg("unknown option %s (see tsblog --help)", a);
 		return EXIT_TROUBLE;
 	}
 	rs = load_rules(&ra);
 	if (!rs)
 		return EXIT_TROUBLE;
+	sopts.flags = st.output == OUT_JSON ? TSBLOG_SCAN_NO_SUMMARY : 0;
 	st.buf = malloc(READ_CHUNK);
-	if (!st.buf || tsblog_scanner_new(&st.s, rs, NULL, NULL, &err) < 0) {
+	if (!st.buf || tsblog_scanner_new(&st.s, rs, NULL, &sopts, &err) < 0) {
 		die_msg("out of memory");
 		return EXIT_TROUBLE;
 	}
@@ -169,6 +193,16 @@ cmd_scan(int argc, char **argv)
 	}
 	for (i = 0; i < ninputs; i++)
 		scan_file(&st, inputs[i]);
+	if (st.output == OUT_SUMMARY_JSON) {
+		char *doc;
+		if (tsblog_scanner_summary_json(&doc, st.s, &err) < 0) {
+			die_msg("%s", err.message);
+			st.trouble = 1;
+		} else {
+			puts(doc);
+			tsblog_free(doc);
+		}
+	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		die_msg("cannot write output: %s", strerror(errno));
 		st.trouble = 1;

@@ -6,8 +6,9 @@
  * A tsblog_diagnosis is always borrowed from the tsblog_matcher or
  * tsblog_scanner that produced it, and is valid until the next call on that
  * object (match, feed, next, finish, free).  Copy what you need to keep.
- * Strings are NUL-terminated UTF-8; where input bytes were not valid UTF-8
- * they are replaced by U+FFFD in text and in JSON.
+ * Strings are NUL-terminated UTF-8: each input byte that is not part of a
+ * valid UTF-8 sequence, and each NUL byte, is replaced by U+FFFD, so text
+ * and JSON are always valid UTF-8.
  */
 #ifndef TSBLOG_DIAGNOSIS_H
 #define TSBLOG_DIAGNOSIS_H
@@ -47,13 +48,32 @@ TSBLOG_EXTERN(const char *) tsblog_diagnosis_source(const tsblog_diagnosis *d);
 /** 1-based line where the record starts; 0 from tsblog_matcher_match(). */
 TSBLOG_EXTERN(uint64_t) tsblog_diagnosis_line(
 	const tsblog_diagnosis *d);
-/** The line as read (CR, BOM and colour escapes removed).  Never NULL. */
+/** Timestamp as written in the input (kubectl --timestamps, the log's
+ * own, or the event's last timestamp); NULL if none. */
+TSBLOG_EXTERN(const char *) tsblog_diagnosis_timestamp(
+	const tsblog_diagnosis *d);
+/** Level, normalised: "debug", "info", "warn", "error", "fatal", "panic";
+ * NULL if the envelope gave none.  Static string. */
+TSBLOG_EXTERN(const char *) tsblog_diagnosis_level(const tsblog_diagnosis *d);
+/** Pod name (kubectl --prefix, describe header, event object); or NULL. */
+TSBLOG_EXTERN(const char *) tsblog_diagnosis_pod(const tsblog_diagnosis *d);
+/** Container (kubectl --prefix); or NULL. */
+TSBLOG_EXTERN(const char *) tsblog_diagnosis_container(
+	const tsblog_diagnosis *d);
+/** Namespace (describe header, events); or NULL. */
+TSBLOG_EXTERN(const char *) tsblog_diagnosis_namespace(
+	const tsblog_diagnosis *d);
+/** How many times it happened: an event's count, else 1. */
+TSBLOG_EXTERN(uint64_t) tsblog_diagnosis_count(const tsblog_diagnosis *d);
+/** The line as read (CR, BOM and colour escapes removed); for an event
+ * inside `kubectl get events -o json`, its message.  Never NULL. */
 TSBLOG_EXTERN(const char *) tsblog_diagnosis_text(const tsblog_diagnosis *d);
 
 /**
  * The diagnosis as one JSON object on one line, without a newline: the
- * line `tsblog -o json` prints.  Keys: rule, severity, component, title,
- * summary, fix, fields, see_also, docs, source, line, text; absent values
+ * line `tsblog -o json` prints.  Keys, in this order: rule, severity,
+ * component, title, summary, fix, fields, see_also, docs, source, line,
+ * timestamp, level, pod, container, namespace, count, text; absent values
  * are null.
  *
  * @param[out] out  Caller owns *out; release with tsblog_free().

@@ -9,6 +9,13 @@
  * last chunk call tsblog_scanner_finish() and drain next() once more, so a
  * last line without a newline is scanned too.
  *
+ * Each line is read through its envelope before matching: `kubectl logs`
+ * --prefix and --timestamps, Istio/TSB console lines, JSON log lines (zap,
+ * Istio --log_as_json), klog, `kubectl describe pod` Events rows,
+ * `kubectl get events` tables and `kubectl get events -o json` documents
+ * (each event a record).  Rules match the message; the envelope's
+ * metadata goes into the diagnosis.
+ *
  * Thread safety: one scanner per thread; many scanners may share one
  * tsblog_ruleset.
  */
@@ -31,10 +38,17 @@ typedef struct tsblog_scan_options {
 	unsigned int version;     /**< TSBLOG_SCAN_OPTIONS_VERSION */
 	size_t max_record;        /**< longest line kept whole, in bytes; a
 				   * longer one is matched on its first
-				   * max_record bytes.  0 = 1 MiB */
+				   * max_record bytes.  0 = 1 MiB.  Also
+				   * bounds one event of an events JSON
+				   * document. */
+	unsigned int flags;       /**< TSBLOG_SCAN_* flags */
 } tsblog_scan_options;
 
-#define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0 }
+/** Keep no summary (problems, unclassified errors): less work per line
+ * when only the diagnoses are wanted. */
+#define TSBLOG_SCAN_NO_SUMMARY 1u
+
+#define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0, 0 }
 
 /**
  * @param[out] out  Caller owns *out; release with tsblog_scanner_free().
@@ -80,7 +94,10 @@ TSBLOG_EXTERN(int) tsblog_scanner_finish(tsblog_scanner *s, tsblog_error *err);
  *
  * @param[out] out  on 1: Borrowed, valid until the next call on @p s.
  * @return 1 with a diagnosis, 0 when the fed input is used up, or a
- *         negative code (TSBLOG_ENOMEM).
+ *         negative code: TSBLOG_ENOMEM; or TSBLOG_ESYNTAX for a malformed
+ *         event in a `kubectl get events -o json` document (@p err says
+ *         where; the event is counted as malformed and skipped, and the
+ *         next call goes on with the rest of the input).
  */
 TSBLOG_EXTERN(int) tsblog_scanner_next(tsblog_scanner *s,
 				       const tsblog_diagnosis **out,
@@ -94,6 +111,27 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_bytes(const tsblog_scanner *s);
 /** Lines longer than max_record, matched on their first part. */
 TSBLOG_EXTERN(uint64_t) tsblog_scanner_truncated(
 	const tsblog_scanner *s);
+
+/** Events of JSON documents that could not be read whole. */
+TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
+
+/**
+ * Everything scanned so far as one JSON document (what
+ * `tsblog -o summary-json` prints): schema_version, records, bytes,
+ * truncated, malformed, limit_hits, problems (one per rule and key
+ * fields: rule, severity, title, fields, count, first_line, last_line,
+ * first_time, last_time, summary, fix, sources; by severity, then first
+ * seen), unclassified (warnings and errors no rule matched, grouped by the
+ * shape of their message: shape, level, count, first_line, source,
+ * example) and unclassified_dropped.  Empty unless the scanner was made
+ * without TSBLOG_SCAN_NO_SUMMARY.
+ *
+ * @param[out] out  Caller owns *out; release with tsblog_free().
+ * @return 0, TSBLOG_EINVAL or TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_summary_json(char **out,
+					       const tsblog_scanner *s,
+					       tsblog_error *err);
 
 TSBLOG_END_DECL
 

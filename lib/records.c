@@ -1,0 +1,589 @@
+/*
+ * The record reader: which envelope a line is in, including the ones that
+ * only make sense with what came before (a describe header, an events
+ * table header, an open JSON document).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "envelope.h"
+
+void
+reader_init(reader *rd, size_t max_item)
+{
+	memset(rd, 0, sizeof(*rd));
+	rd->max_item = max_item;
+}
+
+static void
+drop_json(reader *rd)
+{
+	json_decref(rd->root);
+	rd->root = NULL;
+	rd->items = NULL;
+	rd->item_idx = 0;
+}
+
+void
+reader_reset(reader *rd)
+{
+	drop_json(rd);
+	rd->describe_pod.len = rd->describe_ns.len = 0;
+	rd->in_events = 0;
+	rd->table_cols = 0;
+	rd->in_doc = rd->doc_depth = rd->doc_in_str = rd->doc_esc = 0;
+	rd->item.len = 0;
+	rd->item_open = rd->item_oversized = 0;
+	rd->have_line_rec = 0;
+	rd->doc_error = 0;
+}
+
+void
+reader_fini(reader *rd)
+{
+	drop_json(rd);
+	buf_free(&rd->describe_pod);
+	buf_free(&rd->describe_ns);
+	buf_free(&rd->item);
+	buf_free(&rd->msg);
+	buf_free(&rd->text);
+}
+
+static slice
+sl(const char *p, size_t n)
+{
+	slice s = { p, n };
+	return s;
+}
+
+static int
+is(slice s, const char *word)
+{
+	return s.n == strlen(word) && !memcmp(s.p, word, s.n);
+}
+
+static slice
+jstr(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (json_is_string(v))
+		return sl(json_string_value(v), json_string_length(v));
+	return sl(NULL, 0);
+}
+
+static void
+doc_fail(reader *rd, uint64_t line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+doc_fail(reader *rd, uint64_t line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rd->doc_error)
+		return; /* one report per problem is enough */
+	rd->doc_error = 1;
+	rd->err_line = (int)line;
+	rd->err_col = col;
+	va_start(ap, fmt);
+	vsnprintf(rd->err_text, sizeof(rd->err_text), fmt, ap);
+	va_end(ap);
+}
+
+/* --- JSON log lines and events --------------------------------------- */
+
+static const char *const msg_keys[] = { "msg", "message", NULL };
+static const char *const level_keys[] = { "level", "severity", "lvl", NULL };
+static const char *const time_keys[] = { "time", "ts", "timestamp",
+					 "@timestamp", NULL };
+static const char *const scope_keys[] = { "scope", "logger", NULL };
+/* Not appended to the message: bulky or already shown. */
+static const char *const skip_keys[] = { "caller", "stacktrace", "v", NULL };
+
+static int
+in(const char *const *keys, const char *k)
+{
+	for (; *keys; keys++)
+		if (!strcmp(*keys, k))
+			return 1;
+	return 0;
+}
+
+/* The shortest text that reads back as the same double: zap writes epoch
+ * seconds as 1763626442.401127, and that is what users should see. */
+static int
+shortest_real(char *buf, size_t size, double d)
+{
+	int prec, k = 0;
+	for (prec = 1; prec <= 17; prec++) {
+		k = snprintf(buf, size, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return k;
+}
+
+/* A scalar as text: strings as they are, numbers as JSON writes them. */
+static int
+add_scalar(buf_t *b, json_t *v)
+{
+	char num[64];
+	int k;
+
+	if (json_is_string(v))
+		return buf_add(b, json_string_value(v), json_string_length(v));
+	if (json_is_integer(v))
+		k = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+			     json_integer_value(v));
+	else if (json_is_real(v))
+		k = shortest_real(num, sizeof(num), json_real_value(v));
+	else if (json_is_boolean(v))
+		k = snprintf(num, sizeof(num), "%s",
+			     json_is_true(v) ? "true" : "false");
+	else
+		return 0;
+	return buf_add(b, num, (size_t)k);
+}
+
+/* A zap / Istio --log_as_json line.  The message is matched decoded, and
+ * every other field follows it as "<TAB>key=value", the way Istio's
+ * console encoder prints them, so one rule serves both encodings. */
+static int
+json_log_record(reader *rd, json_t *o, record *rec)
+{
+	const char *key;
+	json_t *v, *msg = NULL;
+	int i;
+
+	for (i = 0; msg_keys[i] && !msg; i++)
+		msg = json_object_get(o, msg_keys[i]);
+	if (!json_is_string(msg))
+		return 0;
+	rd->msg.len = 0;
+	if (buf_add(&rd->msg, json_string_value(msg), json_string_length(msg)) < 0)
+		return -1;
+	rec->core_n = rd->msg.len;
+	json_object_foreach(o, key, v) {
+		if (in(msg_keys, key) || in(level_keys, key) ||
+		    in(time_keys, key) || in(scope_keys, key) ||
+		    in(skip_keys, key) || json_is_object(v) || json_is_array(v) ||
+		    json_is_null(v))
+			continue;
+		if (buf_add(&rd->msg, "\t", 1) < 0 ||
+		    buf_add(&rd->msg, key, strlen(key)) < 0 ||
+		    buf_add(&rd->msg, "=", 1) < 0 || add_scalar(&rd->msg, v) < 0)
+			return -1;
+	}
+	rec->msg = sl(rd->msg.data, rd->msg.len);
+	for (i = 0; level_keys[i]; i++) {
+		slice l = jstr(o, level_keys[i]);
+		if (l.p) {
+			rec->level = level_name(l.p, l.n);
+			break;
+		}
+	}
+	for (i = 0; time_keys[i]; i++) {
+		json_t *t = json_object_get(o, time_keys[i]);
+		if (json_is_string(t)) {
+			rec->timestamp = jstr(o, time_keys[i]);
+			break;
+		}
+		if (json_is_number(t)) {
+			/* zap's epoch seconds: keep them as written. */
+			rd->text.len = 0;
+			if (add_scalar(&rd->text, t) < 0)
+				return -1;
+			rec->timestamp = sl(rd->text.data, rd->text.len);
+			break;
+		}
+	}
+	return 1;
+}
+
+/* One core/v1 or events.k8s.io/v1 Event. */
+static int
+event_record(json_t *ev, record *rec)
+{
+	json_t *obj = json_object_get(ev, "involvedObject"), *c;
+	slice msg = jstr(ev, "message"), type = jstr(ev, "type"), kind;
+	json_t *series = json_object_get(ev, "series");
+	static const char *const ts_keys[] = { "lastTimestamp", "eventTime",
+					       "deprecatedLastTimestamp",
+					       "firstTimestamp", NULL };
+	int i;
+
+	if (!msg.p)
+		msg = jstr(ev, "note");
+	if (!obj)
+		obj = json_object_get(ev, "regarding");
+	if (!msg.p || !json_is_object(obj))
+		return 0;
+	rec->msg = rec->text = msg;
+	kind = jstr(obj, "kind");
+	if (is(kind, "Pod"))
+		rec->pod = jstr(obj, "name");
+	rec->namespace = jstr(obj, "namespace");
+	if (!rec->namespace.p)
+		rec->namespace = jstr(json_object_get(ev, "metadata"),
+				      "namespace");
+	rec->level = is(type, "Warning") ? "warn" : is(type, "Normal") ? "info"
+									: NULL;
+	c = json_object_get(ev, "count");
+	if (!json_is_integer(c) && json_is_object(series))
+		c = json_object_get(series, "count");
+	if (!json_is_integer(c))
+		c = json_object_get(ev, "deprecatedCount");
+	rec->count = json_is_integer(c) && json_integer_value(c) > 0
+			     ? (uint64_t)json_integer_value(c)
+			     : 1;
+	if (json_is_object(series) && jstr(series, "lastObservedTime").p)
+		rec->timestamp = jstr(series, "lastObservedTime");
+	for (i = 0; ts_keys[i] && !rec->timestamp.p; i++)
+		rec->timestamp = jstr(ev, ts_keys[i]);
+	return 1;
+}
+
+static int
+is_event_list(json_t *o)
+{
+	return json_is_array(json_object_get(o, "items"));
+}
+
+/* --- kubectl describe and get events tables ---------------------------- */
+
+static int
+set_buf(buf_t *b, slice s)
+{
+	b->len = 0;
+	return buf_add(b, s.p ? s.p : "", s.n);
+}
+
+/* The header and Events table of `kubectl describe pod`. */
+static int
+describe_line(reader *rd, const char *p, size_t n, record *rec)
+{
+	slice cols[5];
+
+	if (n >= 5 && !memcmp(p, "Name:", 5)) {
+		split_columns(p + 5, n - 5, cols, 1);
+		rd->describe_ns.len = 0;
+		rd->in_events = 0;
+		return set_buf(&rd->describe_pod, n > 5 ? cols[0] : sl("", 0)) < 0
+			       ? -1
+			       : 0;
+	}
+	if (n >= 10 && !memcmp(p, "Namespace:", 10)) {
+		split_columns(p + 10, n - 10, cols, 1);
+		return set_buf(&rd->describe_ns, n > 10 ? cols[0] : sl("", 0)) < 0
+			       ? -1
+			       : 0;
+	}
+	if (n >= 7 && !memcmp(p, "Events:", 7)) {
+		rd->in_events = 1;
+		return 0;
+	}
+	if (n && p[0] != ' ' && p[0] != '\t') {
+		rd->in_events = 0;
+		return 0;
+	}
+	if (!rd->in_events || split_columns(p, n, cols, 5) != 5 ||
+	    !(is(cols[0], "Warning") || is(cols[0], "Normal")))
+		return 0;
+	rec->msg = cols[4];
+	rec->level = is(cols[0], "Warning") ? "warn" : "info";
+	rec->count = age_count(cols[2]);
+	if (!rec->count)
+		rec->count = 1;
+	if (rd->describe_pod.len)
+		rec->pod = sl(rd->describe_pod.data, rd->describe_pod.len);
+	if (rd->describe_ns.len)
+		rec->namespace = sl(rd->describe_ns.data, rd->describe_ns.len);
+	return 1;
+}
+
+/* `kubectl get events` [-A]: remember the header's columns, then read
+ * rows by them. */
+static int
+events_table_line(reader *rd, const char *p, size_t n, record *rec)
+{
+	slice cols[8];
+	size_t k, i;
+
+	if ((n >= 9 && !memcmp(p, "LAST SEEN", 9)) ||
+	    (n >= 9 && !memcmp(p, "NAMESPACE", 9) && strstr(p, "LAST SEEN"))) {
+		k = split_columns(p, n, cols, 8);
+		rd->table_cols = 0;
+		rd->col_ns = rd->col_age = rd->col_type = rd->col_reason =
+			rd->col_object = rd->col_msg = -1;
+		for (i = 0; i < k; i++) {
+			if (is(cols[i], "NAMESPACE"))
+				rd->col_ns = (int)i;
+			else if (is(cols[i], "LAST SEEN"))
+				rd->col_age = (int)i;
+			else if (is(cols[i], "TYPE"))
+				rd->col_type = (int)i;
+			else if (is(cols[i], "REASON"))
+				rd->col_reason = (int)i;
+			else if (is(cols[i], "OBJECT"))
+				rd->col_object = (int)i;
+			else if (is(cols[i], "MESSAGE"))
+				rd->col_msg = (int)i;
+		}
+		/* Only the layouts whose last column is the message. */
+		if (rd->col_msg == (int)k - 1 && rd->col_type >= 0)
+			rd->table_cols = (int)k;
+		return 0;
+	}
+	if (!rd->table_cols || !n || p[0] == ' ' ||
+	    split_columns(p, n, cols, (size_t)rd->table_cols) !=
+		    (size_t)rd->table_cols ||
+	    !(is(cols[rd->col_type], "Warning") ||
+	      is(cols[rd->col_type], "Normal")))
+		return 0;
+	rec->msg = cols[rd->col_msg];
+	rec->level = is(cols[rd->col_type], "Warning") ? "warn" : "info";
+	if (rd->col_ns >= 0)
+		rec->namespace = cols[rd->col_ns];
+	if (rd->col_age >= 0)
+		rec->count = age_count(cols[rd->col_age]);
+	if (!rec->count)
+		rec->count = 1;
+	if (rd->col_object >= 0 && cols[rd->col_object].n > 4 &&
+	    !memcmp(cols[rd->col_object].p, "pod/", 4))
+		rec->pod = sl(cols[rd->col_object].p + 4,
+			      cols[rd->col_object].n - 4);
+	return 1;
+}
+
+/* --- pretty-printed JSON documents over many lines --------------------- */
+
+static int
+only_brace(const char *p, size_t n)
+{
+	size_t i, braces = 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] == '{')
+			braces++;
+		else if (p[i] != ' ' && p[i] != '\t')
+			return 0;
+	}
+	return braces == 1;
+}
+
+/* Walk one line of the document; an item is an object directly inside
+ * an array directly inside the top object ({"items": [ {...}, ... ]}). */
+static int
+doc_line(reader *rd, const char *p, size_t n, uint64_t line_no)
+{
+	size_t i, item_start = 0;
+	int started_here = 0;
+
+	/* JSON strings cannot hold a raw newline, so each line starts
+	 * outside one: a broken quote spoils one line, not the rest. */
+	rd->doc_in_str = rd->doc_esc = 0;
+	for (i = 0; i < n; i++) {
+		char ch = p[i];
+		if (rd->doc_in_str) {
+			if (rd->doc_esc)
+				rd->doc_esc = 0;
+			else if (ch == '\\')
+				rd->doc_esc = 1;
+			else if (ch == '"')
+				rd->doc_in_str = 0;
+			continue;
+		}
+		if (ch == '"') {
+			rd->doc_in_str = 1;
+		} else if (ch == '{' || ch == '[') {
+			if (rd->doc_depth == 2 && ch == '{' &&
+			    rd->doc_stack[0] == '{' && rd->doc_stack[1] == '[') {
+				rd->item_open = 1;
+				rd->item_oversized = 0;
+				rd->item.len = 0;
+				rd->item_line = line_no;
+				item_start = i;
+				started_here = 1;
+			}
+			if (rd->doc_depth < 4)
+				rd->doc_stack[rd->doc_depth] = ch;
+			rd->doc_depth++;
+		} else if (ch == '}' || ch == ']') {
+			rd->doc_depth--;
+			if (rd->doc_depth == 2 && rd->item_open) {
+				size_t from = started_here ? item_start : 0;
+				rd->item_open = 0;
+				return buf_add(&rd->item, p + from,
+					       i + 1 - from) < 0
+					       ? -1
+					       : 1;
+			}
+			if (rd->doc_depth <= 0) {
+				rd->in_doc = 0;
+				return 0;
+			}
+		}
+	}
+	if (rd->item_open) {
+		size_t from = started_here ? item_start : 0;
+		if (rd->item.len + (n - from) > rd->max_item) {
+			rd->item_oversized = 1;
+			return 0;
+		}
+		if (buf_add(&rd->item, p + from, n - from) < 0 ||
+		    buf_add(&rd->item, "\n", 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* An item closed: decode it as an event. */
+static int
+doc_item(reader *rd, record *rec)
+{
+	json_error_t jerr;
+
+	if (rd->item_oversized) {
+		doc_fail(rd, rd->item_line, 1,
+			 "event longer than %zu bytes in the JSON document; skipped",
+			 rd->max_item);
+		return 0;
+	}
+	drop_json(rd);
+	rd->root = json_loadb(rd->item.data, rd->item.len, 0, &jerr);
+	if (!rd->root) {
+		doc_fail(rd, rd->item_line + (uint64_t)jerr.line - 1,
+			 jerr.column, "malformed event in the JSON document: %s",
+			 jerr.text);
+		return 0;
+	}
+	return event_record(rd->root, rec);
+}
+
+/* --- the line dispatcher ---------------------------------------------- */
+
+static int
+plain_line(reader *rd, record *rec)
+{
+	const char *p;
+	size_t n;
+
+	env_kubectl_prefix(rec);
+	env_kubectl_timestamp(rec);
+	p = rec->msg.p;
+	n = rec->msg.n;
+	if (n >= 2 && p[0] == '{') {
+		json_error_t jerr;
+		json_t *o;
+		int rc;
+		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		if (n && p[n - 1] == '}' &&
+		    (o = json_loadb(p, n, 0, &jerr)) != NULL) {
+			drop_json(rd);
+			rd->root = o;
+			if (is_event_list(o)) {
+				rd->items = json_object_get(o, "items");
+				return 2;
+			}
+			if (json_object_get(o, "involvedObject") ||
+			    json_object_get(o, "regarding")) {
+				slice pod = rec->pod, ctr = rec->container;
+				rc = event_record(o, rec);
+				if (!rec->pod.p)
+					rec->pod = pod;
+				rec->container = ctr;
+				if (rc)
+					return rc;
+				rec->msg = sl(p, n);
+				return 1;
+			}
+			rc = json_log_record(rd, o, rec);
+			if (rc != 0)
+				return rc;
+		}
+		return 1;
+	}
+	if (!env_klog(rec))
+		env_console(rec);
+	return 1;
+}
+
+int
+reader_line(reader *rd, const char *p, size_t n, uint64_t line_no)
+{
+	record *rec = &rd->line_rec;
+	int rc;
+
+	rd->have_line_rec = 0;
+	rd->items = NULL;
+	memset(rec, 0, sizeof(*rec));
+	rec->msg = rec->text = sl(p, n);
+	rec->count = 1;
+
+	if (rd->in_doc) {
+		rc = doc_line(rd, p, n, line_no);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			rc = doc_item(rd, rec);
+			rd->have_line_rec = rc;
+			rd->items_line = rd->item_line;
+		}
+		return 0;
+	}
+	if (only_brace(p, n)) {
+		rd->in_doc = 1;
+		rd->doc_depth = 1;
+		rd->doc_stack[0] = '{';
+		rd->doc_in_str = rd->doc_esc = 0;
+		rd->item_open = 0;
+		rd->doc_line = line_no;
+		return 0;
+	}
+	rd->items_line = line_no;
+	rc = describe_line(rd, p, n, rec);
+	if (rc == 0)
+		rc = events_table_line(rd, p, n, rec);
+	if (rc == 0)
+		rc = plain_line(rd, rec);
+	if (rc < 0)
+		return -1;
+	if (rc == 2) {
+		rd->item_idx = 0;
+		return 0;
+	}
+	rd->have_line_rec = 1;
+	return 0;
+}
+
+int
+reader_take(reader *rd, record *rec, uint64_t *rec_line)
+{
+	if (rd->have_line_rec) {
+		rd->have_line_rec = 0;
+		*rec = rd->line_rec;
+		*rec_line = rd->items_line;
+		return 1;
+	}
+	while (rd->items && rd->item_idx < json_array_size(rd->items)) {
+		json_t *ev = json_array_get(rd->items, rd->item_idx++);
+		memset(rec, 0, sizeof(*rec));
+		rec->count = 1;
+		if (json_is_object(ev) && event_record(ev, rec)) {
+			*rec_line = rd->items_line;
+			return 1;
+		}
+	}
+	rd->items = NULL;
+	return 0;
+}
+
+void
+reader_finish(reader *rd, uint64_t line_no)
+{
+	if (rd->in_doc)
+		doc_fail(rd, line_no, 1,
+			 "JSON document opened at line %llu is not closed at the end of input",
+			 (unsigned long long)rd->doc_line);
+	rd->in_doc = 0;
+}

@@ -1,0 +1,463 @@
+/*
+ * The summary: distinct problems (rule + key fields) with counts, and the
+ * warnings and errors no rule knew, grouped by the shape of their message.
+ * Its size depends on how many distinct problems there are, never on how
+ * long the input is; both tables are capped.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "summary.h"
+
+#define MAX_PROBLEMS 10000
+#define MAX_SHAPES 1000
+#define MAX_SHAPE_LEN 300
+#define MAX_EXAMPLE_LEN 1000
+
+/* Variable parts of a message, most specific first.  One alternation, so
+ * a message is shaped in one left-to-right pass. */
+static const char shape_pattern[] =
+	"(?<str>\"(?:[^\"\\\\]|\\\\.)*\"|'[^'\\s]*')"
+	"|(?<uuid>\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b)"
+	"|(?<ip>\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?\\b|\\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\\](?::\\d+)?)"
+	"|(?<dur>\\b\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h)(?:\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h))*\\b)"
+	"|(?<hex>\\b(?:0x)?(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{5,}\\b)"
+	"|(?<num>\\b\\d+(?:\\.\\d+)?\\b)";
+static const char *const placeholders[] = { NULL, "<str>", "<uuid>", "<ip>",
+					    "<dur>", "<hex>", "<num>" };
+
+pcre2_code *
+shape_compile(void)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)shape_pattern,
+				      PCRE2_ZERO_TERMINATED,
+				      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec,
+				      &eo, NULL);
+	if (c)
+		(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+	return c;
+}
+
+int
+summary_init(summary *sm, const pcre2_code *shape)
+{
+	memset(sm, 0, sizeof(*sm));
+	sm->shape = shape;
+	sm->md = pcre2_match_data_create_from_pattern(shape, NULL);
+	return sm->md ? 0 : -1;
+}
+
+static void
+free_strv(char **v, size_t n)
+{
+	size_t i;
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+problem_free(problem *p)
+{
+	free(p->first_time);
+	free(p->last_time);
+	free(p->summary);
+	free_strv(p->fix, p->nfix);
+	free_strv(p->names, p->nfields);
+	free_strv(p->values, p->nfields);
+	free(p->sources);
+}
+
+void
+summary_fini(summary *sm)
+{
+	size_t i;
+
+	for (i = 0; i < sm->nproblems; i++)
+		problem_free(&sm->problems[i]);
+	free(sm->problems);
+	for (i = 0; i < sm->nshapes; i++) {
+		free(sm->shapes[i].shape);
+		free(sm->shapes[i].example);
+	}
+	free(sm->shapes);
+	free_strv(sm->sources, sm->nsources);
+	strmap_free(&sm->problem_ix);
+	strmap_free(&sm->shape_ix);
+	strmap_free(&sm->source_ix);
+	pcre2_match_data_free(sm->md);
+	buf_free(&sm->key);
+	memset(sm, 0, sizeof(*sm));
+}
+
+static int
+grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	void *p;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 16;
+	p = realloc(*arr, c * size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+static char *
+dupn(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int
+source_index(summary *sm, const char *source, size_t *out)
+{
+	size_t k;
+
+	source = source ? source : "-";
+	k = strmap_put(&sm->source_ix, source, strlen(source), sm->nsources);
+	if (k == STRMAP_NOMEM)
+		return -1;
+	if (k == sm->nsources) {
+		if (grow((void **)&sm->sources, &sm->capsources, sm->nsources,
+			 sizeof(char *)) < 0 ||
+		    !(sm->sources[sm->nsources] = strdup(source)))
+			return -1;
+		sm->nsources++;
+	}
+	*out = k;
+	return 0;
+}
+
+static int
+set_time(char **dst, const char *t)
+{
+	char *c;
+	if (!t)
+		return 0;
+	c = strdup(t);
+	if (!c)
+		return -1;
+	free(*dst);
+	*dst = c;
+	return 0;
+}
+
+static int
+new_problem(summary *sm, const tsblog_diagnosis *d, problem *p)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->rule = d->rule;
+	p->first_line = d->line;
+	p->seq = sm->nproblems;
+	p->summary = dupn(tsblog_diagnosis_summary(d));
+	p->nfix = tsblog_diagnosis_fix_count(d);
+	p->fix = calloc(p->nfix + 1, sizeof(char *));
+	p->nfields = tsblog_diagnosis_field_count(d);
+	p->names = calloc(p->nfields + 1, sizeof(char *));
+	p->values = calloc(p->nfields + 1, sizeof(char *));
+	if (!p->summary || !p->fix || !p->names || !p->values)
+		return -1;
+	for (i = 0; i < p->nfix; i++)
+		if (!(p->fix[i] = dupn(tsblog_diagnosis_fix(d, i))))
+			return -1;
+	for (i = 0; i < p->nfields; i++)
+		if (!(p->names[i] = dupn(tsblog_diagnosis_field_name(d, i))) ||
+		    !(p->values[i] = dupn(tsblog_diagnosis_field_value(d, i))))
+			return -1;
+	return set_time(&p->first_time, tsblog_diagnosis_timestamp(d));
+}
+
+int
+summary_add(summary *sm, const tsblog_diagnosis *d)
+{
+	const struct tsblog_rule *r = d->rule;
+	problem *p;
+	size_t i, k, src;
+
+	/* Key: rule id, then each key field's value, \x1f-separated (a
+	 * byte that sanitised values never contain unescaped in logs). */
+	sm->key.len = 0;
+	if (buf_add(&sm->key, r->id, strlen(r->id)) < 0)
+		return -1;
+	for (i = 0; i < r->nkeys; i++) {
+		const char *v = tsblog_diagnosis_get(d, r->fields[r->keys[i]]);
+		if (buf_add(&sm->key, "\x1f", 1) < 0 ||
+		    (v && buf_add(&sm->key, v, strlen(v)) < 0))
+			return -1;
+	}
+	k = strmap_find(&sm->problem_ix, sm->key.data, sm->key.len);
+	if (k == STRMAP_NONE) {
+		if (sm->nproblems >= MAX_PROBLEMS) {
+			sm->problems_dropped++;
+			return 0;
+		}
+		if (grow((void **)&sm->problems, &sm->capproblems,
+			 sm->nproblems, sizeof(problem)) < 0)
+			return -1;
+		p = &sm->problems[sm->nproblems];
+		if (new_problem(sm, d, p) < 0 ||
+		    strmap_put(&sm->problem_ix, sm->key.data, sm->key.len,
+			       sm->nproblems) == STRMAP_NOMEM) {
+			problem_free(p);
+			return -1;
+		}
+		k = sm->nproblems++;
+	}
+	p = &sm->problems[k];
+	p->count += d->count;
+	p->last_line = d->line;
+	if (!p->first_time &&
+	    set_time(&p->first_time, tsblog_diagnosis_timestamp(d)) < 0)
+		return -1;
+	if (set_time(&p->last_time, tsblog_diagnosis_timestamp(d)) < 0 ||
+	    source_index(sm, d->source, &src) < 0)
+		return -1;
+	for (i = 0; i < p->nsources && p->sources[i] != src; i++)
+		;
+	if (i == p->nsources) {
+		if (grow((void **)&p->sources, &p->capsources, p->nsources,
+			 sizeof(size_t)) < 0)
+			return -1;
+		p->sources[p->nsources++] = src;
+	}
+	return 0;
+}
+
+/* Replace the variable parts of a message with placeholders. */
+static int
+make_shape(summary *sm, const char *msg, size_t n, buf_t *out)
+{
+	PCRE2_SIZE at = 0;
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sm->md);
+
+	out->len = 0;
+	/* klog's structured lines start with the constant message quoted:
+	 * "Unable to attach or mount volumes for pod; skipping pod" err=... */
+	if (n > 2 && msg[0] == '"') {
+		const char *q = memchr(msg + 1, '"', n - 1);
+		if (q) {
+			at = (PCRE2_SIZE)(q - msg) + 1;
+			if (buf_add_utf8(out, msg, at) < 0)
+				return -1;
+		}
+	}
+	while (at <= n && out->len < MAX_SHAPE_LEN) {
+		int rc = pcre2_match(sm->shape, (PCRE2_SPTR)msg, n, at, 0,
+				     sm->md, NULL);
+		uint32_t g;
+		if (rc < 0) {
+			if (buf_add_utf8(out, msg + at, n - at) < 0)
+				return -1;
+			break;
+		}
+		if (buf_add_utf8(out, msg + at, ov[0] - at) < 0)
+			return -1;
+		for (g = 1; g < 7 && ov[2 * g] == PCRE2_UNSET; g++)
+			;
+		if (g < 7 && buf_add(out, placeholders[g],
+				     strlen(placeholders[g])) < 0)
+			return -1;
+		at = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+	}
+	if (out->len > MAX_SHAPE_LEN) {
+		/* Cut on a character boundary. */
+		size_t k = MAX_SHAPE_LEN;
+		while (k && ((unsigned char)out->data[k] & 0xC0) == 0x80)
+			k--;
+		out->len = k;
+		out->data[k] = '\0';
+	}
+	return 0;
+}
+
+static int
+unclassified_level(const char *level)
+{
+	return level && (!strcmp(level, "warn") || !strcmp(level, "error") ||
+			 !strcmp(level, "fatal") || !strcmp(level, "panic"));
+}
+
+int
+summary_unmatched(summary *sm, const record *rec, uint64_t line,
+		  const char *source)
+{
+	buf_t shape = { 0 };
+	unclassified *u;
+	size_t k, src;
+	int rc = -1;
+
+	if (!unclassified_level(rec->level))
+		return 0;
+	if (make_shape(sm, rec->msg.p, rec->core_n ? rec->core_n : rec->msg.n,
+		       &shape) < 0 ||
+	    buf_add(&shape, "\x1f", 1) < 0 ||
+	    buf_add(&shape, rec->level, strlen(rec->level)) < 0)
+		goto out;
+	k = strmap_find(&sm->shape_ix, shape.data, shape.len);
+	if (k == STRMAP_NONE) {
+		buf_t ex = { 0 };
+		if (sm->nshapes >= MAX_SHAPES) {
+			sm->shapes_dropped += rec->count;
+			rc = 0;
+			goto out;
+		}
+		if (grow((void **)&sm->shapes, &sm->capshapes, sm->nshapes,
+			 sizeof(unclassified)) < 0 ||
+		    source_index(sm, source, &src) < 0 ||
+		    buf_add_utf8(&ex, rec->text.p,
+				 rec->text.n > MAX_EXAMPLE_LEN ? MAX_EXAMPLE_LEN
+							       : rec->text.n) < 0)
+			goto out;
+		u = &sm->shapes[sm->nshapes];
+		memset(u, 0, sizeof(*u));
+		u->example = ex.data;
+		u->level = rec->level;
+		u->first_line = line;
+		u->source = src;
+		/* The stored shape drops the level suffix. */
+		u->shape = malloc(shape.len + 1);
+		if (!u->shape) {
+			free(ex.data);
+			goto out;
+		}
+		memcpy(u->shape, shape.data, shape.len + 1);
+		u->shape[shape.len - 1 - strlen(rec->level)] = '\0';
+		if (strmap_put(&sm->shape_ix, shape.data, shape.len,
+			       sm->nshapes) == STRMAP_NOMEM) {
+			free(u->shape);
+			free(ex.data);
+			goto out;
+		}
+		k = sm->nshapes++;
+	}
+	sm->shapes[k].count += rec->count;
+	rc = 0;
+out:
+	buf_free(&shape);
+	return rc;
+}
+
+static int
+cmp_problem(const void *a, const void *b)
+{
+	const problem *x = *(const problem *const *)a;
+	const problem *y = *(const problem *const *)b;
+
+	if (x->rule->severity != y->rule->severity)
+		return y->rule->severity - x->rule->severity;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static json_t *
+jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *
+jline(uint64_t line)
+{
+	return line ? json_integer((json_int_t)line) : json_null();
+}
+
+/* Build the document; NULL on no memory.  json_*_set_new() takes the
+ * reference even when it fails, so one check at the end is enough. */
+json_t *
+summary_json(const summary *sm, const summary_totals *t)
+{
+	json_t *doc = json_object(), *probs = json_array(),
+	       *uncl = json_array();
+	const problem **order = NULL;
+	size_t i, k;
+	int bad = !doc || !probs || !uncl;
+
+	if (!bad && sm->nproblems) {
+		order = malloc(sm->nproblems * sizeof(*order));
+		bad = !order;
+	}
+	for (i = 0; !bad && i < sm->nproblems; i++)
+		order[i] = &sm->problems[i];
+	if (!bad && sm->nproblems)
+		qsort(order, sm->nproblems, sizeof(*order), cmp_problem);
+	for (i = 0; !bad && i < sm->nproblems; i++) {
+		const problem *p = order[i];
+		json_t *o = json_object(), *fields = json_object(),
+		       *fix = json_array(), *srcs = json_array();
+		for (k = 0; k < p->nfields; k++)
+			json_object_set_new(fields, p->names[k],
+					    json_string(p->values[k]));
+		for (k = 0; k < p->nfix; k++)
+			json_array_append_new(fix, json_string(p->fix[k]));
+		for (k = 0; k < p->nsources; k++)
+			json_array_append_new(
+				srcs, json_string(sm->sources[p->sources[k]]));
+		json_object_set_new(o, "rule", json_string(p->rule->id));
+		json_object_set_new(o, "severity",
+				    json_string(tsblog_severity_name(
+					    p->rule->severity)));
+		json_object_set_new(o, "title", json_string(p->rule->title));
+		json_object_set_new(o, "fields", fields);
+		json_object_set_new(o, "count",
+				    json_integer((json_int_t)p->count));
+		json_object_set_new(o, "first_line", jline(p->first_line));
+		json_object_set_new(o, "last_line", jline(p->last_line));
+		json_object_set_new(o, "first_time",
+				    jstr_or_null(p->first_time));
+		json_object_set_new(o, "last_time", jstr_or_null(p->last_time));
+		json_object_set_new(o, "summary", json_string(p->summary));
+		json_object_set_new(o, "fix", fix);
+		json_object_set_new(o, "sources", srcs);
+		bad = json_array_append_new(probs, o) < 0 ||
+		      json_object_size(o) != 12;
+	}
+	for (i = 0; !bad && i < sm->nshapes; i++) {
+		const unclassified *u = &sm->shapes[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "shape", json_string(u->shape));
+		json_object_set_new(o, "level", json_string(u->level));
+		json_object_set_new(o, "count",
+				    json_integer((json_int_t)u->count));
+		json_object_set_new(o, "first_line", jline(u->first_line));
+		json_object_set_new(o, "source",
+				    json_string(sm->sources[u->source]));
+		json_object_set_new(o, "example", json_string(u->example));
+		bad = json_array_append_new(uncl, o) < 0 ||
+		      json_object_size(o) != 6;
+	}
+	free(order);
+	if (!bad) {
+		json_object_set_new(doc, "schema_version", json_integer(1));
+		json_object_set_new(doc, "records",
+				    json_integer((json_int_t)t->records));
+		json_object_set_new(doc, "bytes",
+				    json_integer((json_int_t)t->bytes));
+		json_object_set_new(doc, "truncated",
+				    json_integer((json_int_t)t->truncated));
+		json_object_set_new(doc, "malformed",
+				    json_integer((json_int_t)t->malformed));
+		json_object_set_new(doc, "limit_hits",
+				    json_integer((json_int_t)t->limit_hits));
+		json_object_set_new(doc, "problems", probs);
+		json_object_set_new(doc, "unclassified", uncl);
+		json_object_set_new(doc, "unclassified_dropped",
+				    json_integer((json_int_t)sm->shapes_dropped));
+		probs = uncl = NULL;
+		bad = json_object_size(doc) != 9;
+	}
+	json_decref(probs);
+	json_decref(uncl);
+	if (bad) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}

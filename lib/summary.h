@@ -1,0 +1,57 @@
+/* The scanner's summary of what went wrong (summary.c). */
+#ifndef TSBLOG_SUMMARY_H
+#define TSBLOG_SUMMARY_H
+
+#include <jansson.h>
+#include "tsblog-private.h"
+
+typedef struct {
+	const struct tsblog_rule *rule;
+	size_t seq;             /* order of first sighting */
+	uint64_t count, first_line, last_line;
+	char *first_time, *last_time, *summary;
+	char **fix;
+	size_t nfix;
+	char **names, **values; /* fields of the first sighting */
+	size_t nfields;
+	size_t *sources;        /* indices into summary.sources */
+	size_t nsources, capsources;
+} problem;
+
+typedef struct {
+	char *shape;
+	const char *level;      /* static */
+	char *example;
+	uint64_t count, first_line;
+	size_t source;
+} unclassified;
+
+typedef struct {
+	const pcre2_code *shape;        /* borrowed from the rule set */
+	pcre2_match_data *md;
+	problem *problems;
+	size_t nproblems, capproblems;
+	unclassified *shapes;
+	size_t nshapes, capshapes;
+	char **sources;
+	size_t nsources, capsources;
+	strmap problem_ix, shape_ix, source_ix;
+	uint64_t problems_dropped, shapes_dropped;
+	buf_t key;
+} summary;
+
+typedef struct {
+	uint64_t records, bytes, truncated, malformed, limit_hits;
+} summary_totals;
+
+pcre2_code *shape_compile(void);
+int summary_init(summary *sm, const pcre2_code *shape);
+void summary_fini(summary *sm);
+/* Count a diagnosis (after its source and line are set). */
+int summary_add(summary *sm, const tsblog_diagnosis *d);
+/* Count a record no rule matched, if its level is warn or above. */
+int summary_unmatched(summary *sm, const record *rec, uint64_t line,
+		      const char *source);
+json_t *summary_json(const summary *sm, const summary_totals *t);
+
+#endif
