@@ -110,6 +110,12 @@ tsblog_diagnosis_count(const tsblog_diagnosis *d)
 	return d->count;
 }
 
+uint64_t
+tsblog_diagnosis_occurrences(const tsblog_diagnosis *d)
+{
+	return d->occurrences;
+}
+
 const char *
 tsblog_diagnosis_text(const tsblog_diagnosis *d)
 {

@@ -117,6 +117,7 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	d->source = NULL;
 	d->line = 0;
 	d->count = rec->count;
+	d->occurrences = 0;
 	d->level = rec->level;
 	if (r->nfix) {
 		size_t *p = realloc(d->fix_off, r->nfix * sizeof(size_t));

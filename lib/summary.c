@@ -64,6 +64,9 @@ problem_free(problem *p)
 	free(p->first_time);
 	free(p->last_time);
 	free(p->summary);
+	free(p->pod);
+	free(p->container);
+	free(p->namespace);
 	free_strv(p->fix, p->nfix);
 	free_strv(p->names, p->nfields);
 	free_strv(p->values, p->nfields);
@@ -159,6 +162,13 @@ new_problem(summary *sm, const tsblog_diagnosis *d, problem *p)
 	p->first_line = d->line;
 	p->seq = sm->nproblems;
 	p->summary = dupn(tsblog_diagnosis_summary(d));
+	if ((tsblog_diagnosis_pod(d) &&
+	     !(p->pod = dupn(tsblog_diagnosis_pod(d)))) ||
+	    (tsblog_diagnosis_container(d) &&
+	     !(p->container = dupn(tsblog_diagnosis_container(d)))) ||
+	    (tsblog_diagnosis_namespace(d) &&
+	     !(p->namespace = dupn(tsblog_diagnosis_namespace(d)))))
+		return -1;
 	p->nfix = tsblog_diagnosis_fix_count(d);
 	p->fix = calloc(p->nfix + 1, sizeof(char *));
 	p->nfields = tsblog_diagnosis_field_count(d);
@@ -177,7 +187,7 @@ new_problem(summary *sm, const tsblog_diagnosis *d, problem *p)
 }
 
 int
-summary_add(summary *sm, const tsblog_diagnosis *d)
+summary_add(summary *sm, tsblog_diagnosis *d)
 {
 	const struct tsblog_rule *r = d->rule;
 	problem *p;
@@ -214,6 +224,7 @@ summary_add(summary *sm, const tsblog_diagnosis *d)
 	}
 	p = &sm->problems[k];
 	p->count += d->count;
+	d->occurrences = p->count;
 	p->last_line = d->line;
 	if (!p->first_time &&
 	    set_time(&p->first_time, tsblog_diagnosis_timestamp(d)) < 0)
@@ -413,11 +424,14 @@ summary_json(const summary *sm, const summary_totals *t)
 		json_object_set_new(o, "first_time",
 				    jstr_or_null(p->first_time));
 		json_object_set_new(o, "last_time", jstr_or_null(p->last_time));
+		json_object_set_new(o, "pod", jstr_or_null(p->pod));
+		json_object_set_new(o, "container", jstr_or_null(p->container));
+		json_object_set_new(o, "namespace", jstr_or_null(p->namespace));
 		json_object_set_new(o, "summary", json_string(p->summary));
 		json_object_set_new(o, "fix", fix);
 		json_object_set_new(o, "sources", srcs);
 		bad = json_array_append_new(probs, o) < 0 ||
-		      json_object_size(o) != 12;
+		      json_object_size(o) != 15;
 	}
 	for (i = 0; !bad && i < sm->nshapes; i++) {
 		const unclassified *u = &sm->shapes[i];

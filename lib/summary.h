@@ -10,6 +10,7 @@ typedef struct {
 	size_t seq;             /* order of first sighting */
 	uint64_t count, first_line, last_line;
 	char *first_time, *last_time, *summary;
+	char *pod, *container, *namespace;      /* of the first sighting */
 	char **fix;
 	size_t nfix;
 	char **names, **values; /* fields of the first sighting */
@@ -47,8 +48,9 @@ typedef struct {
 pcre2_code *shape_compile(void);
 int summary_init(summary *sm, const pcre2_code *shape);
 void summary_fini(summary *sm);
-/* Count a diagnosis (after its source and line are set). */
-int summary_add(summary *sm, const tsblog_diagnosis *d);
+/* Count a diagnosis (after its source and line are set); sets its
+ * occurrences. */
+int summary_add(summary *sm, tsblog_diagnosis *d);
 /* Count a record no rule matched, if its level is warn or above. */
 int summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		      const char *source);

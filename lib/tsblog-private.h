@@ -138,6 +138,7 @@ struct tsblog_diagnosis {
 	const char *source;
 	uint64_t line;
 	uint64_t count;
+	uint64_t occurrences;   /* of its problem so far; 0 = not counted */
 	const char *level;      /* static string or NULL */
 	buf_t store;            /* all strings below point into it */
 	size_t meta_off[4];     /* timestamp pod container namespace;

@@ -65,6 +65,14 @@ TSBLOG_EXTERN(const char *) tsblog_diagnosis_namespace(
 	const tsblog_diagnosis *d);
 /** How many times it happened: an event's count, else 1. */
 TSBLOG_EXTERN(uint64_t) tsblog_diagnosis_count(const tsblog_diagnosis *d);
+/**
+ * How many times this diagnosis' problem (its rule and key fields) has
+ * been seen by the scanner so far, counting this one and event counts:
+ * 1 the first time.  0 from tsblog_matcher_match() and from scanners made
+ * with TSBLOG_SCAN_NO_SUMMARY.
+ */
+TSBLOG_EXTERN(uint64_t) tsblog_diagnosis_occurrences(
+	const tsblog_diagnosis *d);
 /** The line as read (CR, BOM and colour escapes removed); for an event
  * inside `kubectl get events -o json`, its message.  Never NULL. */
 TSBLOG_EXTERN(const char *) tsblog_diagnosis_text(const tsblog_diagnosis *d);

@@ -120,7 +120,8 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
  * `tsblog -o summary-json` prints): schema_version, records, bytes,
  * truncated, malformed, limit_hits, problems (one per rule and key
  * fields: rule, severity, title, fields, count, first_line, last_line,
- * first_time, last_time, summary, fix, sources; by severity, then first
+ * first_time, last_time, pod, container, namespace (of the first
+ * sighting), summary, fix, sources; by severity, then first
  * seen), unclassified (warnings and errors no rule matched, grouped by the
  * shape of their message: shape, level, count, first_line, source,
  * example) and unclassified_dropped.  Empty unless the scanner was made
