@@ -699,8 +699,9 @@ load_rule(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 					 r->see_also[i]);
 	if ((rc = compile_pattern(c, r)) < 0)
 		return rc;
+	/* (?J) allows a name twice; a field must be one value. */
 	for (i = 1; i < r->nfields; i++)
-		if (!strcmp(r->fields[i], r->fields[i - 1]))
+		if (field_of(r, r->fields[i]) != (int)i)
 			return fail_rule(c, TSBLOG_EREGEX, "match", 0,
 					 "field \"%s\" is captured twice",
 					 r->fields[i]);

@@ -238,21 +238,22 @@ strip_escapes(buf_t *out, const char *p, size_t n)
 /* Read one complete line into records and match them.  1 with a
  * diagnosis, 0 without, <0 error. */
 static int
-scan_line(tsblog_scanner *s, const char *p, size_t n,
+scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 	  const tsblog_diagnosis **out, tsblog_error *err)
 {
 	s->records++;
 	s->line_no++;
-	if (n > s->opts.max_record) {
-		n = s->opts.max_record;
-		s->truncated++;
-	}
+	/* CR and BOM are not text: remove them before the length limit. */
 	if (s->line_no == 1 && n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) {
 		p += 3;
 		n -= 3;
 	}
-	if (n && p[n - 1] == '\r')
+	if (n && p[n - 1] == '\r' && !over)
 		n--;
+	if (over || n > s->opts.max_record) {
+		n = n > s->opts.max_record ? s->opts.max_record : n;
+		s->truncated++;
+	}
 	if (memchr(p, '\x1b', n)) {
 		if (strip_escapes(&s->clean, p, n) < 0) {
 			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL,
@@ -313,18 +314,19 @@ tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		if (s->carry_open) {
 			if (carry_add(s, p, (size_t)(nl - p)) < 0)
 				goto nomem;
-			rc = scan_line(s, s->carry.data, s->carry.len, out,
-				       err);
+			rc = scan_line(s, s->carry.data, s->carry.len,
+				       s->carry_over, out, err);
 			s->carry.len = 0;
 			s->carry_open = s->carry_over = 0;
 		} else {
-			rc = scan_line(s, p, (size_t)(nl - p), out, err);
+			rc = scan_line(s, p, (size_t)(nl - p), 0, out, err);
 		}
 		if (rc != 0)
 			return rc;
 	}
 	if (s->finished && s->carry_open) {
-		int rc = scan_line(s, s->carry.data, s->carry.len, out, err);
+		int rc = scan_line(s, s->carry.data, s->carry.len,
+				   s->carry_over, out, err);
 		s->carry.len = 0;
 		s->carry_open = s->carry_over = 0;
 		if (rc != 0)

@@ -22,10 +22,37 @@ void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * on failure print the error and return NULL. */
 tsblog_ruleset *load_rules(const rule_args *ra);
 /* Take "-r FILE", "--rules=FILE", "--no-builtin" at argv[*i];
- * 1 if taken, 0 if not ours, -1 on a usage error. */
+ * 1 if taken, 0 if not ours, -1 on a usage error.  ra->rule_files must
+ * have room for argc entries. */
 int parse_rule_arg(rule_args *ra, int argc, char **argv, int *i);
+/* The value of "--name=V", "--name V" or "-x V" at argv[*i], or NULL if
+ * argv[*i] is not that option; *missing is set when the value is absent. */
+const char *opt_value(int argc, char **argv, int *i, const char *shortname,
+		      const char *longname, int *missing);
+
+/* Terminal output: colour and escaping of bytes that came from a log. */
+typedef struct {
+	FILE *f;
+	int color;
+} term;
+
+enum color { C_RESET, C_BOLD, C_DIM, C_RED, C_YELLOW, C_CYAN, C_GREEN };
+void term_color(term *t, enum color c);
+/* Write s with control characters (C0, DEL, C1) shown as \xNN, so a
+ * hostile log line cannot move the cursor or rewrite the screen. */
+void term_put(term *t, const char *s);
+/* Decide colour for --color=auto|always|never and NO_COLOR; -1 if the
+ * word is not one of those. */
+int color_choice(const char *word, FILE *f);
+/* "08:14:02" out of the timestamps we know; otherwise the input. */
+const char *short_time(const char *ts, char *buf, size_t size);
+/* severity word -> number (TSBLOG_SEVERITY_*), -1 if unknown. */
+int severity_from_name(const char *s);
 
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 #endif

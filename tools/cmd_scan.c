@@ -1,20 +1,107 @@
-/* tsblog [options] [FILE...]: scan logs and print diagnoses. */
+/* tsblog [options] [FILE...]: scan logs and report what is wrong. */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cmd.h"
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <jansson.h>
+#include "report.h"
 
-#define READ_CHUNK (256 * 1024)
+#define READ_CHUNK (1024 * 1024)
+#define PROGRESS_MIN (64LL * 1024 * 1024)
 
-enum output { OUT_JSON, OUT_SUMMARY_JSON };
+enum output { OUT_TEXT, OUT_JSON, OUT_SUMMARY_JSON };
 
 typedef struct {
-	tsblog_scanner *s;
-	char *buf;
+	/* options */
 	enum output output;
-	unsigned long long found;
-	int trouble;
+	int passthrough, follow, live, progress;
+	int fail_on;            /* lowest severity that fails; 3 = never */
+	int min_severity;
+	const char **only;      /* --rule IDs */
+	int nonly;
+	/* state */
+	tsblog_ruleset *rs;
+	tsblog_scanner *s;
+	term out, err;
+	char *buf;
+	unsigned long long reported;
+	int failed, trouble;
+	int last_was_repeat;
 } scan_state;
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int
+keep_rule(const tsblog_rule *r, void *payload)
+{
+	const scan_state *st = payload;
+	int i;
+
+	if (tsblog_rule_severity(r) < st->min_severity)
+		return 0;
+	if (!st->nonly)
+		return 1;
+	for (i = 0; i < st->nonly; i++)
+		if (!strcmp(st->only[i], tsblog_rule_id(r)))
+			return 1;
+	return 0;
+}
+
+static int
+emit(scan_state *st, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	tsblog_error err;
+	char *json;
+
+	if (!keep_rule(r, st))
+		return 0;
+	st->reported++;
+	if (tsblog_rule_severity(r) >= st->fail_on)
+		st->failed = 1;
+	if (st->passthrough) {
+		report_annotation(&st->out, d);
+	} else if (st->output == OUT_JSON) {
+		if (tsblog_diagnosis_to_json(&json, d, &err) < 0) {
+			die_msg("%s", err.message);
+			return -1;
+		}
+		fputs(json, stdout);
+		fputc('\n', stdout);
+		tsblog_free(json);
+	} else if (st->output == OUT_TEXT && st->live) {
+		if (tsblog_diagnosis_occurrences(d) <= tsblog_diagnosis_count(d)) {
+			const char *fix[64];
+			problem_view v;
+			if (tsblog_diagnosis_fix_count(d) > 64)
+				return 0;
+			view_from_diagnosis(&v, d, fix);
+			report_block(&st->out, &v);
+			st->last_was_repeat = 0;
+		} else {
+			/* On a terminal the counter line is rewritten in
+			 * place rather than repeated. */
+			if (st->last_was_repeat && st->out.color)
+				fputs("\033[1A\r\033[K", stdout);
+			report_repeat(&st->out, d);
+			st->last_was_repeat = 1;
+		}
+	}
+	if (st->live)
+		fflush(stdout);
+	return 0;
+}
 
 static int
 drain(scan_state *st)
@@ -24,7 +111,6 @@ drain(scan_state *st)
 	int rc;
 
 	for (;;) {
-		char *json;
 		rc = tsblog_scanner_next(st->s, &d, &err);
 		if (rc == TSBLOG_ESYNTAX) {
 			/* A malformed event: say where, scan on. */
@@ -34,16 +120,8 @@ drain(scan_state *st)
 		}
 		if (rc != 1)
 			break;
-		st->found++;
-		if (st->output != OUT_JSON)
-			continue;
-		if (tsblog_diagnosis_to_json(&json, d, &err) < 0) {
-			die_msg("%s", err.message);
+		if (emit(st, d) < 0)
 			return -1;
-		}
-		fputs(json, stdout);
-		fputc('\n', stdout);
-		tsblog_free(json);
 	}
 	if (rc < 0) {
 		die_msg("%s", err.message);
@@ -52,88 +130,195 @@ drain(scan_state *st)
 	return 0;
 }
 
+static int
+feed(scan_state *st, const char *p, size_t n)
+{
+	tsblog_error err;
+
+	if (tsblog_scanner_feed(st->s, p, n, &err) < 0) {
+		die_msg("%s", err.message);
+		return -1;
+	}
+	return drain(st);
+}
+
+/* --passthrough: each line goes out unchanged, then what it triggered.
+ * Feeding line by line keeps the two in step; the scanner carries a line
+ * that straddles reads. */
+static int
+feed_passthrough(scan_state *st, const char *p, size_t n)
+{
+	while (n) {
+		const char *nl = memchr(p, '\n', n);
+		size_t k = nl ? (size_t)(nl - p) + 1 : n;
+		if (st->out.color) {
+			char *line = strndup(p, k);
+			if (!line)
+				return -1;
+			term_put(&st->out, line); /* a terminal: escape */
+			free(line);
+			if (nl)
+				fputc('\n', stdout);
+		} else {
+			fwrite(p, 1, k, stdout);
+		}
+		if (feed(st, p, k) < 0)
+			return -1;
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static void
+progress(scan_state *st, long long done, long long total, struct timespec *t0)
+{
+	struct timespec now;
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	secs = (double)(now.tv_sec - t0->tv_sec) +
+	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+	fprintf(stderr, "\r\033[Ktsblog: %3lld%%  %.0f MB/s",
+		total ? done * 100 / total : 0,
+		secs > 0 ? (double)done / 1e6 / secs : 0.0);
+	fflush(stderr);
+}
+
 static void
 scan_file(scan_state *st, const char *path)
 {
 	int is_stdin = !strcmp(path, "-");
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	int fd = is_stdin ? 0 : open(path, O_RDONLY);
+	struct stat sb;
+	struct timespec t0, last;
+	long long total = 0, done = 0;
+	int show = 0;
 	tsblog_error err;
-	size_t n;
+	ssize_t n;
 
-	if (!fp) {
+	if (fd < 0) {
 		die_msg("%s: cannot open: %s", path, strerror(errno));
 		st->trouble = 1;
 		return;
 	}
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		total = sb.st_size;
+		show = st->progress && total > PROGRESS_MIN;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	last = t0;
 	if (tsblog_scanner_reset(st->s, path) < 0) {
 		die_msg("out of memory");
 		st->trouble = 1;
 		goto out;
 	}
-	while ((n = fread(st->buf, 1, READ_CHUNK, fp)) > 0) {
-		if (tsblog_scanner_feed(st->s, st->buf, n, &err) < 0) {
-			die_msg("%s", err.message);
+	while (!interrupted) {
+		n = read(fd, st->buf, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			die_msg("%s: read error: %s", path, strerror(errno));
+			st->trouble = 1;
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((st->passthrough ? feed_passthrough(st, st->buf, (size_t)n)
+				     : feed(st, st->buf, (size_t)n)) < 0) {
 			st->trouble = 1;
 			goto out;
 		}
-		if (drain(st) < 0) {
-			st->trouble = 1;
-			goto out;
+		done += n;
+		if (show) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if ((now.tv_sec - last.tv_sec) * 1000000000L +
+				    (now.tv_nsec - last.tv_nsec) > 250000000L) {
+				progress(st, done, total, &t0);
+				last = now;
+			}
 		}
 	}
-	if (ferror(fp)) {
-		die_msg("%s: read error: %s", path, strerror(errno));
-		st->trouble = 1;
-	}
+	if (show)
+		fputs("\r\033[K", stderr);
 	tsblog_scanner_finish(st->s, &err);
 	if (drain(st) < 0)
 		st->trouble = 1;
 out:
 	if (!is_stdin)
-		fclose(fp);
+		close(fd);
 }
 
 static void
 usage(FILE *to)
 {
-	fputs("Usage: tsblog [-r FILE]... [--no-builtin] [-o json|summary-json] [FILE...]\n"
-	      "       tsblog rules check [FILE...]\n"
-	      "       tsblog rules list [-r FILE]... [--no-builtin]\n"
-	      "       tsblog --version\n"
+	fputs("Usage: tsblog [OPTION]... [FILE]...\n"
+	      "Find known Tetrate Service Bridge problems in Kubernetes logs and say\n"
+	      "what to do.  Reads the FILEs, or standard input when none or '-'.\n"
 	      "\n"
-	      "Reads logs (FILE, or standard input when none or '-') and prints one\n"
-	      "JSON object per diagnosis.\n"
-	      "\n"
-	      "  -r, --rules FILE   load a rule file before the bundled rules (repeatable)\n"
-	      "      --no-builtin   do not load the bundled TSB rules\n"
-	      "  -o, --output json  JSON Lines, one diagnosis per line (the default)\n"
-	      "  -o summary-json    one JSON document: distinct problems and\n"
-	      "                     unclassified errors, at the end\n"
-	      "\n"
-	      "Example:\n"
+	      "Examples:\n"
 	      "  kubectl logs -n istio-system deploy/tsb-operator-control-plane | tsblog\n"
+	      "  kubectl logs -n istio-system deploy/edge -f | tsblog\n"
+	      "  kubectl describe pod -n istio-system -l app=edge | tsblog\n"
+	      "  kubectl get events -n istio-system -o json | tsblog -o json\n"
+	      "  kubectl logs ... | tsblog --passthrough | less -R\n"
+	      "  tsblog -o summary-json support-bundle/*.log > problems.json\n"
 	      "\n"
-	      "Exit status: 0 nothing found, 1 diagnoses found, 2 trouble.\n",
+	      "Output:\n"
+	      "  -o, --output FORMAT   text (default): one block per problem with the fix;\n"
+	      "                        json: one JSON object per diagnosis (JSON Lines);\n"
+	      "                        summary-json: one document of problems at the end\n"
+	      "      --passthrough     copy every input line, with diagnoses after the lines\n"
+	      "                        that caused them\n"
+	      "  -f, --follow          live mode: show each problem as its line arrives (the\n"
+	      "                        default when reading a pipe); Ctrl-C prints the summary\n"
+	      "      --color WHEN      auto (default), always or never; NO_COLOR is respected\n"
+	      "\n"
+	      "Rules:\n"
+	      "  -r, --rules FILE      load a rule file before the bundled rules (repeatable)\n"
+	      "      --no-builtin      do not load the bundled TSB rules\n"
+	      "      --rule ID         report only this rule (repeatable)\n"
+	      "      --min-severity S  report only S and worse: info, warning, error\n"
+	      "      --fail-on S       exit 1 only for diagnoses of S and worse: error,\n"
+	      "                        warning, info (default) or never\n"
+	      "\n"
+	      "Commands:\n"
+	      "  tsblog rules list [-o json]      the rules loaded, in matching order\n"
+	      "  tsblog rules check [FILE]...     run the rules' own examples\n"
+	      "  tsblog rules why [--rule ID] LINE  why a line did or did not match\n"
+	      "  tsblog explain ID                a rule: what it means and the fix\n"
+	      "  tsblog learn [FILE]...           rule skeletons for unknown errors\n"
+	      "  kubectl tsblog doctor            read the control plane and report\n"
+	      "\n"
+	      "Exit status: 0 nothing found, 1 problems found (see --fail-on), 2 trouble\n"
+	      "(bad rule file, unreadable input, malformed events document).\n",
 	      to);
 }
 
 int
 cmd_scan(int argc, char **argv)
 {
-	const char *files_stdin[] = { "-" };
-	const char **inputs;
+	const char *stdin_only[] = { "-" };
+	const char **inputs = NULL;
+	const char *color = NULL, *v;
 	rule_args ra = { 0 };
-	scan_state st = { 0 };
-	tsblog_ruleset *rs;
+	scan_state st;
 	tsblog_scan_options sopts = TSBLOG_SCAN_OPTIONS_INIT;
 	tsblog_error err;
-	int i, ninputs = 0, only_files = 0, status;
+	struct stat sb;
+	int i, ninputs = 0, only_files = 0, missing, status = EXIT_TROUBLE;
+	int json_out;
 
+	memset(&st, 0, sizeof(st));
+	st.fail_on = TSBLOG_SEVERITY_INFO;
+	st.min_severity = TSBLOG_SEVERITY_INFO;
 	ra.rule_files = calloc((size_t)argc + 1, sizeof(char *));
 	inputs = calloc((size_t)argc + 1, sizeof(char *));
-	if (!ra.rule_files || !inputs) {
+	st.only = calloc((size_t)argc + 1, sizeof(char *));
+	if (!ra.rule_files || !inputs || !st.only) {
 		die_msg("out of memory");
-		return EXIT_TROUBLE;
+		goto done;
 	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -148,58 +333,150 @@ cmd_scan(int argc, char **argv)
 		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
-			return EXIT_CLEAN;
+			status = EXIT_CLEAN;
+			goto done;
 		}
 		if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
 			printf("tsblog %s\n", tsblog_version());
-			return EXIT_CLEAN;
+			status = EXIT_CLEAN;
+			goto done;
+		}
+		if (!strcmp(a, "--passthrough")) {
+			st.passthrough = 1;
+			continue;
+		}
+		if (!strcmp(a, "-f") || !strcmp(a, "--follow")) {
+			st.follow = 1;
+			continue;
 		}
 		taken = parse_rule_arg(&ra, argc, argv, &i);
 		if (taken < 0)
-			return EXIT_TROUBLE;
+			goto done;
 		if (taken)
 			continue;
-		if (!strcmp(a, "-o") || !strcmp(a, "--output") ||
-		    !strncmp(a, "--output=", 9) || !strncmp(a, "-o", 2)) {
-			const char *v = !strncmp(a, "--output=", 9) ? a + 9
-					: a[1] == 'o' && a[2] ? a + 2
-					: i + 1 < argc ? argv[++i]
-						       : "";
-			if (!strcmp(v, "json"))
+		if ((v = opt_value(argc, argv, &i, "-o", "--output", &missing))) {
+			if (!strcmp(v, "text"))
+				st.output = OUT_TEXT;
+			else if (!strcmp(v, "json"))
 				st.output = OUT_JSON;
 			else if (!strcmp(v, "summary-json"))
 				st.output = OUT_SUMMARY_JSON;
 			else {
-				die_msg("-o takes json or summary-json, not '%s'", v);
-				return EXIT_TROUBLE;
+				die_msg("-o takes text, json or summary-json, not '%s'", v);
+				goto done;
 			}
 			continue;
 		}
-		die_msg("unknown option %s (see tsblog --help)", a);
-		return EXIT_TROUBLE;
-	}
-	rs = load_rules(&ra);
-	if (!rs)
-		return EXIT_TROUBLE;
-	sopts.flags = st.output == OUT_JSON ? TSBLOG_SCAN_NO_SUMMARY : 0;
-	st.buf = malloc(READ_CHUNK);
-	if (!st.buf || tsblog_scanner_new(&st.s, rs, NULL, &sopts, &err) < 0) {
-		die_msg("out of memory");
-		return EXIT_TROUBLE;
+		if ((v = opt_value(argc, argv, &i, NULL, "--color", &missing)) ||
+		    (!missing && (v = opt_value(argc, argv, &i, NULL,
+						"--colour", &missing)))) {
+			color = v;
+			if (color_choice(color, stdout) < 0) {
+				die_msg("--color takes auto, always or never, not '%s'", v);
+				goto done;
+			}
+			continue;
+		}
+		if ((v = opt_value(argc, argv, &i, NULL, "--fail-on", &missing))) {
+			st.fail_on = !strcmp(v, "never") ? 3 : severity_from_name(v);
+			if (st.fail_on < 0) {
+				die_msg("--fail-on takes error, warning, info or never, not '%s'", v);
+				goto done;
+			}
+			continue;
+		}
+		if ((v = opt_value(argc, argv, &i, NULL, "--min-severity",
+				   &missing))) {
+			st.min_severity = severity_from_name(v);
+			if (st.min_severity < 0) {
+				die_msg("--min-severity takes error, warning or info, not '%s'", v);
+				goto done;
+			}
+			continue;
+		}
+		if ((v = opt_value(argc, argv, &i, NULL, "--rule", &missing))) {
+			st.only[st.nonly++] = v;
+			continue;
+		}
+		if (!missing)
+			die_msg("unknown option %s (see tsblog --help)", a);
+		goto done;
 	}
 	if (!ninputs) {
-		inputs = files_stdin;
+		free(inputs);
+		inputs = stdin_only;
 		ninputs = 1;
 	}
-	for (i = 0; i < ninputs; i++)
+	st.rs = load_rules(&ra);
+	if (!st.rs)
+		goto done;
+	for (i = 0; i < st.nonly; i++)
+		if (!tsblog_ruleset_find(st.rs, st.only[i])) {
+			die_msg("--rule %s: no such rule (tsblog rules list shows them)",
+				st.only[i]);
+			goto done;
+		}
+
+	json_out = st.output != OUT_TEXT;
+	st.out.f = stdout;
+	st.out.color = json_out ? 0 : color_choice(color, stdout);
+	st.err.f = stderr;
+	/* Live when following, or when the input is a pipe or a terminal:
+	 * kubectl logs -f | tsblog must show problems as they happen. */
+	st.live = st.follow ||
+		  (ninputs == 1 && !strcmp(inputs[0], "-") &&
+		   fstat(0, &sb) == 0 && !S_ISREG(sb.st_mode));
+	st.progress = !json_out && !st.passthrough && isatty(2);
+	if (st.live)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	sopts.flags = st.output == OUT_JSON || st.passthrough
+			      ? TSBLOG_SCAN_NO_SUMMARY
+			      : 0;
+	st.buf = malloc(READ_CHUNK);
+	if (!st.buf || tsblog_scanner_new(&st.s, st.rs, NULL, &sopts, &err) < 0) {
+		die_msg("out of memory");
+		goto done;
+	}
+	if (st.live) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigint; /* no SA_RESTART: read() returns */
+		sigaction(SIGINT, &sa, NULL);
+	}
+	for (i = 0; i < ninputs && !interrupted; i++)
 		scan_file(&st, inputs[i]);
-	if (st.output == OUT_SUMMARY_JSON) {
+
+	if (st.output != OUT_JSON && !st.passthrough) {
 		char *doc;
+		json_t *sum = NULL;
 		if (tsblog_scanner_summary_json(&doc, st.s, &err) < 0) {
 			die_msg("%s", err.message);
 			st.trouble = 1;
 		} else {
-			puts(doc);
+			sum = json_loads(doc, 0, NULL);
+			if (st.output == OUT_SUMMARY_JSON) {
+				/* Filters apply to the document too. */
+				json_t *probs = json_object_get(sum, "problems");
+				size_t k = 0;
+				while (k < json_array_size(probs)) {
+					const tsblog_rule *r = tsblog_ruleset_find(
+						st.rs,
+						json_string_value(json_object_get(
+							json_array_get(probs, k),
+							"rule")));
+					if (r && keep_rule(r, &st))
+						k++;
+					else
+						json_array_remove(probs, k);
+				}
+				char *out = json_dumps(sum, JSON_COMPACT);
+				puts(out ? out : doc);
+				free(out);
+			} else if (sum) {
+				report_summary(&st.out, st.rs, sum, st.live,
+					       keep_rule, &st);
+			}
+			json_decref(sum);
 			tsblog_free(doc);
 		}
 	}
@@ -207,12 +484,14 @@ cmd_scan(int argc, char **argv)
 		die_msg("cannot write output: %s", strerror(errno));
 		st.trouble = 1;
 	}
-	status = st.trouble ? EXIT_TROUBLE : st.found ? EXIT_FOUND : EXIT_CLEAN;
+	status = st.trouble ? EXIT_TROUBLE : st.failed ? EXIT_FOUND : EXIT_CLEAN;
+done:
 	tsblog_scanner_free(st.s);
-	tsblog_ruleset_free(rs);
+	tsblog_ruleset_free(st.rs);
 	free(st.buf);
 	free(ra.rule_files);
-	if (inputs != files_stdin)
+	free(st.only);
+	if (inputs != stdin_only)
 		free(inputs);
 	return status;
 }

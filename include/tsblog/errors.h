@@ -43,7 +43,8 @@ typedef struct tsblog_error {
 	int code;               /**< a tsblog_error_code */
 	char source[256];       /**< file name or name given for a buffer */
 	int line;               /**< 1-based line in source */
-	int column;             /**< 1-based column (in bytes) */
+	int column;             /**< 1-based column, in characters
+				 * (UTF-8 code points), as jansson counts */
 	size_t position;        /**< 0-based byte offset in source */
 	char rule_id[64];       /**< the rule concerned */
 	char member[64];        /**< the rule member concerned ("match") */

@@ -200,7 +200,8 @@ typedef struct tsblog_check_failure {
 	const char *rule_id;  /**< the rule whose example failed */
 	const char *source;   /**< its rule file */
 	int line, column;     /**< where the example is in that file */
-	const char *kind;     /**< "example", "counter_example", "see_also" */
+	const char *kind;     /**< the member: "examples",
+			       * "counter_examples" or "see_also" */
 	size_t index;         /**< which one (0-based) */
 	const char *message;  /**< one line, with the location first */
 } tsblog_check_failure;

@@ -1,0 +1,307 @@
+#include <stdlib.h>
+#include <string.h>
+#include "report.h"
+
+static enum color
+sev_color(int severity)
+{
+	return severity == TSBLOG_SEVERITY_ERROR     ? C_RED
+	       : severity == TSBLOG_SEVERITY_WARNING ? C_YELLOW
+						     : C_CYAN;
+}
+
+static void
+put_sev(term *t, int severity)
+{
+	static const char *const label[] = { "INFO   ", "WARNING", "ERROR  " };
+	term_color(t, sev_color(severity));
+	fputs(label[severity >= 0 && severity <= 2 ? severity : 0], t->f);
+	term_color(t, C_RESET);
+}
+
+/* Where a fix step's command starts: after "...: " when what follows is a
+ * command line, so it can go on a line of its own and be copied whole. */
+static const char *
+command_start(const char *step)
+{
+	static const char *const cmds[] = { "kubectl ", "tctl ", "helm ",
+					    "curl ", "openssl ", "istioctl ",
+					    "dig ", "nslookup ", NULL };
+	const char *p;
+	int i;
+
+	for (p = strstr(step, ": "); p; p = strstr(p + 1, ": ")) {
+		const char *q;
+		int depth = 0;
+		/* Not inside "(check: kubectl ...)": prose stays prose. */
+		for (q = step; q < p; q++)
+			depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+		if (depth > 0)
+			continue;
+		for (i = 0; cmds[i]; i++)
+			if (!strncmp(p + 2, cmds[i], strlen(cmds[i])))
+				return p + 2;
+	}
+	for (i = 0; cmds[i]; i++)
+		if (!strncmp(step, cmds[i], strlen(cmds[i])))
+			return step;
+	return NULL;
+}
+
+void
+report_block(term *t, const problem_view *p)
+{
+	char b1[32], b2[32];
+	const char *t1 = short_time(p->first_time, b1, sizeof(b1));
+	const char *t2 = short_time(p->last_time, b2, sizeof(b2));
+	size_t i, n;
+
+	fputc('\n', t->f);
+	put_sev(t, tsblog_rule_severity(p->rule));
+	fputs("  ", t->f);
+	term_color(t, C_BOLD);
+	term_put(t, tsblog_rule_title(p->rule));
+	term_color(t, C_RESET);
+	term_color(t, C_DIM);
+	fprintf(t->f, "  [%s]\n", tsblog_rule_id(p->rule));
+	term_color(t, C_RESET);
+
+	fputs("  where  ", t->f);
+	term_put(t, p->source ? p->source : "-");
+	fprintf(t->f, ":%llu", (unsigned long long)p->first_line);
+	if (p->pod) {
+		fputs("  pod ", t->f);
+		if (p->namespace) {
+			term_put(t, p->namespace);
+			fputc('/', t->f);
+		}
+		term_put(t, p->pod);
+		if (p->container) {
+			fputc('/', t->f);
+			term_put(t, p->container);
+		}
+	} else if (p->namespace) {
+		fputs("  namespace ", t->f);
+		term_put(t, p->namespace);
+	}
+	if (t1) {
+		fputs("  at ", t->f);
+		term_put(t, t1);
+	}
+	fputc('\n', t->f);
+	if (p->count > 1) {
+		fprintf(t->f, "  seen   \xc3\x97%llu", (unsigned long long)p->count);
+		if (t1 && t2 && strcmp(t1, t2)) {
+			fputs(", ", t->f);
+			term_put(t, t1);
+			fputs(" \xe2\x86\x92 ", t->f);
+			term_put(t, t2);
+		} else if (p->last_line != p->first_line) {
+			fprintf(t->f, ", lines %llu \xe2\x86\x92 %llu",
+				(unsigned long long)p->first_line,
+				(unsigned long long)p->last_line);
+		}
+		fputc('\n', t->f);
+	}
+	fputs("\n  ", t->f);
+	term_put(t, p->summary);
+	fputc('\n', t->f);
+	if (p->nfix)
+		fputs("\n  Fix:\n", t->f);
+	for (i = 0; i < p->nfix; i++) {
+		const char *cmd = command_start(p->fix[i]);
+		fprintf(t->f, "  %2zu. ", i + 1);
+		if (!cmd) {
+			term_put(t, p->fix[i]);
+			fputc('\n', t->f);
+			continue;
+		}
+		if (cmd > p->fix[i]) {
+			char *prose = strndup(p->fix[i],
+					      (size_t)(cmd - p->fix[i]) - 1);
+			term_put(t, prose ? prose : "");
+			free(prose);
+		}
+		fputs("\n        ", t->f);
+		term_color(t, C_GREEN);
+		term_put(t, cmd);
+		term_color(t, C_RESET);
+		fputc('\n', t->f);
+	}
+	n = tsblog_rule_see_also_count(p->rule);
+	if (n) {
+		fputs("\n  See also: ", t->f);
+		for (i = 0; i < n; i++) {
+			if (i)
+				fputs(", ", t->f);
+			term_put(t, tsblog_rule_see_also(p->rule, i));
+		}
+		fprintf(t->f, "  (tsblog explain ID)\n");
+	}
+}
+
+void
+view_from_diagnosis(problem_view *p, const tsblog_diagnosis *d,
+		    const char **fix)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->rule = tsblog_diagnosis_rule(d);
+	p->summary = tsblog_diagnosis_summary(d);
+	p->nfix = tsblog_diagnosis_fix_count(d);
+	for (i = 0; i < p->nfix; i++)
+		fix[i] = tsblog_diagnosis_fix(d, i);
+	p->fix = fix;
+	p->source = tsblog_diagnosis_source(d);
+	p->pod = tsblog_diagnosis_pod(d);
+	p->container = tsblog_diagnosis_container(d);
+	p->namespace = tsblog_diagnosis_namespace(d);
+	p->first_line = p->last_line = tsblog_diagnosis_line(d);
+	p->first_time = p->last_time = tsblog_diagnosis_timestamp(d);
+	p->count = tsblog_diagnosis_count(d);
+}
+
+void
+report_repeat(term *t, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	char b[32];
+	const char *ts = short_time(tsblog_diagnosis_timestamp(d), b, sizeof(b));
+
+	term_color(t, C_DIM);
+	fprintf(t->f, "  \xe2\x86\xbb again  [%s] \xc3\x97%llu  ", tsblog_rule_id(r),
+		(unsigned long long)tsblog_diagnosis_occurrences(d));
+	term_put(t, tsblog_diagnosis_source(d));
+	fprintf(t->f, ":%llu", (unsigned long long)tsblog_diagnosis_line(d));
+	if (ts) {
+		fputs("  at ", t->f);
+		term_put(t, ts);
+	}
+	term_color(t, C_RESET);
+	fputc('\n', t->f);
+}
+
+void
+report_annotation(term *t, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	size_t n = tsblog_diagnosis_fix_count(d);
+
+	term_color(t, sev_color(tsblog_rule_severity(r)));
+	fprintf(t->f, ">> tsblog %s [%s] ",
+		tsblog_severity_name(tsblog_rule_severity(r)),
+		tsblog_rule_id(r));
+	term_color(t, C_RESET);
+	term_put(t, tsblog_diagnosis_summary(d));
+	fputc('\n', t->f);
+	if (n) {
+		fputs(">>   fix: ", t->f);
+		term_put(t, tsblog_diagnosis_fix(d, 0));
+		if (n > 1)
+			fprintf(t->f, "  (%zu steps: tsblog explain %s)", n,
+				tsblog_rule_id(r));
+		fputc('\n', t->f);
+	}
+}
+
+static const char *
+js(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static uint64_t
+ji(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
+}
+
+void
+report_summary(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
+	       int (*keep)(const tsblog_rule *, void *), void *payload)
+{
+	json_t *probs = json_object_get(doc, "problems");
+	json_t *uncl = json_object_get(doc, "unclassified");
+	json_t *p;
+	size_t i, k, shown = 0, nsev[3] = { 0, 0, 0 };
+
+	if (brief && json_array_size(probs))
+		fputs("\nSummary:\n", t->f);
+	json_array_foreach(probs, i, p) {
+		const tsblog_rule *r = tsblog_ruleset_find(rs, js(p, "rule"));
+		json_t *fix = json_object_get(p, "fix");
+		const char *steps[64];
+		problem_view v;
+
+		if (!r || (keep && !keep(r, payload)))
+			continue;
+		shown++;
+		nsev[tsblog_rule_severity(r)]++;
+		if (brief) {
+			fputs("  ", t->f);
+			put_sev(t, tsblog_rule_severity(r));
+			fprintf(t->f, " \xc3\x97%-5llu [%s] ",
+				(unsigned long long)ji(p, "count"),
+				tsblog_rule_id(r));
+			term_put(t, tsblog_rule_title(r));
+			fputc('\n', t->f);
+			continue;
+		}
+		memset(&v, 0, sizeof(v));
+		v.rule = r;
+		v.summary = js(p, "summary");
+		for (k = 0; k < json_array_size(fix) && k < 64; k++)
+			steps[k] = json_string_value(json_array_get(fix, k));
+		v.fix = steps;
+		v.nfix = k;
+		v.source = json_string_value(
+			json_array_get(json_object_get(p, "sources"), 0));
+		v.pod = js(p, "pod");
+		v.container = js(p, "container");
+		v.namespace = js(p, "namespace");
+		v.first_line = ji(p, "first_line");
+		v.last_line = ji(p, "last_line");
+		v.first_time = js(p, "first_time");
+		v.last_time = js(p, "last_time");
+		v.count = ji(p, "count");
+		report_block(t, &v);
+	}
+	if (json_array_size(uncl)) {
+		fputs("\nWarnings and errors no rule knows yet:\n", t->f);
+		json_array_foreach(uncl, i, p) {
+			if (i == 10) {
+				fprintf(t->f, "  ... and %zu more groups (-o summary-json lists them all)\n",
+					json_array_size(uncl) - 10);
+				break;
+			}
+			fprintf(t->f, "  \xc3\x97%-5llu %-5s ",
+				(unsigned long long)ji(p, "count"),
+				js(p, "level"));
+			term_put(t, js(p, "shape"));
+			fputc('\n', t->f);
+		}
+		fputs("  (tsblog learn FILE turns these into rule skeletons)\n",
+		      t->f);
+	}
+	fputc('\n', t->f);
+	term_color(t, C_DIM);
+	fprintf(t->f, "tsblog: %llu lines, ",
+		(unsigned long long)ji(doc, "records"));
+	if (!shown)
+		fputs("no known problem found", t->f);
+	else
+		fprintf(t->f, "%zu problem%s (%zu error%s, %zu warning%s, %zu info)",
+			shown, shown == 1 ? "" : "s", nsev[2],
+			nsev[2] == 1 ? "" : "s", nsev[1], nsev[1] == 1 ? "" : "s",
+			nsev[0]);
+	if (ji(doc, "truncated"))
+		fprintf(t->f, ", %llu over-long lines matched on their first MiB",
+			(unsigned long long)ji(doc, "truncated"));
+	if (ji(doc, "malformed"))
+		fprintf(t->f, ", %llu malformed events skipped",
+			(unsigned long long)ji(doc, "malformed"));
+	term_color(t, C_RESET);
+	fputc('\n', t->f);
+}
