@@ -49,6 +49,20 @@ const char *short_time(const char *ts, char *buf, size_t size);
 /* severity word -> number (TSBLOG_SEVERITY_*), -1 if unknown. */
 int severity_from_name(const char *s);
 
+/* Where run_scan() reads from: open(ctx, i, &name) gives input i as a
+ * file descriptor and its name, SOURCE_END after the last, SOURCE_FAILED
+ * (reported already) to skip it; close() ends it, <0 if it failed. */
+#define SOURCE_END (-2)
+#define SOURCE_FAILED (-1)
+typedef struct {
+	int (*open)(void *ctx, int i, const char **name);
+	int (*close)(void *ctx, int i, int fd);
+	void *ctx;
+} input_source;
+
+/* The scan command's options and output, over @source (NULL: the FILE
+ * arguments). */
+int run_scan(int argc, char **argv, const input_source *source);
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);

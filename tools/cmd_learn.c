@@ -1,14 +1,314 @@
-/* tsblog learn: rule skeletons for the warnings and errors no rule knows. */
+/*
+ * tsblog learn: turn the warnings and errors no rule knows into rule
+ * skeletons.  The scanner already groups them by message shape (numbers,
+ * durations, ids, addresses and quoted strings replaced by placeholders);
+ * each placeholder becomes a named capture, the rest is quoted literally.
+ * The skeleton is compiled and its example matched with the library
+ * before it is printed, so what comes out is a valid rule file.
+ */
+#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 #include "cmd.h"
 
+static const struct {
+	const char *placeholder, *field, *regex;
+	int key; /* identifies the problem (durations and counts do not) */
+} holes[] = {
+	{ "<str>", "str", "\"(?:[^\"\\\\]|\\\\.)*\"|'[^'\\s]*'", 1 },
+	{ "<uuid>", "uuid", "[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", 1 },
+	{ "<ip>", "addr", "[0-9a-fA-F.:\\[\\]]+", 1 },
+	{ "<dur>", "duration", "[0-9][0-9.]*(?:ns|us|\xc2\xb5s|ms|s|m|h)[0-9.a-z\xc2\xb5]*", 0 },
+	{ "<hex>", "id", "(?:0x)?[0-9a-fA-F]+", 1 },
+	{ "<num>", "n", "[0-9]+(?:\\.[0-9]+)?", 0 },
+};
+
+/* PCRE2 metacharacters outside a class. */
+static int
+add_literal(char **out, size_t *len, const char *s, size_t n)
+{
+	size_t i;
+	char *p = realloc(*out, *len + 2 * n + 1);
+
+	if (!p)
+		return -1;
+	*out = p;
+	for (i = 0; i < n; i++) {
+		if (strchr("\\^$.|?*+()[]{}", s[i]))
+			p[(*len)++] = '\\';
+		/* %{ would be read as a pattern reference */
+		if (s[i] == '%' && i + 1 < n && s[i + 1] == '{')
+			p[(*len)++] = '\\';
+		p[(*len)++] = s[i];
+	}
+	p[*len] = '\0';
+	return 0;
+}
+
+static int
+add_str(char **out, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	char *p = realloc(*out, *len + n + 1);
+	if (!p)
+		return -1;
+	*out = p;
+	memcpy(p + *len, s, n + 1);
+	*len += n;
+	return 0;
+}
+
+/* Build the regex for a shape and the list of its fields and keys. */
+static char *
+shape_regex(const char *shape, json_t *fields, json_t *keys)
+{
+	char *out = NULL, name[48];
+	size_t len = 0, k;
+	int count[sizeof(holes) / sizeof(*holes)] = { 0 };
+	const char *p = shape;
+
+	if (add_str(&out, &len, ""))
+		return NULL;
+	while (*p) {
+		const char *best = NULL;
+		size_t hole = 0;
+		for (k = 0; k < sizeof(holes) / sizeof(*holes); k++) {
+			const char *h = strstr(p, holes[k].placeholder);
+			if (h && (!best || h < best)) {
+				best = h;
+				hole = k;
+			}
+		}
+		if (!best) {
+			if (add_literal(&out, &len, p, strlen(p)))
+				goto nomem;
+			break;
+		}
+		if (add_literal(&out, &len, p, (size_t)(best - p)))
+			goto nomem;
+		snprintf(name, sizeof(name), "%s%d", holes[hole].field,
+			 ++count[hole]);
+		if (add_str(&out, &len, "(?<") || add_str(&out, &len, name) ||
+		    add_str(&out, &len, ">") ||
+		    add_str(&out, &len, holes[hole].regex) ||
+		    add_str(&out, &len, ")"))
+			goto nomem;
+		json_array_append_new(fields, json_string(name));
+		if (holes[hole].key)
+			json_array_append_new(keys, json_string(name));
+		p = best + strlen(holes[hole].placeholder);
+	}
+	return out;
+nomem:
+	free(out);
+	return NULL;
+}
+
+/* "learned-error-getting-stream" out of the shape's first words. */
+static void
+make_id(const char *shape, char *id, size_t size, json_t *taken)
+{
+	size_t n = 0, words = 0, i;
+	int last_dash = 1;
+	char base[64];
+
+	n = (size_t)snprintf(base, sizeof(base), "learned");
+	for (i = 0; shape[i] && n + 2 < sizeof(base); i++) {
+		unsigned char c = (unsigned char)shape[i];
+		if (c == '<') { /* skip placeholders */
+			while (shape[i] && shape[i] != '>')
+				i++;
+			continue;
+		}
+		if (isalnum(c)) {
+			if (last_dash && words == 4)
+				break;
+			if (last_dash) {
+				base[n++] = '-';
+				words++;
+			}
+			base[n++] = (char)tolower(c);
+			last_dash = 0;
+		} else {
+			last_dash = 1;
+		}
+	}
+	base[n] = '\0';
+	snprintf(id, size, "%s", base);
+	for (i = 2; json_object_get(taken, id); i++)
+		snprintf(id, size, "%s-%zu", base, i);
+	json_object_set_new(taken, id, json_true());
+}
+
+/* Compile one skeleton alone and match its example, to fill in the
+ * example's fields and to be sure the rule is valid. */
+static int
+verify(json_t *rule, const char *example)
+{
+	json_t *file = json_pack("{s:i, s:[O]}", "tsblog", 1, "rules", rule);
+	char *text = file ? json_dumps(file, 0) : NULL;
+	tsblog_builder *b = NULL;
+	tsblog_ruleset *rs = NULL;
+	tsblog_matcher *m = NULL;
+	const tsblog_diagnosis *d;
+	tsblog_error err;
+	int ok = 0;
+	size_t i;
+
+	if (text && tsblog_builder_new(&b, NULL, &err) == 0 &&
+	    tsblog_builder_add_string(b, "learn", text, strlen(text), &err) == 0 &&
+	    tsblog_builder_build(&rs, b, &err) == 0 &&
+	    tsblog_matcher_new(&m, rs, &err) == 0 &&
+	    tsblog_matcher_match(m, example, strlen(example), &d, &err) == 1) {
+		json_t *fields = json_object();
+		for (i = 0; i < tsblog_diagnosis_field_count(d); i++)
+			json_object_set_new(
+				fields, tsblog_diagnosis_field_name(d, i),
+				json_string(tsblog_diagnosis_field_value(d, i)));
+		json_array_append_new(json_object_get(rule, "examples"),
+				      json_pack("{s:s, s:o}", "line", example,
+						"fields", fields));
+		ok = 1;
+	} else if (getenv("TSBLOG_DEBUG")) {
+		fprintf(stderr, "learn: %s\n%s\n", err.message, text ? text : "");
+	}
+	tsblog_matcher_free(m);
+	tsblog_ruleset_free(rs);
+	tsblog_builder_free(b);
+	free(text);
+	json_decref(file);
+	return ok;
+}
+
 int
 cmd_learn(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	die_msg("learn: not yet");
-	return EXIT_TROUBLE;
+	tsblog_ruleset *rs = NULL;
+	tsblog_scanner *s = NULL;
+	tsblog_error err;
+	json_t *sum = NULL, *out = NULL, *taken = json_object(), *g;
+	json_t *seen = json_object();
+	rule_args ra = { 0 };
+	const char **inputs;
+	char *buf = malloc(1 << 20), *doc = NULL;
+	int i, ninputs = 0, status = EXIT_TROUBLE, skipped = 0;
+	size_t k;
+
+	ra.rule_files = calloc((size_t)argc + 1, sizeof(char *));
+	inputs = calloc((size_t)argc + 2, sizeof(char *));
+	if (!buf || !ra.rule_files || !inputs || !taken)
+		goto done;
+	for (i = 0; i < argc; i++) {
+		int t = parse_rule_arg(&ra, argc, argv, &i);
+		if (t < 0)
+			goto done;
+		if (!t && argv[i][0] == '-' && argv[i][1]) {
+			die_msg("usage: tsblog learn [-r FILE]... [--no-builtin] [FILE]...");
+			goto done;
+		}
+		if (!t)
+			inputs[ninputs++] = argv[i];
+	}
+	if (!ninputs)
+		inputs[ninputs++] = "-";
+	rs = load_rules(&ra);
+	if (!rs || tsblog_scanner_new(&s, rs, NULL, NULL, &err) < 0)
+		goto done;
+	for (i = 0; i < ninputs; i++) {
+		FILE *f = strcmp(inputs[i], "-") ? fopen(inputs[i], "rb") : stdin;
+		const tsblog_diagnosis *d;
+		size_t n;
+		if (!f) {
+			die_msg("%s: cannot open: %s", inputs[i], strerror(errno));
+			goto done;
+		}
+		tsblog_scanner_reset(s, inputs[i]);
+		while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
+			tsblog_scanner_feed(s, buf, n, &err);
+			while (tsblog_scanner_next(s, &d, &err) != 0)
+				;
+		}
+		tsblog_scanner_finish(s, &err);
+		while (tsblog_scanner_next(s, &d, &err) != 0)
+			;
+		if (f != stdin)
+			fclose(f);
+	}
+	if (tsblog_scanner_summary_json(&doc, s, &err) < 0 ||
+	    !(sum = json_loads(doc, 0, NULL)))
+		goto done;
+	out = json_pack("{s:i, s:[]}", "tsblog", 1, "rules");
+	json_array_foreach(json_object_get(sum, "unclassified"), k, g) {
+		const char *shape = json_string_value(json_object_get(g, "shape"));
+		const char *level = json_string_value(json_object_get(g, "level"));
+		const char *example = json_string_value(json_object_get(g, "example"));
+		json_t *fields, *keys, *rule;
+		char id[80], title[100], summary[400], *re;
+		size_t f, sn;
+		json_t *fv;
+
+		/* One skeleton per shape, whatever level it came at. */
+		if (json_object_get(seen, shape))
+			continue;
+		json_object_set_new(seen, shape, json_true());
+		fields = json_array();
+		keys = json_array();
+		re = shape_regex(shape, fields, keys);
+		sn = (size_t)snprintf(summary, sizeof(summary),
+				      "TODO: say what this means");
+		json_array_foreach(fields, f, fv)
+			if (sn < sizeof(summary))
+				sn += (size_t)snprintf(summary + sn,
+						       sizeof(summary) - sn,
+						       "%s%s={%s}",
+						       f ? ", " : " (captured: ",
+						       json_string_value(fv),
+						       json_string_value(fv));
+		if (json_array_size(fields) && sn < sizeof(summary))
+			snprintf(summary + sn, sizeof(summary) - sn, ")");
+
+		make_id(shape, id, sizeof(id), taken);
+		snprintf(title, sizeof(title), "TODO: name this problem (%.60s)",
+			 shape);
+		rule = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:[s], s:[], s:[]}",
+				 "id", id, "severity",
+				 !strcmp(level, "warn") ? "warning" : "error",
+				 "title", title, "match", re ? re : "",
+				 "key", keys, "summary", summary,
+				 "fix", "TODO: the command that fixes it",
+				 "examples", "counter_examples");
+		free(re);
+		json_decref(fields);
+		if (!rule || !verify(rule, example)) {
+			/* The shape lost something the example needs (a long
+			 * message cut at 300 bytes, say): leave it out. */
+			fprintf(stderr, "tsblog: learn: skipped \"%.80s\": its skeleton does not match its own example\n",
+				shape);
+			skipped++;
+			json_decref(rule);
+			continue;
+		}
+		json_array_append_new(json_object_get(out, "rules"), rule);
+	}
+	doc = (tsblog_free(doc), json_dumps(out, JSON_INDENT(2)));
+	if (!doc)
+		goto done;
+	puts(doc);
+	fprintf(stderr, "tsblog: learn: %zu rule skeletons (%d skipped); edit the TODOs, then: tsblog rules check FILE\n",
+		json_array_size(json_object_get(out, "rules")), skipped);
+	status = EXIT_CLEAN;
+done:
+	tsblog_free(doc);
+	json_decref(sum);
+	json_decref(out);
+	json_decref(taken);
+	json_decref(seen);
+	tsblog_scanner_free(s);
+	tsblog_ruleset_free(rs);
+	free(ra.rule_files);
+	free(inputs);
+	free(buf);
+	return status;
 }

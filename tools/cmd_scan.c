@@ -185,11 +185,10 @@ progress(scan_state *st, long long done, long long total, struct timespec *t0)
 	fflush(stderr);
 }
 
+/* Scan one input to its end (or Ctrl-C). */
 static void
-scan_file(scan_state *st, const char *path)
+scan_fd(scan_state *st, int fd, const char *name)
 {
-	int is_stdin = !strcmp(path, "-");
-	int fd = is_stdin ? 0 : open(path, O_RDONLY);
 	struct stat sb;
 	struct timespec t0, last;
 	long long total = 0, done = 0;
@@ -197,28 +196,23 @@ scan_file(scan_state *st, const char *path)
 	tsblog_error err;
 	ssize_t n;
 
-	if (fd < 0) {
-		die_msg("%s: cannot open: %s", path, strerror(errno));
-		st->trouble = 1;
-		return;
-	}
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		total = sb.st_size;
 		show = st->progress && total > PROGRESS_MIN;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	last = t0;
-	if (tsblog_scanner_reset(st->s, path) < 0) {
+	if (tsblog_scanner_reset(st->s, name) < 0) {
 		die_msg("out of memory");
 		st->trouble = 1;
-		goto out;
+		return;
 	}
 	while (!interrupted) {
 		n = read(fd, st->buf, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			die_msg("%s: read error: %s", path, strerror(errno));
+			die_msg("%s: read error: %s", name, strerror(errno));
 			st->trouble = 1;
 			break;
 		}
@@ -227,7 +221,7 @@ scan_file(scan_state *st, const char *path)
 		if ((st->passthrough ? feed_passthrough(st, st->buf, (size_t)n)
 				     : feed(st, st->buf, (size_t)n)) < 0) {
 			st->trouble = 1;
-			goto out;
+			return;
 		}
 		done += n;
 		if (show) {
@@ -245,9 +239,41 @@ scan_file(scan_state *st, const char *path)
 	tsblog_scanner_finish(st->s, &err);
 	if (drain(st) < 0)
 		st->trouble = 1;
-out:
-	if (!is_stdin)
+}
+
+/* Files named on the command line ("-" is standard input). */
+typedef struct {
+	const char **paths;
+	int n;
+} file_list;
+
+static int
+files_open(void *ctx, int i, const char **name)
+{
+	file_list *fl = ctx;
+	int fd;
+
+	if (i >= fl->n)
+		return SOURCE_END;
+	*name = fl->paths[i];
+	if (!strcmp(fl->paths[i], "-"))
+		return 0;
+	fd = open(fl->paths[i], O_RDONLY);
+	if (fd < 0) {
+		die_msg("%s: cannot open: %s", fl->paths[i], strerror(errno));
+		return SOURCE_FAILED;
+	}
+	return fd;
+}
+
+static int
+files_close(void *ctx, int i, int fd)
+{
+	(void)ctx;
+	(void)i;
+	if (fd > 0)
 		close(fd);
+	return 0;
 }
 
 static void
@@ -299,7 +325,15 @@ usage(FILE *to)
 int
 cmd_scan(int argc, char **argv)
 {
+	return run_scan(argc, argv, NULL);
+}
+
+int
+run_scan(int argc, char **argv, const input_source *source)
+{
 	const char *stdin_only[] = { "-" };
+	file_list fl;
+	input_source files = { files_open, files_close, &fl };
 	const char **inputs = NULL;
 	const char *color = NULL, *v;
 	rule_args ra = { 0 };
@@ -324,6 +358,10 @@ cmd_scan(int argc, char **argv)
 		const char *a = argv[i];
 		int taken;
 		if (only_files || a[0] != '-' || !strcmp(a, "-")) {
+			if (source) {
+				die_msg("unexpected argument %s", a);
+				goto done;
+			}
 			inputs[ninputs++] = a;
 			continue;
 		}
@@ -424,7 +462,7 @@ cmd_scan(int argc, char **argv)
 	/* Live when following, or when the input is a pipe or a terminal:
 	 * kubectl logs -f | tsblog must show problems as they happen. */
 	st.live = st.follow ||
-		  (ninputs == 1 && !strcmp(inputs[0], "-") &&
+		  (!source && ninputs == 1 && !strcmp(inputs[0], "-") &&
 		   fstat(0, &sb) == 0 && !S_ISREG(sb.st_mode));
 	st.progress = !json_out && !st.passthrough && isatty(2);
 	if (st.live)
@@ -443,8 +481,23 @@ cmd_scan(int argc, char **argv)
 		sa.sa_handler = on_sigint; /* no SA_RESTART: read() returns */
 		sigaction(SIGINT, &sa, NULL);
 	}
-	for (i = 0; i < ninputs && !interrupted; i++)
-		scan_file(&st, inputs[i]);
+	fl.paths = inputs;
+	fl.n = ninputs;
+	if (!source)
+		source = &files;
+	for (i = 0; !interrupted; i++) {
+		const char *name = NULL;
+		int fd = source->open(source->ctx, i, &name);
+		if (fd == SOURCE_END)
+			break;
+		if (fd == SOURCE_FAILED) {
+			st.trouble = 1;
+			continue;
+		}
+		scan_fd(&st, fd, name);
+		if (source->close(source->ctx, i, fd) < 0)
+			st.trouble = 1;
+	}
 
 	if (st.output != OUT_JSON && !st.passthrough) {
 		char *doc;

@@ -96,6 +96,8 @@ report_block(term *t, const problem_view *p)
 			term_put(t, t1);
 			fputs(" \xe2\x86\x92 ", t->f);
 			term_put(t, t2);
+		} else if (p->nsources > 1) {
+			fprintf(t->f, " in %zu inputs", p->nsources);
 		} else if (p->last_line != p->first_line) {
 			fprintf(t->f, ", lines %llu \xe2\x86\x92 %llu",
 				(unsigned long long)p->first_line,
@@ -258,6 +260,7 @@ report_summary(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 		v.nfix = k;
 		v.source = json_string_value(
 			json_array_get(json_object_get(p, "sources"), 0));
+		v.nsources = json_array_size(json_object_get(p, "sources"));
 		v.pod = js(p, "pod");
 		v.container = js(p, "container");
 		v.namespace = js(p, "namespace");

@@ -13,6 +13,7 @@ typedef struct {
 	size_t nfix;
 	const char *source, *pod, *container, *namespace;
 	uint64_t first_line, last_line, count;
+	size_t nsources;        /* inputs it was seen in (0 or 1: one) */
 	const char *first_time, *last_time;
 } problem_view;
 
