@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include "prefilter.h"
 #include "tsblog-private.h"
 
 /* JIT machine stack per matcher: 32 KiB is PCRE2's default start; allow
@@ -27,9 +28,10 @@ matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)
 		if (m->jit_stack)
 			pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
 	}
+	m->cand = calloc(rs->nrules + 1, 1);
 	m->diag.field_idx = calloc(rs->max_groups + 1, sizeof(size_t));
 	m->diag.field_off = calloc(rs->max_groups + 1, sizeof(size_t));
-	if (!m->diag.field_idx || !m->diag.field_off)
+	if (!m->cand || !m->diag.field_idx || !m->diag.field_off)
 		goto fail;
 	return 0;
 fail:
@@ -47,6 +49,7 @@ matcher_fini(struct tsblog_matcher *m)
 	free(m->diag.field_idx);
 	free(m->diag.field_off);
 	free(m->diag.fix_off);
+	free(m->cand);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -166,9 +169,19 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 	const char *line = rec->msg.p ? rec->msg.p : "";
 	size_t i;
 
+	/* Only rules whose literal is in the line can match it. */
+	if (rs->pf) {
+		memset(m->cand, 0, rs->nrules);
+		if (!pf_collect(rs->pf, line, rec->msg.n, m->cand, rs->nrules))
+			return 0;
+	}
 	for (i = 0; i < rs->nrules; i++) {
 		const struct tsblog_rule *r = rs->rules[i];
-		int rc = pcre2_match(r->code, (PCRE2_SPTR)line, rec->msg.n, 0,
+		int rc;
+
+		if (rs->pf && !m->cand[i])
+			continue;
+		rc = pcre2_match(r->code, (PCRE2_SPTR)line, rec->msg.n, 0,
 				     0, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;

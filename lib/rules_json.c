@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "prefilter.h"
 #include "tsblog-private.h"
 
 #define FORMAT_VERSION 1
@@ -37,7 +38,8 @@ static const char *const top_members[] = { "tsblog", "patterns", "rules",
 					   NULL };
 static const char *const rule_members[] = {
 	"id", "severity", "component", "title", "match", "key", "summary",
-	"fix", "see_also", "docs", "examples", "counter_examples", NULL
+	"fix", "see_also", "docs", "examples", "counter_examples", "literal",
+	NULL
 };
 static const char *const example_members[] = { "line", "fields", NULL };
 
@@ -637,6 +639,40 @@ load_keys(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 	return rc;
 }
 
+/* The literal the prefilter looks for: given by the author, or found in
+ * the pattern. */
+static int
+load_literal(load_ctx *c, json_t *obj, struct tsblog_rule *r)
+{
+	const char *lit, *q;
+	int rc = get_string(c, obj, "literal", 0, &lit), n;
+
+	if (rc < 0)
+		return rc;
+	if (lit) {
+		if (strlen(lit) < 3)
+			return fail_rule(c, TSBLOG_ESCHEMA, "literal", 0,
+					 "\"%s\" is too short: give at least 3 characters every match contains",
+					 lit);
+		for (q = lit; *q; q++)
+			if (*q == '"' || *q == '\\' || (unsigned char)*q < 0x20 ||
+			    (unsigned char)*q >= 0x80)
+				return fail_rule(c, TSBLOG_ESCHEMA, "literal", 0,
+						 "must be plain ASCII without quotes or backslashes (JSON logs escape those), at offset %zu",
+						 (size_t)(q - lit));
+		r->literals = calloc(1, sizeof(char *));
+		if (!r->literals || !(r->literals[0] = strdup(lit)))
+			return TSBLOG_ENOMEM;
+		r->nliterals = 1;
+		return 0;
+	}
+	n = pattern_literals(r->pattern, &r->literals);
+	if (n < 0)
+		return TSBLOG_ENOMEM;
+	r->nliterals = (size_t)n;
+	return 0;
+}
+
 static int
 load_rule(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 {
@@ -705,7 +741,8 @@ load_rule(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 			return fail_rule(c, TSBLOG_EREGEX, "match", 0,
 					 "field \"%s\" is captured twice",
 					 r->fields[i]);
-	if ((rc = load_keys(c, obj, r)) < 0 ||
+	if ((rc = load_literal(c, obj, r)) < 0 ||
+	    (rc = load_keys(c, obj, r)) < 0 ||
 	    (rc = load_templates(c, r)) < 0 ||
 	    (rc = load_examples(c, obj, r)) < 0)
 		return rc;
@@ -822,6 +859,7 @@ rule_free(struct tsblog_rule *r)
 	}
 	free(r->examples);
 	free_strv(r->counter, r->ncounter);
+	free_strv(r->literals, r->nliterals);
 	rule_file_unref(r->file);
 	free(r);
 }

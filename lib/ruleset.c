@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "prefilter.h"
 #include "summary.h"
 
 #define DEFAULT_MATCH_LIMIT 1000000UL
@@ -170,6 +171,58 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 	return rules_load(b, path, text.data, text.len, err);
 }
 
+/* Words that make a line worth a look for the summary's unclassified
+ * errors even when no rule's literal is in it. */
+static const char *const level_words[] = {
+	"warn", "Warn", "WARN", "error", "Error", "ERROR", "fatal", "Fatal",
+	"FATAL", "panic", "Panic", "PANIC", NULL
+};
+
+/* Both prefilters, or neither: one rule without a literal means every
+ * line must be tried, and then there is nothing to skip. */
+static int
+build_prefilters(tsblog_ruleset *rs)
+{
+	char **lits;
+	int *owner;
+	size_t i, k, n = 0, nlevels = 0;
+	int rc = 0;
+
+	for (i = 0; i < rs->nrules; i++) {
+		if (!rs->rules[i]->nliterals)
+			return 0;
+		n += rs->rules[i]->nliterals;
+	}
+	while (level_words[nlevels])
+		nlevels++;
+	if (!n)
+		return 0;
+	lits = calloc(n + nlevels, sizeof(char *));
+	owner = calloc(n + nlevels, sizeof(int));
+	if (!lits || !owner) {
+		rc = -1;
+		goto out;
+	}
+	n = 0;
+	for (i = 0; i < rs->nrules; i++)
+		for (k = 0; k < rs->rules[i]->nliterals; k++) {
+			lits[n] = rs->rules[i]->literals[k];
+			owner[n++] = (int)i;
+		}
+	for (k = 0; k < nlevels; k++) {
+		lits[n + k] = (char *)level_words[k];
+		owner[n + k] = -1;
+	}
+	rs->pf = pf_new(lits, owner, n);
+	rs->pf_levels = pf_new(lits, owner, n + nlevels);
+	if (!rs->pf || !rs->pf_levels)
+		rc = -1;
+out:
+	free(lits);
+	free(owner);
+	return rc;
+}
+
 int
 tsblog_builder_build(tsblog_ruleset **out, tsblog_builder *b,
 		     tsblog_error *err)
@@ -196,6 +249,14 @@ tsblog_builder_build(tsblog_ruleset **out, tsblog_builder *b,
 	for (i = 0; i < rs->nrules; i++)
 		if (rs->rules[i]->ngroups > rs->max_groups)
 			rs->max_groups = rs->rules[i]->ngroups;
+	if (build_prefilters(rs) < 0) {
+		/* Give the rules back: the builder still owns them. */
+		pf_free(rs->pf);
+		pf_free(rs->pf_levels);
+		pcre2_code_free(rs->shape_code);
+		free(rs);
+		return nomem(err);
+	}
 	memset(&b->ids, 0, sizeof(b->ids));
 	b->rules = NULL;
 	b->files = NULL;
@@ -237,6 +298,8 @@ tsblog_ruleset_free(tsblog_ruleset *rs)
 	free(rs->files);
 	strmap_free(&rs->ids);
 	pcre2_code_free(rs->shape_code);
+	pf_free(rs->pf);
+	pf_free(rs->pf_levels);
 	free(rs);
 }
 
@@ -273,6 +336,13 @@ size_t tsblog_rule_field_count(const tsblog_rule *r) { return r->nfields; }
 size_t tsblog_rule_key_count(const tsblog_rule *r) { return r->nkeys; }
 size_t tsblog_rule_example_count(const tsblog_rule *r) { return r->nexamples; }
 size_t tsblog_rule_counter_example_count(const tsblog_rule *r) { return r->ncounter; }
+size_t tsblog_rule_literal_count(const tsblog_rule *r) { return r->nliterals; }
+
+const char *
+tsblog_rule_literal(const tsblog_rule *r, size_t i)
+{
+	return i < r->nliterals ? r->literals[i] : NULL;
+}
 
 const char *
 tsblog_rule_fix(const tsblog_rule *r, size_t i)
@@ -374,6 +444,8 @@ tsblog_rule_to_json(char **out, const tsblog_rule *r, tsblog_error *err)
 	      json_object_set_new(o, "examples", ex) < 0 ||
 	      json_object_set_new(o, "counter_examples",
 				  strv_json(r->counter, r->ncounter)) < 0 ||
+	      json_object_set_new(o, "literals",
+				  strv_json(r->literals, r->nliterals)) < 0 ||
 	      json_object_set_new(o, "source", json_string(r->file->name)) < 0;
 	*out = bad ? NULL : json_dumps(o, JSON_COMPACT);
 	json_decref(o);

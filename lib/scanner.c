@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "envelope.h"
+#include "prefilter.h"
 #include "summary.h"
 
 #define DEFAULT_MAX_RECORD (1024 * 1024)
@@ -26,6 +27,8 @@ struct tsblog_scanner {
 	reader rd;
 	summary sm;
 	int summarise;
+	const prefilter *pf;    /* lines without a hit are only counted */
+	const char *hit;        /* next prefilter hit in the chunk, or NULL */
 	uint64_t line_no, records, bytes, truncated, malformed;
 };
 
@@ -52,6 +55,9 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 						     : DEFAULT_MAX_RECORD;
 	s->opts.flags = opts ? opts->flags : 0;
 	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
+	/* The summary also wants warnings no rule knows: their level words
+	 * are literals too. */
+	s->pf = s->summarise ? rs->pf_levels : rs->pf;
 	reader_init(&s->rd, s->opts.max_record);
 	if (summary_init(&s->sm, rs->shape_code) < 0)
 		goto nomem;
@@ -100,6 +106,7 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->finished = 0;
 	s->at_start = 1;
 	s->line_no = 0;
+	s->hit = NULL;
 	reader_reset(&s->rd);
 	return 0;
 }
@@ -118,6 +125,7 @@ tsblog_scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 	}
 	s->chunk = buf;
 	s->chunk_len = len;
+	s->hit = NULL;
 	s->pos = 0;
 	s->bytes += len;
 	return 0;
@@ -284,6 +292,75 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 	return buf_add(&s->carry, p, n);
 }
 
+/* Lines that change how later lines are read (a describe header, an
+ * events table header, the "{" that opens a JSON document), and klog
+ * warnings for the summary: these are read even without a literal. */
+static int
+special_line(const tsblog_scanner *s, const char *p, size_t n)
+{
+	switch (p[0]) {
+	case '{':
+		while (n > 1 && (p[n - 1] == ' ' || p[n - 1] == '\r' ||
+				 p[n - 1] == '\t'))
+			n--;
+		return n == 1;
+	case 'N':
+		return (n >= 5 && !memcmp(p, "Name:", 5)) ||
+		       (n >= 10 && !memcmp(p, "Namespace:", 10)) ||
+		       (n >= 9 && !memcmp(p, "NAMESPACE", 9));
+	case 'L':
+		return n >= 9 && !memcmp(p, "LAST SEEN", 9);
+	case 'E':
+		if (n >= 7 && !memcmp(p, "Events:", 7))
+			return 1;
+		/* fall through */
+	case 'W':
+	case 'F':
+		return s->summarise && n > 5 && p[1] >= '0' && p[1] <= '9' &&
+		       p[4] >= '0' && p[4] <= '9' && p[5] == ' ';
+	default:
+		return 0;
+	}
+}
+
+/* The fast path: count, without reading them, the whole lines before the
+ * next prefilter hit.  Stops at the hit's line, at a special line, or at
+ * a partial line at the end of the chunk; those take the full path. */
+static void
+skip_lines(tsblog_scanner *s)
+{
+	const char *p = s->chunk + s->pos, *end = s->chunk + s->chunk_len;
+	const char *limit, *nl;
+
+	if (!s->hit || s->hit < p) {
+		s->hit = pf_find(s->pf, p, (size_t)(end - p), NULL);
+		if (!s->hit)
+			s->hit = end;
+	}
+	limit = s->hit;
+	while (limit > p && limit[-1] != '\n')
+		limit--;
+	while (p < limit && (nl = memchr(p, '\n', (size_t)(limit - p)))) {
+		size_t n = (size_t)(nl - p);
+		if (n && special_line(s, p, n))
+			break;
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (n > s->opts.max_record)
+			s->truncated++;
+		s->records++;
+		s->line_no++;
+		p = nl + 1;
+	}
+	s->pos = (size_t)(p - s->chunk);
+}
+
+static int
+reader_plain(const reader *rd)
+{
+	return !rd->in_doc && !rd->in_events && !rd->table_cols;
+}
+
 int
 tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		    tsblog_error *err)
@@ -299,10 +376,19 @@ tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 			return rc;
 	}
 	while (s->pos < s->chunk_len) {
-		const char *p = s->chunk + s->pos;
-		size_t avail = s->chunk_len - s->pos;
-		const char *nl = memchr(p, '\n', avail);
+		const char *p, *nl;
+		size_t avail;
 		int rc;
+
+		if (s->pf && !s->carry_open && s->line_no > 0 &&
+		    reader_plain(&s->rd)) {
+			skip_lines(s);
+			if (s->pos >= s->chunk_len)
+				break;
+		}
+		p = s->chunk + s->pos;
+		avail = s->chunk_len - s->pos;
+		nl = memchr(p, '\n', avail);
 
 		if (!nl) {
 			s->pos = s->chunk_len;

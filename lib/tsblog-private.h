@@ -59,6 +59,8 @@ struct tsblog_rule {
 	size_t nexamples;
 	char **counter;
 	size_t ncounter;
+	char **literals;        /* one of them is in every match */
+	size_t nliterals;       /* 0: none usable, every line pays */
 	rule_file *file;
 	size_t file_index;      /* position in its file's "rules" array */
 };
@@ -97,6 +99,9 @@ struct tsblog_ruleset {
 	strmap ids;
 	uint32_t max_groups;
 	pcre2_code *shape_code; /* message shapes for the summary */
+	/* Prefilters, only when every rule has literals: rule literals
+	 * alone, and with the level words the summary needs to see. */
+	struct prefilter_s *pf, *pf_levels;
 };
 
 /* A growable byte buffer; on allocation failure it stays valid and
@@ -153,6 +158,7 @@ struct tsblog_diagnosis {
 
 struct tsblog_matcher {
 	const struct tsblog_ruleset *rs;
+	uint8_t *cand;          /* per rule: its literal is in the line */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;

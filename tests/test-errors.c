@@ -241,7 +241,7 @@ START_TEST(errors_unknown_rule_member)
 	 * naming the typo is the more useful message. */
 	expect_error(RULE_HEAD "  'match': 'x',\n  'sumary': 's'" RULE_TAIL,
 		     TSBLOG_ESCHEMA, 6, 3, "'sumary'", "a", "",
-		     "test.json:6:3: rule \"a\": unknown member \"sumary\" in a rule (allowed: id, severity, component, title, match, key, summary, fix, see_also, docs, examples, counter_examples)");
+		     "test.json:6:3: rule \"a\": unknown member \"sumary\" in a rule (allowed: id, severity, component, title, match, key, summary, fix, see_also, docs, examples, counter_examples, literal)");
 }
 END_TEST
 

@@ -842,7 +842,7 @@ START_TEST(ruleset_rule_to_json_exact)
 		"\"examples\":[{\"line\":\"service web port 80 in prod closed\",\"fields\":{\"svc\":\"web\",\"port\":\"80\"}},"
 		"{\"line\":\"service db port 5432 in dev closed\",\"fields\":{}}],"
 		"\"counter_examples\":[\"service web port 80 open\",\"nothing\"],"
-		"\"source\":\"test.json\"}");
+		"\"literals\":[\"service \"],\"source\":\"test.json\"}");
 	tsblog_free(s);
 	tsblog_ruleset_free(rs);
 }
@@ -864,7 +864,7 @@ START_TEST(ruleset_rule_to_json_minimal)
 		"{\"id\":\"a\",\"severity\":\"error\",\"title\":\"T\","
 		"\"match\":\"x %{N:n} (?<m>y)\",\"key\":[\"n\",\"m\"],"
 		"\"summary\":\"s\",\"fix\":[],\"see_also\":[],\"examples\":[],"
-		"\"counter_examples\":[],\"source\":\"test.json\"}");
+		"\"counter_examples\":[],\"literals\":[],\"source\":\"test.json\"}");
 	tsblog_free(s);
 	tsblog_ruleset_free(rs);
 }
@@ -887,6 +887,11 @@ START_TEST(ruleset_rule_to_json_round_trip)
 	ck_assert_str_eq(json_string_value(json_object_get(obj, "source")),
 			 "test.json");
 	json_object_del(obj, "source");
+	/* "literals" is derived, like "source": not a rule-file member. */
+	ck_assert_str_eq(json_string_value(json_array_get(
+				 json_object_get(obj, "literals"), 0)),
+			 "service ");
+	json_object_del(obj, "literals");
 	file = json_pack("{s:i, s:[o]}", "tsblog", 1, "rules", obj);
 	ck_assert_ptr_nonnull(file);
 	text = json_dumps(file, 0);

@@ -185,9 +185,17 @@ TSBLOG_EXTERN(size_t) tsblog_rule_counter_example_count(const tsblog_rule *r);
 TSBLOG_EXTERN(const char *) tsblog_rule_counter_example(const tsblog_rule *r,
 							size_t i);
 
+/** Literals one of which every match contains (the "literal" member, or
+ * found in the pattern); 0 when the rule has none, and then every line
+ * must be tried against its regex. */
+TSBLOG_EXTERN(size_t) tsblog_rule_literal_count(const tsblog_rule *r);
+TSBLOG_EXTERN(const char *) tsblog_rule_literal(const tsblog_rule *r,
+						size_t i);
+
 /**
  * The rule as one JSON object, in rule-file form (what `tsblog explain`
- * and `tsblog rules list -o json` print).
+ * and `tsblog rules list -o json` print), plus "literals" (see
+ * tsblog_rule_literal()) and "source" (its rule file).
  *
  * @param[out] out  Caller owns *out; release with tsblog_free().
  * @return 0 or TSBLOG_ENOMEM.

@@ -1,0 +1,356 @@
+/*
+ * The literal text every match of a pattern must contain, found from the
+ * pattern itself, so one multi-literal search over a whole buffer can
+ * tell which lines might match which rules.
+ *
+ * Conservative by design: a run of plain characters at the top level of a
+ * branch, broken by anything that is not certainly one fixed byte.  Runs
+ * never hold '"', '\' or non-ASCII bytes: those are what JSON encoders
+ * escape, and a literal must be found in the raw line of a JSON log as
+ * well as in its decoded message.  A pattern with (?i) gets no literal.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include "prefilter.h"
+#include "tsblog-private.h"
+
+#define MIN_LITERAL 3
+
+/* Skip from p (just after an opening '(' or '[') to just after the
+ * matching close, honouring escapes, classes and nesting. */
+static const char *
+skip_group(const char *p, char close)
+{
+	int depth = 1;
+
+	while (*p && depth) {
+		if (*p == '\\' && p[1]) {
+			p += 2;
+			continue;
+		}
+		if (close == ']') {
+			if (*p == ']')
+				depth = 0;
+			p++;
+			continue;
+		}
+		if (*p == '[') {
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+			p = skip_group(p, ']');
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth--;
+		p++;
+	}
+	return p;
+}
+
+typedef struct {
+	char best[256];
+	size_t best_n;
+	char cur[256];
+	size_t cur_n;
+	/* A group whose every alternative has a literal: one of them is in
+	 * every match.  Kept when its shortest beats the best run. */
+	char **set;
+	int nset;
+	size_t set_score;
+} runs;
+
+int pattern_literals_at(const char *pattern, const char *end, char ***out,
+			int depth);
+
+/* Where a group's content starts, or NULL for groups that do not consume
+ * (lookarounds, verbs, comments, option settings). */
+static const char *
+group_body(const char *p)
+{
+	if (*p == '*')
+		return NULL;                     /* (*COMMIT) */
+	if (*p != '?')
+		return p;                        /* (...) */
+	p++;
+	if (*p == ':' || *p == '|' || *p == '>')
+		return p + 1;
+	if (*p == 'P' && p[1] == '<')
+		p++;
+	if (*p == '<' && p[1] != '=' && p[1] != '!') {
+		const char *q = strchr(p, '>');  /* (?<name>...) */
+		return q ? q + 1 : NULL;
+	}
+	if (*p == '\'' ) {
+		const char *q = strchr(p + 1, '\'');
+		return q ? q + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void
+free_set(char **set, int n)
+{
+	while (n > 0)
+		free(set[--n]);
+	free(set);
+}
+
+static size_t
+set_min(char **set, int n)
+{
+	size_t m = (size_t)-1;
+	int i;
+	for (i = 0; i < n; i++)
+		if (strlen(set[i]) < m)
+			m = strlen(set[i]);
+	return m;
+}
+
+static void
+end_run(runs *r)
+{
+	if (r->cur_n > r->best_n) {
+		memcpy(r->best, r->cur, r->cur_n);
+		r->best_n = r->cur_n;
+	}
+	r->cur_n = 0;
+}
+
+static void
+add_char(runs *r, char c)
+{
+	if (r->cur_n < sizeof(r->cur))
+		r->cur[r->cur_n++] = c;
+}
+
+/* A quantifier at p applies to the atom just before it.  Returns what
+ * follows it; *optional tells whether that atom may be absent. */
+static const char *
+quantifier(const char *p, int *present, int *optional)
+{
+	*present = 1;
+	*optional = 0;
+	if (*p == '*' || *p == '?') {
+		*optional = 1;
+		p++;
+	} else if (*p == '+') {
+		p++;
+	} else if (*p == '{' && (p[1] >= '0' && p[1] <= '9')) {
+		const char *q = p + 1;
+		long min = strtol(q, (char **)&q, 10);
+		if (*q == ',' || *q == '}') {
+			while (*q && *q != '}')
+				q++;
+			if (*q == '}') {
+				*optional = min == 0;
+				p = q + 1;
+			}
+		} else {
+			*present = 0; /* not a quantifier: a literal '{' */
+			return p;
+		}
+	} else {
+		*present = 0;
+		return p;
+	}
+	if (*p == '?' || *p == '+') /* lazy, possessive */
+		p++;
+	return p;
+}
+
+/* The best literals of one top-level branch [p, end): its longest run,
+ * or a group's set of alternatives if that is better.  Returns how many
+ * (0: none) and the strings in *out, or -1 on no memory. */
+static int
+branch_literals(const char *p, const char *end, char ***out, int depth)
+{
+	runs r;
+	int present, optional;
+
+	memset(&r, 0, sizeof(r));
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+		int lit = -1; /* the literal byte this atom is, if it is one */
+		const char *next = p + 1;
+
+		if (c == '\\') {
+			unsigned char e = (unsigned char)p[1];
+			next = p + 2;
+			if (!e)
+				break;
+			if (e == 'Q') {
+				/* \Q...\E: quoted text, literal as it stands */
+				const char *q = strstr(p + 2, "\\E");
+				const char *stop = q && q < end ? q : end;
+				for (p += 2; p < stop; p++) {
+					unsigned char b = (unsigned char)*p;
+					if (b == '"' || b == '\\' || b >= 0x80 ||
+					    b < 0x20)
+						end_run(&r);
+					else
+						add_char(&r, (char)b);
+				}
+				p = stop < end ? stop + 2 : end;
+				continue;
+			}
+			if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+			      (e >= '0' && e <= '9')) && e != '"' && e != '\\' &&
+			    e < 0x80)
+				lit = e;
+		} else if (c == '(') {
+			if (p[1] == '?' && p[2] && strchr("imnsxJU-^", p[2])) {
+				/* (?i) or (?i:...): case folding defeats
+				 * a byte literal anywhere after it. */
+				const char *q = p + 2;
+				while (*q && *q != ')' && *q != ':') {
+					if (*q == 'i') {
+						free_set(r.set, r.nset);
+						return 0;
+					}
+					q++;
+				}
+			}
+			end_run(&r);
+			next = skip_group(p + 1, ')');
+			{
+				const char *body = group_body(p + 1);
+				int pres, opt;
+				quantifier(next, &pres, &opt);
+				if (body && body < next && !(pres && opt) &&
+				    depth < 8) {
+					char **set = NULL;
+					int n = pattern_literals_at(
+						body, next - 1, &set, depth + 1);
+					if (n > 0 && set_min(set, n) > r.set_score) {
+						free_set(r.set, r.nset);
+						r.set = set;
+						r.nset = n;
+						r.set_score = set_min(set, n);
+					} else if (n > 0) {
+						free_set(set, n);
+					}
+				}
+			}
+		} else if (c == '[') {
+			const char *q = p + 1;
+			end_run(&r);
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			next = skip_group(q, ']');
+		} else if (c == '"' || c >= 0x80 || c < 0x20 || c == '.' ||
+			   c == '^' || c == '$') {
+			end_run(&r);
+		} else if (c == '*' || c == '+' || c == '?' ||
+			   (c == '{' && p[1] >= '0' && p[1] <= '9')) {
+			/* a quantifier with nothing literal before it */
+			next = quantifier(p, &present, &optional);
+			if (!present)
+				lit = c;
+		} else {
+			lit = c;
+		}
+		/* Whatever the atom was, a quantifier after it decides
+		 * whether it is certainly there once. */
+		{
+			const char *q = quantifier(next, &present, &optional);
+			if (present) {
+				if (lit >= 0 && !optional)
+					add_char(&r, (char)lit);
+				end_run(&r);
+				p = q;
+				continue;
+			}
+		}
+		if (lit >= 0)
+			add_char(&r, (char)lit);
+		else
+			end_run(&r);
+		p = next;
+	}
+	end_run(&r);
+	if (r.best_n >= MIN_LITERAL && r.best_n >= r.set_score) {
+		free_set(r.set, r.nset);
+		*out = calloc(1, sizeof(char *));
+		if (!*out || !((*out)[0] = strndup(r.best, r.best_n))) {
+			free(*out);
+			return -1;
+		}
+		return 1;
+	}
+	*out = r.set;
+	return r.nset;
+}
+
+/* Literals of each top-level branch of [pattern, end); all branches must
+ * have some.  Returns the number found (0: no usable literal), or -1 on no
+ * memory; *out is an array of strings the caller frees. */
+int
+pattern_literals_at(const char *pattern, const char *end, char ***out,
+		    int depth)
+{
+	const char *p = pattern, *start = pattern;
+	char **lits = NULL;
+	int n = 0;
+
+	*out = NULL;
+	for (;; p++) {
+		if (p < end && *p == '\\' && p + 1 < end) {
+			p++;
+			continue;
+		}
+		if (p < end && *p == '(') {
+			p = skip_group(p + 1, ')') - 1;
+			continue;
+		}
+		if (p < end && *p == '[') {
+			const char *q = p + 1;
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			p = skip_group(q, ']') - 1;
+			continue;
+		}
+		if (p >= end || *p == '|') {
+			char **got, **grown;
+			int k, g = branch_literals(start, p, &got, depth);
+			if (g < 0)
+				goto nomem;
+			if (g == 0)
+				goto none;
+			grown = realloc(lits, (size_t)(n + g) * sizeof(*lits));
+			if (!grown) {
+				free_set(got, g);
+				goto nomem;
+			}
+			lits = grown;
+			for (k = 0; k < g; k++)
+				lits[n++] = got[k];
+			free(got);
+			if (p >= end)
+				break;
+			start = p + 1;
+		}
+	}
+	*out = lits;
+	return n;
+none:
+	free_set(lits, n);
+	return 0;
+nomem:
+	free_set(lits, n);
+	return -1;
+}
+
+int
+pattern_literals(const char *pattern, char ***out)
+{
+	return pattern_literals_at(pattern, pattern + strlen(pattern), out, 0);
+}

@@ -1,0 +1,37 @@
+/* Multi-literal prefilter (prefilter.c) and literal extraction
+ * (literal.c). */
+#ifndef TSBLOG_PREFILTER_H
+#define TSBLOG_PREFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct prefilter_s {
+	uint32_t m;             /* window: the shortest literal's length */
+	uint8_t shift[65536];   /* by the window's last two bytes */
+	uint32_t *bucket;       /* 65537 offsets into entries */
+	uint32_t *entries;      /* literal ids by their prefix's last pair */
+	char **lits;
+	uint32_t *lens;
+	int *owner;             /* rule index, or -1: not a rule's */
+	size_t nlits;
+} prefilter;
+
+/* Build from @n literals (each >= 2 bytes), each owned by owner[i].  NULL
+ * when n is 0 or on no memory. */
+prefilter *pf_new(char *const *lits, const int *owner, size_t n);
+void pf_free(prefilter *pf);
+/* The first literal occurrence in [p, p+n): its start, and its id in
+ * *id; NULL if none. */
+const char *pf_find(const prefilter *pf, const char *p, size_t n,
+		    uint32_t *id);
+/* Mark marks[owner] for every literal in [p, p+n) owned by a rule; the
+ * number of literal hits (owned or not) that counted. */
+size_t pf_collect(const prefilter *pf, const char *p, size_t n,
+		  uint8_t *marks, size_t nmarks);
+
+/* Literals every match of @pattern must contain, one per top-level
+ * branch; 0 if some branch has none, -1 on no memory. */
+int pattern_literals(const char *pattern, char ***out);
+
+#endif
