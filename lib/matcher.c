@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "prefilter.h"
 #include "tsblog-private.h"
 
@@ -29,9 +30,10 @@ matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)
 			pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
 	}
 	m->cand = calloc(rs->nrules + 1, 1);
+	m->stats = calloc(rs->nrules + 1, sizeof(*m->stats));
 	m->diag.field_idx = calloc(rs->max_groups + 1, sizeof(size_t));
 	m->diag.field_off = calloc(rs->max_groups + 1, sizeof(size_t));
-	if (!m->cand || !m->diag.field_idx || !m->diag.field_off)
+	if (!m->cand || !m->stats || !m->diag.field_idx || !m->diag.field_off)
 		goto fail;
 	return 0;
 fail:
@@ -50,6 +52,7 @@ matcher_fini(struct tsblog_matcher *m)
 	free(m->diag.field_off);
 	free(m->diag.fix_off);
 	free(m->cand);
+	free(m->stats);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -82,6 +85,24 @@ tsblog_matcher_free(tsblog_matcher *m)
 		return;
 	matcher_fini(m);
 	free(m);
+}
+
+int
+tsblog_matcher_rule_stats(const tsblog_matcher *m, size_t index,
+			  tsblog_rule_stats *out)
+{
+	if (!m || !out || index >= m->rs->nrules)
+		return TSBLOG_EINVAL;
+	*out = m->stats[index];
+	return 0;
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
 uint64_t
@@ -174,15 +195,24 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 		memset(m->cand, 0, rs->nrules);
 		if (!pf_collect(rs->pf, line, rec->msg.n, m->cand, rs->nrules))
 			return 0;
+		for (i = 0; i < rs->nrules; i++)
+			m->stats[i].literal_hits += m->cand[i];
 	}
 	for (i = 0; i < rs->nrules; i++) {
 		const struct tsblog_rule *r = rs->rules[i];
 		int rc;
 
+		uint64_t t0 = 0;
+
 		if (rs->pf && !m->cand[i])
 			continue;
+		if (m->timing)
+			t0 = now_ns();
 		rc = pcre2_match(r->code, (PCRE2_SPTR)line, rec->msg.n, 0,
 				     0, m->md, m->mctx);
+		m->stats[i].regex_runs++;
+		if (m->timing)
+			m->stats[i].nanoseconds += now_ns() - t0;
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;
 		if (rc == PCRE2_ERROR_NOMEMORY) {
@@ -194,8 +224,10 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 			/* Match, depth, heap or JIT stack limit: this rule
 			 * gives up on this line, the others still try. */
 			m->limit_hits++;
+			m->stats[i].limit_hits++;
 			continue;
 		}
+		m->stats[i].matches++;
 		if (render(m, r, rec) < 0) {
 			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, r->id,
 				  NULL, "out of memory");

@@ -55,6 +55,7 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 						     : DEFAULT_MAX_RECORD;
 	s->opts.flags = opts ? opts->flags : 0;
 	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
+	s->m.timing = !!(s->opts.flags & TSBLOG_SCAN_TIME_RULES);
 	/* The summary also wants warnings no rule knows: their level words
 	 * are literals too. */
 	s->pf = s->summarise ? rs->pf_levels : rs->pf;
@@ -445,6 +446,14 @@ uint64_t
 tsblog_scanner_truncated(const tsblog_scanner *s)
 {
 	return s ? s->truncated : 0;
+}
+
+int
+tsblog_scanner_rule_stats(const tsblog_scanner *s, size_t index,
+			  tsblog_rule_stats *out)
+{
+	return s ? tsblog_matcher_rule_stats(&s->m, index, out)
+		 : TSBLOG_EINVAL;
 }
 
 uint64_t

@@ -159,6 +159,8 @@ struct tsblog_diagnosis {
 struct tsblog_matcher {
 	const struct tsblog_ruleset *rs;
 	uint8_t *cand;          /* per rule: its literal is in the line */
+	tsblog_rule_stats *stats;       /* per rule */
+	int timing;             /* measure regex time per rule */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;

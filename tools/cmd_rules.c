@@ -38,6 +38,21 @@ check_one(const char *path)
 		nex += tsblog_rule_example_count(r);
 		ncx += tsblog_rule_counter_example_count(r);
 	}
+	/* Not failures: warnings about speed, which an author should see. */
+	for (i = 0; i < tsblog_ruleset_count(rs); i++) {
+		const tsblog_rule *r = tsblog_ruleset_rule(rs, i);
+		size_t k, shortest = (size_t)-1;
+		for (k = 0; k < tsblog_rule_literal_count(r); k++)
+			if (strlen(tsblog_rule_literal(r, k)) < shortest)
+				shortest = strlen(tsblog_rule_literal(r, k));
+		if (!tsblog_rule_literal_count(r))
+			printf("%s: rule \"%s\": warning: no literal found in the pattern, so every line pays for its regex; add \"literal\": \"text every match contains\"\n",
+			       tsblog_rule_source(r), tsblog_rule_id(r));
+		else if (shortest < 6)
+			printf("%s: rule \"%s\": warning: literal \"%s\" is short and will hit many lines; a longer one in \"literal\" makes scans faster\n",
+			       tsblog_rule_source(r), tsblog_rule_id(r),
+			       tsblog_rule_literal(r, 0));
+	}
 	failures = tsblog_ruleset_check(rs, print_failure, NULL, &err);
 	if (failures < 0) {
 		die_msg("%s", err.message);
@@ -372,15 +387,95 @@ out:
 	return status;
 }
 
+/* tsblog rules stats FILE...: which rule is slow or never fires. */
+static int
+rules_stats(int argc, char **argv)
+{
+	tsblog_scan_options so = TSBLOG_SCAN_OPTIONS_INIT;
+	const char **rest;
+	tsblog_ruleset *rs;
+	tsblog_scanner *s = NULL;
+	tsblog_error err;
+	char *buf = malloc(1 << 20);
+	size_t k;
+	int nrest, i, status = EXIT_TROUBLE;
+
+	rest = calloc((size_t)argc + 1, sizeof(char *));
+	rs = rest && buf ? parse_rules_opts(argc, argv, NULL, NULL, rest, &nrest)
+			 : NULL;
+	if (!rs)
+		goto out;
+	if (!nrest) {
+		die_msg("usage: tsblog rules stats [-r FILE]... [--no-builtin] FILE...");
+		goto out;
+	}
+	so.flags = TSBLOG_SCAN_NO_SUMMARY | TSBLOG_SCAN_TIME_RULES;
+	if (tsblog_scanner_new(&s, rs, NULL, &so, &err) < 0) {
+		die_msg("%s", err.message);
+		goto out;
+	}
+	for (i = 0; i < nrest; i++) {
+		FILE *f = strcmp(rest[i], "-") ? fopen(rest[i], "rb") : stdin;
+		const tsblog_diagnosis *d;
+		size_t n;
+		if (!f) {
+			die_msg("%s: cannot open", rest[i]);
+			goto out;
+		}
+		tsblog_scanner_reset(s, rest[i]);
+		while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
+			tsblog_scanner_feed(s, buf, n, &err);
+			while (tsblog_scanner_next(s, &d, &err) != 0)
+				;
+		}
+		tsblog_scanner_finish(s, &err);
+		while (tsblog_scanner_next(s, &d, &err) != 0)
+			;
+		if (f != stdin)
+			fclose(f);
+	}
+	printf("%-32s %10s %10s %8s %6s %10s %9s  %s\n", "rule", "lit hits",
+	       "regex runs", "matches", "limit", "time ms", "us/run", "literal");
+	for (k = 0; k < tsblog_ruleset_count(rs); k++) {
+		const tsblog_rule *r = tsblog_ruleset_rule(rs, k);
+		tsblog_rule_stats st;
+		tsblog_scanner_rule_stats(s, k, &st);
+		printf("%-32s %10llu %10llu %8llu %6llu %10.3f %9.2f  %s%s\n",
+		       tsblog_rule_id(r), (unsigned long long)st.literal_hits,
+		       (unsigned long long)st.regex_runs,
+		       (unsigned long long)st.matches,
+		       (unsigned long long)st.limit_hits,
+		       (double)st.nanoseconds / 1e6,
+		       st.regex_runs ? (double)st.nanoseconds / 1e3 /
+					       (double)st.regex_runs
+				     : 0.0,
+		       tsblog_rule_literal_count(r) ? tsblog_rule_literal(r, 0)
+						    : "(none: every line pays)",
+		       tsblog_rule_literal_count(r) > 1 ? " ..." : "");
+	}
+	printf("%llu lines, %llu bytes\n",
+	       (unsigned long long)tsblog_scanner_records(s),
+	       (unsigned long long)tsblog_scanner_bytes(s));
+	status = EXIT_CLEAN;
+out:
+	tsblog_scanner_free(s);
+	tsblog_ruleset_free(rs);
+	free(rest);
+	free(buf);
+	return status;
+}
+
 int
 cmd_rules(int argc, char **argv)
 {
+	if (argc >= 1 && !strcmp(argv[0], "stats"))
+		return rules_stats(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "check"))
 		return rules_check(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "list"))
 		return rules_list(argc - 1, argv + 1);
 	if (argc >= 1 && !strcmp(argv[0], "why"))
 		return rules_why(argc - 1, argv + 1);
-	die_msg("usage: tsblog rules check|list|why ... (see tsblog --help)");
+	die_msg("usage: tsblog rules check|list|why|stats ... (see tsblog --help)");
 	return EXIT_TROUBLE;
 }

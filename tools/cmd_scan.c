@@ -313,6 +313,7 @@ usage(FILE *to)
 	      "  tsblog rules list [-o json]      the rules loaded, in matching order\n"
 	      "  tsblog rules check [FILE]...     run the rules' own examples\n"
 	      "  tsblog rules why [--rule ID] LINE  why a line did or did not match\n"
+	      "  tsblog rules stats FILE...       per rule: literal hits, regex runs, time\n"
 	      "  tsblog explain ID                a rule: what it means and the fix\n"
 	      "  tsblog learn [FILE]...           rule skeletons for unknown errors\n"
 	      "  kubectl tsblog doctor            read the control plane and report\n"

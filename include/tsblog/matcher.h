@@ -47,6 +47,25 @@ TSBLOG_EXTERN(int) tsblog_matcher_match(tsblog_matcher *m, const char *line,
 					const tsblog_diagnosis **out,
 					tsblog_error *err);
 
+/** What one rule cost and found, counted by a matcher or scanner. */
+typedef struct tsblog_rule_stats {
+	uint64_t literal_hits;  /**< lines holding one of its literals */
+	uint64_t regex_runs;    /**< times its regex was run */
+	uint64_t matches;       /**< diagnoses it gave (first match wins) */
+	uint64_t limit_hits;    /**< runs ended by a PCRE2 limit */
+	uint64_t nanoseconds;   /**< time in its regex; 0 unless timed */
+} tsblog_rule_stats;
+
+/**
+ * Counters of rule @p index (matching order) since @p m was made.
+ *
+ * @param[out] out  filled on success.
+ * @return 0, or TSBLOG_EINVAL if @p index is out of range.
+ */
+TSBLOG_EXTERN(int) tsblog_matcher_rule_stats(const tsblog_matcher *m,
+					     size_t index,
+					     tsblog_rule_stats *out);
+
 /** How many rule attempts hit a PCRE2 limit since the matcher was made. */
 TSBLOG_EXTERN(uint64_t) tsblog_matcher_limit_hits(
 	const tsblog_matcher *m);

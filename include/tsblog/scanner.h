@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "ruleset.h"
 #include "diagnosis.h"
+#include "matcher.h"
 
 TSBLOG_BEGIN_DECL
 
@@ -47,6 +48,10 @@ typedef struct tsblog_scan_options {
 /** Keep no summary (problems, unclassified errors): less work per line
  * when only the diagnoses are wanted. */
 #define TSBLOG_SCAN_NO_SUMMARY 1u
+
+/** Time every regex run, for tsblog_scanner_rule_stats() (costs two
+ * clock reads per run). */
+#define TSBLOG_SCAN_TIME_RULES 2u
 
 #define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0, 0 }
 
@@ -111,6 +116,17 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_bytes(const tsblog_scanner *s);
 /** Lines longer than max_record, matched on their first part. */
 TSBLOG_EXTERN(uint64_t) tsblog_scanner_truncated(
 	const tsblog_scanner *s);
+
+/**
+ * Counters of rule @p index (matching order) over everything scanned:
+ * literal hits, regex runs, matches, limit hits, and the time spent when
+ * the scanner was made with TSBLOG_SCAN_TIME_RULES.
+ *
+ * @return 0, or TSBLOG_EINVAL if @p index is out of range.
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_rule_stats(const tsblog_scanner *s,
+					     size_t index,
+					     tsblog_rule_stats *out);
 
 /** Events of JSON documents that could not be read whole. */
 TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
