@@ -486,3 +486,44 @@ tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
 		return nomem_err(err);
 	return 0;
 }
+
+int
+tsblog_scanner_at_rest(const tsblog_scanner *s)
+{
+	return s && !s->carry_open && s->pos >= s->chunk_len &&
+	       reader_plain(&s->rd) && !s->rd.have_line_rec && !s->rd.items;
+}
+
+int
+tsblog_scanner_absorb(tsblog_scanner *dst, const tsblog_scanner *src,
+		      tsblog_error *err)
+{
+	size_t i;
+
+	if (!dst || !src || dst == src || dst->m.rs != src->m.rs) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_scanner_absorb: %s",
+			  dst && src && dst != src ? "scanners of different rule sets"
+						   : "bad arguments");
+		return TSBLOG_EINVAL;
+	}
+	if (dst->summarise && src->summarise &&
+	    summary_absorb(&dst->sm, &src->sm, dst->line_no) < 0)
+		return nomem_err(err);
+	dst->records += src->records;
+	dst->bytes += src->bytes;
+	dst->truncated += src->truncated;
+	dst->malformed += src->malformed;
+	dst->line_no += src->line_no;
+	dst->m.limit_hits += src->m.limit_hits;
+	for (i = 0; i < dst->m.rs->nrules; i++) {
+		tsblog_rule_stats *a = &dst->m.stats[i];
+		const tsblog_rule_stats *b = &src->m.stats[i];
+		a->literal_hits += b->literal_hits;
+		a->regex_runs += b->regex_runs;
+		a->matches += b->matches;
+		a->limit_hits += b->limit_hits;
+		a->nanoseconds += b->nanoseconds;
+	}
+	return 0;
+}

@@ -475,3 +475,155 @@ summary_json(const summary *sm, const summary_totals *t)
 	}
 	return doc;
 }
+
+/* The key of each entry of @ix, by the index it maps to. */
+static const char **
+keys_by_index(const strmap *ix, size_t n)
+{
+	const char **keys = calloc(n + 1, sizeof(char *));
+	size_t i;
+
+	for (i = 0; keys && i < ix->cap; i++)
+		if (ix->keys[i] && ix->vals[i] < n)
+			keys[ix->vals[i]] = ix->keys[i];
+	return keys;
+}
+
+static int
+copy_problem(problem *d, const problem *s, uint64_t offset)
+{
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	d->rule = s->rule;
+	d->count = s->count;
+	d->first_line = s->first_line + offset;
+	d->last_line = s->last_line + offset;
+	d->nfix = s->nfix;
+	d->nfields = s->nfields;
+	d->fix = calloc(s->nfix + 1, sizeof(char *));
+	d->names = calloc(s->nfields + 1, sizeof(char *));
+	d->values = calloc(s->nfields + 1, sizeof(char *));
+	if (!d->fix || !d->names || !d->values ||
+	    (s->first_time && !(d->first_time = strdup(s->first_time))) ||
+	    (s->last_time && !(d->last_time = strdup(s->last_time))) ||
+	    !(d->summary = strdup(s->summary)) ||
+	    (s->pod && !(d->pod = strdup(s->pod))) ||
+	    (s->container && !(d->container = strdup(s->container))) ||
+	    (s->namespace && !(d->namespace = strdup(s->namespace))))
+		return -1;
+	for (i = 0; i < s->nfix; i++)
+		if (!(d->fix[i] = strdup(s->fix[i])))
+			return -1;
+	for (i = 0; i < s->nfields; i++)
+		if (!(d->names[i] = strdup(s->names[i])) ||
+		    !(d->values[i] = strdup(s->values[i])))
+			return -1;
+	return 0;
+}
+
+static int
+add_sources(summary *dst, problem *p, const summary *src, const problem *sp)
+{
+	size_t i, k, idx;
+
+	for (i = 0; i < sp->nsources; i++) {
+		if (source_index(dst, src->sources[sp->sources[i]], &idx) < 0)
+			return -1;
+		for (k = 0; k < p->nsources && p->sources[k] != idx; k++)
+			;
+		if (k < p->nsources)
+			continue;
+		if (grow((void **)&p->sources, &p->capsources, p->nsources,
+			 sizeof(size_t)) < 0)
+			return -1;
+		p->sources[p->nsources++] = idx;
+	}
+	return 0;
+}
+
+int
+summary_absorb(summary *dst, const summary *src, uint64_t offset)
+{
+	const char **keys = keys_by_index(&src->problem_ix, src->nproblems);
+	const char **shapes = keys_by_index(&src->shape_ix, src->nshapes);
+	size_t i, k, idx;
+	int rc = -1;
+
+	if (!keys || !shapes)
+		goto out;
+	/* In first-seen order, so new problems keep theirs after dst's. */
+	for (i = 0; i < src->nproblems; i++) {
+		const problem *sp = &src->problems[i];
+		problem *p;
+		if (!keys[i])
+			continue;
+		k = strmap_find(&dst->problem_ix, keys[i], strlen(keys[i]));
+		if (k == STRMAP_NONE) {
+			if (dst->nproblems >= MAX_PROBLEMS) {
+				dst->problems_dropped++;
+				continue;
+			}
+			if (grow((void **)&dst->problems, &dst->capproblems,
+				 dst->nproblems, sizeof(problem)) < 0)
+				goto out;
+			p = &dst->problems[dst->nproblems];
+			if (copy_problem(p, sp, offset) < 0 ||
+			    strmap_put(&dst->problem_ix, keys[i], strlen(keys[i]),
+				       dst->nproblems) == STRMAP_NOMEM) {
+				problem_free(p);
+				goto out;
+			}
+			p->seq = dst->nproblems++;
+		} else {
+			p = &dst->problems[k];
+			p->count += sp->count;
+			p->last_line = sp->last_line + offset;
+			if ((sp->last_time && set_time(&p->last_time, sp->last_time) < 0) ||
+			    (!p->first_time && sp->first_time &&
+			     set_time(&p->first_time, sp->first_time) < 0))
+				goto out;
+		}
+		if (add_sources(dst, p, src, sp) < 0)
+			goto out;
+	}
+	for (i = 0; i < src->nshapes; i++) {
+		const unclassified *su = &src->shapes[i];
+		if (!shapes[i])
+			continue;
+		k = strmap_find(&dst->shape_ix, shapes[i], strlen(shapes[i]));
+		if (k != STRMAP_NONE) {
+			dst->shapes[k].count += su->count;
+			continue;
+		}
+		if (dst->nshapes >= MAX_SHAPES) {
+			dst->shapes_dropped += su->count;
+			continue;
+		}
+		if (grow((void **)&dst->shapes, &dst->capshapes, dst->nshapes,
+			 sizeof(unclassified)) < 0 ||
+		    source_index(dst, src->sources[su->source], &idx) < 0)
+			goto out;
+		dst->shapes[dst->nshapes] = *su;
+		dst->shapes[dst->nshapes].first_line = su->first_line + offset;
+		dst->shapes[dst->nshapes].source = idx;
+		dst->shapes[dst->nshapes].shape = strdup(su->shape);
+		dst->shapes[dst->nshapes].example = strdup(su->example);
+		if (!dst->shapes[dst->nshapes].shape ||
+		    !dst->shapes[dst->nshapes].example ||
+		    strmap_put(&dst->shape_ix, shapes[i], strlen(shapes[i]),
+			       dst->nshapes) == STRMAP_NOMEM) {
+			free(dst->shapes[dst->nshapes].shape);
+			free(dst->shapes[dst->nshapes].example);
+			goto out;
+		}
+		dst->nshapes++;
+	}
+	dst->problems_dropped += src->problems_dropped;
+	dst->shapes_dropped += src->shapes_dropped;
+	rc = 0;
+out:
+	free(keys);
+	free(shapes);
+	return rc;
+}

@@ -54,6 +54,9 @@ int summary_add(summary *sm, tsblog_diagnosis *d);
 /* Count a record no rule matched, if its level is warn or above. */
 int summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		      const char *source);
+/* Add @src's problems and shapes to @dst, as if @src's input had come
+ * after @dst's, its line numbers shifted by @offset. */
+int summary_absorb(summary *dst, const summary *src, uint64_t offset);
 json_t *summary_json(const summary *sm, const summary_totals *t);
 
 #endif

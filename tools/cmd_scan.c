@@ -8,10 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <jansson.h>
+#include "parallel.h"
 #include "report.h"
 
 #define READ_CHUNK (1024 * 1024)
 #define PROGRESS_MIN (64LL * 1024 * 1024)
+#define PARALLEL_MIN (1LL * 1024 * 1024)
 
 enum output { OUT_TEXT, OUT_JSON, OUT_SUMMARY_JSON };
 
@@ -20,6 +22,8 @@ typedef struct {
 	enum output output;
 	int passthrough, follow, live, progress;
 	int fail_on;            /* lowest severity that fails; 3 = never */
+	int jobs;               /* threads for one regular file */
+	tsblog_scan_options sopts;
 	int min_severity;
 	const char **only;      /* --rule IDs */
 	int nonly;
@@ -100,6 +104,24 @@ emit(scan_state *st, const tsblog_diagnosis *d)
 	}
 	if (st->live)
 		fflush(stdout);
+	return 0;
+}
+
+/* -j: a diagnosis found by a piece, in input order. */
+static int
+emit_found(void *ctx, const tsblog_rule *r, const char *json)
+{
+	scan_state *st = ctx;
+
+	if (!keep_rule(r, st))
+		return 0;
+	st->reported++;
+	if (tsblog_rule_severity(r) >= st->fail_on)
+		st->failed = 1;
+	if (st->output == OUT_JSON && json) {
+		fputs(json, stdout);
+		fputc('\n', stdout);
+	}
 	return 0;
 }
 
@@ -199,6 +221,22 @@ scan_fd(scan_state *st, int fd, const char *name)
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
 		total = sb.st_size;
 		show = st->progress && total > PROGRESS_MIN;
+		/* Big enough to share out: a piece per thread. */
+		if (st->jobs > 1 && !st->live && !st->passthrough &&
+		    total >= PARALLEL_MIN) {
+			parallel_job job = {
+				st->rs, &st->sopts, fd, name, total,
+				(int)(total / PARALLEL_MIN) < st->jobs
+					? (int)(total / PARALLEL_MIN)
+					: st->jobs,
+				st->output == OUT_JSON, emit_found, st
+			};
+			int rc = scan_parallel(&job, st->s);
+			if (rc < 0)
+				st->trouble = 1;
+			if (rc != 0)
+				return;
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	last = t0;
@@ -300,6 +338,8 @@ usage(FILE *to)
 	      "  -f, --follow          live mode: show each problem as its line arrives (the\n"
 	      "                        default when reading a pipe); Ctrl-C prints the summary\n"
 	      "      --color WHEN      auto (default), always or never; NO_COLOR is respected\n"
+	      "  -j, --jobs N          threads for a big regular file (default: the number\n"
+	      "                        of cores); the output is the same as with -j 1\n"
 	      "\n"
 	      "Rules:\n"
 	      "  -r, --rules FILE      load a rule file before the bundled rules (repeatable)\n"
@@ -347,6 +387,9 @@ run_scan(int argc, char **argv, const input_source *source)
 
 	memset(&st, 0, sizeof(st));
 	st.fail_on = TSBLOG_SEVERITY_INFO;
+	st.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (st.jobs < 1)
+		st.jobs = 1;
 	st.min_severity = TSBLOG_SEVERITY_INFO;
 	ra.rule_files = calloc((size_t)argc + 1, sizeof(char *));
 	inputs = calloc((size_t)argc + 1, sizeof(char *));
@@ -433,6 +476,16 @@ run_scan(int argc, char **argv, const input_source *source)
 			}
 			continue;
 		}
+		if ((v = opt_value(argc, argv, &i, "-j", "--jobs", &missing))) {
+			char *e;
+			long j = strtol(v, &e, 10);
+			if (*e || j < 1 || j > 256) {
+				die_msg("-j takes a number of threads from 1 to 256, not '%s'", v);
+				goto done;
+			}
+			st.jobs = (int)j;
+			continue;
+		}
 		if ((v = opt_value(argc, argv, &i, NULL, "--rule", &missing))) {
 			st.only[st.nonly++] = v;
 			continue;
@@ -471,6 +524,7 @@ run_scan(int argc, char **argv, const input_source *source)
 	sopts.flags = st.output == OUT_JSON || st.passthrough
 			      ? TSBLOG_SCAN_NO_SUMMARY
 			      : 0;
+	st.sopts = sopts;
 	st.buf = malloc(READ_CHUNK);
 	if (!st.buf || tsblog_scanner_new(&st.s, st.rs, NULL, &sopts, &err) < 0) {
 		die_msg("out of memory");

@@ -128,6 +128,29 @@ TSBLOG_EXTERN(int) tsblog_scanner_rule_stats(const tsblog_scanner *s,
 					     size_t index,
 					     tsblog_rule_stats *out);
 
+/**
+ * Whether @p s stands between records: nothing fed is left unread, no line
+ * is half read, and no describe section, events table or JSON document is
+ * open.  A file may be cut into pieces for parallel scanning only where
+ * the scanner of the piece before stops at rest.
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_at_rest(const tsblog_scanner *s);
+
+/**
+ * Take in what @p src has counted, as if @p src's input had followed the
+ * current input of @p dst: its line numbers are shifted by the lines
+ * @p dst has read of its current input, its problems and unclassified
+ * errors merged into @p dst's summary, its totals and rule statistics
+ * added.  Then @p dst's current input goes on where @p src's ended.  Used
+ * to scan the pieces of one file on several threads and report the whole.
+ * @p src is not changed.
+ *
+ * @return 0, TSBLOG_EINVAL (different rule sets) or TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_absorb(tsblog_scanner *dst,
+					 const tsblog_scanner *src,
+					 tsblog_error *err);
+
 /** Events of JSON documents that could not be read whole. */
 TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
 

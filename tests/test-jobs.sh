@@ -1,0 +1,43 @@
+#!/bin/sh
+# tsblog -j N prints exactly what -j 1 prints, for every output, on files
+# big enough to be cut into pieces: plain logs, and logs with a JSON
+# events document and a describe section that a cut may fall into.
+set -u
+TSBLOG=$1 DATA=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+i=0
+while [ $i -lt 900 ]; do cat "$DATA/sample/operator.log"; i=$((i + 1)); done > "$dir/plain.log"
+{ cat "$dir/plain.log"; cat "$DATA/envelopes/events.json" "$DATA/envelopes/describe-pod.txt"
+  cat "$dir/plain.log"; cat "$DATA/envelopes/json-lines.log"; } > "$dir/mixed.log"
+# A cut inside the events document: the scan must notice and start over.
+head -n 14000 "$dir/plain.log" > "$dir/doc-at-cut.log"
+cat "$DATA/envelopes/events.json" >> "$dir/doc-at-cut.log"
+head -n 14000 "$dir/plain.log" >> "$dir/doc-at-cut.log"
+pass=0 fail=0
+for f in plain mixed doc-at-cut; do
+	for o in json summary-json text; do
+		"$TSBLOG" -j 1 -o $o --color=never "$dir/$f.log" > "$dir/one" 2>&1
+		s1=$?
+		for j in 2 3; do
+			"$TSBLOG" -j $j -o $o --color=never "$dir/$f.log" > "$dir/many" 2>&1
+			sj=$?
+			if [ $s1 = $sj ] && cmp -s "$dir/one" "$dir/many" && [ -s "$dir/one" ]; then
+				pass=$((pass + 1))
+			else
+				fail=$((fail + 1))
+				echo "not ok $f -o $o -j $j (exit $s1 vs $sj)"
+				diff "$dir/one" "$dir/many" | head -5
+			fi
+		done
+	done
+done
+# And the cut inside the document really was noticed.
+if TSBLOG_DEBUG=1 "$TSBLOG" -j 2 -o json "$dir/doc-at-cut.log" 2>&1 >/dev/null |
+	grep -q "scanning it serially"; then
+	pass=$((pass + 1))
+else
+	fail=$((fail + 1)); echo "not ok: a cut inside a JSON document went unnoticed"
+fi
+echo "jobs: $pass passed, $fail failed"
+[ $fail = 0 ]
