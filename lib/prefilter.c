@@ -100,14 +100,19 @@ fail:
 	return NULL;
 }
 
-/* Windows all have length m, so the first window that verifies holds the
- * earliest-starting occurrence of any literal. */
-const char *
-pf_find(const prefilter *pf, const char *p, size_t n, uint32_t *id)
+/* The Wu-Manber walk.  Windows all have length m, so the first window
+ * that verifies holds the earliest-starting occurrence of any literal:
+ * with @first set, stop there.  Otherwise mark every rule whose literal
+ * occurs.  Returns the first occurrence's start (or NULL) and counts the
+ * hits in *hits. */
+static const char *
+pf_walk(const prefilter *pf, const char *p, size_t n, int first,
+	uint8_t *marks, size_t nmarks, size_t *hits)
 {
-	const char *end = p + n, *w;
+	const char *end = p + n, *w, *found = NULL;
 	size_t m = pf->m;
 
+	*hits = 0;
 	if (n < m)
 		return NULL;
 	for (w = p + m - 1; w < end;) {
@@ -120,49 +125,40 @@ pf_find(const prefilter *pf, const char *p, size_t n, uint32_t *id)
 		for (k = pf->bucket[g]; k < pf->bucket[g + 1]; k++) {
 			uint32_t i = pf->entries[k];
 			const char *start = w - (m - 1);
-			if ((size_t)(end - start) >= pf->lens[i] &&
-			    !memcmp(start, pf->lits[i], pf->lens[i])) {
-				if (id)
-					*id = i;
-				return start;
+			int o = pf->owner[i];
+			if ((size_t)(end - start) < pf->lens[i] ||
+			    memcmp(start, pf->lits[i], pf->lens[i]))
+				continue;
+			if (!found)
+				found = start;
+			if (first) {
+				*hits = 1;
+				return found;
+			}
+			if (o < 0) {
+				++*hits;
+			} else if ((size_t)o < nmarks && !marks[o]) {
+				marks[o] = 1;
+				++*hits;
 			}
 		}
 		w++;
 	}
-	return NULL;
+	return found;
+}
+
+const char *
+pf_find(const prefilter *pf, const char *p, size_t n)
+{
+	size_t hits;
+	return pf_walk(pf, p, n, 1, NULL, 0, &hits);
 }
 
 size_t
 pf_collect(const prefilter *pf, const char *p, size_t n, uint8_t *marks,
 	   size_t nmarks)
 {
-	const char *end = p + n, *w;
-	size_t m = pf->m, found = 0;
-
-	if (n < m)
-		return 0;
-	for (w = p + m - 1; w < end;) {
-		uint32_t g = PAIR(w[-1], w[0]);
-		uint32_t s = pf->shift[g], k;
-		if (s) {
-			w += s;
-			continue;
-		}
-		for (k = pf->bucket[g]; k < pf->bucket[g + 1]; k++) {
-			uint32_t i = pf->entries[k];
-			const char *start = w - (m - 1);
-			int o = pf->owner[i];
-			if ((size_t)(end - start) >= pf->lens[i] &&
-			    !memcmp(start, pf->lits[i], pf->lens[i])) {
-				if (o >= 0 && (size_t)o < nmarks && !marks[o]) {
-					marks[o] = 1;
-					found++;
-				} else if (o < 0) {
-					found++;
-				}
-			}
-		}
-		w++;
-	}
-	return found;
+	size_t hits;
+	pf_walk(pf, p, n, 0, marks, nmarks, &hits);
+	return hits;
 }

@@ -21,10 +21,8 @@ typedef struct prefilter_s {
  * when n is 0 or on no memory. */
 prefilter *pf_new(char *const *lits, const int *owner, size_t n);
 void pf_free(prefilter *pf);
-/* The first literal occurrence in [p, p+n): its start, and its id in
- * *id; NULL if none. */
-const char *pf_find(const prefilter *pf, const char *p, size_t n,
-		    uint32_t *id);
+/* The start of the first literal occurrence in [p, p+n); NULL if none. */
+const char *pf_find(const prefilter *pf, const char *p, size_t n);
 /* Mark marks[owner] for every literal in [p, p+n) owned by a rule; the
  * number of literal hits (owned or not) that counted. */
 size_t pf_collect(const prefilter *pf, const char *p, size_t n,

@@ -819,15 +819,6 @@ rule_file_unref(rule_file *f)
 	free(f);
 }
 
-static void
-free_strv(char **v, size_t n)
-{
-	size_t i;
-	for (i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 rule_free(struct tsblog_rule *r)
 {
@@ -842,24 +833,24 @@ rule_free(struct tsblog_rule *r)
 	free(r->match);
 	free(r->pattern);
 	free(r->summary_src);
-	free_strv(r->fix_src, r->nfix);
-	free_strv(r->see_also, r->nsee);
+	strv_free(r->fix_src, r->nfix);
+	strv_free(r->see_also, r->nsee);
 	tmpl_free(&r->summary);
 	for (i = 0; r->fix && i < r->nfix; i++)
 		tmpl_free(&r->fix[i]);
 	free(r->fix);
 	pcre2_code_free(r->code);
-	free_strv(r->fields, r->nfields);
+	strv_free(r->fields, r->nfields);
 	free(r->field_group);
 	free(r->keys);
 	for (i = 0; r->examples && i < r->nexamples; i++) {
 		free(r->examples[i].line);
-		free_strv(r->examples[i].names, r->examples[i].nfields);
-		free_strv(r->examples[i].values, r->examples[i].nfields);
+		strv_free(r->examples[i].names, r->examples[i].nfields);
+		strv_free(r->examples[i].values, r->examples[i].nfields);
 	}
 	free(r->examples);
-	free_strv(r->counter, r->ncounter);
-	free_strv(r->literals, r->nliterals);
+	strv_free(r->counter, r->ncounter);
+	strv_free(r->literals, r->nliterals);
 	rule_file_unref(r->file);
 	free(r);
 }

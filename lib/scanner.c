@@ -334,7 +334,7 @@ skip_lines(tsblog_scanner *s)
 	const char *limit, *nl;
 
 	if (!s->hit || s->hit < p) {
-		s->hit = pf_find(s->pf, p, (size_t)(end - p), NULL);
+		s->hit = pf_find(s->pf, p, (size_t)(end - p));
 		if (!s->hit)
 			s->hit = end;
 	}

@@ -50,15 +50,6 @@ summary_init(summary *sm, const pcre2_code *shape)
 }
 
 static void
-free_strv(char **v, size_t n)
-{
-	size_t i;
-	for (i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 problem_free(problem *p)
 {
 	free(p->first_time);
@@ -67,9 +58,9 @@ problem_free(problem *p)
 	free(p->pod);
 	free(p->container);
 	free(p->namespace);
-	free_strv(p->fix, p->nfix);
-	free_strv(p->names, p->nfields);
-	free_strv(p->values, p->nfields);
+	strv_free(p->fix, p->nfix);
+	strv_free(p->names, p->nfields);
+	strv_free(p->values, p->nfields);
 	free(p->sources);
 }
 
@@ -86,7 +77,7 @@ summary_fini(summary *sm)
 		free(sm->shapes[i].example);
 	}
 	free(sm->shapes);
-	free_strv(sm->sources, sm->nsources);
+	strv_free(sm->sources, sm->nsources);
 	strmap_free(&sm->problem_ix);
 	strmap_free(&sm->shape_ix);
 	strmap_free(&sm->source_ix);

@@ -117,6 +117,8 @@ int buf_add(buf_t *b, const char *s, size_t n);
  * U+FFFD, so every string we hand out is printable as JSON and as C. */
 int buf_add_utf8(buf_t *b, const char *s, size_t n);
 void buf_free(buf_t *b);
+/* Free the first @n strings of @v, then @v; NULL-safe. */
+void strv_free(char **v, size_t n);
 
 /* A slice of the current line or of a decode buffer. */
 typedef struct {

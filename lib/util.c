@@ -99,6 +99,15 @@ buf_add_utf8(buf_t *b, const char *s, size_t n)
 }
 
 void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
 buf_free(buf_t *b)
 {
 	free(b->data);

@@ -46,6 +46,10 @@ void term_put(term *t, const char *s);
 int color_choice(const char *word, FILE *f);
 /* "08:14:02" out of the timestamps we know; otherwise the input. */
 const char *short_time(const char *ts, char *buf, size_t size);
+/* Feed a whole file (or "-") through @s, discarding the diagnoses: for
+ * commands that want only the totals, summary or statistics. */
+int scan_whole_file(tsblog_scanner *s, const char *path, char *buf,
+		    size_t size);
 /* severity word -> number (TSBLOG_SEVERITY_*), -1 if unknown. */
 int severity_from_name(const char *s);
 

@@ -7,7 +7,6 @@
  * before it is printed, so what comes out is a valid rule file.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -216,26 +215,9 @@ cmd_learn(int argc, char **argv)
 	rs = load_rules(&ra);
 	if (!rs || tsblog_scanner_new(&s, rs, NULL, NULL, &err) < 0)
 		goto done;
-	for (i = 0; i < ninputs; i++) {
-		FILE *f = strcmp(inputs[i], "-") ? fopen(inputs[i], "rb") : stdin;
-		const tsblog_diagnosis *d;
-		size_t n;
-		if (!f) {
-			die_msg("%s: cannot open: %s", inputs[i], strerror(errno));
+	for (i = 0; i < ninputs; i++)
+		if (scan_whole_file(s, inputs[i], buf, 1 << 20) < 0)
 			goto done;
-		}
-		tsblog_scanner_reset(s, inputs[i]);
-		while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
-			tsblog_scanner_feed(s, buf, n, &err);
-			while (tsblog_scanner_next(s, &d, &err) != 0)
-				;
-		}
-		tsblog_scanner_finish(s, &err);
-		while (tsblog_scanner_next(s, &d, &err) != 0)
-			;
-		if (f != stdin)
-			fclose(f);
-	}
 	if (tsblog_scanner_summary_json(&doc, s, &err) < 0 ||
 	    !(sum = json_loads(doc, 0, NULL)))
 		goto done;

@@ -414,26 +414,9 @@ rules_stats(int argc, char **argv)
 		die_msg("%s", err.message);
 		goto out;
 	}
-	for (i = 0; i < nrest; i++) {
-		FILE *f = strcmp(rest[i], "-") ? fopen(rest[i], "rb") : stdin;
-		const tsblog_diagnosis *d;
-		size_t n;
-		if (!f) {
-			die_msg("%s: cannot open", rest[i]);
+	for (i = 0; i < nrest; i++)
+		if (scan_whole_file(s, rest[i], buf, 1 << 20) < 0)
 			goto out;
-		}
-		tsblog_scanner_reset(s, rest[i]);
-		while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
-			tsblog_scanner_feed(s, buf, n, &err);
-			while (tsblog_scanner_next(s, &d, &err) != 0)
-				;
-		}
-		tsblog_scanner_finish(s, &err);
-		while (tsblog_scanner_next(s, &d, &err) != 0)
-			;
-		if (f != stdin)
-			fclose(f);
-	}
 	printf("%-32s %10s %10s %8s %6s %10s %9s  %s\n", "rule", "lit hits",
 	       "regex runs", "matches", "limit", "time ms", "us/run", "literal");
 	for (k = 0; k < tsblog_ruleset_count(rs); k++) {

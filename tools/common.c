@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,4 +164,30 @@ severity_from_name(const char *s)
 	if (!strcmp(s, "info"))
 		return TSBLOG_SEVERITY_INFO;
 	return -1;
+}
+
+int
+scan_whole_file(tsblog_scanner *s, const char *path, char *buf, size_t size)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	const tsblog_diagnosis *d;
+	tsblog_error err;
+	size_t n;
+
+	if (!f) {
+		die_msg("%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	tsblog_scanner_reset(s, path);
+	while ((n = fread(buf, 1, size, f)) > 0) {
+		tsblog_scanner_feed(s, buf, n, &err);
+		while (tsblog_scanner_next(s, &d, &err) != 0)
+			;
+	}
+	tsblog_scanner_finish(s, &err);
+	while (tsblog_scanner_next(s, &d, &err) != 0)
+		;
+	if (f != stdin)
+		fclose(f);
+	return 0;
 }

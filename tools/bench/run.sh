@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# tools/bench/run.sh [SIZE_MB]: benchmark tsblog against baselines.
+#
+# Builds the helpers, generates the corpus once (cached by size, seed and
+# generator), warms the page cache, then for each rule set (the 12 bundled
+# rules, 100 and 1000) runs side by side on the same file: tsblog -o json,
+# tsblog -o summary-json (and -j 1 / -j 2 when tsblog has -j),
+# naive-pcre2, hs-scan, grep -E -f, rg -f and memchr-lines.  Prints a
+# Markdown table and writes it to $OUT_MD.  See tools/bench/README.md.
+#
+# Environment:
+#   TSBLOG     the binary to measure (default: build/tools/tsblog)
+#   BENCH_DIR  work directory (default: /tmp/tsblog-bench)
+#   OUT_MD     the report (default: /tmp/tsblog-bench.md)
+#   SETS       rule set sizes (default: "12 100 1000"; 12 = the bundled rules)
+#   RUNS       runs per measurement, the best counts (default: 3)
+#   SLOW       seconds: a tool whose first run takes longer runs once (60)
+#   TIMEOUT    seconds before a run is killed (default: 1800)
+#   SEED       corpus seed (default: 1)
+#   NICE       niceness of the measured runs (default: 0; the corpus
+#              generation and builds always run under nice)
+#   NO_INSTALL set to 1 to never apt-get install missing baselines
+set -u
+set -o pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+size=${1:-200}
+TSBLOG=${TSBLOG:-$root/build/tools/tsblog}
+D=${BENCH_DIR:-/tmp/tsblog-bench}
+OUT_MD=${OUT_MD:-/tmp/tsblog-bench.md}
+SETS=${SETS:-12 100 1000}
+RUNS=${RUNS:-3}
+SLOW=${SLOW:-60}
+TIMEOUT=${TIMEOUT:-1800}
+SEED=${SEED:-1}
+NICE=${NICE:-0}
+start_s=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
+say() { printf '%s\n' "bench: $*" >&2; }
+die() { say "$*"; exit 2; }
+
+case $size in ''|*[!0-9.]*) die "SIZE_MB must be a number, not '$size'" ;; esac
+[ -x "$TSBLOG" ] || die "no tsblog binary at $TSBLOG (build it: meson compile -C build, or set TSBLOG)"
+mkdir -p "$D/bin" "$D/out" || die "cannot create $D"
+rm -f "$D"/out/*
+
+# --- what we need ---------------------------------------------------------
+skipped=""
+have_hs=1 have_rg=1
+install_pkgs() {
+	[ "${NO_INSTALL:-0}" = 1 ] && return 1
+	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 1
+	say "installing $* (benchmark-only dependencies)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >"$D/apt.log" 2>&1 ||
+		{ apt-get update -qq >>"$D/apt.log" 2>&1 &&
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$D/apt.log" 2>&1; }
+}
+command -v cc >/dev/null || die "no C compiler (cc)"
+command -v python3 >/dev/null || die "no python3"
+pkg-config --exists libpcre2-8 || install_pkgs libpcre2-dev || die "no libpcre2-dev"
+[ -x /usr/bin/time ] || install_pkgs time || die "no /usr/bin/time (package time)"
+[ -e /usr/include/hs/hs.h ] || install_pkgs libhyperscan-dev ||
+	{ have_hs=0; skipped="$skipped hs-scan (no libhyperscan-dev);"; }
+command -v rg >/dev/null || install_pkgs ripgrep ||
+	{ have_rg=0; skipped="$skipped rg (no ripgrep);"; }
+grep --version 2>/dev/null | grep -q GNU || die "GNU grep is needed"
+
+# --- helpers ----------------------------------------------------------------
+build() { # name sources... -- libs
+	local name=$1 out=$D/bin/$1; shift
+	local srcs=() libs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do srcs+=("$here/$1"); shift; done
+	[ $# -gt 0 ] && shift && libs=("$@")
+	local newest=$out
+	for s in "${srcs[@]}" "$here/blockread.h"; do [ "$s" -nt "$newest" ] && newest=$s; done
+	[ "$newest" = "$out" ] && [ -x "$out" ] && return 0
+	say "cc -O2 $name"
+	nice cc -O2 -Wall -o "$out" "${srcs[@]}" "${libs[@]}" || die "cannot build $name"
+}
+build gencorpus gencorpus.c
+build memchr-lines memchr-lines.c
+build naive-pcre2 naive-pcre2.c -- $(pkg-config --libs libpcre2-8)
+[ $have_hs = 1 ] && { build hs-scan hs-scan.c -- -lhs $(pkg-config --libs libpcre2-8) ||
+	{ have_hs=0; skipped="$skipped hs-scan (does not build);"; }; }
+
+# --- rule sets --------------------------------------------------------------
+bundled=$root/rules/tsb.json
+# Is the binary's builtin catalog rules/tsb.json?  Then measure it as users
+# run it (no -r); otherwise load the file so that every tool sees the same
+# patterns.
+builtin_args=()
+if ! "$TSBLOG" rules list -o json 2>/dev/null | python3 -c '
+import json, sys
+live = [json.loads(l) for l in sys.stdin if l.strip()]
+doc = json.load(open(sys.argv[1]))
+sys.exit(0 if [(r["id"], r["match"]) for r in live] ==
+         [(r["id"], r["match"]) for r in doc["rules"]] else 1)' "$bundled"; then
+	say "the binary's builtin rules differ from rules/tsb.json: using --no-builtin -r rules/tsb.json"
+	builtin_args=(--no-builtin -r "$bundled")
+fi
+nbundled=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rules"]))' "$bundled")
+maxset=0
+for s in $SETS; do [ "$s" -gt "$maxset" ] && maxset=$s; done
+nice python3 "$here/genrules.py" --bundled "$bundled" --synthetic "$D/synthetic.tsv" \
+	--max $(( (maxset > 1000 ? maxset : 1000) - nbundled )) || die "genrules failed"
+conversions=""
+for s in $SETS; do
+	if [ "$s" = "$nbundled" ]; then
+		rf=$bundled
+	else
+		rf=$D/rules-$s.json
+		nice python3 "$here/genrules.py" --bundled "$bundled" --count "$s" --out "$rf" || die "genrules --count $s failed"
+		"$TSBLOG" rules check "$rf" >"$D/check-$s.txt" 2>&1 ||
+			{ cat "$D/check-$s.txt" >&2; die "tsblog rules check $rf failed"; }
+	fi
+	for d in pcre hs ere rust; do
+		python3 "$here/patconv.py" "$rf" $d "$D/p$s.$d" --notes "$D/n$s.$d" || die "patconv $d failed"
+	done
+done
+# One line about the conversions, from the largest set's notes.
+conversions=$(python3 - "$D" "$maxset" <<'EOF'
+import sys, collections
+d, s = sys.argv[1], sys.argv[2]
+out = []
+for dial, name in (("hs", "hs-scan"), ("ere", "grep -E"), ("rust", "rg")):
+    c = collections.Counter()
+    n = 0
+    for ln in open("%s/n%s.%s" % (d, s, dial)):
+        idx, rid, kind, what = ln.rstrip("\n").split("\t")
+        n += 1
+        for w in what.split(", "):
+            c[w] += 1
+    out.append("%s: %s" % (name, "; ".join("%s dropped in %d patterns" % (w, k) for w, k in c.most_common()) or "none"))
+print(" — ".join(out) + " (of the %s-rule set; only dropped (*COMMIT) and lookaround can widen a pattern, and hs-scan confirms those with PCRE2)." % s)
+EOF
+)
+
+# --- corpus -----------------------------------------------------------------
+key=$(cat "$here/gencorpus.c" "$D/synthetic.tsv" | sha256sum | cut -c1-12)
+corpus=$D/corpus-${size}MB-seed$SEED-$key.log
+if [ ! -s "$corpus" ] || [ ! -s "$corpus.meta.json" ]; then
+	for old in "$D"/corpus-${size}MB-seed$SEED-*.log; do
+		[ -e "$old" ] && [ "$old" != "$corpus" ] && rm -f "$old" "$old.meta.json"
+	done
+	say "generating a ${size} MB corpus (seed $SEED) in $corpus"
+	nice "$D/bin/gencorpus" "$size" "$corpus.tmp" --seed "$SEED" --synthetic "$D/synthetic.tsv" \
+		--meta "$corpus.meta.json" || die "gencorpus failed"
+	mv "$corpus.tmp" "$corpus"
+fi
+: >"$D/empty.log"
+say "warming the page cache"
+cat "$corpus" >/dev/null
+
+# --- measuring --------------------------------------------------------------
+results=$D/results.tsv
+printf 'set\ttool\twall_s\trss_kb\tcpu_s\truns\trc\tout\tstatus\tnote\n' >"$results"
+nicecmd=()
+[ "$NICE" != 0 ] && nicecmd=(nice -n "$NICE")
+
+# measure SET TOOL OKCODES OUTNAME CMD...: best wall of RUNS runs.
+measure() {
+	local set=$1 tool=$2 ok=$3 outname=$4; shift 4
+	local best="" rss=0 cpu=0 runs=0 rc=0 status=ok note="" r t0 t1 wall tf=$D/time.txt
+	for ((r = 1; r <= RUNS; r++)); do
+		local out=/dev/null
+		[ $r = 1 ] && out=$D/out/$outname
+		t0=$(date +%s%N)
+		timeout "$TIMEOUT" /usr/bin/time -f '%M %U %S' -o "$tf" "${nicecmd[@]}" "$@" >"$out" 2>"$D/out/$outname.err"
+		rc=$?
+		t1=$(date +%s%N)
+		runs=$r
+		if [ $rc = 124 ]; then status="timeout"; note=">${TIMEOUT}s"; break; fi
+		case " $ok " in *" $rc "*) ;; *)
+			status="failed"; note="exit $rc: $(head -c 200 "$D/out/$outname.err" | tr '\n\t|' '   ')"; break ;;
+		esac
+		wall=$(( t1 - t0 ))
+		[ -z "$best" ] || [ $wall -lt $best ] && {
+			best=$wall
+			cpu=$(tail -n 1 "$tf" | awk '{printf "%.2f", $2 + $3}')
+		}
+		# (GNU time puts "Command exited with non-zero status" first)
+		local m; m=$(tail -n 1 "$tf" | awk '{print $1}')
+		[ "$m" -gt "$rss" ] && rss=$m
+		[ $(( wall / 1000000000 )) -ge "$SLOW" ] && break
+	done
+	[ -z "$best" ] && best=0
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$set" "$tool" \
+		"$(awk -v n="$best" 'BEGIN{printf "%.4f", n / 1e9}')" "$rss" "$cpu" "$runs" "$rc" \
+		"$outname" "$status" "$note" >>"$results"
+	say "$(printf '%5s rules  %-24s %8.3f s  (%d run%s%s)' "$set" "$tool" \
+		"$(awk -v n="$best" 'BEGIN{printf "%.4f", n / 1e9}')" "$runs" \
+		"$([ "$runs" = 1 ] || echo s)" "$([ $status = ok ] || echo ", $status $note")")"
+}
+
+has_j=0
+help_text=$("$TSBLOG" --help 2>/dev/null)
+printf '%s\n' "$help_text" | grep -Eq '(^|[[:space:],])-j([[:space:],]|$)' && has_j=1
+[ $has_j = 1 ] || skipped="$skipped tsblog -j 1/-j 2 (tsblog --help does not mention -j);"
+
+for s in $SETS; do
+	if [ "$s" = "$nbundled" ]; then rargs=("${builtin_args[@]}"); else rargs=(--no-builtin -r "$D/rules-$s.json"); fi
+	measure "$s" "startup tsblog (empty input)" "0 1" "$s.startup" "$TSBLOG" "${rargs[@]}" -o json "$D/empty.log"
+	measure "$s" "tsblog -o json" "0 1" "$s.tsblog-json" "$TSBLOG" "${rargs[@]}" -o json "$corpus"
+	measure "$s" "tsblog -o summary-json" "0 1" "$s.tsblog-summary" "$TSBLOG" "${rargs[@]}" -o summary-json "$corpus"
+	if [ $has_j = 1 ]; then
+		measure "$s" "tsblog -o json -j 1" "0 1" "$s.tsblog-j1" "$TSBLOG" "${rargs[@]}" -o json -j 1 "$corpus"
+		measure "$s" "tsblog -o json -j 2" "0 1" "$s.tsblog-j2" "$TSBLOG" "${rargs[@]}" -o json -j 2 "$corpus"
+	fi
+	# naive-pcre2 also writes its matching line numbers (a few hundred
+	# lines), for explaining disagreements.
+	measure "$s" "naive-pcre2" "0" "$s.naive" "$D/bin/naive-pcre2" "$D/p$s.pcre" "$corpus" \
+		--lines "$D/out/$s.naive-pcre2.lines"
+	[ $have_hs = 1 ] && measure "$s" "hs-scan" "0" "$s.hs" "$D/bin/hs-scan" "$D/p$s.hs" "$D/p$s.pcre" "$corpus"
+	measure "$s" "grep -E -f" "0 1" "$s.grep" env LC_ALL=C grep -E -c -f "$D/p$s.ere" "$corpus"
+	[ $have_rg = 1 ] && measure "$s" "rg -f" "0 1" "$s.rg" rg -c -f "$D/p$s.rust" "$corpus"
+	measure "$s" "memchr-lines" "0" "$s.memchr" "$D/bin/memchr-lines" "$corpus"
+done
+
+# --- the report -------------------------------------------------------------
+elapsed=$(( $(date +%s) - start_s ))
+buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG")")" --buildoptions 2>/dev/null |
+	python3 -c 'import json,sys; print(next((o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"), "?"))' 2>/dev/null || echo "?")
+{
+	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+	echo "nproc=$(nproc)"
+	echo "mem=$(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo)"
+	echo "load_start=$load_start"
+	echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "tsblog=$TSBLOG"
+	echo "tsblog_version=$("$TSBLOG" --version 2>/dev/null | head -1)"
+	echo "git=$(git -C "$root" rev-parse --short HEAD 2>/dev/null)$(git -C "$root" diff --quiet 2>/dev/null || echo ' + uncommitted changes')"
+	echo "buildtype=$buildtype"
+	echo "runs=$RUNS"
+	echo "slow=$SLOW"
+	echo "versions=PCRE2 $(pkg-config --modversion libpcre2-8)$([ $have_hs = 1 ] && echo ", Hyperscan $(pkg-config --modversion libhs 2>/dev/null)"), $(grep --version | head -1)$([ $have_rg = 1 ] && echo ", $(rg --version | head -1)"); helpers built with cc -O2"
+	echo "conversions=$conversions"
+	echo "skipped=$skipped"
+	echo "elapsed=$(( elapsed / 60 )) min $(( elapsed % 60 )) s (corpus generation included when it was not cached)"
+} >"$D/env.txt"
+python3 "$here/report.py" "$D" "$corpus" "$OUT_MD"
