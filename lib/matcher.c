@@ -29,6 +29,9 @@ matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)
 		if (m->jit_stack)
 			pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
 	}
+	/* Redaction is on unless the scanner turns it off. */
+	if (cleaner_init(&m->clean, rs->redact_code, 1) < 0)
+		goto fail;
 	m->cand = calloc(rs->nrules + 1, 1);
 	m->stats = calloc(rs->nrules + 1, sizeof(*m->stats));
 	m->diag.field_idx = calloc(rs->max_groups + 1, sizeof(size_t));
@@ -53,6 +56,7 @@ matcher_fini(struct tsblog_matcher *m)
 	free(m->diag.fix_off);
 	free(m->cand);
 	free(m->stats);
+	cleaner_fini(&m->clean);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -112,13 +116,15 @@ tsblog_matcher_limit_hits(const tsblog_matcher *m)
 }
 
 static int
-add_meta(struct tsblog_diagnosis *d, int i, slice v)
+add_meta(struct tsblog_matcher *m, int i, slice v)
 {
+	struct tsblog_diagnosis *d = &m->diag;
+
 	d->meta_off[i] = (size_t)-1;
 	if (!v.p)
 		return 0;
 	d->meta_off[i] = d->store.len;
-	return buf_add_utf8(&d->store, v.p, v.n) < 0 ||
+	return clean_add(&m->clean, &d->store, v.p, v.n) < 0 ||
 			       buf_add(&d->store, "", 1) < 0
 		       ? -1
 		       : 0;
@@ -155,29 +161,30 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 			continue;
 		d->field_idx[d->nfields] = i;
 		d->field_off[d->nfields] = d->store.len;
-		if (buf_add_utf8(&d->store, line + ov[2 * g],
-				 group_len(ov, g)) < 0 ||
+		if (clean_add(&m->clean, &d->store, line + ov[2 * g],
+			      group_len(ov, g)) < 0 ||
 		    buf_add(&d->store, "", 1) < 0)
 			return -1;
 		d->nfields++;
 	}
 	d->summary_off = d->store.len;
-	if (tmpl_render(&d->store, &r->summary, r, line, ov) < 0 ||
+	if (tmpl_render(&d->store, &r->summary, r, line, ov, &m->clean) < 0 ||
 	    buf_add(&d->store, "", 1) < 0)
 		return -1;
 	for (i = 0; i < r->nfix; i++) {
 		d->fix_off[i] = d->store.len;
-		if (tmpl_render(&d->store, &r->fix[i], r, line, ov) < 0 ||
+		if (tmpl_render(&d->store, &r->fix[i], r, line, ov,
+				&m->clean) < 0 ||
 		    buf_add(&d->store, "", 1) < 0)
 			return -1;
 	}
-	if (add_meta(d, 0, rec->timestamp) < 0 ||
-	    add_meta(d, 1, rec->pod) < 0 ||
-	    add_meta(d, 2, rec->container) < 0 ||
-	    add_meta(d, 3, rec->namespace) < 0)
+	if (add_meta(m, 0, rec->timestamp) < 0 ||
+	    add_meta(m, 1, rec->pod) < 0 ||
+	    add_meta(m, 2, rec->container) < 0 ||
+	    add_meta(m, 3, rec->namespace) < 0)
 		return -1;
 	d->text_off = d->store.len;
-	if (buf_add_utf8(&d->store, rec->text.p, rec->text.n) < 0)
+	if (clean_add(&m->clean, &d->store, rec->text.p, rec->text.n) < 0)
 		return -1;
 	return 0;
 }

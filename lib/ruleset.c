@@ -236,7 +236,10 @@ tsblog_builder_build(tsblog_ruleset **out, tsblog_builder *b,
 	if (!rs)
 		return nomem(err);
 	rs->shape_code = shape_compile();
-	if (!rs->shape_code) {
+	rs->redact_code = redact_compile();
+	if (!rs->shape_code || !rs->redact_code) {
+		pcre2_code_free(rs->shape_code);
+		pcre2_code_free(rs->redact_code);
 		free(rs);
 		return nomem(err);
 	}
@@ -254,6 +257,7 @@ tsblog_builder_build(tsblog_ruleset **out, tsblog_builder *b,
 		pf_free(rs->pf);
 		pf_free(rs->pf_levels);
 		pcre2_code_free(rs->shape_code);
+		pcre2_code_free(rs->redact_code);
 		free(rs);
 		return nomem(err);
 	}
@@ -298,6 +302,7 @@ tsblog_ruleset_free(tsblog_ruleset *rs)
 	free(rs->files);
 	strmap_free(&rs->ids);
 	pcre2_code_free(rs->shape_code);
+	pcre2_code_free(rs->redact_code);
 	pf_free(rs->pf);
 	pf_free(rs->pf_levels);
 	free(rs);

@@ -60,7 +60,9 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	 * are literals too. */
 	s->pf = s->summarise ? rs->pf_levels : rs->pf;
 	reader_init(&s->rd, s->opts.max_record);
-	if (summary_init(&s->sm, rs->shape_code) < 0)
+	s->m.clean.on = !(s->opts.flags & TSBLOG_SCAN_NO_REDACT);
+	if (summary_init(&s->sm, rs->shape_code, rs->redact_code,
+			 s->m.clean.on) < 0)
 		goto nomem;
 	if (tsblog_scanner_reset(s, source) < 0)
 		goto nomem;

@@ -41,11 +41,14 @@ shape_compile(void)
 }
 
 int
-summary_init(summary *sm, const pcre2_code *shape)
+summary_init(summary *sm, const pcre2_code *shape, const pcre2_code *redact,
+	     int redacting)
 {
 	memset(sm, 0, sizeof(*sm));
 	sm->shape = shape;
 	sm->md = pcre2_match_data_create_from_pattern(shape, NULL);
+	if (cleaner_init(&sm->clean, redact, redacting) < 0)
+		return -1;
 	return sm->md ? 0 : -1;
 }
 
@@ -82,6 +85,7 @@ summary_fini(summary *sm)
 	strmap_free(&sm->shape_ix);
 	strmap_free(&sm->source_ix);
 	pcre2_match_data_free(sm->md);
+	cleaner_fini(&sm->clean);
 	buf_free(&sm->key);
 	memset(sm, 0, sizeof(*sm));
 }
@@ -248,7 +252,7 @@ make_shape(summary *sm, const char *msg, size_t n, buf_t *out)
 		const char *q = memchr(msg + 1, '"', n - 1);
 		if (q) {
 			at = (PCRE2_SIZE)(q - msg) + 1;
-			if (buf_add_utf8(out, msg, at) < 0)
+			if (clean_add(&sm->clean, out, msg, at) < 0)
 				return -1;
 		}
 	}
@@ -257,11 +261,11 @@ make_shape(summary *sm, const char *msg, size_t n, buf_t *out)
 				     sm->md, NULL);
 		uint32_t g;
 		if (rc < 0) {
-			if (buf_add_utf8(out, msg + at, n - at) < 0)
+			if (clean_add(&sm->clean, out, msg + at, n - at) < 0)
 				return -1;
 			break;
 		}
-		if (buf_add_utf8(out, msg + at, ov[0] - at) < 0)
+		if (clean_add(&sm->clean, out, msg + at, ov[0] - at) < 0)
 			return -1;
 		for (g = 1; g < 7 && ov[2 * g] == PCRE2_UNSET; g++)
 			;
@@ -315,7 +319,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		if (grow((void **)&sm->shapes, &sm->capshapes, sm->nshapes,
 			 sizeof(unclassified)) < 0 ||
 		    source_index(sm, source, &src) < 0 ||
-		    buf_add_utf8(&ex, rec->text.p,
+		    clean_add(&sm->clean, &ex, rec->text.p,
 				 rec->text.n > MAX_EXAMPLE_LEN ? MAX_EXAMPLE_LEN
 							       : rec->text.n) < 0)
 			goto out;

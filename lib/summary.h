@@ -37,6 +37,7 @@ typedef struct {
 	char **sources;
 	size_t nsources, capsources;
 	strmap problem_ix, shape_ix, source_ix;
+	cleaner clean;          /* for examples and shapes */
 	uint64_t problems_dropped, shapes_dropped;
 	buf_t key;
 } summary;
@@ -46,7 +47,8 @@ typedef struct {
 } summary_totals;
 
 pcre2_code *shape_compile(void);
-int summary_init(summary *sm, const pcre2_code *shape);
+int summary_init(summary *sm, const pcre2_code *shape,
+		 const pcre2_code *redact, int redacting);
 void summary_fini(summary *sm);
 /* Count a diagnosis (after its source and line are set); sets its
  * occurrences. */

@@ -104,7 +104,7 @@ bad:
 
 int
 tmpl_render(buf_t *out, const tmpl *t, const struct tsblog_rule *r,
-	    const char *subject, const PCRE2_SIZE *ov)
+	    const char *subject, const PCRE2_SIZE *ov, cleaner *cl)
 {
 	size_t i;
 
@@ -117,8 +117,8 @@ tmpl_render(buf_t *out, const tmpl *t, const struct tsblog_rule *r,
 			uint32_t g = r->field_group[s->field];
 			if (ov[2 * g] == PCRE2_UNSET)
 				continue;
-			if (buf_add_utf8(out, subject + ov[2 * g],
-					 group_len(ov, g)) < 0)
+			if (clean_add(cl, out, subject + ov[2 * g],
+				      group_len(ov, g)) < 0)
 				return -1;
 		}
 	}

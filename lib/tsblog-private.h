@@ -99,6 +99,7 @@ struct tsblog_ruleset {
 	strmap ids;
 	uint32_t max_groups;
 	pcre2_code *shape_code; /* message shapes for the summary */
+	pcre2_code *redact_code;
 	/* Prefilters, only when every rule has literals: rule literals
 	 * alone, and with the level words the summary needs to see. */
 	struct prefilter_s *pf, *pf_levels;
@@ -140,6 +141,13 @@ typedef struct {
 	uint64_t count;
 } record;
 
+/* See redact.c. */
+typedef struct {
+	const pcre2_code *code;         /* the rule set's */
+	pcre2_match_data *md;
+	int on;
+} cleaner;
+
 struct tsblog_diagnosis {
 	const struct tsblog_rule *rule;
 	const char *source;
@@ -162,6 +170,7 @@ struct tsblog_matcher {
 	const struct tsblog_ruleset *rs;
 	uint8_t *cand;          /* per rule: its literal is in the line */
 	tsblog_rule_stats *stats;       /* per rule */
+	cleaner clean;
 	int timing;             /* measure regex time per rule */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -213,11 +222,19 @@ group_len(const PCRE2_SIZE *ov, uint32_t g)
 	return ov[2 * g + 1] - ov[2 * g];
 }
 
+/* redact.c: strings from input, made valid UTF-8 and, when on, with
+ * secrets (JWTs, bearer tokens, PEM blocks, private JWK members) replaced
+ * by markers. */
+pcre2_code *redact_compile(void);
+int cleaner_init(cleaner *cl, const pcre2_code *code, int on);
+void cleaner_fini(cleaner *cl);
+int clean_add(cleaner *cl, buf_t *out, const char *s, size_t n);
+
 /* template.c */
 int tmpl_parse(tmpl *t, const char *src, const struct tsblog_rule *r,
 	       char *bad, size_t badlen);
 int tmpl_render(buf_t *out, const tmpl *t, const struct tsblog_rule *r,
-		const char *subject, const PCRE2_SIZE *ov);
+		const char *subject, const PCRE2_SIZE *ov, cleaner *cl);
 void tmpl_free(tmpl *t);
 
 /* rules_json.c */

@@ -23,6 +23,7 @@ typedef struct {
 	int passthrough, follow, live, progress;
 	int fail_on;            /* lowest severity that fails; 3 = never */
 	int jobs;               /* threads for one regular file */
+	int no_redact;
 	tsblog_scan_options sopts;
 	int min_severity;
 	const char **only;      /* --rule IDs */
@@ -338,6 +339,8 @@ usage(FILE *to)
 	      "  -f, --follow          live mode: show each problem as its line arrives (the\n"
 	      "                        default when reading a pipe); Ctrl-C prints the summary\n"
 	      "      --color WHEN      auto (default), always or never; NO_COLOR is respected\n"
+	      "      --no-redact       show secrets found in the log (JWTs, bearer tokens,\n"
+	      "                        PEM blocks, private JWK members) instead of markers\n"
 	      "  -j, --jobs N          threads for a big regular file (default: the number\n"
 	      "                        of cores); the output is the same as with -j 1\n"
 	      "\n"
@@ -425,6 +428,10 @@ run_scan(int argc, char **argv, const input_source *source)
 		}
 		if (!strcmp(a, "--passthrough")) {
 			st.passthrough = 1;
+			continue;
+		}
+		if (!strcmp(a, "--no-redact")) {
+			st.no_redact = 1;
 			continue;
 		}
 		if (!strcmp(a, "-f") || !strcmp(a, "--follow")) {
@@ -524,6 +531,8 @@ run_scan(int argc, char **argv, const input_source *source)
 	sopts.flags = st.output == OUT_JSON || st.passthrough
 			      ? TSBLOG_SCAN_NO_SUMMARY
 			      : 0;
+	if (st.no_redact)
+		sopts.flags |= TSBLOG_SCAN_NO_REDACT;
 	st.sopts = sopts;
 	st.buf = malloc(READ_CHUNK);
 	if (!st.buf || tsblog_scanner_new(&st.s, st.rs, NULL, &sopts, &err) < 0) {

@@ -53,6 +53,14 @@ typedef struct tsblog_scan_options {
  * clock reads per run). */
 #define TSBLOG_SCAN_TIME_RULES 2u
 
+/** Do not redact.  By default every string a diagnosis or the summary
+ * quotes from the input (fields, summary, fix, text, examples, shapes)
+ * has its secrets replaced by markers: JWTs (three base64url segments,
+ * the first starting "eyJ") by <redacted:jwt>, the token after "Bearer "
+ * by <redacted:token>, PEM blocks by <redacted:pem>, and the values of the
+ * private JWK members d, p, q, dp, dq, qi and k by <redacted:jwk>. */
+#define TSBLOG_SCAN_NO_REDACT 4u
+
 #define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0, 0 }
 
 /**

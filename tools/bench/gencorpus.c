@@ -301,12 +301,16 @@ static const char *const METHODS[] = { "GET", "GET", "GET", "GET", "POST",
 static const char *const COMPONENTS[] = { "xcpOperator", "istio", "oap",
 					  "otelCollector", "ngac", "frontEnvoy",
 					  "rateLimitServer", "gitops" };
-static const char *const CONTAINERS_SYS[] = { "discovery", "istio-proxy",
-					      "edge", "oap", "otel-collector",
-					      "tsb-operator", "operator" };
+/* the container of each SYS_APPS entry, same order */
+static const char *const SYS_CONTAINERS[] = {
+	"discovery", "istio-proxy", "edge", "oap", "otel-collector",
+	"tsb-operator", "operator", "onboarding-operator", "metric-server",
+	"envoy",
+};
 
 typedef struct {
 	char name[64], ns[24], app[40], ctr[24], ip[20], uid[40];
+	char rs[56]; /* its ReplicaSet */
 } pod_t;
 
 #define NPODS 240
@@ -361,11 +365,13 @@ init_pools(void)
 		int sys = i % 4 == 0;
 		alnum(rs, 9 + rnd(2));
 		alnum(suf, 5);
-		snprintf(p->app, sizeof(p->app), "%s", sys ? PICK(SYS_APPS) : PICK(APPS));
+		unsigned k = rnd(N(SYS_APPS));
+		snprintf(p->app, sizeof(p->app), "%s", sys ? SYS_APPS[k] : PICK(APPS));
 		snprintf(p->ns, sizeof(p->ns), "%s", sys ? "istio-system" : PICK(APP_NS));
 		snprintf(p->name, sizeof(p->name), "%s-%s-%s", p->app, rs, suf);
+		snprintf(p->rs, sizeof(p->rs), "%s-%s", p->app, rs);
 		snprintf(p->ctr, sizeof(p->ctr), "%s",
-			 sys ? PICK(CONTAINERS_SYS) : rnd(3) ? "istio-proxy" : p->app);
+			 sys ? SYS_CONTAINERS[k] : rnd(3) ? "istio-proxy" : p->app);
 		snprintf(p->ip, sizeof(p->ip), "10.%u.%u.%u", 4 + rnd(4), rnd(256),
 			 2 + rnd(250));
 		uuid(p->uid);
@@ -885,6 +891,8 @@ emit_near_miss(void)
 
 /* --- the filler: what a healthy mesh prints ------------------------------ */
 
+static const pod_t *pod_of_app(const char *app);
+
 static void
 filler_console(void)
 {
@@ -974,6 +982,12 @@ filler_console(void)
 		scope = "sds";
 		sb_printf(&msg, "SDS: waiting for workload certificate, retry %u of 10", 1 + rnd(9));
 	}
+	if (!strcmp(scope, "ads") || !strcmp(scope, "model") || !strcmp(scope, "klog"))
+		p = pod_of_app("istiod");
+	else if (!strcmp(scope, "controlplane"))
+		p = pod_of_app("tsb-operator-control-plane");
+	else if (!strcmp(scope, "stream"))
+		p = pod_of_app("edge");
 	tmp.n = 0;
 	ts_us(&tmp, now_us);
 	if (chance(0.005))
@@ -1042,6 +1056,7 @@ filler_json(void)
 
 	msg.n = 0;
 	hex(h, 8);
+	p = pod_of_app("edge");
 	switch (rnd(5)) {
 	case 0:
 		snprintf(extra, sizeof(extra), ",\"name\":\"%s-%s\",\"version\":\"v%u\",\"resources\":%u",
@@ -1062,11 +1077,13 @@ filler_json(void)
 		sb_printf(&msg, "CDS: PUSH request for node:%s.%s resources:%u size:%u.%ukB",
 			  q->name, q->ns, 1 + rnd(120), rnd(300), rnd(10));
 		json_line(&tmp, "info", "ads", msg.p, NULL);
+		p = pod_of_app("istiod");
 		break;
 	default:
 		snprintf(extra, sizeof(extra), ",\"kind\":\"exporter\",\"data_type\":\"traces\",\"name\":\"otlp\",\"error\":\"rpc error: code = Unavailable desc = connection error: desc = \\\"transport: Error while dialing: dial tcp %s:4317: connect: connection refused\\\"\",\"interval\":\"%u.%us\"",
 			 q->ip, 1 + rnd(30), rnd(10));
 		json_line(&tmp, "info", "exporterhelper", "Exporting failed. Will retry the request after interval.", extra);
+		p = pod_of_app("otel-collector");
 	}
 	emit_pod_line(p, &tmp);
 }
@@ -1128,11 +1145,14 @@ filler_klog(void)
 			  p->ctr, h, p->ns, p->name, p->ctr);
 	}
 	if (kubelet && rnd(5) < 3) {
+		/* journalctl -u kubelet */
 		ts_journal(&tmp, now_us);
 		sb_printf(&tmp, " %s kubelet[2210]: %s", nodes[rnd(N(nodes))], msg.p);
 		put_line(&tmp);
+	} else if (kubelet) {
+		put_line(&msg); /* the kubelet log file */
 	} else {
-		emit_pod_line(p, &msg);
+		emit_pod_line(p, &msg); /* client-go in a pod */
 	}
 }
 
@@ -1175,7 +1195,7 @@ emit_block(void)
 			else if (i == 4)
 				sb_printf(&tmp, head[i], nodes[0], p->ip);
 			else if (i == 6)
-				sb_printf(&tmp, head[i], p->app);
+				sb_printf(&tmp, head[i], p->rs);
 			else
 				sb_puts(&tmp, head[i]);
 			put_line(&tmp);

@@ -147,6 +147,7 @@ def main():
         meta = json.load(f)
     size_mb = meta["bytes"] / 1e6
     nlines = meta["lines"]
+    runs_wanted = int(env.get("runs", "3"))
     sets = []
     for r in rows:
         if r["set"] not in sets:
@@ -208,7 +209,7 @@ def main():
             elif tool == "memchr-lines":
                 shown = "%s lines" % fmt_int(kv(open(os.path.join(workdir, "out", r["out"])).read()).get("lines", 0))
             w("| %s | %s%s | %.3f | %s | %s | %s | %s | %.2f | %.0f | %s | %s |" % (
-                s, tool, "" if r["runs"] > 1 else " ¹", r["wall"], fmt_rate(mbs), fmt_int(lps),
+                s, tool, "" if r["runs"] >= runs_wanted else " ¹", r["wall"], fmt_rate(mbs), fmt_int(lps),
                 fmt_ratio(vs) if vs else "—", ("%.1f%%" % pm) if pm else "—",
                 r["cpu"], r["rss_kb"] / 1024, shown, exp))
         for r in rows:
@@ -220,7 +221,7 @@ def main():
             if r and r["status"] == "ok":
                 v = kv(open(os.path.join(workdir, "out", r["out"])).read())
                 if "compile_ms" in v:
-                    startup.append((s, what + (", first run" if r["runs"] >= 1 else ""), float(v["compile_ms"])))
+                    startup.append((s, what, float(v["compile_ms"])))
 
         # --- agreement -----------------------------------------------------
         tj = counts.get("tsblog -o json")
@@ -266,8 +267,9 @@ def main():
                 warnings.append(msg)
 
     w("")
-    w("¹ one run: the first took longer than %s s, so it was not repeated." % env.get("slow", "?"))
-    w("")
+    if any(r["runs"] < runs_wanted and r["status"] == "ok" and not r["tool"].startswith("startup") for r in rows):
+        w("¹ fewer runs than %d: a run took longer than %s s, so it was not repeated." % (runs_wanted, env.get("slow", "?")))
+        w("")
     if startup:
         w("Start-up (rules compiled, nothing scanned):")
         w("")
@@ -293,6 +295,17 @@ def main():
       "`% of memchr`: throughput as a share of reading the file and finding its newlines.")
     w("- Wall times include start-up (reading and compiling the rules): see the start-up table.")
     w("")
+    # Did the tools get a CPU of their own?  Single-threaded and warm, CPU
+    # time should be close to wall time.
+    shares = sorted(r["cpu"] / r["wall"] for r in rows
+                    if r["status"] == "ok" and r["wall"] >= 0.5 and "-j 2" not in r["tool"]
+                    and not r["tool"].startswith("startup"))
+    if shares and shares[len(shares) // 2] < 0.85:
+        warnings.insert(0, "the machine was busy: the tools got %.0f%% of a CPU over their wall time "
+                        "(median of %d measurements), so the wall times are inflated and the ratios "
+                        "less reliable; load average %s at the start.  Compare the CPU s column, or "
+                        "rerun when the machine is idle." % (
+                            100 * shares[len(shares) // 2], len(shares), env.get("load_start", "?")))
     conv = env.get("conversions", "")
     if conv:
         w("Pattern conversions: " + conv)

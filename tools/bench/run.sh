@@ -132,7 +132,9 @@ for dial, name in (("hs", "hs-scan"), ("ere", "grep -E"), ("rust", "rg")):
         n += 1
         for w in what.split(", "):
             c[w] += 1
-    out.append("%s: %s" % (name, "; ".join("%s dropped in %d patterns" % (w, k) for w, k in c.most_common()) or "none"))
+    out.append("%s: %s" % (name, "; ".join(
+        ("lazy quantifiers made greedy in %d patterns" % k) if w == "lazy quantifier"
+        else ("%s dropped in %d patterns" % (w, k)) for w, k in c.most_common()) or "none"))
 print(" — ".join(out) + " (of the %s-rule set; only dropped (*COMMIT) and lookaround can widen a pattern, and hs-scan confirms those with PCRE2)." % s)
 EOF
 )
@@ -141,7 +143,7 @@ EOF
 key=$(cat "$here/gencorpus.c" "$D/synthetic.tsv" | sha256sum | cut -c1-12)
 corpus=$D/corpus-${size}MB-seed$SEED-$key.log
 if [ ! -s "$corpus" ] || [ ! -s "$corpus.meta.json" ]; then
-	for old in "$D"/corpus-${size}MB-seed$SEED-*.log; do
+	for old in "$D/corpus-${size}MB-seed$SEED-"*.log; do
 		[ -e "$old" ] && [ "$old" != "$corpus" ] && rm -f "$old" "$old.meta.json"
 	done
 	say "generating a ${size} MB corpus (seed $SEED) in $corpus"
