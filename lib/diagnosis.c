@@ -1,6 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
+#include <stdio.h>
 #include "tsblog-private.h"
 
 const tsblog_rule *
@@ -122,10 +122,118 @@ tsblog_diagnosis_text(const tsblog_diagnosis *d)
 	return d->store.data + d->text_off;
 }
 
-static json_t *
-str_or_null(const char *s)
+/*
+ * The JSON line is written by hand: it is the per-diagnosis cost of
+ * `tsblog -o json`, and building it through jansson objects cost tens of
+ * times the match itself.  The bytes are jansson's JSON_COMPACT ones:
+ * the same escapes (\" \\ \b \f \n \r \t, \u00XX in upper case for other
+ * control characters, '/' and non-ASCII as they are), and the summary
+ * document, still written by jansson, agrees with it.
+ */
+static int
+jw_str(buf_t *b, const char *s)
 {
-	return s ? json_string(s) : json_null();
+	static const char hex[] = "0123456789ABCDEF";
+	const char *run = s;
+
+	if (buf_add(b, "\"", 1) < 0)
+		return -1;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
+		size_t n = 2;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		if (buf_add(b, run, (size_t)(s - run)) < 0 ||
+		    buf_add(b, esc, n) < 0)
+			return -1;
+		run = s + 1;
+	}
+	return buf_add(b, run, (size_t)(s - run)) < 0 || buf_add(b, "\"", 1) < 0
+		       ? -1
+		       : 0;
+}
+
+/* A string that may not be valid UTF-8 (a file name), made valid first. */
+static int
+jw_str_utf8(buf_t *b, const char *s)
+{
+	buf_t tmp = { 0 };
+	int rc = buf_add_utf8(&tmp, s, strlen(s)) < 0 ? -1 : jw_str(b, tmp.data);
+	buf_free(&tmp);
+	return rc;
+}
+
+static int
+jw_key(buf_t *b, const char *key)
+{
+	/* Every key but the first follows a value. */
+	if (b->len > 1 && buf_add(b, ",", 1) < 0)
+		return -1;
+	return jw_str(b, key) < 0 || buf_add(b, ":", 1) < 0 ? -1 : 0;
+}
+
+static int
+jw_opt(buf_t *b, const char *key, const char *v)
+{
+	if (jw_key(b, key) < 0)
+		return -1;
+	return v ? jw_str(b, v) : buf_add(b, "null", 4);
+}
+
+static int
+jw_uint(buf_t *b, const char *key, uint64_t v, int null_if_zero)
+{
+	char num[24];
+	int n;
+
+	if (jw_key(b, key) < 0)
+		return -1;
+	if (null_if_zero && !v)
+		return buf_add(b, "null", 4);
+	n = snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	return buf_add(b, num, (size_t)n);
+}
+
+/* ["a","b"] from @n strings got by @at(ctx, i). */
+static int
+jw_list(buf_t *b, const char *key, size_t n,
+	const char *(*at)(const void *, size_t), const void *ctx)
+{
+	size_t i;
+
+	if (jw_key(b, key) < 0 || buf_add(b, "[", 1) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((i && buf_add(b, ",", 1) < 0) || jw_str(b, at(ctx, i)) < 0)
+			return -1;
+	return buf_add(b, "]", 1);
+}
+
+static const char *
+fix_at(const void *d, size_t i)
+{
+	return tsblog_diagnosis_fix(d, i);
+}
+
+static const char *
+see_at(const void *r, size_t i)
+{
+	return tsblog_rule_see_also(r, i);
 }
 
 int
@@ -133,7 +241,7 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 			 tsblog_error *err)
 {
 	const struct tsblog_rule *r;
-	json_t *o, *fix, *fields, *see;
+	buf_t b = { 0 };
 	size_t i;
 	int bad;
 
@@ -143,60 +251,40 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 		return TSBLOG_EINVAL;
 	}
 	r = d->rule;
-	o = json_object();
-	fix = json_array();
-	fields = json_object();
-	see = json_array();
-	bad = !o || !fix || !fields || !see;
-	for (i = 0; !bad && i < r->nfix; i++)
-		bad = json_array_append_new(
-			      fix, json_string(tsblog_diagnosis_fix(d, i))) < 0;
-	for (i = 0; !bad && i < d->nfields; i++)
-		bad = json_object_set_new(
-			      fields, tsblog_diagnosis_field_name(d, i),
-			      json_string(tsblog_diagnosis_field_value(d, i))) < 0;
-	for (i = 0; !bad && i < r->nsee; i++)
-		bad = json_array_append_new(see,
-					    json_string(r->see_also[i])) < 0;
 	/* Keys in a fixed order: users diff and grep this output. */
-	bad = bad || json_object_set_new(o, "rule", json_string(r->id)) < 0 ||
-	      json_object_set_new(o, "severity",
-				  json_string(tsblog_severity_name(r->severity))) < 0 ||
-	      json_object_set_new(o, "component", str_or_null(r->component)) < 0 ||
-	      json_object_set_new(o, "title", json_string(r->title)) < 0 ||
-	      json_object_set_new(o, "summary",
-				  json_string(tsblog_diagnosis_summary(d))) < 0 ||
-	      json_object_set_new(o, "fix", fix) < 0 ||
-	      json_object_set_new(o, "fields", fields) < 0 ||
-	      json_object_set_new(o, "see_also", see) < 0 ||
-	      json_object_set_new(o, "docs", str_or_null(r->docs)) < 0 ||
-	      json_object_set_new(o, "source", str_or_null(d->source)) < 0 ||
-	      json_object_set_new(o, "line",
-				  d->line ? json_integer((json_int_t)d->line)
-					  : json_null()) < 0 ||
-	      json_object_set_new(o, "timestamp", str_or_null(meta(d, 0))) < 0 ||
-	      json_object_set_new(o, "level", str_or_null(d->level)) < 0 ||
-	      json_object_set_new(o, "pod", str_or_null(meta(d, 1))) < 0 ||
-	      json_object_set_new(o, "container", str_or_null(meta(d, 2))) < 0 ||
-	      json_object_set_new(o, "namespace", str_or_null(meta(d, 3))) < 0 ||
-	      json_object_set_new(o, "count",
-				  json_integer((json_int_t)d->count)) < 0 ||
-	      json_object_set_new(o, "text",
-				  json_string(tsblog_diagnosis_text(d))) < 0;
+	bad = buf_add(&b, "{", 1) < 0 || jw_opt(&b, "rule", r->id) < 0 ||
+	      jw_opt(&b, "severity", tsblog_severity_name(r->severity)) < 0 ||
+	      jw_opt(&b, "component", r->component) < 0 ||
+	      jw_opt(&b, "title", r->title) < 0 ||
+	      jw_opt(&b, "summary", tsblog_diagnosis_summary(d)) < 0 ||
+	      jw_list(&b, "fix", r->nfix, fix_at, d) < 0 ||
+	      jw_key(&b, "fields") < 0 || buf_add(&b, "{", 1) < 0;
+	for (i = 0; !bad && i < d->nfields; i++)
+		bad = (i && buf_add(&b, ",", 1) < 0) ||
+		      jw_str(&b, tsblog_diagnosis_field_name(d, i)) < 0 ||
+		      buf_add(&b, ":", 1) < 0 ||
+		      jw_str(&b, tsblog_diagnosis_field_value(d, i)) < 0;
+	bad = bad || buf_add(&b, "}", 1) < 0 ||
+	      jw_list(&b, "see_also", r->nsee, see_at, r) < 0 ||
+	      jw_opt(&b, "docs", r->docs) < 0 ||
+	      jw_key(&b, "source") < 0 ||
+	      (d->source ? jw_str_utf8(&b, d->source)
+			 : buf_add(&b, "null", 4)) < 0 ||
+	      jw_uint(&b, "line", d->line, 1) < 0 ||
+	      jw_opt(&b, "timestamp", meta(d, 0)) < 0 ||
+	      jw_opt(&b, "level", d->level) < 0 ||
+	      jw_opt(&b, "pod", meta(d, 1)) < 0 ||
+	      jw_opt(&b, "container", meta(d, 2)) < 0 ||
+	      jw_opt(&b, "namespace", meta(d, 3)) < 0 ||
+	      jw_uint(&b, "count", d->count, 0) < 0 ||
+	      jw_opt(&b, "text", tsblog_diagnosis_text(d)) < 0 ||
+	      buf_add(&b, "}", 1) < 0;
 	if (bad) {
-		/* set_new steals even on failure; only what was never
-		 * attached is ours to release. */
-		json_decref(o);
+		buf_free(&b);
 		err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
 			  "out of memory");
 		return TSBLOG_ENOMEM;
 	}
-	*out = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (!*out) {
-		err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
-			  "out of memory");
-		return TSBLOG_ENOMEM;
-	}
+	*out = b.data;
 	return 0;
 }
