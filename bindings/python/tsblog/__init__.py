@@ -1,0 +1,694 @@
+"""libtsblog for Python: turn Kubernetes service-mesh log lines into diagnoses.
+
+    import tsblog
+
+    rules = tsblog.Rules()                      # the bundled TSB catalog
+    for d in rules.scan("operator.log"):        # a path, file object or lines
+        print(f"{d.source}:{d.line}: {d.rule}: {d.summary}")
+
+    d = rules.match_line(line)                  # one line -> Diagnosis | None
+    summary = rules.summarize("operator.log")   # the `tsblog -o summary-json` document
+
+A :class:`Rules` object is immutable and may be shared by any number of
+threads; every scan and match uses its own C scanner or matcher, and the
+C work runs without the GIL, so threads scanning different inputs run in
+parallel.  :class:`Diagnosis` objects are plain Python values copied out of
+C; they stay valid whatever happens to the rules or the scan.
+
+Errors: a bad rule file raises :class:`RuleError` (a :class:`ValueError`);
+an unreadable input raises :class:`OSError` from Python's own ``open()``.
+A malformed event in a ``kubectl get events -o json`` document does not
+stop a scan (the ``tsblog`` command goes on too): it is reported with
+``warnings.warn`` as a :class:`ScanWarning` and kept in the scan's
+:attr:`Scan.errors` list.  Turn the warnings into exceptions with
+``warnings.simplefilter("error", tsblog.ScanWarning)``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import IO, Any, Callable, Optional, Union
+
+from . import _tsblog as _c  # type: ignore[attr-defined]  # SWIG C module
+
+__all__ = [
+    "CheckFailure",
+    "Diagnosis",
+    "Fields",
+    "RuleError",
+    "Rules",
+    "Scan",
+    "ScanWarning",
+    "Source",
+    "__version__",
+]
+
+#: The version of the C library (and of this package).
+__version__: str = _c.tsblog_version()
+
+StrPath = Union[str, "os.PathLike[str]"]
+#: What :meth:`Rules.scan` reads: a path, a binary or text file object, or
+#: an iterable of lines (str or bytes, each one line).
+Source = Union[StrPath, IO[bytes], IO[str], Iterable[Union[str, bytes]]]
+
+_CHUNK = 1 << 20  # bytes handed to C per call
+_FINISH = _c.TSBLOG_B_FINISH
+_NO_DIAGNOSES = _c.TSBLOG_B_NO_DIAGNOSES
+_NO_SUMMARY = _c.TSBLOG_B_SCAN_NO_SUMMARY
+_loads = json.loads
+
+
+# --- errors -----------------------------------------------------------------
+
+class RuleError(ValueError):
+    """A rule file (or rule string) could not be compiled.
+
+    ``str(err)`` is the C library's one-line message, which starts with the
+    location (``rules.json:8:16: rule "x": match: ...``).  The attributes
+    hold the same facts for programs; strings are "" and numbers 0 where
+    they do not apply.
+    """
+
+    message: str
+    code: str        #: short name of the C error code: "syntax", "regex", ...
+    path: str        #: the rule file's path, or the name given for a string
+    line: int        #: 1-based line in that file
+    column: int      #: 1-based column
+    position: int    #: 0-based byte offset in the file
+    rule_id: str     #: the rule concerned
+    member: str      #: the rule member concerned ("match", "summary", ...)
+
+    def __init__(self, message: str, *, code: str = "", path: str = "",
+                 line: int = 0, column: int = 0, position: int = 0,
+                 rule_id: str = "", member: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.path = path
+        self.line = line
+        self.column = column
+        self.position = position
+        self.rule_id = rule_id
+        self.member = member
+
+    def __str__(self) -> str:
+        return self.message
+
+    @classmethod
+    def _from_info(cls, info: Mapping[str, Any]) -> RuleError:
+        return cls(info["message"], code=info["code_name"], path=info["source"],
+                   line=info["line"], column=info["column"],
+                   position=info["position"], rule_id=info["rule_id"],
+                   member=info["member"])
+
+
+class ScanWarning(UserWarning):
+    """A part of the input could not be read (a malformed event in a
+    ``kubectl get events -o json`` document); the scan skipped it and went on.
+
+    ``str(w)`` is the C library's one-line message, which starts with the
+    location.
+    """
+
+    message: str
+    source: str  #: the input's name
+    line: int    #: 1-based line in the input
+    column: int  #: 1-based column
+    code: str    #: short name of the C error code ("syntax")
+
+    def __init__(self, message: str, *, source: str = "", line: int = 0,
+                 column: int = 0, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _raise(err: _Err, rule: bool = False) -> None:
+    """Raise the Python exception for the failure recorded in err."""
+    info = err.info()
+    code, message = info["code_name"], info["message"]
+    if code == "nomem":
+        raise MemoryError(message)
+    if code == "invalid":
+        raise ValueError(message)
+    if rule:
+        raise RuleError._from_info(info)
+    raise RuntimeError(message)
+
+
+# --- values -------------------------------------------------------------------
+
+class Fields(Mapping[str, str]):
+    """The fields of a diagnosis: name -> matched text, in pattern order.
+
+    A read-only, hashable mapping; ``dict(d.fields)`` gives a plain dict.
+    """
+
+    __slots__ = ("_d",)
+    _d: dict[str, str]
+
+    def __init__(self, items: Union[Mapping[str, str], Iterable[tuple[str, str]]] = ()) -> None:
+        self._d = dict(items)
+
+    def __getitem__(self, key: str) -> str:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._d
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Fields):
+            return self._d == other._d
+        if isinstance(other, Mapping):
+            return self._d == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._d.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._d)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Fields, (self._d,))
+
+
+#: The keys of a `tsblog -o json` line, in its order.
+_KEYS = ("rule", "severity", "component", "title", "summary", "fix", "fields",
+         "see_also", "docs", "source", "line", "timestamp", "level", "pod",
+         "container", "namespace", "count", "text")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Diagnosis:
+    """What a matched line means, copied out of C: a plain, immutable value.
+
+    The attributes are the keys of one ``tsblog -o json`` line, in the same
+    order; :meth:`to_dict` gives that object back.  ``source`` and ``line``
+    are None for :meth:`Rules.match_line`.
+    """
+
+    rule: str                 #: rule id
+    severity: str             #: "error", "warning" or "info"
+    component: Optional[str]  #: the component the rule is about
+    title: str                #: the rule's title
+    summary: str              #: the rendered summary
+    fix: tuple[str, ...]      #: the rendered fix steps
+    fields: Fields            #: name -> matched text, in pattern order
+    see_also: tuple[str, ...]  #: related rule ids
+    docs: Optional[str]       #: where the documentation is
+    source: Optional[str]     #: input name ("-" for a stream)
+    line: Optional[int]       #: 1-based line where the record starts
+    timestamp: Optional[str]  #: as written in the input
+    level: Optional[str]      #: "debug", "info", "warn", "error", "fatal", "panic"
+    pod: Optional[str]
+    container: Optional[str]
+    namespace: Optional[str]
+    count: int                #: occurrences (an event's count, else 1)
+    text: str                 #: the line as read (or the event's message)
+
+    @classmethod
+    def _from_json(cls, line: str) -> Diagnosis:
+        o = _loads(line)
+        return cls(o["rule"], o["severity"], o["component"], o["title"],
+                   o["summary"], tuple(o["fix"]), Fields(o["fields"]),
+                   tuple(o["see_also"]), o["docs"], o["source"], o["line"],
+                   o["timestamp"], o["level"], o["pod"], o["container"],
+                   o["namespace"], o["count"], o["text"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The diagnosis as the object of one ``tsblog -o json`` line: same
+        keys, same order, same values (lists, a dict, None for null)."""
+        d: dict[str, Any] = {k: getattr(self, k) for k in _KEYS}
+        d["fix"] = list(self.fix)
+        d["fields"] = dict(self.fields)
+        d["see_also"] = list(self.see_also)
+        return d
+
+    def __repr__(self) -> str:
+        where = f" at {self.source}:{self.line}" if self.source is not None else ""
+        return f"<tsblog.Diagnosis {self.rule}{where} {self.fields!r}>"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckFailure:
+    """One failed self-test of a rule (see :meth:`Rules.check`).
+
+    ``str(f)`` is the C library's one-line message."""
+
+    rule_id: str
+    source: str   #: the rule file
+    line: int     #: where the example is in that file
+    column: int
+    kind: str     #: "example", "counter_example" or "see_also"
+    index: int    #: which one (0-based)
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- owners of C objects ------------------------------------------------------
+# Each owns one C object and frees it in __del__.  A matcher or scanner holds
+# a reference to the _Ruleset it was made from, so the rule set is freed
+# after them; nothing refers back, so there are no cycles.
+
+class _Err:
+    __slots__ = ("ptr",)
+
+    def __init__(self) -> None:
+        self.ptr = _c.tsblog_b_error_new()
+        if self.ptr is None:
+            raise MemoryError("out of memory")
+
+    def info(self) -> dict[str, Any]:
+        text = _c.tsblog_b_error_json(self.ptr)
+        if text is None:
+            raise MemoryError("out of memory")
+        info: dict[str, Any] = _loads(text)
+        return info
+
+    def __del__(self, _free: Callable[[Any], None] = _c.tsblog_b_error_free) -> None:
+        ptr = getattr(self, "ptr", None)
+        if ptr is not None:
+            self.ptr = None
+            _free(ptr)
+
+
+class _Ruleset:
+    __slots__ = ("ptr",)
+
+    def __init__(self, ptr: Any) -> None:
+        self.ptr = ptr
+
+    def __del__(self, _free: Callable[[Any], None] = _c.tsblog_ruleset_free) -> None:
+        ptr = getattr(self, "ptr", None)
+        if ptr is not None:
+            self.ptr = None
+            _free(ptr)
+
+
+class _Matcher:
+    """A tsblog_matcher, used by one thread (kept in a threading.local)."""
+
+    __slots__ = ("ptr", "err", "rs")
+
+    def __init__(self, rs: _Ruleset) -> None:
+        self.rs = rs
+        self.err = _Err()
+        self.ptr = _c.tsblog_b_matcher_new(rs.ptr, self.err.ptr)
+        if self.ptr is None:
+            _raise(self.err)
+
+    def __del__(self, _free: Callable[[Any], None] = _c.tsblog_matcher_free) -> None:
+        ptr = getattr(self, "ptr", None)
+        if ptr is not None:
+            self.ptr = None
+            _free(ptr)
+
+
+class _Scanner:
+    """A tsblog_scanner for one scan."""
+
+    __slots__ = ("ptr", "err", "rs")
+
+    def __init__(self, rs: _Ruleset, source: str, flags: int) -> None:
+        self.rs = rs
+        self.err = _Err()
+        self.ptr = _c.tsblog_b_scanner_new(rs.ptr, source, flags, self.err.ptr)
+        if self.ptr is None:
+            _raise(self.err)
+
+    def close(self, _free: Callable[[Any], None] = _c.tsblog_scanner_free) -> None:
+        ptr = getattr(self, "ptr", None)
+        if ptr is not None:
+            self.ptr = None
+            _free(ptr)
+
+    __del__ = close
+
+
+# --- input --------------------------------------------------------------------
+
+def _to_bytes(text: str) -> bytes:
+    # surrogateescape gives back the bytes a str was decoded from with
+    # errors="surrogateescape"; other lone surrogates go through as invalid
+    # UTF-8, which C turns into U+FFFD.
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
+def _c_name(name: str) -> str:
+    """A str SWIG can pass as UTF-8 (file names may hold surrogates)."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return _to_bytes(name).decode("utf-8", "replace")
+
+
+def _file_chunks(f: IO[Any]) -> Iterator[Any]:
+    # read1 (binary buffered streams) returns what one read gives: the whole
+    # chunk from a file, what has arrived from a pipe, so that a live stream
+    # (kubectl logs -f | python ...) gets its diagnoses as lines arrive.
+    read = getattr(f, "read1", None)
+    if read is None or isinstance(f, io.TextIOBase):
+        read = f.read
+    while True:
+        chunk = read(_CHUNK)
+        if not chunk:
+            return
+        yield _to_bytes(chunk) if isinstance(chunk, str) else chunk
+
+
+def _raw_file_chunks(f: io.RawIOBase) -> Iterator[memoryview]:
+    # Our own unbuffered file: read into one reused buffer.  C is done with
+    # each chunk before the next readinto (tsblog_b_scanner_scan drains it).
+    buf = bytearray(_CHUNK)
+    view = memoryview(buf)
+    readinto = f.readinto
+    while True:
+        n = readinto(buf)
+        if not n:
+            return
+        yield view[:n]
+
+
+def _line_chunks(lines: Iterable[Union[str, bytes]]) -> Iterator[bytes]:
+    # Join lines into ~1 MiB buffers: one C call per buffer, nothing per line
+    # but the join.  Each item is one line; "\n" is added where it lacks one.
+    parts: list[Any] = []
+    size = 0
+    text = None  # whether parts holds str
+    for line in lines:
+        item: Union[str, bytes]
+        if isinstance(line, str):
+            is_text = True
+            item = line if line.endswith("\n") else line + "\n"
+        elif isinstance(line, (bytes, bytearray, memoryview)):
+            is_text = False
+            b = line if type(line) is bytes else bytes(line)
+            item = b if b.endswith(b"\n") else b + b"\n"
+        else:
+            raise TypeError(f"scan: lines must be str or bytes, not {type(line).__name__}")
+        if is_text is not text and parts:
+            yield _to_bytes("".join(parts)) if text else b"".join(parts)
+            parts, size = [], 0
+        text = is_text
+        parts.append(item)
+        size += len(item)
+        if size >= _CHUNK:
+            yield _to_bytes("".join(parts)) if text else b"".join(parts)
+            parts, size = [], 0
+    if parts:
+        yield _to_bytes("".join(parts)) if text else b"".join(parts)
+
+
+def _open(source: Source, name: Optional[str]) -> tuple[Iterator[Any], str, Optional[IO[Any]]]:
+    """(chunks, source name, file to close) for what scan() was given."""
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        f = open(path, "rb", buffering=0)
+        if name is None:
+            name = os.fsdecode(path)
+        return _raw_file_chunks(f), name, f
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raise TypeError("scan: pass a path as str or os.PathLike; for data in "
+                        "memory pass io.BytesIO(data) or a list of lines")
+    if hasattr(source, "read"):
+        if name is None:
+            n = getattr(source, "name", None)
+            name = n if isinstance(n, str) else "-"
+        return _file_chunks(source), name, None  # type: ignore[arg-type]
+    if isinstance(source, Iterable):
+        return _line_chunks(source), "-" if name is None else name, None
+    raise TypeError(f"scan: expected a path, a file object or an iterable of "
+                    f"lines, not {type(source).__name__}")
+
+
+def _run(sc: _Scanner, chunks: Iterator[Any], how: int,
+         errors: list[ScanWarning], stacklevel: int) -> Iterator[Diagnosis]:
+    """Feed every chunk to C (without the GIL) and yield what it found.
+
+    stacklevel: frames from here up to the caller's code, for warnings."""
+    scan = _c.tsblog_b_scanner_scan
+    ptr, err = sc.ptr, sc.err.ptr
+    final = False
+    while True:
+        chunk = next(chunks, None)
+        if chunk is None:
+            chunk, how, final = b"", how | _FINISH, True
+        out = scan(ptr, chunk, how, err)
+        if out is None:
+            _raise(sc.err)
+        if out:
+            for line in out.split("\n")[:-1]:
+                if line.startswith('{"error":'):
+                    info = _loads(line)["error"]
+                    w = ScanWarning(info["message"], source=info["source"],
+                                    line=info["line"], column=info["column"],
+                                    code=info["code_name"])
+                    errors.append(w)
+                    warnings.warn(w, stacklevel=stacklevel)
+                else:
+                    yield Diagnosis._from_json(line)
+        if final:
+            return
+
+
+class Scan(Iterator[Diagnosis]):
+    """The diagnoses of one input, in input order: what :meth:`Rules.scan`
+    returns.
+
+    Iterate it once.  Malformed events (``kubectl get events -o json``) do
+    not stop it: each one is reported as a :class:`ScanWarning` and appended
+    to :attr:`errors`.  A file it opened itself is closed at the end, by
+    :meth:`close`, or by leaving a ``with`` block.
+    """
+
+    __slots__ = ("source", "errors", "_gen", "_file")
+
+    source: str               #: the input's name, as in Diagnosis.source
+    errors: list[ScanWarning]  #: malformed parts skipped so far
+
+    def __init__(self, rules: Rules, source: Source, name: Optional[str] = None) -> None:
+        chunks, self.source, self._file = _open(source, name)
+        self.errors = []
+        try:
+            sc = _Scanner(rules._rs, _c_name(self.source), _NO_SUMMARY)
+        except BaseException:
+            self.close()
+            raise
+        self._gen = self._iterate(sc, chunks)
+
+    def _iterate(self, sc: _Scanner, chunks: Iterator[Any]) -> Iterator[Diagnosis]:
+        try:
+            yield from _run(sc, chunks, 0, self.errors, 4)
+        finally:
+            sc.close()
+            self._close_file()
+
+    def __iter__(self) -> Scan:
+        return self
+
+    def __next__(self) -> Diagnosis:
+        return next(self._gen)
+
+    def _close_file(self) -> None:
+        f, self._file = getattr(self, "_file", None), None
+        if f is not None:
+            f.close()
+
+    def close(self) -> None:
+        """Stop: release the scanner and close the file scan() opened."""
+        gen = getattr(self, "_gen", None)
+        if gen is not None:
+            gen.close()
+        self._close_file()
+
+    def __enter__(self) -> Scan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<tsblog.Scan of {self.source!r}>"
+
+
+# --- rules --------------------------------------------------------------------
+
+def _line_bytes(line: Union[str, bytes]) -> Any:
+    if isinstance(line, str):
+        data: Any = _to_bytes(line)
+    elif isinstance(line, (bytes, bytearray, memoryview)):
+        data = line
+    else:
+        raise TypeError(f"match_line: expected str or bytes, not {type(line).__name__}")
+    if data[-1:] == b"\n":
+        data = data[:-2] if data[-2:-1] == b"\r" else data[:-1]
+    return data
+
+
+class Rules:
+    """A compiled, immutable rule set; safe to share between threads.
+
+    ``Rules()`` is the bundled TSB catalog.  ``Rules(files=[...])`` loads
+    the given rule files first, then (unless ``builtin=False``) the
+    catalog: the first rule that matches a line wins, so your files
+    override the catalog.  A file that cannot be read raises
+    :class:`OSError`; one that does not compile raises :class:`RuleError`.
+    """
+
+    __slots__ = ("_rs", "_ids", "_local", "__weakref__")
+
+    def __init__(self, files: Union[StrPath, Iterable[StrPath]] = (), builtin: bool = True) -> None:
+        if isinstance(files, (str, bytes, os.PathLike)):
+            files = [files]
+        sources = []
+        for f in files:
+            with open(f, "rb") as fh:
+                sources.append((os.fsdecode(os.fspath(f)), fh.read()))
+        self._build(sources, builtin)
+
+    @classmethod
+    def from_string(cls, text: Union[str, bytes], name: str = "inline",
+                    builtin: bool = False) -> Rules:
+        """Compile a rule file held in memory; ``name`` is its name in
+        messages.  With ``builtin=True`` the catalog is loaded after it."""
+        self = cls.__new__(cls)
+        data = _to_bytes(text) if isinstance(text, str) else bytes(text)
+        self._build([(name, data)], builtin)
+        return self
+
+    def _build(self, sources: list[tuple[str, bytes]], builtin: bool) -> None:
+        err = _Err()
+        b = _c.tsblog_b_builder_new(err.ptr)
+        if b is None:
+            _raise(err)
+        try:
+            for name, data in sources:
+                if _c.tsblog_builder_add_string(b, _c_name(name), data, err.ptr) < 0:
+                    _raise(err, rule=True)
+            if builtin and _c.tsblog_builder_add_builtin(b, err.ptr) < 0:
+                _raise(err, rule=True)
+            ptr = _c.tsblog_b_builder_build(b, err.ptr)
+            if ptr is None:
+                _raise(err, rule=True)
+            self._rs = _Ruleset(ptr)
+        finally:
+            _c.tsblog_builder_free(b)
+        rs = self._rs.ptr
+        self._ids = tuple(_c.tsblog_rule_id(_c.tsblog_ruleset_rule(rs, i))
+                          for i in range(_c.tsblog_ruleset_count(rs)))
+        self._local = threading.local()
+
+    # -- the rule set
+
+    def ids(self) -> list[str]:
+        """Rule ids, in matching order."""
+        return list(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._ids
+
+    def __repr__(self) -> str:
+        return f"<tsblog.Rules: {len(self._ids)} rules>"
+
+    def check(self) -> list[CheckFailure]:
+        """Run every rule's self-tests (examples, counter-examples, see_also
+        ids) as ``tsblog rules check`` does; [] when all pass."""
+        err = _Err()
+        out = _c.tsblog_b_ruleset_check_json(self._rs.ptr, err.ptr)
+        if out is None:
+            _raise(err)
+        return [CheckFailure(**f) for f in _loads(out)]
+
+    # -- matching
+
+    def match_line(self, line: Union[str, bytes]) -> Optional[Diagnosis]:
+        """The diagnosis of the first rule that matches ``line``, or None.
+
+        ``line`` is matched as given (no kubectl/JSON envelope is read; use
+        :meth:`scan` for logs), except that one trailing newline ("\\n" or
+        "\\r\\n") is dropped.  str is matched as UTF-8; bytes may be any
+        bytes.  The result has ``source`` and ``line`` None.
+        """
+        data = _line_bytes(line)
+        m = getattr(self._local, "m", None)
+        if m is None:
+            m = self._local.m = _Matcher(self._rs)
+        out = _c.tsblog_b_matcher_match_json(m.ptr, data, m.err.ptr)
+        if not out:
+            if out is None:
+                _raise(m.err)
+            return None
+        return Diagnosis._from_json(out)
+
+    def scan(self, source: Source, name: Optional[str] = None) -> Scan:
+        """Stream ``source`` through the rules; iterate the result for the
+        diagnoses, in input order.
+
+        ``source`` is a path (str or os.PathLike; opened now, so a missing
+        file raises here), a binary or text file object (read to the end,
+        not closed), or an iterable of lines (str or bytes, one line per
+        item).  Each record is read through its envelope (kubectl --prefix
+        and --timestamps, Istio console lines, JSON log lines, klog,
+        ``kubectl describe`` and ``get events`` output), as by the
+        ``tsblog`` command.
+
+        ``name`` is the input's name in the diagnoses; by default the path
+        as given, a file object's ``.name`` if it is a str, else "-".
+
+        Input goes to C in chunks of up to 1 MiB, without the GIL.  A binary
+        stream is read with ``read1``, so diagnoses of a live pipe
+        (``sys.stdin.buffer`` under ``kubectl logs -f``) come as its lines
+        arrive; a text stream and an iterable of lines are read 1 MiB at a
+        time.
+        """
+        return Scan(self, source, name)
+
+    def summarize(self, source: Source, name: Optional[str] = None) -> dict[str, Any]:
+        """Scan ``source`` (as :meth:`scan`) and return the summary: the same
+        document as ``tsblog -o summary-json`` (schema_version, records,
+        bytes, truncated, malformed, limit_hits, problems, unclassified,
+        unclassified_dropped)."""
+        chunks, src, f = _open(source, name)
+        try:
+            sc = _Scanner(self._rs, _c_name(src), 0)
+            for _ in _run(sc, chunks, _NO_DIAGNOSES, [], 3):
+                pass
+            out = _c.tsblog_b_scanner_summary_json(sc.ptr, sc.err.ptr)
+            if out is None:
+                _raise(sc.err)
+            sc.close()
+            return _loads(out)  # type: ignore[no-any-return]
+        finally:
+            if f is not None:
+                f.close()
