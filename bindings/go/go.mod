@@ -1,0 +1,3 @@
+module github.com/libtsblog/libtsblog/bindings/go
+
+go 1.19

@@ -1,0 +1,474 @@
+package tsblog
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	c "github.com/libtsblog/libtsblog/bindings/go/internal/ctsblog"
+)
+
+// Options say which rules to compile and how to scan.
+type Options struct {
+	// RuleFiles are loaded in this order, before the bundled catalog.
+	// The first rule that matches a line wins, so these override it.
+	RuleFiles []string
+	// NoBuiltin leaves the bundled TSB catalog out.
+	NoBuiltin bool
+	// MaxRecord is the longest line Scan and Summarize keep whole, in
+	// bytes; a longer one is matched on its first MaxRecord bytes (and
+	// counted in Summary.Truncated).  0 means the library's default,
+	// 1 MiB.
+	MaxRecord int
+}
+
+// Rules is a compiled, immutable rule set.
+//
+// It is safe for concurrent use by any number of goroutines: the C rule set
+// is shared read-only, and each call uses a matcher or scanner of its own.
+// Close releases the C memory; it may be called at any time, from any
+// goroutine (a Scan callback included), and more than once.  Calls that are
+// running when Close is called finish their current C call, then the last
+// of them frees the memory; Scan and Summarize return ErrClosed at their
+// next chunk, later calls return ErrClosed (MatchLine: false).  A finalizer
+// closes Rules that are dropped without Close.
+type Rules struct {
+	mu        sync.Mutex
+	rs        c.Struct_SS_tsblog_ruleset // nil once freed
+	users     int                        // calls using rs
+	closed    bool
+	idle      []*matcher // matchers ready for MatchLine
+	ids       []string
+	maxRecord int
+}
+
+// matcher is a C matcher and the error report its calls write to; used by
+// one goroutine at a time.
+type matcher struct {
+	m   c.Struct_SS_tsblog_matcher
+	err c.Struct_SS_tsblog_error
+}
+
+// chunkSize is how much Scan reads and hands to C at a time, as the
+// tsblog command does.
+const chunkSize = 256 * 1024
+
+// liveRulesets counts C rule sets not yet freed (for the tests).
+var liveRulesets int64
+
+var chunkPool = sync.Pool{New: func() interface{} {
+	b := make([]byte, chunkSize)
+	return &b
+}}
+
+// Version is the version of the C library in use ("0.1.0").
+func Version() string { return c.Tsblog_version() }
+
+// Open compiles opts.RuleFiles, then (unless opts.NoBuiltin) the bundled
+// catalog.  A rule file that cannot be loaded gives a *RuleError.
+func Open(opts Options) (*Rules, error) {
+	return build(nil, opts)
+}
+
+// FromString compiles the rule file text (name is used in error messages;
+// "" means "<string>"), then opts.RuleFiles, then (unless opts.NoBuiltin)
+// the bundled catalog.
+func FromString(text, name string, opts Options) (*Rules, error) {
+	if name == "" {
+		name = "<string>"
+	}
+	return build(&stringRules{text, name}, opts)
+}
+
+type stringRules struct{ text, name string }
+
+func newError() (c.Struct_SS_tsblog_error, error) {
+	e := c.Tsblog_b_error_new()
+	if e.Swigcptr() == 0 {
+		return nil, &Error{Code: CodeNoMem, Message: "out of memory"}
+	}
+	return e, nil
+}
+
+// takeError reads and clears the report e holds.
+func takeError(e c.Struct_SS_tsblog_error) cError {
+	ce := parseCError(c.Tsblog_b_error_json(e))
+	c.Tsblog_b_error_clear(e)
+	return ce
+}
+
+func build(str *stringRules, opts Options) (*Rules, error) {
+	if opts.MaxRecord < 0 {
+		return nil, fmt.Errorf("tsblog: MaxRecord %d is negative", opts.MaxRecord)
+	}
+	e, err := newError()
+	if err != nil {
+		return nil, err
+	}
+	defer c.Tsblog_b_error_free(e)
+	b := c.Tsblog_b_builder_new(e)
+	if b.Swigcptr() == 0 {
+		return nil, takeError(e).ruleError()
+	}
+	defer c.Tsblog_builder_free(b)
+	rc := 0
+	if str != nil {
+		rc = c.Tsblog_builder_add_string(b, str.name, str.text, e)
+	}
+	for _, path := range opts.RuleFiles {
+		if rc < 0 {
+			break
+		}
+		rc = c.Tsblog_builder_add_file(b, path, e)
+	}
+	if rc >= 0 && !opts.NoBuiltin {
+		rc = c.Tsblog_builder_add_builtin(b, e)
+	}
+	if rc < 0 {
+		return nil, takeError(e).ruleError()
+	}
+	rs := c.Tsblog_b_builder_build(b, e)
+	if rs.Swigcptr() == 0 {
+		return nil, takeError(e).ruleError()
+	}
+	n := int(c.Tsblog_ruleset_count(rs))
+	r := &Rules{rs: rs, ids: make([]string, n), maxRecord: opts.MaxRecord}
+	for i := range r.ids {
+		r.ids[i] = c.Tsblog_rule_id(c.Tsblog_ruleset_rule(rs, int64(i)))
+	}
+	atomic.AddInt64(&liveRulesets, 1)
+	runtime.SetFinalizer(r, (*Rules).Close)
+	return r, nil
+}
+
+// RuleIDs returns the ids of the rules in matching order (nil after Close).
+func (r *Rules) RuleIDs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
+	return append([]string(nil), r.ids...)
+}
+
+// Close releases the C rule set and matchers (see Rules).  It returns nil.
+func (r *Rules) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	r.freeLocked()
+	r.mu.Unlock()
+	runtime.SetFinalizer(r, nil)
+	return nil
+}
+
+// freeLocked frees the C memory if nothing uses it any more: matchers
+// first, then the rule set they were made from.  r.mu is held.
+func (r *Rules) freeLocked() {
+	if !r.closed || r.users > 0 || r.rs == nil {
+		return
+	}
+	for _, m := range r.idle {
+		m.free()
+	}
+	c.Tsblog_ruleset_free(r.rs)
+	r.idle, r.rs, r.ids = nil, nil, nil
+	atomic.AddInt64(&liveRulesets, -1)
+}
+
+// acquire counts a user of the rule set, unless Rules are closed.
+func (r *Rules) acquire() (c.Struct_SS_tsblog_ruleset, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, ErrClosed
+	}
+	r.users++
+	return r.rs, nil
+}
+
+// release ends a use; the last one after Close frees the C memory.  Every
+// matcher or scanner the user made must be freed before.
+func (r *Rules) release() {
+	r.mu.Lock()
+	r.users--
+	r.freeLocked()
+	r.mu.Unlock()
+}
+
+func (r *Rules) isClosed() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.closed
+}
+
+func (m *matcher) free() {
+	c.Tsblog_matcher_free(m.m)
+	c.Tsblog_b_error_free(m.err)
+}
+
+// getMatcher takes an idle matcher or makes one, and counts a user.
+func (r *Rules) getMatcher() (*matcher, error) {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, ErrClosed
+	}
+	r.users++
+	rs := r.rs
+	var m *matcher
+	if n := len(r.idle); n > 0 {
+		m = r.idle[n-1]
+		r.idle[n-1] = nil
+		r.idle = r.idle[:n-1]
+	}
+	r.mu.Unlock()
+	if m != nil {
+		return m, nil
+	}
+	e, err := newError()
+	if err != nil {
+		r.release()
+		return nil, err
+	}
+	cm := c.Tsblog_b_matcher_new(rs, e)
+	if cm.Swigcptr() == 0 {
+		ce := takeError(e)
+		c.Tsblog_b_error_free(e)
+		r.release()
+		return nil, ce.error()
+	}
+	return &matcher{m: cm, err: e}, nil
+}
+
+// putMatcher keeps m for the next call (a few per CPU), or frees it, and
+// ends the use.
+func (r *Rules) putMatcher(m *matcher) {
+	r.mu.Lock()
+	keep := !r.closed && len(r.idle) < 2*runtime.GOMAXPROCS(0)
+	if keep {
+		r.idle = append(r.idle, m)
+	}
+	r.mu.Unlock()
+	if !keep {
+		m.free()
+	}
+	r.release()
+}
+
+// MatchLine finds the first rule, in matching order, that matches line
+// (any bytes) and returns its diagnosis.  The line is matched as given, with
+// no envelope (timestamps, kubectl prefixes) removed: Scan does that.
+// Source is nil and Line 0 in the result.  It returns false if no rule
+// matches, after Close, and in the unlikely case of an error, which Match
+// reports.
+func (r *Rules) MatchLine(line string) (Diagnosis, bool) {
+	d, ok, _ := r.match(line)
+	return d, ok
+}
+
+// Match is MatchLine for a byte slice, reporting errors (ErrClosed, or an
+// *Error if the C library runs out of memory).  line is only read during
+// the call.
+func (r *Rules) Match(line []byte) (Diagnosis, bool, error) {
+	return r.match(bytesView(line))
+}
+
+func (r *Rules) match(line string) (Diagnosis, bool, error) {
+	m, err := r.getMatcher()
+	if err != nil {
+		return Diagnosis{}, false, err
+	}
+	rec := c.Tsblog_go_matcher_match(m.m, line, m.err)
+	var cerr *Error
+	if rec == "" && c.Tsblog_b_error_code(m.err) != 0 {
+		cerr = takeError(m.err).error()
+	}
+	r.putMatcher(m)
+	if cerr != nil {
+		return Diagnosis{}, false, cerr
+	}
+	if rec == "" {
+		return Diagnosis{}, false, nil
+	}
+	// rec is this diagnosis alone: its strings may share it.
+	w := wire{s: rec, alias: true}
+	if w.byte() != 'D' {
+		return Diagnosis{}, false, errWire
+	}
+	d, err := w.diagnosis()
+	if err != nil {
+		return Diagnosis{}, false, err
+	}
+	return d, true, nil
+}
+
+// Scan reads everything from in, as the tsblog command reads a file, and
+// calls fn with each diagnosis in input order.  source names the input in
+// the diagnoses ("" means "-").  Lines may be of any format the library
+// reads: plain, `kubectl logs` with --prefix/--timestamps, JSON, klog,
+// `kubectl describe pod` and `kubectl get events` (table or -o json).
+//
+// Scan hands the input to C in chunks of 256 KiB as Read returns them
+// (calling fn after each chunk), so it also works on an endless stream
+// such as `kubectl logs -f`.
+//
+// If fn returns an error, Scan stops and returns that error unchanged.
+// Errors of in are returned wrapped.  A malformed event in a `kubectl get
+// events -o json` document does not stop the scan (the tsblog command does
+// the same): the event is skipped, and once the whole input has been
+// scanned and every diagnosis delivered, Scan returns a *ScanError listing
+// the malformed events.  fn may be nil to only check the input.
+func (r *Rules) Scan(in io.Reader, source string, fn func(Diagnosis) error) error {
+	_, err := r.scan(in, source, fn, false)
+	return err
+}
+
+// Summarize reads everything from in and returns what the tsblog command
+// prints with -o summary-json: totals, the distinct problems and the
+// unclassified warnings and errors.  source names the input ("" means
+// "-").  If the input held malformed events it returns the complete
+// summary and a *ScanError (see Scan); on any other error, a zero Summary.
+func (r *Rules) Summarize(in io.Reader, source string) (Summary, error) {
+	return r.scan(in, source, nil, true)
+}
+
+func (r *Rules) scan(in io.Reader, source string, fn func(Diagnosis) error,
+	summarize bool) (Summary, error) {
+	rs, err := r.acquire()
+	if err != nil {
+		return Summary{}, err
+	}
+	defer r.release()
+	e, err := newError()
+	if err != nil {
+		return Summary{}, err
+	}
+	defer c.Tsblog_b_error_free(e)
+	if source == "" {
+		source = "-"
+	}
+	flags := uint(0)
+	if !summarize {
+		flags = uint(c.TSBLOG_B_SCAN_NO_SUMMARY)
+	}
+	s := c.Tsblog_go_scanner_new(rs, source, flags, int64(r.maxRecord), e)
+	if s.Swigcptr() == 0 {
+		return Summary{}, takeError(e).error()
+	}
+	// Freed before release() (deferred earlier, so run later) can free rs.
+	defer c.Tsblog_scanner_free(s)
+
+	sc := scanState{fn: fn, w: wire{intern: map[string]string{}}}
+	how := uint(0)
+	if fn == nil {
+		how = uint(c.TSBLOG_B_NO_DIAGNOSES)
+	}
+	bufp := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(bufp)
+	buf := *bufp
+	for {
+		n, rerr := in.Read(buf)
+		if n > 0 {
+			if r.isClosed() {
+				return Summary{}, ErrClosed
+			}
+			// The scanner borrows the bytes until it is drained, and
+			// tsblog_go_scanner_scan drains it before it returns: C
+			// keeps no pointer into buf after the call.
+			out := c.Tsblog_go_scanner_scan(s, bytesView(buf[:n]), how, e)
+			if err := sc.take(out, e); err != nil {
+				return Summary{}, err
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return Summary{}, fmt.Errorf("tsblog: reading %s: %w", source, rerr)
+		}
+	}
+	if r.isClosed() {
+		return Summary{}, ErrClosed
+	}
+	out := c.Tsblog_go_scanner_scan(s, "", how|uint(c.TSBLOG_B_FINISH), e)
+	if err := sc.take(out, e); err != nil {
+		return Summary{}, err
+	}
+	var sum Summary
+	if summarize {
+		doc := c.Tsblog_b_scanner_summary_json(s, e)
+		if doc == "" {
+			return Summary{}, takeError(e).error()
+		}
+		if sum, err = decodeSummary(doc); err != nil {
+			return Summary{}, fmt.Errorf("tsblog: reading the summary: %w", err)
+		}
+	}
+	if len(sc.events) > 0 {
+		return sum, &ScanError{Errors: sc.events}
+	}
+	return sum, nil
+}
+
+// scanState turns what tsblog_go_scanner_scan returns into calls of fn.
+type scanState struct {
+	fn     func(Diagnosis) error
+	w      wire
+	events []*Error
+}
+
+// take reads the records of one tsblog_go_scanner_scan call: diagnoses
+// and malformed events.  "" is either nothing found or a failure; e tells
+// which.
+func (sc *scanState) take(out string, e c.Struct_SS_tsblog_error) error {
+	if out == "" {
+		if c.Tsblog_b_error_code(e) != 0 {
+			return takeError(e).error()
+		}
+		return nil
+	}
+	sc.w.s, sc.w.i, sc.w.bad = out, 0, false
+	for !sc.w.done() {
+		switch sc.w.byte() {
+		case 'D':
+			d, err := sc.w.diagnosis()
+			if err != nil {
+				return err
+			}
+			if sc.fn != nil {
+				if err := sc.fn(d); err != nil {
+					return err
+				}
+			}
+		case 'E':
+			ev, err := sc.w.eventError()
+			if err != nil {
+				return err
+			}
+			sc.events = append(sc.events, ev)
+		default:
+			return errWire
+		}
+	}
+	if sc.w.bad {
+		return errWire
+	}
+	return nil
+}
+
+// bytesView returns b as a string without copying.  Only for handing to C
+// for the duration of one call, which reads it and keeps no pointer to it;
+// nothing keeps the string afterwards.
+func bytesView(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return *(*string)(unsafe.Pointer(&b))
+}

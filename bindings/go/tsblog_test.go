@@ -1,0 +1,878 @@
+package tsblog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/iotest"
+	"time"
+	"unicode/utf8"
+
+	c "github.com/libtsblog/libtsblog/bindings/go/internal/ctsblog"
+)
+
+const (
+	// A line of the bundled catalog's first rule, without an envelope.
+	saLine = "token rotation failed, retrying in 15m0s: secret istio-system/cluster-service-account not found"
+	saRule = "cp-sa-secret-missing"
+)
+
+func open(t testing.TB, opts Options) *Rules {
+	t.Helper()
+	r, err := Open(opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func readTestFile(t testing.TB, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(testDir(t), rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func str(s string) *string { return &s }
+
+// scanAll returns the marshalled diagnoses of a scan and its error.
+func scanAll(t testing.TB, r *Rules, in io.Reader, source string) ([]string, error) {
+	t.Helper()
+	var out []string
+	err := r.Scan(in, source, func(d Diagnosis) error {
+		out = append(out, marshalLine(t, d))
+		return nil
+	})
+	return out, err
+}
+
+func TestVersion(t *testing.T) {
+	if !regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+`).MatchString(Version()) {
+		t.Errorf("Version() = %q", Version())
+	}
+}
+
+func TestCodeNamesMatchC(t *testing.T) {
+	for code := -14; code <= 1; code++ {
+		if got, want := Code(code).String(), c.Tsblog_error_code_name(code); got != want {
+			t.Errorf("Code(%d).String() = %q, C says %q", code, got, want)
+		}
+	}
+}
+
+func TestRuleIDs(t *testing.T) {
+	var catalog struct {
+		Rules []struct {
+			ID string `json:"id"`
+		} `json:"rules"`
+	}
+	b := readTestFile(t, filepath.Join("..", "rules", "tsb.json"))
+	if err := json.Unmarshal(b, &catalog); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, r := range catalog.Rules {
+		want = append(want, r.ID)
+	}
+	r := open(t, Options{})
+	ids := r.RuleIDs()
+	if !reflect.DeepEqual(ids, want) {
+		t.Fatalf("RuleIDs() = %q, want %q", ids, want)
+	}
+	ids[0] = "changed"
+	if r.RuleIDs()[0] != want[0] {
+		t.Error("RuleIDs returns the internal slice")
+	}
+	none := open(t, Options{NoBuiltin: true})
+	if ids := none.RuleIDs(); len(ids) != 0 {
+		t.Errorf("NoBuiltin: RuleIDs() = %q", ids)
+	}
+	if _, ok := none.MatchLine(saLine); ok {
+		t.Error("NoBuiltin: a line matched")
+	}
+}
+
+func TestMatchLine(t *testing.T) {
+	r := open(t, Options{})
+	d, ok := r.MatchLine(saLine)
+	if !ok {
+		t.Fatal("no match")
+	}
+	want := Diagnosis{
+		Rule:      saRule,
+		Severity:  "error",
+		Component: str("tsb-operator-control-plane"),
+		Title:     "Cluster service account secret is missing",
+		Summary:   "tsb-operator-control-plane cannot rotate the cluster tokens because secret cluster-service-account does not exist in namespace istio-system.",
+		Fix:       d.Fix, // checked below
+		Fields: Fields{
+			{"namespace", "istio-system"},
+			{"secret", "cluster-service-account"},
+		},
+		SeeAlso: []string{"cp-cluster-name-mismatch", "edge-auth-token-secret-missing"},
+		Docs:    d.Docs,
+		Count:   1,
+		Text:    saLine,
+	}
+	if !reflect.DeepEqual(d, want) {
+		t.Errorf("MatchLine:\ngot  %#v\nwant %#v", d, want)
+	}
+	if len(d.Fix) != 7 || d.Fix[0] != "Confirm the secret is missing: kubectl -n istio-system get secret cluster-service-account" {
+		t.Errorf("Fix = %q", d.Fix)
+	}
+	if d.Docs == nil || !strings.HasPrefix(*d.Docs, "TSB docs: Troubleshooting > Cluster onboarding") {
+		t.Errorf("Docs = %v", d.Docs)
+	}
+	if v, ok := d.Fields.Get("secret"); !ok || v != "cluster-service-account" {
+		t.Errorf("Fields.Get(secret) = %q, %v", v, ok)
+	}
+	if _, ok := d.Fields.Get("nope"); ok {
+		t.Error("Fields.Get(nope) found something")
+	}
+	if m := d.Fields.Map(); len(m) != 2 || m["namespace"] != "istio-system" {
+		t.Errorf("Fields.Map() = %v", m)
+	}
+	// The JSON has source and line null, and is what C makes.
+	js, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(js, []byte(`,"source":null,"line":null,"timestamp":null,"level":null,"pod":null,"container":null,"namespace":null,"count":1,"text":"token rotation failed`)) {
+		t.Errorf("JSON: %s", js)
+	}
+	if got, want := marshalLine(t, d), cMatchJSON(t, r, saLine); got != want {
+		t.Errorf("MarshalJSON differs from C:\ngot  %s\nwant %s", got, want)
+	}
+
+	// Match: the same through a byte slice, with the error.
+	d2, ok, err := r.Match([]byte(saLine))
+	if !ok || err != nil || !reflect.DeepEqual(d2, d) {
+		t.Errorf("Match = %v, %v", ok, err)
+	}
+	for _, line := range []string{"", "hello", "error\tsomething else went wrong"} {
+		if d, ok := r.MatchLine(line); ok {
+			t.Errorf("MatchLine(%q) matched %s", line, d.Rule)
+		}
+		if _, ok, err := r.Match([]byte(line)); ok || err != nil {
+			t.Errorf("Match(%q) = %v, %v", line, ok, err)
+		}
+	}
+}
+
+// cMatchJSON is the C library's JSON for line, straight from the SWIG
+// helper.
+func cMatchJSON(t testing.TB, r *Rules, line string) string {
+	t.Helper()
+	m, err := r.getMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.putMatcher(m)
+	return c.Tsblog_b_matcher_match_json(m.m, line, m.err)
+}
+
+// TestSeedLines: every seed line gives the rule and fields of
+// tests/data/seed-expected.tsv, as tests/test-matcher.c checks in C.
+func TestSeedLines(t *testing.T) {
+	r := open(t, Options{})
+	lines := splitLines(readTestFile(t, "data/seed-lines.txt"))
+	for _, rec := range splitLines(readTestFile(t, "data/seed-expected.tsv")) {
+		if rec == "" {
+			continue
+		}
+		cols := strings.SplitN(rec, "\t", 3)
+		var n int
+		fmt.Sscan(cols[0], &n)
+		if n < 1 || n > len(lines) {
+			t.Fatalf("seed-expected.tsv: bad line %q", rec)
+		}
+		d, ok := r.MatchLine(lines[n-1])
+		if cols[1] == "-" { // no rule may match
+			if ok {
+				t.Errorf("seed line %d: matched %s", n, d.Rule)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("seed line %d: no match, want %s", n, cols[1])
+			continue
+		}
+		var fields []string
+		for _, f := range d.Fields {
+			fields = append(fields, f.Name+"="+f.Value)
+		}
+		sort.Strings(fields)
+		wantFields := ""
+		if len(cols) == 3 {
+			wantFields = cols[2]
+		}
+		if d.Rule != cols[1] || strings.Join(fields, ";") != wantFields {
+			t.Errorf("seed line %d: %s %s, want %s %s", n, d.Rule,
+				strings.Join(fields, ";"), cols[1], wantFields)
+		}
+	}
+}
+
+// TestMarshalMatchesC: escaping of control characters, '<', '>', '&',
+// U+2028, DEL, 4-byte UTF-8 and bytes that are not UTF-8 is the C one.
+func TestMarshalMatchesC(t *testing.T) {
+	r := open(t, Options{})
+	var ctrl strings.Builder
+	for b := 0; b < 0x20; b++ {
+		ctrl.WriteByte(byte(b))
+	}
+	lines := []string{
+		saLine + " " + ctrl.String(),
+		saLine + " <a href=\"x\">&amp;</a> \u2028 \u2029 \x7f \\ / 😀 é",
+		"\xff\xfe" + saLine + "\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 end",
+	}
+	for _, line := range lines {
+		d, ok := r.MatchLine(line)
+		if !ok {
+			t.Fatalf("no match for %q", line)
+		}
+		if got, want := marshalLine(t, d), cMatchJSON(t, r, line); got != want {
+			t.Errorf("line %q:\ngot  %s\nwant %s", line, got, want)
+		}
+		// json.Marshal: the same JSON value (it escapes <, >, &).
+		js, _ := json.Marshal(d)
+		var back Diagnosis
+		if err := json.Unmarshal(js, &back); err != nil || !reflect.DeepEqual(back, d) {
+			t.Errorf("json.Marshal round trip: %v", err)
+		}
+	}
+}
+
+// TestInvalidUTF8: bytes that are not UTF-8 around a signature still match;
+// each becomes U+FFFD in the text, and the fields are intact.
+func TestInvalidUTF8(t *testing.T) {
+	r := open(t, Options{})
+	line := "\xff\xfe " + saLine + " \xc0\xaf\x00tail"
+	d, ok := r.MatchLine(line)
+	if !ok || d.Rule != saRule {
+		t.Fatalf("MatchLine: %v %q", ok, d.Rule)
+	}
+	wantText := "\uFFFD\uFFFD " + saLine + " \uFFFD\uFFFD\uFFFDtail"
+	if d.Text != wantText {
+		t.Errorf("Text = %q, want %q", d.Text, wantText)
+	}
+	if v, _ := d.Fields.Get("secret"); v != "cluster-service-account" {
+		t.Errorf("secret = %q", v)
+	}
+	if !utf8.ValidString(marshalLine(t, d)) {
+		t.Error("JSON is not UTF-8")
+	}
+
+	// Scan: the same through the envelope reader, with line numbers.
+	in := "\xff plain line\n2026-11-20T08:10:01.251903Z\terror\tcontrolplane\t\xe2\x28\xa1 " +
+		saLine + " \xff\n"
+	var got []Diagnosis
+	err := r.Scan(strings.NewReader(in), "bad.log", func(d Diagnosis) error {
+		got = append(got, d)
+		return nil
+	})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Scan: %v, %d diagnoses", err, len(got))
+	}
+	d = got[0]
+	if d.Rule != saRule || d.Line != 2 || *d.Source != "bad.log" ||
+		d.Level == nil || *d.Level != "error" ||
+		d.Timestamp == nil || *d.Timestamp != "2026-11-20T08:10:01.251903Z" {
+		t.Errorf("Scan: %s", marshalLine(t, d))
+	}
+	if !strings.Contains(d.Text, "\terror\tcontrolplane\t\uFFFD(\uFFFD token rotation") || !utf8.ValidString(d.Text) {
+		t.Errorf("Text = %q", d.Text)
+	}
+}
+
+// TestRuleErrors: each case of tests/data/invalid gives a *RuleError whose
+// fields are those of its error file ("line column position\nmessage").
+func TestRuleErrors(t *testing.T) {
+	dir := filepath.Join(testDir(t), "data", "invalid")
+	cases, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ruleRe := regexp.MustCompile(`^rules\.json:[0-9]+:[0-9]+: rule "([^"]+)"`)
+	for _, cs := range cases {
+		cs := cs
+		t.Run(cs.Name(), func(t *testing.T) {
+			text, err := os.ReadFile(filepath.Join(dir, cs.Name(), "rules.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(filepath.Join(dir, cs.Name(), "error"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts := strings.SplitN(strings.TrimSuffix(string(want), "\n"), "\n", 2)
+			var line, col, pos int
+			fmt.Sscan(parts[0], &line, &col, &pos)
+			msg := parts[1]
+			ruleID := ""
+			if m := ruleRe.FindStringSubmatch(msg); m != nil {
+				ruleID = m[1]
+			}
+
+			r, err := FromString(string(text), "rules.json", Options{NoBuiltin: true})
+			if r != nil {
+				r.Close()
+				t.Fatal("FromString succeeded")
+			}
+			var re *RuleError
+			if !errors.As(err, &re) {
+				t.Fatalf("error %T %v", err, err)
+			}
+			if re.Error() != msg || re.Message != msg || re.Path != "rules.json" ||
+				re.Line != line || re.Column != col || re.Position != pos ||
+				re.RuleID != ruleID || re.Code >= 0 {
+				t.Errorf("got  %+v\nwant %d %d %d %q %s", *re, line, col, pos, ruleID, msg)
+			}
+
+			// The same file by path: the path is the name.
+			path := filepath.Join(dir, cs.Name(), "rules.json")
+			_, err = Open(Options{RuleFiles: []string{path}})
+			if !errors.As(err, &re) || re.Path != path ||
+				re.Message != strings.ReplaceAll(msg, "rules.json", path) ||
+				re.Line != line || re.Column != col || re.RuleID != ruleID {
+				t.Errorf("Open(%s): %+v", path, err)
+			}
+		})
+	}
+}
+
+func TestRuleErrorFields(t *testing.T) {
+	path := filepath.Join(testDir(t), "data", "invalid", "regex-unclosed-group", "rules.json")
+	_, err := Open(Options{RuleFiles: []string{path}})
+	var re *RuleError
+	if !errors.As(err, &re) {
+		t.Fatalf("%T %v", err, err)
+	}
+	want := RuleError{
+		Code: CodeRegex, Path: path, Line: 8, Column: 16, Position: 141,
+		RuleID: "upstream-reset", Member: "match", PatternOffset: 30,
+		Message: path + `:8:16: rule "upstream-reset": match: PCRE2 error at offset 30: missing closing parenthesis`,
+	}
+	if *re != want {
+		t.Errorf("got  %+v\nwant %+v", *re, want)
+	}
+	if re.Code.String() != "regex" {
+		t.Errorf("Code.String() = %q", re.Code)
+	}
+
+	_, err = Open(Options{RuleFiles: []string{"/nonexistent/rules.json"}})
+	if !errors.As(err, &re) || re.Code != CodeIO || re.Path != "/nonexistent/rules.json" ||
+		!strings.HasPrefix(re.Error(), "/nonexistent/rules.json: ") {
+		t.Errorf("missing file: %#v", err)
+	}
+	if _, err := Open(Options{MaxRecord: -1}); err == nil {
+		t.Error("MaxRecord -1 accepted")
+	}
+}
+
+const diskRules = `{
+  "tsblog": 1,
+  "rules": [
+    {
+      "id": "disk-full",
+      "severity": "warning",
+      "title": "A disk is full",
+      "match": "no space left on device: (?<path>/\\S+)",
+      "summary": "The disk holding {path} is full.",
+      "fix": ["Free space under {path}"],
+      "examples": [{"line": "write failed: no space left on device: /var/log", "fields": {"path": "/var/log"}}]
+    },
+    {
+      "id": "sa-override",
+      "severity": "info",
+      "title": "Overrides the catalog",
+      "match": "token rotation failed",
+      "summary": "Rotation failed."
+    }
+  ]
+}`
+
+func TestFromString(t *testing.T) {
+	r, err := FromString(diskRules, "disk.json", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ids := r.RuleIDs()
+	if len(ids) != 14 || ids[0] != "disk-full" || ids[1] != "sa-override" || ids[2] != saRule {
+		t.Errorf("RuleIDs() = %q", ids)
+	}
+	d, ok := r.MatchLine("write failed: no space left on device: /var/lib/etcd <&>")
+	if !ok || d.Rule != "disk-full" || d.Severity != "warning" || d.Component != nil ||
+		d.Summary != "The disk holding /var/lib/etcd is full." ||
+		!reflect.DeepEqual(d.Fix, []string{"Free space under /var/lib/etcd"}) ||
+		!reflect.DeepEqual(d.SeeAlso, []string{}) || d.Docs != nil {
+		t.Errorf("disk-full: %s", marshalLine(t, d))
+	}
+	// Loaded first, so it wins over the catalog.
+	if d, _ := r.MatchLine(saLine); d.Rule != "sa-override" {
+		t.Errorf("override: %s", d.Rule)
+	}
+	only, err := FromString(diskRules, "", Options{NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer only.Close()
+	if ids := only.RuleIDs(); len(ids) != 2 {
+		t.Errorf("NoBuiltin: %q", ids)
+	}
+	_, err = FromString(`{"tsblog": 1, "rules": [`, "", Options{})
+	var re *RuleError
+	if !errors.As(err, &re) || re.Path != "<string>" || re.Code != CodeSyntax ||
+		!strings.HasPrefix(re.Message, "<string>:1:") {
+		t.Errorf("bad string: %#v", err)
+	}
+}
+
+// TestScanOperatorLog checks one scan field by field.
+func TestScanOperatorLog(t *testing.T) {
+	r := open(t, Options{})
+	var got []Diagnosis
+	err := r.Scan(bytes.NewReader(readTestFile(t, "data/sample/operator.log")), "operator.log",
+		func(d Diagnosis) error {
+			got = append(got, d)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var summary []string
+	for _, d := range got {
+		summary = append(summary, fmt.Sprintf("%s:%d %s", *d.Source, d.Line, d.Rule))
+	}
+	want := []string{
+		"operator.log:4 cp-sa-secret-missing",
+		"operator.log:8 cp-cluster-name-mismatch",
+		"operator.log:11 mp-unreachable",
+		"operator.log:12 mp-unreachable",
+		"operator.log:15 cp-mp-cert-name-mismatch",
+		"operator.log:27 edge-xcp-cert-name-mismatch",
+		"operator.log:28 edge-xcp-cert-name-mismatch",
+	}
+	if !reflect.DeepEqual(summary, want) {
+		t.Fatalf("got %q\nwant %q", summary, want)
+	}
+	d := got[0]
+	if *d.Timestamp != "2026-11-20T08:10:01.251903Z" || *d.Level != "error" ||
+		d.Pod != nil || d.Count != 1 ||
+		!strings.HasPrefix(d.Text, "2026-11-20T08:10:01.251903Z\terror\tcontrolplane\ttoken rotation failed") {
+		t.Errorf("first: %s", marshalLine(t, d))
+	}
+
+	sum, err := r.Summarize(bytes.NewReader(readTestFile(t, "data/sample/operator.log")), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.SchemaVersion != 1 || sum.Records != 38 || sum.Bytes != 5616 ||
+		len(sum.Problems) != 5 || len(sum.Unclassified) != 0 ||
+		sum.Problems[2].Rule != "mp-unreachable" || sum.Problems[2].Count != 2 ||
+		sum.Problems[2].FirstLine != 11 || sum.Problems[2].LastLine != 12 ||
+		!reflect.DeepEqual(sum.Problems[2].Sources, []string{"-"}) {
+		t.Errorf("summary: %s", marshalLine(t, sum))
+	}
+}
+
+// TestScanChunks: reads of any size give the same diagnoses.
+func TestScanChunks(t *testing.T) {
+	r := open(t, Options{})
+	for _, input := range manifest(t) {
+		b := readTestFile(t, input)
+		want, err1 := scanAll(t, r, bytes.NewReader(b), input)
+		got, err2 := scanAll(t, r, iotest.OneByteReader(bytes.NewReader(b)), input)
+		got3, err3 := scanAll(t, r, iotest.HalfReader(bytes.NewReader(b)), input)
+		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(got3, want) ||
+			fmt.Sprint(err1) != fmt.Sprint(err2) || fmt.Sprint(err1) != fmt.Sprint(err3) {
+			t.Errorf("%s: results depend on the read size", input)
+		}
+	}
+	// An input bigger than a chunk, with a line across every boundary.
+	var big bytes.Buffer
+	n := 0
+	for big.Len() < 3*chunkSize {
+		fmt.Fprintf(&big, "2026-11-20T08:10:01.%06dZ\tinfo\tfiller line %d\n", n, n)
+		fmt.Fprintf(&big, "error\tcontrolplane\t%s\n", saLine)
+		n++
+	}
+	lines := 0
+	err := r.Scan(&big, "big", func(d Diagnosis) error {
+		lines++
+		if d.Line != 2*lines {
+			return fmt.Errorf("diagnosis %d on line %d", lines, d.Line)
+		}
+		return nil
+	})
+	if err != nil || lines != n {
+		t.Errorf("big input: %v, %d of %d diagnoses", err, lines, n)
+	}
+}
+
+func TestScanCallbackError(t *testing.T) {
+	r := open(t, Options{})
+	stop := errors.New("enough")
+	calls := 0
+	err := r.Scan(bytes.NewReader(readTestFile(t, "data/sample/operator.log")), "x",
+		func(d Diagnosis) error {
+			calls++
+			if calls == 2 {
+				return stop
+			}
+			return nil
+		})
+	if err != stop || calls != 2 {
+		t.Errorf("err = %v after %d calls", err, calls)
+	}
+	// fn nil: only check.
+	if err := r.Scan(bytes.NewReader(readTestFile(t, "data/sample/operator.log")), "x", nil); err != nil {
+		t.Error(err)
+	}
+}
+
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+func TestScanReadError(t *testing.T) {
+	r := open(t, Options{})
+	boom := errors.New("boom")
+	calls := 0
+	err := r.Scan(&failingReader{[]byte(saLine + "\n"), boom}, "pipe", func(Diagnosis) error {
+		calls++
+		return nil
+	})
+	if !errors.Is(err, boom) || calls != 1 || !strings.Contains(err.Error(), "pipe") {
+		t.Errorf("err = %v, %d calls", err, calls)
+	}
+	if _, err := r.Summarize(&failingReader{nil, boom}, "pipe"); !errors.Is(err, boom) {
+		t.Errorf("Summarize: %v", err)
+	}
+}
+
+// TestMalformedEvents: a bad event in `kubectl get events -o json` is
+// skipped, the scan goes on, and the error comes at the end.
+func TestMalformedEvents(t *testing.T) {
+	r := open(t, Options{})
+	doc := readTestFile(t, "golden/malformed-events-doc/malformed.json")
+	var rules []string
+	err := r.Scan(bytes.NewReader(doc), "malformed.json", func(d Diagnosis) error {
+		rules = append(rules, fmt.Sprintf("%d %s x%d", d.Line, d.Rule, d.Count))
+		return nil
+	})
+	want := []string{"37 edge-auth-token-secret-missing x7", "103 edge-ca-bundle-secret-missing x11"}
+	if !reflect.DeepEqual(rules, want) {
+		t.Errorf("diagnoses %q, want %q", rules, want)
+	}
+	wantErr := &Error{
+		Code: CodeSyntax, Source: "malformed.json", Line: 94, Column: 33,
+		Message: "malformed.json:94:33: malformed event in the JSON document: invalid token near 'FailedMount'",
+	}
+	var se *ScanError
+	if !errors.As(err, &se) || len(se.Errors) != 1 || !reflect.DeepEqual(se.Errors[0], wantErr) ||
+		err.Error() != wantErr.Message {
+		t.Fatalf("err = %#v", err)
+	}
+	sum, err := r.Summarize(bytes.NewReader(doc), "malformed.json")
+	if !errors.As(err, &se) || sum.Malformed != 1 || len(sum.Problems) != 2 {
+		t.Errorf("Summarize: %v, %+v", err, sum)
+	}
+	two := &ScanError{Errors: []*Error{wantErr, wantErr}}
+	if two.Error() != wantErr.Message+" (and 1 more malformed events)" {
+		t.Errorf("ScanError.Error() = %q", two.Error())
+	}
+}
+
+func TestMaxRecord(t *testing.T) {
+	line := saLine + " " + strings.Repeat("x", 1000) + "\n"
+	for _, tc := range []struct {
+		max, problems, truncated int
+	}{{0, 1, 0}, {200, 1, 1}, {50, 0, 1}} {
+		r := open(t, Options{MaxRecord: tc.max})
+		sum, err := r.Summarize(strings.NewReader(line), "long")
+		if err != nil || len(sum.Problems) != tc.problems || sum.Truncated != tc.truncated {
+			t.Errorf("MaxRecord %d: %v, %d problems, %d truncated", tc.max, err,
+				len(sum.Problems), sum.Truncated)
+		}
+	}
+}
+
+// TestConcurrent: 16 goroutines share one Rules, scanning, summarizing
+// and matching at once, and all get the results of a serial run.
+func TestConcurrent(t *testing.T) {
+	r := open(t, Options{})
+	inputs := manifest(t)
+	type result struct {
+		diags   []string
+		summary string
+		matches []string
+	}
+	seeds := splitLines(readTestFile(t, "data/seed-lines.txt"))
+	run := func() (res result, err error) {
+		for _, input := range inputs {
+			b := readTestFile(t, input)
+			var se *ScanError
+			d, err := scanAll(t, r, bytes.NewReader(b), input)
+			if err != nil && !errors.As(err, &se) {
+				return res, err
+			}
+			res.diags = append(res.diags, d...)
+			sum, err := r.Summarize(bytes.NewReader(b), input)
+			if err != nil && !errors.As(err, &se) {
+				return res, err
+			}
+			res.summary += marshalLine(t, sum)
+		}
+		for _, line := range seeds {
+			d, _ := r.MatchLine(line)
+			res.matches = append(res.matches, d.Rule+" "+d.Summary)
+		}
+		return res, nil
+	}
+	want, err := run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 16
+	results := make([]result, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			results[i], errs[i] = run()
+		}(i)
+	}
+	wg.Wait()
+	for i := 0; i < n; i++ {
+		if errs[i] != nil {
+			t.Errorf("goroutine %d: %v", i, errs[i])
+		} else if !reflect.DeepEqual(results[i], want) {
+			t.Errorf("goroutine %d: different results", i)
+		}
+	}
+}
+
+func live() int64 { return atomic.LoadInt64(&liveRulesets) }
+
+func TestClose(t *testing.T) {
+	before := live()
+	r, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.MatchLine(saLine); !ok { // leaves an idle matcher
+		t.Fatal("no match")
+	}
+	if live() != before+1 {
+		t.Fatalf("live rule sets %d, want %d", live(), before+1)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal("second Close:", err)
+	}
+	if live() != before || r.rs != nil || r.idle != nil {
+		t.Fatal("C memory still held after Close")
+	}
+	if _, ok := r.MatchLine(saLine); ok {
+		t.Error("MatchLine after Close matched")
+	}
+	if _, _, err := r.Match([]byte(saLine)); err != ErrClosed {
+		t.Errorf("Match after Close: %v", err)
+	}
+	if err := r.Scan(strings.NewReader(saLine), "x", nil); err != ErrClosed {
+		t.Errorf("Scan after Close: %v", err)
+	}
+	if _, err := r.Summarize(strings.NewReader(saLine), "x"); err != ErrClosed {
+		t.Errorf("Summarize after Close: %v", err)
+	}
+	if ids := r.RuleIDs(); ids != nil {
+		t.Errorf("RuleIDs after Close: %q", ids)
+	}
+}
+
+// lineReader hands out one line per Read, so a scan has many chunks.
+type lineReader struct{ lines []string }
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	if len(l.lines) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, l.lines[0])
+	l.lines[0] = l.lines[0][n:]
+	if l.lines[0] == "" {
+		l.lines = l.lines[1:]
+	}
+	return n, nil
+}
+
+// TestCloseInCallback: Close from a Scan callback neither deadlocks nor
+// frees what the scan uses; the scan stops at the next chunk, and the C
+// memory is gone when it returns.
+func TestCloseInCallback(t *testing.T) {
+	before := live()
+	r, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &lineReader{}
+	for i := 0; i < 10; i++ {
+		in.lines = append(in.lines, saLine+"\n")
+	}
+	calls := 0
+	err = r.Scan(in, "x", func(d Diagnosis) error {
+		calls++
+		// Nested calls are fine before Close...
+		if _, ok := r.MatchLine(saLine); !ok {
+			t.Error("nested MatchLine failed")
+		}
+		r.Close()
+		// ...and refused after.
+		if _, _, err := r.Match([]byte(saLine)); err != ErrClosed {
+			t.Errorf("Match in callback after Close: %v", err)
+		}
+		return nil
+	})
+	if err != ErrClosed || calls != 1 {
+		t.Errorf("Scan = %v after %d calls", err, calls)
+	}
+	if live() != before {
+		t.Error("C memory still held after the scan ended")
+	}
+}
+
+// TestCloseWhileBusy: Close while 16 goroutines match and scan; each call
+// either works or says ErrClosed, and the memory is freed by the last one.
+func TestCloseWhileBusy(t *testing.T) {
+	before := live()
+	r, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample := readTestFile(t, "data/sample/operator.log")
+	var wg sync.WaitGroup
+	var ok int64
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			for {
+				var err error
+				if i%2 == 0 {
+					_, _, err = r.Match([]byte(saLine))
+				} else {
+					err = r.Scan(bytes.NewReader(sample), "x", func(Diagnosis) error { return nil })
+				}
+				if err == ErrClosed {
+					return
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				atomic.AddInt64(&ok, 1)
+			}
+		}(i)
+	}
+	for atomic.LoadInt64(&ok) < 100 {
+		time.Sleep(time.Millisecond)
+	}
+	r.Close()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if live() != before {
+		t.Error("C memory still held after every call ended")
+	}
+}
+
+// TestFinalizer: Rules dropped without Close are freed by the GC.
+func TestFinalizer(t *testing.T) {
+	before := live()
+	func() {
+		r, err := Open(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.MatchLine(saLine)
+	}()
+	for i := 0; i < 100 && live() != before; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if live() != before {
+		t.Error("the finalizer did not free the rule set")
+	}
+}
+
+// TestZeroRules: a Rules not made by Open fails cleanly.
+func TestZeroRules(t *testing.T) {
+	var r Rules
+	if _, ok, err := r.Match([]byte(saLine)); ok || err == nil {
+		t.Errorf("Match: %v %v", ok, err)
+	}
+	if err := r.Scan(strings.NewReader(saLine), "x", nil); err == nil {
+		t.Error("Scan worked")
+	}
+	if err := r.Close(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestFieldsJSON(t *testing.T) {
+	var f Fields
+	if err := json.Unmarshal([]byte(` { "b" : "1", "a":"\u00e9\ud83d\ude00\n", "c":"" } `), &f); err != nil {
+		t.Fatal(err)
+	}
+	want := Fields{{"b", "1"}, {"a", "é😀\n"}, {"c", ""}}
+	if !reflect.DeepEqual(f, want) {
+		t.Fatalf("got %q", f)
+	}
+	js, _ := json.Marshal(f)
+	if string(js) != `{"b":"1","a":"é😀\n","c":""}` {
+		t.Errorf("Marshal: %s", js)
+	}
+	for _, bad := range []string{`[]`, `{"a":1}`, `{"a":"x"`, `{"a" "x"}`} {
+		if err := json.Unmarshal([]byte(bad), &f); err == nil {
+			t.Errorf("Unmarshal(%s) accepted", bad)
+		}
+	}
+	var d Diagnosis
+	if err := json.Unmarshal([]byte(`{"rule":"x","future":[1,{"a":null}],"line":null,"count":3}`), &d); err != nil ||
+		d.Rule != "x" || d.Count != 3 || d.Line != 0 {
+		t.Errorf("unknown keys: %v %+v", err, d)
+	}
+}
