@@ -125,6 +125,7 @@ const char *tsblog_rule_id(const tsblog_rule *r);
 const char *tsblog_rule_pattern(const tsblog_rule *r);
 
 void tsblog_matcher_free(tsblog_matcher *m);
+int tsblog_matcher_set_redact(tsblog_matcher *m, int on);
 
 void tsblog_scanner_free(tsblog_scanner *s);
 int tsblog_scanner_reset(tsblog_scanner *s, const char *source);
@@ -321,8 +322,10 @@ tsblog_b_check_cb(const tsblog_check_failure *f, void *payload)
 #define TSBLOG_B_FINISH 1        /* end of input: finish() and drain again */
 #define TSBLOG_B_NO_DIAGNOSES 2  /* return only error lines (summary scans) */
 
-/* Scanner flag (TSBLOG_SCAN_NO_SUMMARY), for tsblog_b_scanner_new(). */
+/* Scanner flags (TSBLOG_SCAN_NO_SUMMARY, TSBLOG_SCAN_NO_REDACT), for
+ * tsblog_b_scanner_new(). */
 #define TSBLOG_B_SCAN_NO_SUMMARY 1
+#define TSBLOG_B_SCAN_NO_REDACT 4
 
 /* tsblog_b_free: release a string a tsblog_b_* helper returned.  The
  * generated wrappers call it; a binding never needs to. */
@@ -462,7 +465,8 @@ char *tsblog_b_matcher_match_json(tsblog_matcher *m, const char *data,
 }
 
 /* tsblog_b_scanner_new: tsblog_scanner_new() for input named source
- * (NULL: "-"), flags TSBLOG_B_SCAN_NO_SUMMARY or 0, default max_record;
+ * (NULL: "-"), flags TSBLOG_B_SCAN_NO_SUMMARY and TSBLOG_B_SCAN_NO_REDACT,
+ * default max_record;
  * NULL on failure.  The rule set must outlive the scanner. */
 tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 				     const char *source, unsigned int flags,
@@ -471,7 +475,8 @@ tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 	tsblog_scanner *s = NULL;
 	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
 	tsblog_b_reset(err);
-	o.flags = flags & TSBLOG_B_SCAN_NO_SUMMARY ? TSBLOG_SCAN_NO_SUMMARY : 0;
+	o.flags = (flags & TSBLOG_B_SCAN_NO_SUMMARY ? TSBLOG_SCAN_NO_SUMMARY : 0) |
+		  (flags & TSBLOG_B_SCAN_NO_REDACT ? TSBLOG_SCAN_NO_REDACT : 0);
 	return tsblog_scanner_new(&s, rs, source, &o, err) < 0 ? NULL : s;
 }
 

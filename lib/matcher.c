@@ -92,6 +92,16 @@ tsblog_matcher_free(tsblog_matcher *m)
 }
 
 int
+tsblog_matcher_set_redact(tsblog_matcher *m, int on)
+{
+	if (!m)
+		return TSBLOG_EINVAL;
+	/* The match data is made at init; only the switch changes. */
+	m->clean.on = on && m->clean.md;
+	return 0;
+}
+
+int
 tsblog_matcher_rule_stats(const tsblog_matcher *m, size_t index,
 			  tsblog_rule_stats *out)
 {

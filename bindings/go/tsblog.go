@@ -23,6 +23,11 @@ type Options struct {
 	// counted in Summary.Truncated).  0 means the library's default,
 	// 1 MiB.
 	MaxRecord int
+	// NoRedact keeps secrets in what diagnoses quote.  By default JWTs,
+	// bearer tokens, PEM blocks and private JWK members are replaced by
+	// markers such as <redacted:jwt>, as the C library and the tsblog
+	// command do.
+	NoRedact bool
 }
 
 // Rules is a compiled, immutable rule set.
@@ -43,6 +48,7 @@ type Rules struct {
 	idle      []*matcher // matchers ready for MatchLine
 	ids       []string
 	maxRecord int
+	noRedact  bool
 }
 
 // matcher is a C matcher and the error report its calls write to; used by
@@ -135,7 +141,8 @@ func build(str *stringRules, opts Options) (*Rules, error) {
 		return nil, takeError(e).ruleError()
 	}
 	n := int(c.Tsblog_ruleset_count(rs))
-	r := &Rules{rs: rs, ids: make([]string, n), maxRecord: opts.MaxRecord}
+	r := &Rules{rs: rs, ids: make([]string, n), maxRecord: opts.MaxRecord,
+		noRedact: opts.NoRedact}
 	for i := range r.ids {
 		r.ids[i] = c.Tsblog_rule_id(c.Tsblog_ruleset_rule(rs, int64(i)))
 	}
@@ -243,6 +250,9 @@ func (r *Rules) getMatcher() (*matcher, error) {
 		c.Tsblog_b_error_free(e)
 		r.release()
 		return nil, ce.error()
+	}
+	if r.noRedact {
+		c.Tsblog_matcher_set_redact(cm, 0)
 	}
 	return &matcher{m: cm, err: e}, nil
 }
@@ -357,6 +367,9 @@ func (r *Rules) scan(in io.Reader, source string, fn func(Diagnosis) error,
 	flags := uint(0)
 	if !summarize {
 		flags = uint(c.TSBLOG_B_SCAN_NO_SUMMARY)
+	}
+	if r.noRedact {
+		flags |= uint(c.TSBLOG_B_SCAN_NO_REDACT)
 	}
 	s := c.Tsblog_go_scanner_new(rs, source, flags, int64(r.maxRecord), e)
 	if s.Swigcptr() == 0 {

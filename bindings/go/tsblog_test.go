@@ -876,3 +876,42 @@ func TestFieldsJSON(t *testing.T) {
 		t.Errorf("unknown keys: %v %+v", err, d)
 	}
 }
+
+const redactRules = `{"tsblog": 1, "rules": [{"id": "auth", "severity": "error",
+  "title": "Auth failed", "match": "auth failed with (?<cred>.*)$",
+  "summary": "used {cred}"}]}`
+
+const testJWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlZGdlIn0.c2lnbmF0dXJl"
+
+func TestSecretsRedacted(t *testing.T) {
+	line := "auth failed with Bearer abcdefghijklmnop and " + testJWT
+	for _, tc := range []struct {
+		noRedact bool
+		want     string
+	}{
+		{false, "Bearer <redacted:token> and <redacted:jwt>"},
+		{true, "Bearer abcdefghijklmnop and " + testJWT},
+	} {
+		r, err := FromString(redactRules, "redact.json",
+			Options{NoBuiltin: true, NoRedact: tc.noRedact})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, ok := r.MatchLine(line)
+		if v, _ := d.Fields.Get("cred"); !ok || v != tc.want {
+			t.Errorf("NoRedact=%v: MatchLine cred = %q, want %q", tc.noRedact, v, tc.want)
+		}
+		var got []Diagnosis
+		err = r.Scan(strings.NewReader(line+"\n"), "in.log", func(d Diagnosis) error {
+			got = append(got, d)
+			return nil
+		})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("NoRedact=%v: Scan: %v, %d diagnoses", tc.noRedact, err, len(got))
+		}
+		if v, _ := got[0].Fields.Get("cred"); v != tc.want {
+			t.Errorf("NoRedact=%v: Scan cred = %q, want %q", tc.noRedact, v, tc.want)
+		}
+		r.Close()
+	}
+}

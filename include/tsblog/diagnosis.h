@@ -82,7 +82,7 @@ TSBLOG_EXTERN(const char *) tsblog_diagnosis_text(const tsblog_diagnosis *d);
  * line `tsblog -o json` prints.  Keys, in this order: rule, severity,
  * component, title, summary, fix, fields, see_also, docs, source, line,
  * timestamp, level, pod, container, namespace, count, text; absent values
- * are null.
+ * are null (so "line" is null, not 0, from tsblog_matcher_match()).
  *
  * @param[out] out  Caller owns *out; release with tsblog_free().
  * @return 0 or TSBLOG_ENOMEM.

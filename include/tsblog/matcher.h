@@ -48,6 +48,14 @@ TSBLOG_EXTERN(int) tsblog_matcher_match(tsblog_matcher *m, const char *line,
 					const tsblog_diagnosis **out,
 					tsblog_error *err);
 
+/**
+ * Turn redaction of secrets in what diagnoses quote on (the default) or
+ * off for @p m (see TSBLOG_SCAN_NO_REDACT for what is redacted).
+ *
+ * @return 0, or TSBLOG_EINVAL if @p m is NULL.
+ */
+TSBLOG_EXTERN(int) tsblog_matcher_set_redact(tsblog_matcher *m, int on);
+
 /** What one rule cost and found, counted by a matcher or scanner. */
 typedef struct tsblog_rule_stats {
 	uint64_t literal_hits;  /**< lines holding one of its literals */

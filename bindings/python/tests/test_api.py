@@ -598,3 +598,28 @@ def test_live_pipe(rules: tsblog.Rules) -> None:
     t.join(10)
     assert not t.is_alive()
     reader.close()
+
+
+REDACT_RULES = """{"tsblog": 1, "rules": [{"id": "auth", "severity": "error",
+  "title": "Auth failed", "match": "auth failed with (?<cred>.*)$",
+  "summary": "used {cred}"}]}"""
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlZGdlIn0.c2lnbmF0dXJl"
+
+
+def test_secrets_redacted_by_default():
+    rules = tsblog.Rules.from_string(REDACT_RULES)
+    line = "auth failed with Bearer abcdefghijklmnop and " + JWT
+    d = rules.match_line(line)
+    assert d.fields["cred"] == "Bearer <redacted:token> and <redacted:jwt>"
+    assert d.summary == "used Bearer <redacted:token> and <redacted:jwt>"
+    assert JWT not in d.text
+    (s,) = list(rules.scan([line]))
+    assert s.fields["cred"] == d.fields["cred"]
+
+
+def test_redact_false_keeps_secrets():
+    rules = tsblog.Rules.from_string(REDACT_RULES, redact=False)
+    line = "auth failed with " + JWT
+    assert rules.match_line(line).fields["cred"] == JWT
+    (s,) = list(rules.scan([line]))
+    assert s.text == line

@@ -61,6 +61,7 @@ _CHUNK = 1 << 20  # bytes handed to C per call
 _FINISH = _c.TSBLOG_B_FINISH
 _NO_DIAGNOSES = _c.TSBLOG_B_NO_DIAGNOSES
 _NO_SUMMARY = _c.TSBLOG_B_SCAN_NO_SUMMARY
+_NO_REDACT = _c.TSBLOG_B_SCAN_NO_REDACT
 _loads = json.loads
 
 
@@ -495,7 +496,8 @@ class Scan(Iterator[Diagnosis]):
         chunks, self.source, self._file = _open(source, name)
         self.errors = []
         try:
-            sc = _Scanner(rules._rs, _c_name(self.source), _NO_SUMMARY)
+            sc = _Scanner(rules._rs, _c_name(self.source),
+                          _NO_SUMMARY | rules._scan_flags)
         except BaseException:
             self.close()
             raise
@@ -561,30 +563,39 @@ class Rules:
     catalog: the first rule that matches a line wins, so your files
     override the catalog.  A file that cannot be read raises
     :class:`OSError`; one that does not compile raises :class:`RuleError`.
+    Secrets in what diagnoses quote (JWTs, bearer tokens, PEM blocks,
+    private JWK members) are replaced by ``<redacted:...>`` markers unless
+    ``redact=False``.
     """
 
-    __slots__ = ("_rs", "_ids", "_local", "__weakref__")
+    __slots__ = ("_rs", "_ids", "_local", "_scan_flags", "__weakref__")
 
-    def __init__(self, files: Union[StrPath, Iterable[StrPath]] = (), builtin: bool = True) -> None:
+    def __init__(self, files: Union[StrPath, Iterable[StrPath]] = (), builtin: bool = True,
+                 redact: bool = True) -> None:
         if isinstance(files, (str, bytes, os.PathLike)):
             files = [files]
         sources = []
         for f in files:
             with open(f, "rb") as fh:
                 sources.append((os.fsdecode(os.fspath(f)), fh.read()))
-        self._build(sources, builtin)
+        self._build(sources, builtin, redact)
 
     @classmethod
     def from_string(cls, text: Union[str, bytes], name: str = "inline",
-                    builtin: bool = False) -> Rules:
+                    builtin: bool = False, redact: bool = True) -> Rules:
         """Compile a rule file held in memory; ``name`` is its name in
         messages.  With ``builtin=True`` the catalog is loaded after it."""
         self = cls.__new__(cls)
         data = _to_bytes(text) if isinstance(text, str) else bytes(text)
-        self._build([(name, data)], builtin)
+        self._build([(name, data)], builtin, redact)
         return self
 
-    def _build(self, sources: list[tuple[str, bytes]], builtin: bool) -> None:
+    def _build(self, sources: list[tuple[str, bytes]], builtin: bool,
+               redact: bool = True) -> None:
+        # Secrets (JWTs, bearer tokens, PEM blocks, private JWK members) in
+        # what diagnoses quote become <redacted:...> markers unless
+        # redact=False, as in the C library and `tsblog --no-redact`.
+        self._scan_flags = 0 if redact else _NO_REDACT
         err = _Err()
         b = _c.tsblog_b_builder_new(err.ptr)
         if b is None:
@@ -644,6 +655,8 @@ class Rules:
         m = getattr(self._local, "m", None)
         if m is None:
             m = self._local.m = _Matcher(self._rs)
+            if self._scan_flags & _NO_REDACT:
+                _c.tsblog_matcher_set_redact(m.ptr, 0)
         out = _c.tsblog_b_matcher_match_json(m.ptr, data, m.err.ptr)
         if not out:
             if out is None:
@@ -681,7 +694,7 @@ class Rules:
         unclassified_dropped)."""
         chunks, src, f = _open(source, name)
         try:
-            sc = _Scanner(self._rs, _c_name(src), 0)
+            sc = _Scanner(self._rs, _c_name(src), self._scan_flags)
             for _ in _run(sc, chunks, _NO_DIAGNOSES, [], 3):
                 pass
             out = _c.tsblog_b_scanner_summary_json(sc.ptr, sc.err.ptr)
