@@ -31,6 +31,9 @@ typedef struct {
 	buf_t item;
 	uint64_t item_line, doc_line;
 	int item_open, item_oversized;
+	int item_indent;        /* of the line its '{' opens, or -1 */
+	int resync;             /* a cut line lost the item's end: wait for
+				 * the "}" line at item_indent */
 	size_t max_item;
 	/* records waiting to be taken */
 	json_t *root;           /* keeps decoded strings alive */
@@ -49,8 +52,15 @@ typedef struct {
 void reader_init(reader *rd, size_t max_item);
 void reader_reset(reader *rd);
 void reader_fini(reader *rd);
-/* Take one cleaned line; then call reader_take() until it returns 0. */
-int reader_line(reader *rd, const char *p, size_t n, uint64_t line_no);
+/* Whether a cleaned line, read in the plain state, would put the reader
+ * in another one (open a JSON document, a describe section, an events
+ * table): such lines must be read even when nothing else in them is of
+ * interest. */
+int reader_line_changes_state(const char *p, size_t n);
+/* Take one cleaned line (@cut: it was longer than max_record and is only
+ * its first part); then call reader_take() until it returns 0. */
+int reader_line(reader *rd, const char *p, size_t n, uint64_t line_no,
+		int cut);
 /* 1 with the next record in *rec (valid until the next reader call), 0
  * when this line has no more, -1 on no memory. */
 int reader_take(reader *rd, record *rec, uint64_t *rec_line);

@@ -33,7 +33,7 @@ reader_reset(reader *rd)
 	rd->table_cols = 0;
 	rd->in_doc = rd->doc_depth = rd->doc_in_str = rd->doc_esc = 0;
 	rd->item.len = 0;
-	rd->item_open = rd->item_oversized = 0;
+	rd->item_open = rd->item_oversized = rd->resync = 0;
 	rd->have_line_rec = 0;
 	rd->doc_error = 0;
 }
@@ -265,16 +265,16 @@ describe_line(reader *rd, const char *p, size_t n, record *rec)
 	slice cols[5];
 
 	if (n >= 5 && !memcmp(p, "Name:", 5)) {
-		split_columns(p + 5, n - 5, cols, 1);
+		size_t k = split_columns(p + 5, n - 5, cols, 1);
 		rd->describe_ns.len = 0;
 		rd->in_events = 0;
-		return set_buf(&rd->describe_pod, n > 5 ? cols[0] : sl("", 0)) < 0
+		return set_buf(&rd->describe_pod, k ? cols[0] : sl("", 0)) < 0
 			       ? -1
 			       : 0;
 	}
 	if (n >= 10 && !memcmp(p, "Namespace:", 10)) {
-		split_columns(p + 10, n - 10, cols, 1);
-		return set_buf(&rd->describe_ns, n > 10 ? cols[0] : sl("", 0)) < 0
+		size_t k = split_columns(p + 10, n - 10, cols, 1);
+		return set_buf(&rd->describe_ns, k ? cols[0] : sl("", 0)) < 0
 			       ? -1
 			       : 0;
 	}
@@ -310,7 +310,8 @@ events_table_line(reader *rd, const char *p, size_t n, record *rec)
 	size_t k, i;
 
 	if ((n >= 9 && !memcmp(p, "LAST SEEN", 9)) ||
-	    (n >= 9 && !memcmp(p, "NAMESPACE", 9) && strstr(p, "LAST SEEN"))) {
+	    (n >= 9 && !memcmp(p, "NAMESPACE", 9) &&
+	     memmem(p, n, "LAST SEEN", 9))) {
 		k = split_columns(p, n, cols, 8);
 		rd->table_cols = 0;
 		rd->col_ns = rd->col_age = rd->col_type = rd->col_reason =
@@ -397,12 +398,16 @@ doc_line(reader *rd, const char *p, size_t n, uint64_t line_no)
 		} else if (ch == '{' || ch == '[') {
 			if (rd->doc_depth == 2 && ch == '{' &&
 			    rd->doc_stack[0] == '{' && rd->doc_stack[1] == '[') {
+				size_t k = 0;
 				rd->item_open = 1;
 				rd->item_oversized = 0;
 				rd->item.len = 0;
 				rd->item_line = line_no;
 				item_start = i;
 				started_here = 1;
+				while (k < i && (p[k] == ' ' || p[k] == '\t'))
+					k++;
+				rd->item_indent = k == i ? (int)i : -1;
 			}
 			if (rd->doc_depth < 4)
 				rd->doc_stack[rd->doc_depth] = ch;
@@ -509,7 +514,58 @@ plain_line(reader *rd, record *rec)
 }
 
 int
-reader_line(reader *rd, const char *p, size_t n, uint64_t line_no)
+reader_line_changes_state(const char *p, size_t n)
+{
+	/* Kept next to the readers it mirrors: only_brace() opens a
+	 * document, describe_line() and events_table_line() headers. */
+	return only_brace(p, n) ||
+	       (n >= 5 && !memcmp(p, "Name:", 5)) ||
+	       (n >= 10 && !memcmp(p, "Namespace:", 10)) ||
+	       (n >= 7 && !memcmp(p, "Events:", 7)) ||
+	       (n >= 9 && !memcmp(p, "LAST SEEN", 9)) ||
+	       (n >= 9 && !memcmp(p, "NAMESPACE", 9));
+}
+
+/* After a cut line inside an item the brace count is lost; kubectl's
+ * pretty printer closes the item with "}" or "}," at the indentation it
+ * opened it with, so wait for that line, and the document's own "}" at
+ * the left margin ends it if the item's never comes. */
+static int
+doc_resync(reader *rd, const char *p, size_t n, uint64_t line_no,
+	   record *rec)
+{
+	size_t k = 0;
+
+	while (k < n && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	if (rd->item_indent >= 0 && k == (size_t)rd->item_indent &&
+	    (n - k == 1 || (n - k == 2 && p[k + 1] == ',')) && p[k] == '}') {
+		rd->resync = 0;
+		rd->item_open = 0;
+		rd->doc_depth = 2;
+		rd->have_line_rec = doc_item(rd, rec);
+		rd->items_line = rd->item_line;
+	} else if (rd->item_indent >= 0 && k < n &&
+		   ((k == (size_t)rd->item_indent && p[k] == '{') ||
+		    (k + 4 == (size_t)rd->item_indent && p[k] == ']'))) {
+		/* The next item, or the end of the list: the cut item
+		 * ended on its own line.  Report it, read this one. */
+		rd->resync = 0;
+		rd->item_open = 0;
+		rd->doc_depth = 2;
+		doc_item(rd, rec);
+		return doc_line(rd, p, n, line_no) < 0 ? -1 : 0;
+	} else if (k == 0 && n == 1 && p[0] == '}') {
+		rd->resync = 0;
+		rd->in_doc = 0;
+		doc_fail(rd, rd->item_line, 1,
+			 "event cut at the line length limit; the document's end came before the event's");
+	}
+	return 0;
+}
+
+int
+reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
 {
 	record *rec = &rd->line_rec;
 	int rc;
@@ -520,6 +576,23 @@ reader_line(reader *rd, const char *p, size_t n, uint64_t line_no)
 	rec->msg = rec->text = sl(p, n);
 	rec->count = 1;
 
+	if (rd->in_doc && rd->resync)
+		return doc_resync(rd, p, n, line_no, rec);
+	if (rd->in_doc && cut) {
+		/* The first part may open the item; after it, neither braces
+		 * nor quotes can be trusted. */
+		if (doc_line(rd, p, n, line_no) < 0)
+			return -1;
+		if (rd->item_open) {
+			rd->item_oversized = 1;
+			rd->resync = 1;
+		} else {
+			rd->in_doc = 0;
+			doc_fail(rd, line_no, 1,
+				 "line longer than the limit in the JSON document; the rest of the document is read as plain lines");
+		}
+		return 0;
+	}
 	if (rd->in_doc) {
 		rc = doc_line(rd, p, n, line_no);
 		if (rc < 0)

@@ -13,6 +13,11 @@
 #include "tsblog-private.h"
 
 #define FORMAT_VERSION 1
+/* Limits that keep a hostile rule file from exhausting the machine:
+ * patterns that use patterns this deep, or expand to this many bytes
+ * (2^40 copies from 40 patterns that each use the next one twice). */
+#define MAX_NESTING 256
+#define MAX_EXPANDED (4u * 1024 * 1024)
 
 typedef struct {
 	const char *name;
@@ -27,7 +32,7 @@ typedef struct {
 	json_t *root;
 	pattern_def *pats;
 	size_t npats;
-	const char *stack[64]; /* patterns being expanded, for cycle messages */
+	const char *stack[MAX_NESTING]; /* patterns being expanded */
 	size_t depth;
 	/* the rule being loaded, for locations */
 	size_t rule_index;
@@ -216,7 +221,11 @@ expand_pattern(load_ctx *c, pattern_def *p)
 
 	if (p->state == 2)
 		return 0;
-	if (p->state == 1 || c->depth == sizeof(c->stack) / sizeof(*c->stack)) {
+	if (c->depth == MAX_NESTING)
+		return fail_path(c, TSBLOG_EMACRO, where, 2, 0, NULL,
+				 "patterns nest more than %d deep here",
+				 MAX_NESTING);
+	if (p->state == 1) {
 		char cyc[300];
 		size_t i, n = 0, from = 0;
 		for (i = 0; i < c->depth; i++)
@@ -310,6 +319,11 @@ expand(load_ctx *c, const char *src, buf_t *out, const json_step *where,
 		} else if (buf_add(out, "(?:", 3) < 0) {
 			return TSBLOG_ENOMEM;
 		}
+		if (out->len + strlen(p->expanded) > MAX_EXPANDED)
+			return fail_path(c, TSBLOG_EMACRO, where, nwhere, 0,
+					 member,
+					 "expands to more than %u bytes through %%{%.*s}",
+					 MAX_EXPANDED, (int)namelen, src + name);
 		if (buf_add(out, p->expanded, strlen(p->expanded)) < 0 ||
 		    buf_add(out, ")", 1) < 0)
 			return TSBLOG_ENOMEM;

@@ -172,11 +172,29 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 }
 
 /* Words that make a line worth a look for the summary's unclassified
- * errors even when no rule's literal is in it. */
-static const char *const level_words[] = {
-	"warn", "Warn", "WARN", "error", "Error", "ERROR", "fatal", "Fatal",
-	"FATAL", "panic", "Panic", "PANIC", NULL
-};
+ * errors even when no rule's literal is in it: the stems of the level
+ * names level_name() knows, in every mix of case it accepts. */
+static const char *const level_stems[] = { "err", "warn", "fatal", "panic",
+					   "crit", NULL };
+
+/* Every upper/lower-case spelling of @stem, appended to lits[*n]. */
+static int
+add_case_variants(char **lits, int *owner, size_t *n, const char *stem)
+{
+	size_t len = strlen(stem), v, k;
+
+	for (v = 0; v < (1u << len); v++) {
+		char *w = malloc(len + 1);
+		if (!w)
+			return -1;
+		for (k = 0; k < len; k++)
+			w[k] = (char)(v >> k & 1 ? stem[k] - 'a' + 'A' : stem[k]);
+		w[len] = '\0';
+		lits[*n] = w;
+		owner[(*n)++] = -1;
+	}
+	return 0;
+}
 
 /* Both prefilters, or neither: one rule without a literal means every
  * line must be tried, and then there is nothing to skip. */
@@ -185,7 +203,7 @@ build_prefilters(tsblog_ruleset *rs)
 {
 	char **lits;
 	int *owner;
-	size_t i, k, n = 0, nlevels = 0;
+	size_t i, k, n = 0, nlevels = 0, nrule;
 	int rc = 0;
 
 	for (i = 0; i < rs->nrules; i++) {
@@ -193,10 +211,11 @@ build_prefilters(tsblog_ruleset *rs)
 			return 0;
 		n += rs->rules[i]->nliterals;
 	}
-	while (level_words[nlevels])
-		nlevels++;
+	for (i = 0; level_stems[i]; i++)
+		nlevels += (size_t)1 << strlen(level_stems[i]);
 	if (!n)
 		return 0;
+	nrule = n;
 	lits = calloc(n + nlevels, sizeof(char *));
 	owner = calloc(n + nlevels, sizeof(int));
 	if (!lits || !owner) {
@@ -209,15 +228,18 @@ build_prefilters(tsblog_ruleset *rs)
 			lits[n] = rs->rules[i]->literals[k];
 			owner[n++] = (int)i;
 		}
-	for (k = 0; k < nlevels; k++) {
-		lits[n + k] = (char *)level_words[k];
-		owner[n + k] = -1;
-	}
-	rs->pf = pf_new(lits, owner, n);
-	rs->pf_levels = pf_new(lits, owner, n + nlevels);
+	for (i = 0; level_stems[i]; i++)
+		if (add_case_variants(lits, owner, &n, level_stems[i]) < 0) {
+			rc = -1;
+			goto out;
+		}
+	rs->pf = pf_new(lits, owner, nrule);
+	rs->pf_levels = pf_new(lits, owner, n);
 	if (!rs->pf || !rs->pf_levels)
 		rc = -1;
 out:
+	for (i = nrule; lits && i < n; i++)
+		free(lits[i]);
 	free(lits);
 	free(owner);
 	return rc;
@@ -497,6 +519,10 @@ check_fail(check_ctx *c, const struct tsblog_rule *r, const char *kind,
 			   &f.column);
 	snprintf(msg, sizeof(msg), "%s:%d:%d: rule \"%s\": %s[%zu]: %s",
 		 r->file->name, f.line, f.column, r->id, kind, index, what);
+	/* One line, whatever the example held. */
+	for (char *q = msg; *q; q++)
+		if (*q == '\n' || *q == '\r')
+			*q = ' ';
 	f.rule_id = r->id;
 	f.source = r->file->name;
 	f.kind = kind;

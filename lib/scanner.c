@@ -264,6 +264,7 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 	if (over || n > s->opts.max_record) {
 		n = n > s->opts.max_record ? s->opts.max_record : n;
 		s->truncated++;
+		over = 1;
 	}
 	if (memchr(p, '\x1b', n)) {
 		if (strip_escapes(&s->clean, p, n) < 0) {
@@ -274,7 +275,7 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 		p = s->clean.data;
 		n = s->clean.len;
 	}
-	if (reader_line(&s->rd, p, n, s->line_no) < 0)
+	if (reader_line(&s->rd, p, n, s->line_no, over) < 0)
 		return nomem_err(err);
 	return take_records(s, out, err);
 }
@@ -295,35 +296,49 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 	return buf_add(&s->carry, p, n);
 }
 
-/* Lines that change how later lines are read (a describe header, an
- * events table header, the "{" that opens a JSON document), and klog
- * warnings for the summary: these are read even without a literal. */
+/* Whether the full path would do anything with this line beyond counting
+ * it, when no literal is in it: it changes the reader's state (seen as
+ * the full path sees it: without CR, cut at max_record), or, for the
+ * summary, it may be a klog warning or error.  Erring towards yes only
+ * costs time. */
 static int
 special_line(const tsblog_scanner *s, const char *p, size_t n)
 {
-	switch (p[0]) {
-	case '{':
-		while (n > 1 && (p[n - 1] == ' ' || p[n - 1] == '\r' ||
-				 p[n - 1] == '\t'))
-			n--;
-		return n == 1;
-	case 'N':
-		return (n >= 5 && !memcmp(p, "Name:", 5)) ||
-		       (n >= 10 && !memcmp(p, "Namespace:", 10)) ||
-		       (n >= 9 && !memcmp(p, "NAMESPACE", 9));
-	case 'L':
-		return n >= 9 && !memcmp(p, "LAST SEEN", 9);
-	case 'E':
-		if (n >= 7 && !memcmp(p, "Events:", 7))
-			return 1;
-		/* fall through */
-	case 'W':
-	case 'F':
-		return s->summarise && n > 5 && p[1] >= '0' && p[1] <= '9' &&
-		       p[4] >= '0' && p[4] <= '9' && p[5] == ' ';
-	default:
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (n > s->opts.max_record)
+		n = s->opts.max_record;
+	if (!n)
 		return 0;
+	if (reader_line_changes_state(p, n))
+		return 1;
+	return s->summarise && n > 5 &&
+	       (p[0] == 'E' || p[0] == 'W' || p[0] == 'F') && p[1] >= '0' &&
+	       p[1] <= '9';
+}
+
+/* Where in [p, end) a line needs the full path whatever its literals:
+ * colour escapes can split a literal (they are removed before matching),
+ * and JSON escapes like \u0074 or \/ hide one from the raw bytes.
+ * Returns the start of the first such line, or end. */
+static const char *
+first_disguised(const char *p, const char *end)
+{
+	const char *esc = memchr(p, '\x1b', (size_t)(end - p));
+	const char *q = p, *bs;
+
+	if (esc)
+		end = esc;
+	while ((bs = memchr(q, '\\', (size_t)(end - q))) && bs + 1 < end) {
+		if (bs[1] == 'u' || bs[1] == '/') {
+			end = bs;
+			break;
+		}
+		q = bs + 2;
 	}
+	while (end > p && end[-1] != '\n')
+		end--;
+	return end;
 }
 
 /* The fast path: count, without reading them, the whole lines before the
@@ -333,7 +348,7 @@ static void
 skip_lines(tsblog_scanner *s)
 {
 	const char *p = s->chunk + s->pos, *end = s->chunk + s->chunk_len;
-	const char *limit, *nl;
+	const char *limit, *nl, *odd;
 
 	if (!s->hit || s->hit < p) {
 		s->hit = pf_find(s->pf, p, (size_t)(end - p));
@@ -343,9 +358,12 @@ skip_lines(tsblog_scanner *s)
 	limit = s->hit;
 	while (limit > p && limit[-1] != '\n')
 		limit--;
+	odd = first_disguised(p, limit);
+	if (odd < limit)
+		limit = odd;
 	while (p < limit && (nl = memchr(p, '\n', (size_t)(limit - p)))) {
 		size_t n = (size_t)(nl - p);
-		if (n && special_line(s, p, n))
+		if (special_line(s, p, n))
 			break;
 		if (n && p[n - 1] == '\r')
 			n--;

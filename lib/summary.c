@@ -4,6 +4,7 @@
  * Its size depends on how many distinct problems there are, never on how
  * long the input is; both tables are capped.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -13,6 +14,15 @@
 #define MAX_SHAPES 1000
 #define MAX_SHAPE_LEN 300
 #define MAX_EXAMPLE_LEN 1000
+
+/* Counts add up without wrapping: an event may claim any count, and the
+ * summary prints them as JSON integers (int64). */
+static uint64_t
+add_count(uint64_t a, uint64_t b)
+{
+	const uint64_t max = (uint64_t)INT64_MAX;
+	return a > max - (b > max ? max : b) ? max : a + b;
+}
 
 /* Variable parts of a message, most specific first.  One alternation, so
  * a message is shaped in one left-to-right pass. */
@@ -218,7 +228,7 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 		k = sm->nproblems++;
 	}
 	p = &sm->problems[k];
-	p->count += d->count;
+	p->count = add_count(p->count, d->count);
 	d->occurrences = p->count;
 	p->last_line = d->line;
 	if (!p->first_time &&
@@ -312,7 +322,8 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	if (k == STRMAP_NONE) {
 		buf_t ex = { 0 };
 		if (sm->nshapes >= MAX_SHAPES) {
-			sm->shapes_dropped += rec->count;
+			sm->shapes_dropped = add_count(sm->shapes_dropped,
+						       rec->count);
 			rc = 0;
 			goto out;
 		}
@@ -345,7 +356,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		}
 		k = sm->nshapes++;
 	}
-	sm->shapes[k].count += rec->count;
+	sm->shapes[k].count = add_count(sm->shapes[k].count, rec->count);
 	rc = 0;
 out:
 	buf_free(&shape);
@@ -572,7 +583,7 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 			p->seq = dst->nproblems++;
 		} else {
 			p = &dst->problems[k];
-			p->count += sp->count;
+			p->count = add_count(p->count, sp->count);
 			p->last_line = sp->last_line + offset;
 			if ((sp->last_time && set_time(&p->last_time, sp->last_time) < 0) ||
 			    (!p->first_time && sp->first_time &&
@@ -588,11 +599,13 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 			continue;
 		k = strmap_find(&dst->shape_ix, shapes[i], strlen(shapes[i]));
 		if (k != STRMAP_NONE) {
-			dst->shapes[k].count += su->count;
+			dst->shapes[k].count = add_count(dst->shapes[k].count,
+							  su->count);
 			continue;
 		}
 		if (dst->nshapes >= MAX_SHAPES) {
-			dst->shapes_dropped += su->count;
+			dst->shapes_dropped = add_count(dst->shapes_dropped,
+							su->count);
 			continue;
 		}
 		if (grow((void **)&dst->shapes, &dst->capshapes, dst->nshapes,
@@ -615,7 +628,8 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 		dst->nshapes++;
 	}
 	dst->problems_dropped += src->problems_dropped;
-	dst->shapes_dropped += src->shapes_dropped;
+	dst->shapes_dropped = add_count(dst->shapes_dropped,
+					src->shapes_dropped);
 	rc = 0;
 out:
 	free(keys);
