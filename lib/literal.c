@@ -52,6 +52,61 @@ skip_group(const char *p, char close)
 	return p;
 }
 
+/* Just past a letter or digit escape starting at @e (the character after
+ * the backslash), with its argument: \x41 \x{1F600} \o{17} \N{U+41}
+ * \p{Lu} \pL \cA \g{-1} \k<name> \12.  None of them is taken as a
+ * literal byte: that would need decoding for little gain. */
+static const char *
+escape_end(const char *e)
+{
+	const char *q = e + 1;
+	char close = 0;
+	int i;
+
+	switch (*e) {
+	case 'x':
+		if (*q == '{')
+			close = '}';
+		else
+			for (i = 0; i < 2 && ((*q >= '0' && *q <= '9') ||
+					      (*q >= 'a' && *q <= 'f') ||
+					      (*q >= 'A' && *q <= 'F'));
+			     i++)
+				q++;
+		break;
+	case 'o': case 'N': case 'p': case 'P':
+		if (*q == '{')
+			close = '}';
+		else if ((*e == 'p' || *e == 'P') && *q)
+			q++;
+		break;
+	case 'c':
+		if (*q)
+			q++;
+		break;
+	case 'g': case 'k':
+		if (*q == '{')
+			close = '}';
+		else if (*q == '<')
+			close = '>';
+		else if (*q == '\'')
+			close = '\'';
+		else
+			while (*q == '-' || *q == '+' || (*q >= '0' && *q <= '9'))
+				q++;
+		break;
+	default:
+		if (*e >= '0' && *e <= '9')
+			while (*q >= '0' && *q <= '9')
+				q++;
+	}
+	if (close) {
+		const char *c = strchr(q, close);
+		q = c ? c + 1 : q + strlen(q);
+	}
+	return q;
+}
+
 typedef struct {
 	char best[256];
 	size_t best_n;
@@ -202,13 +257,16 @@ branch_literals(const char *p, const char *end, char ***out, int depth)
 			      (e >= '0' && e <= '9')) && e != '"' && e != '\\' &&
 			    e < 0x80)
 				lit = e;
+			else
+				next = escape_end(p + 1);
 		} else if (c == '(') {
 			if (p[1] == '?' && p[2] && strchr("imnsxJU-^", p[2])) {
-				/* (?i) or (?i:...): case folding defeats
-				 * a byte literal anywhere after it. */
+				/* (?i) or (?i:...): case folding defeats a
+				 * byte literal anywhere after it; (?x) makes
+				 * spaces mean nothing. */
 				const char *q = p + 2;
 				while (*q && *q != ')' && *q != ':') {
-					if (*q == 'i') {
+					if (*q == 'i' || *q == 'x') {
 						free_set(r.set, r.nset);
 						return 0;
 					}
@@ -251,8 +309,11 @@ branch_literals(const char *p, const char *end, char ***out, int depth)
 			   (c == '{' && p[1] >= '0' && p[1] <= '9')) {
 			/* a quantifier with nothing literal before it */
 			next = quantifier(p, &present, &optional);
-			if (!present)
+			if (!present) {
+				/* "{1x}": not a quantifier, a literal '{' */
 				lit = c;
+				next = p + 1;
+			}
 		} else {
 			lit = c;
 		}

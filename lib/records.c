@@ -455,6 +455,8 @@ doc_item(reader *rd, record *rec)
 	}
 	drop_json(rd);
 	rd->root = json_loadb(rd->item.data, rd->item.len, 0, &jerr);
+	if (!rd->root && json_error_code(&jerr) == json_error_out_of_memory)
+		return -1;
 	if (!rd->root) {
 		doc_fail(rd, rd->item_line + (uint64_t)jerr.line - 1,
 			 jerr.column, "malformed event in the JSON document: %s",
@@ -482,8 +484,12 @@ plain_line(reader *rd, record *rec)
 		int rc;
 		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 			n--;
-		if (n && p[n - 1] == '}' &&
-		    (o = json_loadb(p, n, 0, &jerr)) != NULL) {
+		o = n && p[n - 1] == '}' ? json_loadb(p, n, 0, &jerr) : NULL;
+		/* Not JSON after all is a plain line; no memory is not. */
+		if (!o && n && p[n - 1] == '}' &&
+		    json_error_code(&jerr) == json_error_out_of_memory)
+			return -1;
+		if (o) {
 			drop_json(rd);
 			rd->root = o;
 			if (is_event_list(o)) {
@@ -535,6 +541,7 @@ doc_resync(reader *rd, const char *p, size_t n, uint64_t line_no,
 	   record *rec)
 {
 	size_t k = 0;
+	int rc;
 
 	while (k < n && (p[k] == ' ' || p[k] == '\t'))
 		k++;
@@ -543,7 +550,10 @@ doc_resync(reader *rd, const char *p, size_t n, uint64_t line_no,
 		rd->resync = 0;
 		rd->item_open = 0;
 		rd->doc_depth = 2;
-		rd->have_line_rec = doc_item(rd, rec);
+		rc = doc_item(rd, rec);
+		if (rc < 0)
+			return -1;
+		rd->have_line_rec = rc;
 		rd->items_line = rd->item_line;
 	} else if (rd->item_indent >= 0 && k < n &&
 		   ((k == (size_t)rd->item_indent && p[k] == '{') ||
@@ -553,7 +563,8 @@ doc_resync(reader *rd, const char *p, size_t n, uint64_t line_no,
 		rd->resync = 0;
 		rd->item_open = 0;
 		rd->doc_depth = 2;
-		doc_item(rd, rec);
+		if (doc_item(rd, rec) < 0)
+			return -1;
 		return doc_line(rd, p, n, line_no) < 0 ? -1 : 0;
 	} else if (k == 0 && n == 1 && p[0] == '}') {
 		rd->resync = 0;
@@ -599,6 +610,8 @@ reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
 			return -1;
 		if (rc == 1) {
 			rc = doc_item(rd, rec);
+			if (rc < 0)
+				return -1;
 			rd->have_line_rec = rc;
 			rd->items_line = rd->item_line;
 		}

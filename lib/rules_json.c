@@ -468,7 +468,7 @@ compile_pattern(load_ctx *c, struct tsblog_rule *r)
 	if (!r->code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof(msg));
-		if (ec == PCRE2_ERROR_NOMEMORY)
+		if (ec == PCRE2_ERROR_NOMEMORY || ec == PCRE2_ERROR_HEAP_FAILED)
 			return TSBLOG_ENOMEM;
 		rc = fail_rule(c, TSBLOG_EREGEX, "match", 0,
 			       "PCRE2 error at offset %zu%s: %s", (size_t)eo,
@@ -503,11 +503,13 @@ compile_pattern(load_ctx *c, struct tsblog_rule *r)
 			r->field_group[k] = r->field_group[k - 1];
 			k--;
 		}
+		/* Counted first, so the entry shifted up is freed even if
+		 * this copy fails. */
+		r->nfields++;
+		r->field_group[k] = g;
 		r->fields[k] = strdup((const char *)e + 2);
 		if (!r->fields[k])
 			return TSBLOG_ENOMEM;
-		r->field_group[k] = g;
-		r->nfields++;
 	}
 	return 0;
 }
@@ -585,9 +587,9 @@ load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 						 key, json_type_name(fv));
 			ex->names[k] = strdup(key);
 			ex->values[k] = strdup(json_string_value(fv));
-			if (!ex->names[k] || !ex->values[k])
+			ex->nfields = ++k; /* so a half-made pair is freed */
+			if (!ex->names[k - 1] || !ex->values[k - 1])
 				return TSBLOG_ENOMEM;
-			ex->nfields = ++k;
 		}
 	}
 	return 0;
@@ -783,7 +785,7 @@ load_root(load_ctx *c, struct tsblog_rule ***out, size_t *nout)
 				 FORMAT_VERSION);
 	if (!json_is_integer(ver) ||
 	    json_integer_value(ver) != FORMAT_VERSION) {
-		char *shown = json_dumps(ver, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *shown = json_text(ver, JSON_ENCODE_ANY | JSON_COMPACT);
 		rc = fail_path(c, TSBLOG_EVERSION, path, 1, 0, "tsblog",
 			       "format version %s is not supported (this library reads %d)",
 			       shown ? shown : "?", FORMAT_VERSION);

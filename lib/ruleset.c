@@ -474,7 +474,7 @@ tsblog_rule_to_json(char **out, const tsblog_rule *r, tsblog_error *err)
 	      json_object_set_new(o, "literals",
 				  strv_json(r->literals, r->nliterals)) < 0 ||
 	      json_object_set_new(o, "source", json_string(r->file->name)) < 0;
-	*out = bad ? NULL : json_dumps(o, JSON_COMPACT);
+	*out = bad ? NULL : json_text(o, JSON_COMPACT);
 	json_decref(o);
 	if (!*out)
 		return nomem(err);

@@ -280,13 +280,16 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 	return take_records(s, out, err);
 }
 
-/* Keep at most max_record bytes of a line that has not ended yet; the rest
+/* Keep at most max_record (+4) bytes of a line that has not ended yet; the rest
  * is counted but not stored, so memory stays bounded. */
 static int
 carry_add(tsblog_scanner *s, const char *p, size_t n)
 {
-	size_t room = s->opts.max_record + 1 > s->carry.len
-			      ? s->opts.max_record + 1 - s->carry.len
+	/* Room for a BOM and a CR too, which do not count against the
+	 * limit: a line is cut the same whether it came whole or in
+	 * pieces. */
+	size_t room = s->opts.max_record + 4 > s->carry.len
+			      ? s->opts.max_record + 4 - s->carry.len
 			      : 0;
 	s->carry_open = 1;
 	if (n > room) {
@@ -500,7 +503,7 @@ tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
 	t.malformed = s->malformed;
 	t.limit_hits = s->m.limit_hits;
 	doc = summary_json(&s->sm, &t);
-	*out = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	*out = doc ? json_text(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (!*out)
 		return nomem_err(err);

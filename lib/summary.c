@@ -436,8 +436,12 @@ summary_json(const summary *sm, const summary_totals *t)
 		json_object_set_new(o, "summary", json_string(p->summary));
 		json_object_set_new(o, "fix", fix);
 		json_object_set_new(o, "sources", srcs);
+		/* set_new() and append_new() fail quietly: count instead. */
 		bad = json_array_append_new(probs, o) < 0 ||
-		      json_object_size(o) != 15;
+		      json_object_size(o) != 15 ||
+		      json_object_size(fields) != p->nfields ||
+		      json_array_size(fix) != p->nfix ||
+		      json_array_size(srcs) != p->nsources;
 	}
 	for (i = 0; !bad && i < sm->nshapes; i++) {
 		const unclassified *u = &sm->shapes[i];

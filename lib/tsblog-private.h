@@ -118,6 +118,10 @@ int buf_add(buf_t *b, const char *s, size_t n);
  * U+FFFD, so every string we hand out is printable as JSON and as C. */
 int buf_add_utf8(buf_t *b, const char *s, size_t n);
 void buf_free(buf_t *b);
+/* jansson's text of @v (json_dumps() flags), or NULL on no memory: unlike
+ * json_dumps(), never a document cut short by a failed allocation. */
+struct json_t;
+char *json_text(const struct json_t *v, size_t flags);
 /* Free the first @n strings of @v, then @v; NULL-safe. */
 void strv_free(char **v, size_t n);
 
