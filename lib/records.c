@@ -335,12 +335,18 @@ events_table_line(reader *rd, const char *p, size_t n, record *rec)
 			rd->table_cols = (int)k;
 		return 0;
 	}
-	if (!rd->table_cols || !n || p[0] == ' ' ||
+	if (!rd->table_cols)
+		return 0;
+	if (!n || p[0] == ' ' ||
 	    split_columns(p, n, cols, (size_t)rd->table_cols) !=
 		    (size_t)rd->table_cols ||
 	    !(is(cols[rd->col_type], "Warning") ||
-	      is(cols[rd->col_type], "Normal")))
+	      is(cols[rd->col_type], "Normal"))) {
+		/* Not a row: the table has ended (a log follows the
+		 * events), and lines are plain again. */
+		rd->table_cols = 0;
 		return 0;
+	}
 	rec->msg = cols[rd->col_msg];
 	rec->level = is(cols[rd->col_type], "Warning") ? "warn" : "info";
 	if (rd->col_ns >= 0)

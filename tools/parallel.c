@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <jansson.h>
 #include "parallel.h"
 
 #define CHUNK (1024 * 1024)
@@ -130,20 +129,35 @@ line_start_after(int fd, off_t at, off_t size)
 	return size;
 }
 
-/* Put a piece's line offset into a diagnosis line ("line" is the only
- * number that changes; the rest is the library's text as it was). */
+/* Put a piece's line offset into a diagnosis line.  The line is the
+ * library's JSON, whose keys come in a fixed order: the last ,"line": in
+ * it is the top-level key (no string value can hold an unescaped quote,
+ * and only "fields", which comes before it, holds names of the user's),
+ * so the number after it is replaced without parsing the whole line. */
 static char *
 shift_line(const char *json, uint64_t offset)
 {
-	json_t *o = json_loads(json, 0, NULL);
-	json_t *line = json_object_get(o, "line");
-	char *out = NULL;
+	static const char key[] = ",\"line\":";
+	const char *at = NULL, *p = json, *num;
+	unsigned long long line;
+	char *end, *out;
+	size_t head, n;
 
-	if (json_is_integer(line) &&
-	    json_integer_set(line, json_integer_value(line) +
-					   (json_int_t)offset) == 0)
-		out = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
+	while ((p = strstr(p, key)))
+		at = p++;
+	if (!at)
+		return NULL;
+	num = at + sizeof(key) - 1;
+	if (*num < '0' || *num > '9')
+		return NULL;            /* null: no line to shift */
+	line = strtoull(num, &end, 10);
+	head = (size_t)(num - json);
+	n = head + 24 + strlen(end) + 1;
+	out = malloc(n);
+	if (!out)
+		return NULL;
+	memcpy(out, json, head);
+	snprintf(out + head, n - head, "%llu%s", line + offset, end);
 	return out;
 }
 
