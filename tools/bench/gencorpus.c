@@ -3,6 +3,7 @@
  * the benchmark.
  *
  *   gencorpus SIZE_MB OUT [--seed N] [--synthetic FILE] [--meta FILE]
+ *             [--blocks]
  *
  * The same arguments always give the same bytes.  The log is what a
  * support bundle of a TSB control plane cluster looks like when its logs
@@ -15,8 +16,9 @@
  *         and client-go in pods
  *   some lines behind `kubectl logs --prefix` ([pod/NAME/CONTAINER] ) and
  *   `--timestamps` (RFC 3339 with nanoseconds) prefixes, a few with ANSI
- *   colour; now and then a `kubectl describe pod` or `kubectl get events`
- *   block.
+ *   colour.  With --blocks, now and then a whole `kubectl describe pod`
+ *   or `kubectl get events` output (headers included) as well, as in a
+ *   support bundle whose files were concatenated.
  *
  * About one line in 1,000 is a real failure from the bundled catalog:
  * the message templates are the ones of tests/data/seed-lines.txt, with
@@ -1366,7 +1368,7 @@ write_meta(const char *path, unsigned long long seed, double size_mb)
 static void
 usage(void)
 {
-	fputs("usage: gencorpus SIZE_MB OUT [--seed N] [--synthetic FILE] [--meta FILE]\n",
+	fputs("usage: gencorpus SIZE_MB OUT [--seed N] [--synthetic FILE] [--meta FILE] [--blocks]\n",
 	      stderr);
 	exit(2);
 }
@@ -1377,7 +1379,8 @@ main(int argc, char **argv)
 	const char *path = NULL, *synth_path = NULL, *meta = NULL;
 	unsigned long long seed = 1;
 	double size_mb = -1, p_fail = 1.0 / 1000, p_near = 1.0 / 300,
-	       p_block = 1.0 / 40000, p_synth;
+	       p_block, p_synth;
+	int with_blocks = 0;
 	uint64_t target, x;
 	char metabuf[4096];
 	static char obuf[1 << 22];
@@ -1390,6 +1393,8 @@ main(int argc, char **argv)
 			synth_path = argv[++i];
 		else if (!strcmp(argv[i], "--meta") && i + 1 < argc)
 			meta = argv[++i];
+		else if (!strcmp(argv[i], "--blocks"))
+			with_blocks = 1;
 		else if (argv[i][0] == '-')
 			usage();
 		else if (size_mb < 0)
@@ -1412,6 +1417,7 @@ main(int argc, char **argv)
 	if (synth_path)
 		load_synthetic(synth_path);
 	p_synth = nlive ? (double)nlive / 50000 : 0;
+	p_block = with_blocks ? 1.0 / 40000 : 0;
 	out = fopen(path, "w");
 	if (!out) {
 		fprintf(stderr, "gencorpus: %s: %s\n", path, strerror(errno));

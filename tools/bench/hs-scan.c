@@ -1,5 +1,6 @@
 /*
- * hs-scan HS_PATTERNS PCRE_PATTERNS FILE [--lines OUT]: Hyperscan over
+ * hs-scan HS_PATTERNS PCRE_PATTERNS FILE [--lines OUT] [--count-lines]:
+ * Hyperscan over
  * the whole text, not line by line.
  *
  * HS_PATTERNS (patconv.py RULES hs) are the rules converted to what
@@ -16,12 +17,12 @@
  * number of lines some rule's real pattern matches anywhere in the raw
  * line, the same question naive-pcre2 answers.
  *
- * Prints: lines=N matches=M patterns=P prefilter=K confirm=Q confirmed=C
+ * Prints: [lines=N] matches=M patterns=P prefilter=K confirm=Q confirmed=C
  *         compile_ms=X scan_ms=Y
  * (prefilter: patterns compiled with HS_FLAG_PREFILTER; confirm: patterns
  * whose candidates PCRE2 checks; confirmed: PCRE2 calls made.)
- * (lines is the number of newlines, plus one for an unterminated last
- * line.)
+ * (lines, with --count-lines only, as it costs a pass over the text: the
+ * number of newlines, plus one for an unterminated last line.)
  */
 #define _GNU_SOURCE
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -44,6 +45,7 @@ typedef struct {
 	unsigned long long *starts;
 	size_t nstarts, capstarts;
 	unsigned long long matches, lines, confirmations;
+	int count_lines;               /* --count-lines: also count lines */
 	unsigned long long rej_start;  /* last line rejected for... */
 	unsigned rej_id;               /* ...this pattern */
 	int rej_valid;
@@ -151,12 +153,14 @@ scan(const char *p, size_t n, unsigned long long base, void *vc)
 	c->buf = p;
 	c->len = n;
 	c->base = base;
-	while (q < end && (nl = memchr(q, '\n', (size_t)(end - q)))) {
-		c->lines++;
-		q = nl + 1;
+	if (c->count_lines) {
+		while (q < end && (nl = memchr(q, '\n', (size_t)(end - q)))) {
+			c->lines++;
+			q = nl + 1;
+		}
+		if (q < end)
+			c->lines++;
 	}
-	if (q < end)
-		c->lines++;
 	if (n > 0xffffffffu) {
 		fputs("hs-scan: block too large\n", stderr);
 		return -1;
@@ -185,13 +189,15 @@ main(int argc, char **argv)
 	for (a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--lines") && a + 1 < argc)
 			lines_path = argv[++a];
+		else if (!strcmp(argv[a], "--count-lines"))
+			c.count_lines = 1;
 		else if (nf < 3)
 			files[nf++] = argv[a];
 		else
 			nf = 9;
 	}
 	if (nf != 3) {
-		fputs("usage: hs-scan HS_PATTERNS PCRE_PATTERNS FILE [--lines OUT]\n",
+		fputs("usage: hs-scan HS_PATTERNS PCRE_PATTERNS FILE [--lines OUT] [--count-lines]\n",
 		      stderr);
 		return 2;
 	}
@@ -260,8 +266,10 @@ main(int argc, char **argv)
 		return 2;
 	for (i = 0; i < c.n; i++)
 		nconfirm += c.confirm[i];
-	printf("lines=%llu matches=%llu patterns=%zu prefilter=%zu confirm=%zu confirmed=%llu compile_ms=%.1f scan_ms=%.1f\n",
-	       c.lines, c.matches, c.n, prefilter, nconfirm, c.confirmations,
+	if (c.count_lines)
+		printf("lines=%llu ", c.lines);
+	printf("matches=%llu patterns=%zu prefilter=%zu confirm=%zu confirmed=%llu compile_ms=%.1f scan_ms=%.1f\n",
+	       c.matches, c.n, prefilter, nconfirm, c.confirmations,
 	       t1 - t0, now_ms() - t1);
 	if (lines_path) {
 		/* line numbers from the sorted starts: one more pass */

@@ -8,9 +8,12 @@
 # if the CPU counters work here (`perf stat -e instructions true`), the
 # instructions and cycles of a normal run.
 #
-# Environment: TSBLOG, BENCH_DIR, SEED as for run.sh; RULES=100 or 1000 to
+# Environment: TSBLOG, BENCH_DIR, SEED, BLOCKS as for run.sh; RULES=100 or 1000 to
 # profile a generated rule set instead of the bundled one (run run.sh
-# once first, or it is generated here); TOP (default 25) lines to show.
+# once first, or it is generated here); TOP (default 25) lines to show;
+# JOBS=N to pass -j N (default: tsblog's own default, as users run it;
+# callgrind runs the threads one at a time, so a -j profile adds up the
+# work of all of them plus the merging).
 set -u
 set -o pipefail
 
@@ -39,11 +42,16 @@ fi
 	nice python3 "$here/genrules.py" --bundled "$root/rules/tsb.json" --synthetic "$D/synthetic.tsv" --max 988 ||
 	die "genrules failed"
 key=$(cat "$here/gencorpus.c" "$D/synthetic.tsv" | sha256sum | cut -c1-12)
-corpus=$D/corpus-${size}MB-seed$SEED-$key.log
+blocks_arg=() kind=""
+[ "${BLOCKS:-0}" = 1 ] && blocks_arg=(--blocks) kind=-blocks
+corpus=$D/corpus-${size}MB$kind-seed$SEED-$key.log
 if [ ! -s "$corpus" ]; then
 	say "generating a ${size} MB corpus in $corpus"
-	nice "$D/bin/gencorpus" "$size" "$corpus.tmp" --seed "$SEED" --synthetic "$D/synthetic.tsv" \
-		--meta "$corpus.meta.json" && mv "$corpus.tmp" "$corpus" || die "gencorpus failed"
+	if ! nice "$D/bin/gencorpus" "$size" "$corpus.tmp" --seed "$SEED" --synthetic "$D/synthetic.tsv" \
+		--meta "$corpus.meta.json" "${blocks_arg[@]}"; then
+		die "gencorpus failed"
+	fi
+	mv "$corpus.tmp" "$corpus"
 fi
 
 rargs=()
@@ -56,6 +64,10 @@ if [ -n "$RULES" ]; then
 	what="$RULES rules ($rf)"
 fi
 
+if [ -n "${JOBS:-}" ]; then
+	rargs+=(-j "$JOBS")
+	what="$what, -j $JOBS"
+fi
 out=$D/callgrind.out
 say "callgrind: $TSBLOG -o json over $corpus, $what (this takes a while)"
 t0=$(date +%s)

@@ -19,6 +19,10 @@
 #   SEED       corpus seed (default: 1)
 #   NICE       niceness of the measured runs (default: 0; the corpus
 #              generation and builds always run under nice)
+#   BLOCKS     set to 1 for a corpus that also holds whole `kubectl describe
+#              pod` and `kubectl get events` outputs, headers included
+#   TOOLS      which to run (default: all): json summary j naive hs grep rg
+#              memchr (j = the -j 1 and -j 2 runs, when tsblog has -j)
 #   NO_INSTALL set to 1 to never apt-get install missing baselines
 set -u
 set -o pipefail
@@ -35,6 +39,9 @@ SLOW=${SLOW:-60}
 TIMEOUT=${TIMEOUT:-1800}
 SEED=${SEED:-1}
 NICE=${NICE:-0}
+BLOCKS=${BLOCKS:-0}
+TOOLS=${TOOLS:-json summary j naive hs grep rg memchr}
+want() { case " $TOOLS " in *" $1 "*) return 0 ;; esac; return 1; }
 start_s=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -45,6 +52,26 @@ case $size in ''|*[!0-9.]*) die "SIZE_MB must be a number, not '$size'" ;; esac
 [ -x "$TSBLOG" ] || die "no tsblog binary at $TSBLOG (build it: meson compile -C build, or set TSBLOG)"
 mkdir -p "$D/bin" "$D/out" || die "cannot create $D"
 rm -f "$D"/out/*
+
+# Measure a snapshot: others may rebuild build/ while this runs, and one
+# report must not mix two binaries.  The binary and the libraries it
+# loads from outside the system directories are copied, laid out as
+# tools/ and lib/ so that a $ORIGIN/../lib runpath finds the copies
+# (LD_LIBRARY_PATH too, for other layouts).
+TSBLOG_ORIG=$TSBLOG
+git_rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null)$(git -C "$root" diff --quiet HEAD -- lib include tools rules 2>/dev/null || echo ' + uncommitted changes in lib/ include/ tools/ rules/')
+rm -rf "$D/snap" && mkdir -p "$D/snap/tools" "$D/snap/lib" || die "cannot create $D/snap"
+cp -p "$TSBLOG_ORIG" "$D/snap/tools/tsblog" || die "cannot copy $TSBLOG_ORIG"
+ldd "$TSBLOG_ORIG" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | while read -r lib; do
+	case $lib in /lib/*|/lib64/*|/usr/*) ;; *) cp -pL "$lib" "$D/snap/lib/" ;; esac
+done
+export LD_LIBRARY_PATH=$D/snap/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+TSBLOG=$D/snap/tools/tsblog
+snap_sum=$(cat "$D/snap/tools/tsblog" "$D"/snap/lib/* 2>/dev/null | sha256sum | cut -c1-12)
+orig_sum() {
+	{ cat "$TSBLOG_ORIG"; ldd "$TSBLOG_ORIG" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3}' |
+		while read -r lib; do case $lib in /lib/*|/lib64/*|/usr/*) ;; *) cat "$lib" ;; esac; done; } | sha256sum | cut -c1-12
+}
 
 # --- what we need ---------------------------------------------------------
 skipped=""
@@ -141,14 +168,16 @@ EOF
 
 # --- corpus -----------------------------------------------------------------
 key=$(cat "$here/gencorpus.c" "$D/synthetic.tsv" | sha256sum | cut -c1-12)
-corpus=$D/corpus-${size}MB-seed$SEED-$key.log
+blocks_arg=() kind=""
+[ "$BLOCKS" = 1 ] && blocks_arg=(--blocks) kind=-blocks
+corpus=$D/corpus-${size}MB$kind-seed$SEED-$key.log
 if [ ! -s "$corpus" ] || [ ! -s "$corpus.meta.json" ]; then
-	for old in "$D/corpus-${size}MB-seed$SEED-"*.log; do
+	for old in "$D/corpus-${size}MB$kind-seed$SEED-"*.log; do
 		[ -e "$old" ] && [ "$old" != "$corpus" ] && rm -f "$old" "$old.meta.json"
 	done
-	say "generating a ${size} MB corpus (seed $SEED) in $corpus"
+	say "generating a ${size} MB corpus (seed $SEED${kind:+, with describe/events blocks}) in $corpus"
 	nice "$D/bin/gencorpus" "$size" "$corpus.tmp" --seed "$SEED" --synthetic "$D/synthetic.tsv" \
-		--meta "$corpus.meta.json" || die "gencorpus failed"
+		--meta "$corpus.meta.json" "${blocks_arg[@]}" || die "gencorpus failed"
 	mv "$corpus.tmp" "$corpus"
 fi
 : >"$D/empty.log"
@@ -204,25 +233,25 @@ printf '%s\n' "$help_text" | grep -Eq '(^|[[:space:],])-j([[:space:],]|$)' && ha
 for s in $SETS; do
 	if [ "$s" = "$nbundled" ]; then rargs=("${builtin_args[@]}"); else rargs=(--no-builtin -r "$D/rules-$s.json"); fi
 	measure "$s" "startup tsblog (empty input)" "0 1" "$s.startup" "$TSBLOG" "${rargs[@]}" -o json "$D/empty.log"
-	measure "$s" "tsblog -o json" "0 1" "$s.tsblog-json" "$TSBLOG" "${rargs[@]}" -o json "$corpus"
-	measure "$s" "tsblog -o summary-json" "0 1" "$s.tsblog-summary" "$TSBLOG" "${rargs[@]}" -o summary-json "$corpus"
-	if [ $has_j = 1 ]; then
+	want json && measure "$s" "tsblog -o json" "0 1" "$s.tsblog-json" "$TSBLOG" "${rargs[@]}" -o json "$corpus"
+	want summary && measure "$s" "tsblog -o summary-json" "0 1" "$s.tsblog-summary" "$TSBLOG" "${rargs[@]}" -o summary-json "$corpus"
+	if [ $has_j = 1 ] && want j; then
 		measure "$s" "tsblog -o json -j 1" "0 1" "$s.tsblog-j1" "$TSBLOG" "${rargs[@]}" -o json -j 1 "$corpus"
 		measure "$s" "tsblog -o json -j 2" "0 1" "$s.tsblog-j2" "$TSBLOG" "${rargs[@]}" -o json -j 2 "$corpus"
 	fi
 	# naive-pcre2 also writes its matching line numbers (a few hundred
 	# lines), for explaining disagreements.
-	measure "$s" "naive-pcre2" "0" "$s.naive" "$D/bin/naive-pcre2" "$D/p$s.pcre" "$corpus" \
+	want naive && measure "$s" "naive-pcre2" "0" "$s.naive" "$D/bin/naive-pcre2" "$D/p$s.pcre" "$corpus" \
 		--lines "$D/out/$s.naive-pcre2.lines"
-	[ $have_hs = 1 ] && measure "$s" "hs-scan" "0" "$s.hs" "$D/bin/hs-scan" "$D/p$s.hs" "$D/p$s.pcre" "$corpus"
-	measure "$s" "grep -E -f" "0 1" "$s.grep" env LC_ALL=C grep -E -c -f "$D/p$s.ere" "$corpus"
-	[ $have_rg = 1 ] && measure "$s" "rg -f" "0 1" "$s.rg" rg -c -f "$D/p$s.rust" "$corpus"
-	measure "$s" "memchr-lines" "0" "$s.memchr" "$D/bin/memchr-lines" "$corpus"
+	[ $have_hs = 1 ] && want hs && measure "$s" "hs-scan" "0" "$s.hs" "$D/bin/hs-scan" "$D/p$s.hs" "$D/p$s.pcre" "$corpus"
+	want grep && measure "$s" "grep -E -f" "0 1" "$s.grep" env LC_ALL=C grep -E -c -f "$D/p$s.ere" "$corpus"
+	[ $have_rg = 1 ] && want rg && measure "$s" "rg -f" "0 1" "$s.rg" rg -c -f "$D/p$s.rust" "$corpus"
+	want memchr && measure "$s" "memchr-lines" "0" "$s.memchr" "$D/bin/memchr-lines" "$corpus"
 done
 
 # --- the report -------------------------------------------------------------
 elapsed=$(( $(date +%s) - start_s ))
-buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG")")" --buildoptions 2>/dev/null |
+buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG_ORIG")")" --buildoptions 2>/dev/null |
 	python3 -c 'import json,sys; print(next((o["value"] for o in json.load(sys.stdin) if o["name"]=="buildtype"), "?"))' 2>/dev/null || echo "?")
 {
 	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -231,13 +260,14 @@ buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG")")" --buildoptions 
 	echo "mem=$(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo)"
 	echo "load_start=$load_start"
 	echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "tsblog=$TSBLOG"
-	echo "tsblog_version=$("$TSBLOG" --version 2>/dev/null | head -1)"
-	echo "git=$(git -C "$root" rev-parse --short HEAD 2>/dev/null)$(git -C "$root" diff --quiet 2>/dev/null || echo ' + uncommitted changes')"
+	echo "tsblog=$TSBLOG_ORIG (snapshot $snap_sum: ${TSBLOG_ORIG#$root/} and $(ls "$D/snap/lib" | tr '\n' ' ' | sed 's/ $//'))"
+	[ "$(orig_sum)" = "$snap_sum" ] || echo "rebuilt=$TSBLOG_ORIG changed during the run (now $(orig_sum)); every tsblog row measured the snapshot taken at the start"
+	echo "tsblog_version=$("$TSBLOG" --version 2>/dev/null | sed -n 1p)"
+	echo "git=$git_rev"
 	echo "buildtype=$buildtype"
 	echo "runs=$RUNS"
 	echo "slow=$SLOW"
-	echo "versions=PCRE2 $(pkg-config --modversion libpcre2-8)$([ $have_hs = 1 ] && echo ", Hyperscan $(pkg-config --modversion libhs 2>/dev/null)"), $(grep --version | head -1)$([ $have_rg = 1 ] && echo ", $(rg --version | head -1)"); helpers built with cc -O2"
+	echo "versions=PCRE2 $(pkg-config --modversion libpcre2-8)$([ $have_hs = 1 ] && echo ", Hyperscan $(pkg-config --modversion libhs 2>/dev/null)"), $(grep --version | sed -n 1p)$([ $have_rg = 1 ] && echo ", $(rg --version | sed -n 1p)"); helpers built with cc -O2"
 	echo "conversions=$conversions"
 	echo "skipped=$skipped"
 	echo "elapsed=$(( elapsed / 60 )) min $(( elapsed % 60 )) s (corpus generation included when it was not cached)"
