@@ -8,16 +8,16 @@
 
 typedef struct prefilter_s {
 	uint32_t m;             /* window: the shortest literal's length */
-	uint8_t shift[65536];   /* by the window's last two bytes */
+	uint8_t shift[65536];   /* by the window's last three bytes, hashed */
 	uint32_t *bucket;       /* 65537 offsets into entries */
-	uint32_t *entries;      /* literal ids by their prefix's last pair */
+	uint32_t *entries;      /* literal ids by their prefix's last block */
 	char **lits;
 	uint32_t *lens;
 	int *owner;             /* rule index, or -1: not a rule's */
 	size_t nlits;
 } prefilter;
 
-/* Build from @n literals (each >= 2 bytes), each owned by owner[i].  NULL
+/* Build from @n literals (each >= 3 bytes), each owned by owner[i].  NULL
  * when n is 0 or on no memory. */
 prefilter *pf_new(char *const *lits, const int *owner, size_t n);
 void pf_free(prefilter *pf);
