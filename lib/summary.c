@@ -39,15 +39,7 @@ static const char *const placeholders[] = { NULL, "<str>", "<uuid>", "<ip>",
 pcre2_code *
 shape_compile(void)
 {
-	int ec;
-	PCRE2_SIZE eo;
-	pcre2_code *c = pcre2_compile((PCRE2_SPTR)shape_pattern,
-				      PCRE2_ZERO_TERMINATED,
-				      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec,
-				      &eo, NULL);
-	if (c)
-		(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
-	return c;
+	return compile_own(shape_pattern);
 }
 
 int

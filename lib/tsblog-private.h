@@ -122,6 +122,9 @@ void buf_free(buf_t *b);
  * json_dumps(), never a document cut short by a failed allocation. */
 struct json_t;
 char *json_text(const struct json_t *v, size_t flags);
+/* Compile one of the library's own patterns (shapes, secrets) as rules
+ * are compiled, JIT included; NULL only on no memory. */
+pcre2_code *compile_own(const char *pattern);
 /* Free the first @n strings of @v, then @v; NULL-safe. */
 void strv_free(char **v, size_t n);
 

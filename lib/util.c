@@ -244,3 +244,17 @@ json_text(const json_t *v, size_t flags)
 	}
 	return b.data;
 }
+
+pcre2_code *
+compile_own(const char *pattern)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern,
+				      PCRE2_ZERO_TERMINATED,
+				      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec,
+				      &eo, NULL);
+	if (c)
+		(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+	return c;
+}
