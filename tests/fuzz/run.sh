@@ -4,6 +4,7 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS per target (default 60); TARGET is rules, scanner or events
+# TSBLOG_FUZZ_SEED=N makes libFuzzer's choices repeatable (CI sets it);
 # (default: all three, one after the other).  Everything is written under
 # $TSBLOG_FUZZ_DIR (default /tmp/tsblog-fuzz): a meson build that only
 # generates builtin-rules.c and version.h, the fuzzer binaries, a writable
@@ -68,6 +69,7 @@ for t in $targets; do
 	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	   nice -n 10 "$work/$name" -max_total_time="$secs" \
 		-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+		${TSBLOG_FUZZ_SEED:+-seed=$TSBLOG_FUZZ_SEED} \
 		-artifact_prefix="$work/artifacts/$t/" ${dict:+"$dict"} "$corpus" \
 		>"$work/$name.log" 2>&1; then
 		echo "fuzz: $name: $(grep -E '^Done [0-9]+ runs' "$work/$name.log" || echo finished)"
