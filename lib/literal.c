@@ -196,19 +196,22 @@ quantifier(const char *p, int *present, int *optional)
 	} else if (*p == '+') {
 		p++;
 	} else if (*p == '{' && (p[1] >= '0' && p[1] <= '9')) {
+		/* {n}, {n,} or {n,m} exactly; anything else is a literal
+		 * '{', as PCRE2 reads it.  Only the digits are looked at, so
+		 * a pattern of many "{2," stays linear. */
 		const char *q = p + 1;
-		long min = strtol(q, (char **)&q, 10);
-		if (*q == ',' || *q == '}') {
-			while (*q && *q != '}')
-				q++;
-			if (*q == '}') {
-				*optional = min == 0;
-				p = q + 1;
-			}
-		} else {
-			*present = 0; /* not a quantifier: a literal '{' */
+		int zero = 1;
+		for (; *q >= '0' && *q <= '9'; q++)
+			zero &= *q == '0';
+		if (*q == ',')
+			for (q++; *q >= '0' && *q <= '9'; q++)
+				;
+		if (*q != '}') {
+			*present = 0;
 			return p;
 		}
+		*optional = zero;
+		p = q + 1;
 	} else {
 		*present = 0;
 		return p;
