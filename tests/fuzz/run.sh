@@ -4,7 +4,9 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]
 #
 # SECONDS per target (default 60); TARGET is rules, scanner or events
-# TSBLOG_FUZZ_SEED=N makes libFuzzer's choices repeatable (CI sets it);
+# TSBLOG_FUZZ_SEED=N and TSBLOG_FUZZ_RUNS=N make a run repeatable: the
+# same inputs in the same order, whatever the machine's speed (CI sets
+# both, so a new finding shows up here, not as a red CI on old code);
 # (default: all three, one after the other).  Everything is written under
 # $TSBLOG_FUZZ_DIR (default /tmp/tsblog-fuzz): a meson build that only
 # generates builtin-rules.c and version.h, the fuzzer binaries, a writable
@@ -68,6 +70,7 @@ for t in $targets; do
 	if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	   nice -n 10 "$work/$name" -max_total_time="$secs" \
+		${TSBLOG_FUZZ_RUNS:+-runs=$TSBLOG_FUZZ_RUNS} \
 		-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
 		${TSBLOG_FUZZ_SEED:+-seed=$TSBLOG_FUZZ_SEED} \
 		-artifact_prefix="$work/artifacts/$t/" ${dict:+"$dict"} "$corpus" \
