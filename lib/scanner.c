@@ -187,20 +187,8 @@ take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
 		 * and after the bad event still counts. */
 		s->rd.doc_error = 0;
 		s->malformed++;
-		{
-			err_where w = { s->source, NULL, 0 };
-			err_raise(err, TSBLOG_ESYNTAX, &w, NO_POS, NULL, NULL,
-				  "%s", s->rd.err_text);
-			if (err) {
-				char msg[sizeof(err->message)];
-				snprintf(msg, sizeof(msg), "%s:%d:%d: %s",
-					 s->source, s->rd.err_line,
-					 s->rd.err_col, s->rd.err_text);
-				memcpy(err->message, msg, sizeof(msg));
-				err->line = s->rd.err_line;
-				err->column = s->rd.err_col;
-			}
-		}
+		err_raise_lc(err, TSBLOG_ESYNTAX, s->source, s->rd.err_line,
+			     s->rd.err_col, 0, "%s", s->rd.err_text);
 		return TSBLOG_ESYNTAX;
 	}
 	return 0;

@@ -228,4 +228,32 @@ fuzz_same_scan(const fuzz_scan *a, const fuzz_scan *b)
 			   a->diags.v[i], b->diags.v[i]);
 }
 
+#ifdef FUZZ_BUILTIN_RULES
+/* The bundled rules, compiled once per target (scanner, events) and
+ * freed at exit so the leak checker stays quiet. */
+static tsblog_ruleset *rules;
+
+static void
+free_rules(void)
+{
+	tsblog_ruleset_free(rules);
+	rules = NULL;
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	tsblog_error err;
+
+	(void)argc;
+	(void)argv;
+	if (rules)
+		return 0;
+	FUZZ_CHECK(tsblog_ruleset_new_builtin(&rules, &err) == 0,
+		   "bundled rules: %s", err.message);
+	atexit(free_rules);
+	return 0;
+}
+#endif
+
 #endif

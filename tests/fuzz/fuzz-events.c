@@ -7,34 +7,12 @@
  * diagnosis must be valid JSON, every malformed event must be reported as
  * TSBLOG_ESYNTAX with a message, and records == number of lines.
  */
+#define FUZZ_BUILTIN_RULES
 #include "fuzz-common.h"
 
 static const char head[] = "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n";
 static const char tail[] = "\n    ]\n}\n";
 
-static tsblog_ruleset *rules;
-
-static void
-free_rules(void)
-{
-	tsblog_ruleset_free(rules);
-	rules = NULL;
-}
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	tsblog_error err;
-
-	(void)argc;
-	(void)argv;
-	if (rules)
-		return 0;
-	FUZZ_CHECK(tsblog_ruleset_new_builtin(&rules, &err) == 0,
-		   "bundled rules: %s", err.message);
-	atexit(free_rules);
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -11,31 +11,9 @@
  * counters, every diagnosis and the summary must be valid one-line JSON,
  * and no line may be lost: records == number of lines.
  */
+#define FUZZ_BUILTIN_RULES
 #include "fuzz-common.h"
 
-static tsblog_ruleset *rules;
-
-static void
-free_rules(void)
-{
-	tsblog_ruleset_free(rules);
-	rules = NULL;
-}
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	tsblog_error err;
-
-	(void)argc;
-	(void)argv;
-	if (rules)
-		return 0;
-	FUZZ_CHECK(tsblog_ruleset_new_builtin(&rules, &err) == 0,
-		   "bundled rules: %s", err.message);
-	atexit(free_rules);
-	return 0;
-}
 
 static size_t
 chunk_size(uint8_t b)
