@@ -6,16 +6,25 @@ set -u
 TSBLOG=$1 DATA=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-i=0
-while [ $i -lt 900 ]; do cat "$DATA/sample/operator.log"; i=$((i + 1)); done > "$dir/plain.log"
+# N copies of a file, with one cat.
+repeat() { yes "$2" | head -n "$1" | xargs -d '\n' cat; }
+repeat 900 "$DATA/sample/operator.log" > "$dir/plain.log"
 { cat "$dir/plain.log"; cat "$DATA/envelopes/events.json" "$DATA/envelopes/describe-pod.txt"
   cat "$dir/plain.log"; cat "$DATA/envelopes/json-lines.log"; } > "$dir/mixed.log"
-# A cut inside the events document: the scan must notice and start over.
+# Cuts inside events documents (3 MB of them, every cut falls in one):
+# the scan must notice and go on serially.
 head -n 14000 "$dir/plain.log" > "$dir/doc-at-cut.log"
-cat "$DATA/envelopes/events.json" >> "$dir/doc-at-cut.log"
+repeat 450 "$DATA/envelopes/events.json" >> "$dir/doc-at-cut.log"
 head -n 14000 "$dir/plain.log" >> "$dir/doc-at-cut.log"
+# A malformed event deep in the file: its message must carry the line of
+# the whole file, and everything before and after it must still come out.
+{ cat "$dir/plain.log" "$dir/plain.log"
+  cat "$DATA/../golden/malformed-events-doc/malformed.json"
+  cat "$dir/plain.log"; } > "$dir/malformed-late.log"
+# Describe sections around every cut: pieces must not end at rest there.
+repeat 2500 "$DATA/envelopes/describe-pod.txt" > "$dir/describe.log"
 pass=0 fail=0
-for f in plain mixed doc-at-cut; do
+for f in plain mixed doc-at-cut malformed-late describe; do
 	for o in json summary-json text; do
 		"$TSBLOG" -j 1 -o $o --color=never "$dir/$f.log" > "$dir/one" 2>&1
 		s1=$?
@@ -34,7 +43,7 @@ for f in plain mixed doc-at-cut; do
 done
 # And the cut inside the document really was noticed.
 if TSBLOG_DEBUG=1 "$TSBLOG" -j 2 -o json "$dir/doc-at-cut.log" 2>&1 >/dev/null |
-	grep -q "scanning it serially"; then
+	grep -q "did not end at rest; scanning on serially"; then
 	pass=$((pass + 1))
 else
 	fail=$((fail + 1)); echo "not ok: a cut inside a JSON document went unnoticed"

@@ -11,7 +11,7 @@
 #include "parallel.h"
 #include "report.h"
 
-#define READ_CHUNK (1024 * 1024)
+#define READ_CHUNK (256 * 1024)
 #define PROGRESS_MIN (64LL * 1024 * 1024)
 #define PARALLEL_MIN (1LL * 1024 * 1024)
 
@@ -36,6 +36,10 @@ typedef struct {
 	unsigned long long reported;
 	int failed, trouble;
 	int last_was_repeat;
+	/* the progress line */
+	int show;
+	long long total;
+	struct timespec t0, shown;
 } scan_state;
 
 static volatile sig_atomic_t interrupted;
@@ -193,19 +197,34 @@ feed_passthrough(scan_state *st, const char *p, size_t n)
 	return 0;
 }
 
+/* The progress line, at most four times a second. */
 static void
-progress(scan_state *st, long long done, long long total, struct timespec *t0)
+progress(scan_state *st, long long done)
 {
 	struct timespec now;
 	double secs;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	secs = (double)(now.tv_sec - t0->tv_sec) +
-	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+	if ((now.tv_sec - st->shown.tv_sec) * 1000000000L +
+		    (now.tv_nsec - st->shown.tv_nsec) < 250000000L)
+		return;
+	st->shown = now;
+	secs = (double)(now.tv_sec - st->t0.tv_sec) +
+	       (double)(now.tv_nsec - st->t0.tv_nsec) / 1e9;
 	fprintf(stderr, "\r\033[Ktsblog: %3lld%%  %.0f MB/s",
-		total ? done * 100 / total : 0,
+		st->total ? done * 100 / st->total : 0,
 		secs > 0 ? (double)done / 1e6 / secs : 0.0);
 	fflush(stderr);
+}
+
+/* -j: progress as pieces are merged. */
+static void
+progress_found(void *ctx, long long done)
+{
+	scan_state *st = ctx;
+
+	if (st->show)
+		progress(st, done);
 }
 
 /* Scan one input to its end (or Ctrl-C). */
@@ -213,38 +232,46 @@ static void
 scan_fd(scan_state *st, int fd, const char *name)
 {
 	struct stat sb;
-	struct timespec t0, last;
-	long long total = 0, done = 0;
-	int show = 0;
+	long long done = 0;
 	tsblog_error err;
 	ssize_t n;
 
-	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
-		total = sb.st_size;
-		show = st->progress && total > PROGRESS_MIN;
-		/* Big enough to share out: a piece per thread. */
-		if (st->jobs > 1 && !st->live && !st->passthrough &&
-		    total >= PARALLEL_MIN) {
-			parallel_job job = {
-				st->rs, &st->sopts, fd, name, total,
-				(int)(total / PARALLEL_MIN) < st->jobs
-					? (int)(total / PARALLEL_MIN)
-					: st->jobs,
-				st->output == OUT_JSON, emit_found, st
-			};
-			int rc = scan_parallel(&job, st->s);
-			if (rc < 0)
-				st->trouble = 1;
-			if (rc != 0)
-				return;
-		}
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	last = t0;
+	clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	st->shown = st->t0;
+	st->total = 0;
+	st->show = 0;
 	if (tsblog_scanner_reset(st->s, name) < 0) {
 		die_msg("out of memory");
 		st->trouble = 1;
 		return;
+	}
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		st->total = sb.st_size;
+		st->show = st->progress && st->total > PROGRESS_MIN;
+		/* Big enough to share out: pieces over the threads. */
+		if (st->jobs > 1 && !st->live && !st->passthrough &&
+		    st->total >= PARALLEL_MIN) {
+			parallel_job job = {
+				st->rs, &st->sopts, fd, name, st->total,
+				(int)(st->total / PARALLEL_MIN) < st->jobs
+					? (int)(st->total / PARALLEL_MIN)
+					: st->jobs,
+				st->output == OUT_JSON, emit_found,
+				progress_found, st
+			};
+			off_t resume_at = 0;
+			int rc = scan_parallel(&job, st->s, &resume_at);
+			if (rc < 0)
+				st->trouble = 1;
+			if (rc != 0)
+				goto done;
+			if (lseek(fd, resume_at, SEEK_SET) < 0) {
+				die_msg("%s: cannot seek: %s", name, strerror(errno));
+				st->trouble = 1;
+				return;
+			}
+			done = resume_at;
+		}
 	}
 	while (!interrupted) {
 		n = read(fd, st->buf, READ_CHUNK);
@@ -263,21 +290,15 @@ scan_fd(scan_state *st, int fd, const char *name)
 			return;
 		}
 		done += n;
-		if (show) {
-			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if ((now.tv_sec - last.tv_sec) * 1000000000L +
-				    (now.tv_nsec - last.tv_nsec) > 250000000L) {
-				progress(st, done, total, &t0);
-				last = now;
-			}
-		}
+		if (st->show)
+			progress(st, done);
 	}
-	if (show)
-		fputs("\r\033[K", stderr);
 	tsblog_scanner_finish(st->s, &err);
 	if (drain(st) < 0)
 		st->trouble = 1;
+done:
+	if (st->show)
+		fputs("\r\033[K", stderr);
 }
 
 /* Files named on the command line ("-" is standard input). */
