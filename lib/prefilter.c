@@ -28,6 +28,12 @@ block(const char *p)
 	return (v * 2654435761u) >> 16;
 }
 
+/* Candidates are looked up by the block's top bits only: the table stays
+ * small (tables are built at every start, and a fresh page costs a page
+ * fault), and a literal of a neighbouring block is only compared in
+ * vain, never found where it does not occur. */
+#define BUCKET(g) ((g) >> (16 - PF_BUCKET_BITS))
+
 void
 pf_free(prefilter *pf)
 {
@@ -60,7 +66,7 @@ pf_new(char *const *lits, const int *owner, size_t n)
 	pf->lits = calloc(n, sizeof(char *));
 	pf->lens = calloc(n, sizeof(uint32_t));
 	pf->owner = calloc(n, sizeof(int));
-	pf->bucket = calloc(65537, sizeof(uint32_t));
+	pf->bucket = calloc(PF_BUCKETS + 1, sizeof(uint32_t));
 	pf->entries = calloc(n, sizeof(uint32_t));
 	if (!pf->lits || !pf->lens || !pf->owner || !pf->bucket ||
 	    !pf->entries)
@@ -89,22 +95,18 @@ pf_new(char *const *lits, const int *owner, size_t n)
 			if (pf->shift[g] > m - 1 - j)
 				pf->shift[g] = (uint8_t)(m - 1 - j);
 		}
-	/* Literals by the block that ends their prefix (CSR layout). */
+	/* Literals by the block that ends their prefix (CSR layout): count,
+	 * sum, place (which moves each start to the next one's), move back. */
 	count = pf->bucket + 1;
 	for (i = 0; i < n; i++)
-		count[block(lits[i] + m - 3)]++;
-	for (i = 1; i <= 65536; i++)
+		count[BUCKET(block(lits[i] + m - 3))]++;
+	for (i = 1; i <= PF_BUCKETS; i++)
 		pf->bucket[i] += pf->bucket[i - 1];
-	{
-		uint32_t *fill = calloc(65536, sizeof(uint32_t));
-		if (!fill)
-			goto fail;
-		for (i = 0; i < n; i++) {
-			uint32_t g = block(lits[i] + m - 3);
-			pf->entries[pf->bucket[g] + fill[g]++] = (uint32_t)i;
-		}
-		free(fill);
-	}
+	for (i = 0; i < n; i++)
+		pf->entries[pf->bucket[BUCKET(block(lits[i] + m - 3))]++] =
+			(uint32_t)i;
+	memmove(pf->bucket + 1, pf->bucket, PF_BUCKETS * sizeof(uint32_t));
+	pf->bucket[0] = 0;
 	return pf;
 fail:
 	pf_free(pf);
@@ -133,7 +135,8 @@ pf_walk(const prefilter *pf, const char *p, size_t n, int first,
 			w += s;
 			continue;
 		}
-		for (k = pf->bucket[g]; k < pf->bucket[g + 1]; k++) {
+		for (k = pf->bucket[BUCKET(g)]; k < pf->bucket[BUCKET(g) + 1];
+		     k++) {
 			uint32_t i = pf->entries[k];
 			const char *start = w - (m - 1);
 			int o = pf->owner[i];

@@ -6,10 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define PF_BUCKET_BITS 12
+#define PF_BUCKETS (1u << PF_BUCKET_BITS)
+
 typedef struct prefilter_s {
 	uint32_t m;             /* window: the shortest literal's length */
 	uint8_t shift[65536];   /* by the window's last three bytes, hashed */
-	uint32_t *bucket;       /* 65537 offsets into entries */
+	uint32_t *bucket;       /* PF_BUCKETS + 1 offsets into entries */
 	uint32_t *entries;      /* literal ids by their prefix's last block */
 	char **lits;
 	uint32_t *lens;
