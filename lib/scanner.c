@@ -115,6 +115,31 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 }
 
 int
+tsblog_scanner_clear(tsblog_scanner *s, const char *source)
+{
+	summary fresh;
+
+	if (!s)
+		return TSBLOG_EINVAL;
+	/* Everything that can fail comes before anything changes. */
+	if (summary_init(&fresh, s->m.rs->shape_code, s->m.rs->redact_code,
+			 s->m.clean.on) < 0) {
+		summary_fini(&fresh);
+		return TSBLOG_ENOMEM;
+	}
+	if (tsblog_scanner_reset(s, source) < 0) {
+		summary_fini(&fresh);
+		return TSBLOG_ENOMEM;
+	}
+	summary_fini(&s->sm);
+	s->sm = fresh;
+	s->records = s->bytes = s->truncated = s->malformed = 0;
+	s->m.limit_hits = 0;
+	memset(s->m.stats, 0, (s->m.rs->nrules + 1) * sizeof(*s->m.stats));
+	return 0;
+}
+
+int
 tsblog_scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 		    tsblog_error *err)
 {

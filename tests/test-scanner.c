@@ -552,6 +552,106 @@ START_TEST(scanner_reset_restarts_lines)
 }
 END_TEST
 
+static char *
+summary_of(const tsblog_scanner *s)
+{
+	char *json = NULL;
+	tsblog_error err;
+
+	ck_assert_int_eq(tsblog_scanner_summary_json(&json, s, &err), 0);
+	return json;
+}
+
+static void
+expect_same_totals(const tsblog_scanner *a, const tsblog_scanner *b,
+		   size_t nrules)
+{
+	char *ja = summary_of(a), *jb = summary_of(b);
+	size_t i;
+
+	ck_assert_str_eq(ja, jb);
+	ck_assert_uint_eq(tsblog_scanner_records(a), tsblog_scanner_records(b));
+	ck_assert_uint_eq(tsblog_scanner_bytes(a), tsblog_scanner_bytes(b));
+	for (i = 0; i < nrules; i++) {
+		tsblog_rule_stats sa, sb;
+		ck_assert_int_eq(tsblog_scanner_rule_stats(a, i, &sa), 0);
+		ck_assert_int_eq(tsblog_scanner_rule_stats(b, i, &sb), 0);
+		ck_assert_uint_eq(sa.literal_hits, sb.literal_hits);
+		ck_assert_uint_eq(sa.regex_runs, sb.regex_runs);
+		ck_assert_uint_eq(sa.matches, sb.matches);
+	}
+	tsblog_free(ja);
+	tsblog_free(jb);
+}
+
+/* clear() leaves nothing of what came before: a cleared scanner reports
+ * exactly what a new one does. */
+START_TEST(scanner_clear_forgets_everything)
+{
+	static const char a[] = "x failed\nlookup a.example: no such host\nhalf";
+	static const char b[] = "lookup b.example: no such host\ny failed\n";
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scanner *s = scanner(rs, "a.log", 0);
+	tsblog_scanner *fresh = scanner(rs, "b.log", 0);
+	hits r = { .n = 0 }, rf = { .n = 0 };
+	tsblog_error err;
+
+	ck_assert_int_eq(tsblog_scanner_feed(s, a, sizeof(a) - 1, &err), 0);
+	drain(s, &r);
+	ck_assert_int_eq(r.n, 2);
+	ck_assert_int_eq(tsblog_scanner_clear(s, "b.log"), 0);
+	r.n = 0;
+	feed_all(s, b, sizeof(b) - 1, 0, 0, &r);
+	feed_all(fresh, b, sizeof(b) - 1, 0, 0, &rf);
+	/* "half" was not carried into b's first line. */
+	ck_assert_int_eq(r.n, 2);
+	expect_hit(&r.h[0], "dns-fail", 1, "lookup b.example: no such host");
+	ck_assert_str_eq(r.h[0].source, "b.log");
+	expect_hit(&r.h[1], "any-failure", 2, "y failed");
+	expect_same_totals(s, fresh, tsblog_ruleset_count(rs));
+	ck_assert_uint_eq(tsblog_scanner_records(s), 2);
+	ck_assert_int_eq(tsblog_scanner_clear(NULL, "x"), TSBLOG_EINVAL);
+	tsblog_scanner_free(s);
+	tsblog_scanner_free(fresh);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
+/* A file cut at line boundaries, its pieces scanned apart (one scanner
+ * cleared and reused, as tsblog -j does) and absorbed in order, adds up to
+ * the file scanned whole: summary (lines shifted), totals, statistics. */
+START_TEST(scanner_absorb_pieces_equal_whole)
+{
+	static const char in[] =
+		"x failed\nlookup a.example: no such host\n"
+		"W1126 warning: disk nearly full\n"
+		"lookup a.example: no such host\nconnect to h:1 failed: connection refused\n"
+		"z failed\nlookup c.example: no such host\n";
+	static const size_t cuts[] = { 0, 9, 72, 145, sizeof(in) - 1 };
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scanner *whole = scanner(rs, "f.log", 0);
+	tsblog_scanner *all = scanner(rs, "f.log", 0);
+	tsblog_scanner *piece = scanner(rs, "f.log", 0);
+	hits r = { .n = 0 };
+	tsblog_error err;
+	size_t i;
+
+	feed_all(whole, in, sizeof(in) - 1, 0, 0, &r);
+	for (i = 0; i + 1 < sizeof(cuts) / sizeof(cuts[0]); i++) {
+		ck_assert(cuts[i] == 0 || in[cuts[i] - 1] == '\n');
+		ck_assert_int_eq(tsblog_scanner_clear(piece, "f.log"), 0);
+		feed_all(piece, in + cuts[i], cuts[i + 1] - cuts[i], 0, 0, &r);
+		ck_assert_int_eq(tsblog_scanner_absorb(all, piece, &err), 0);
+	}
+	expect_same_totals(all, whole, tsblog_ruleset_count(rs));
+	ck_assert_int_eq(tsblog_scanner_absorb(all, all, &err), TSBLOG_EINVAL);
+	tsblog_scanner_free(whole);
+	tsblog_scanner_free(all);
+	tsblog_scanner_free(piece);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 /* The fed bytes are borrowed: feeding again before next() has returned 0
  * would lose the rest of the chunk, so it is refused, and the scan goes
  * on as if it had not been tried. */
@@ -664,6 +764,8 @@ suite(void)
 	tcase_add_test(tc, scanner_crlf_line_of_max_record_kept_whole);
 	tcase_add_test(tc, scanner_counters);
 	tcase_add_test(tc, scanner_reset_restarts_lines);
+	tcase_add_test(tc, scanner_clear_forgets_everything);
+	tcase_add_test(tc, scanner_absorb_pieces_equal_whole);
 	tcase_add_test(tc, scanner_feed_before_drain_refused);
 	tcase_add_test(tc, scanner_diagnosis_json);
 	tcase_add_test(tc, scanner_bad_arguments);

@@ -67,8 +67,6 @@ slot_clear(slot *sl)
 	for (k = 0; k < sl->nfound; k++)
 		tsblog_free((char *)sl->found[k].json);
 	sl->nfound = 0;
-	tsblog_scanner_free(sl->s);
-	sl->s = NULL;
 }
 
 static int
@@ -140,7 +138,11 @@ scan_piece(pool *p, slot *sl, long long k, char *buf)
 			 ? job->size
 			 : line_start_after(job->fd, p->piece * (k + 1), job->size);
 	sl->at_rest = sl->trouble = sl->nomem = 0;
-	if (tsblog_scanner_new(&sl->s, job->rs, job->name, job->opts, &err) < 0) {
+	/* A slot's scanner is cleared, not made anew: a new one costs a
+	 * JIT stack mapped and unmapped, which dwarfs a small piece. */
+	if (sl->s ? tsblog_scanner_clear(sl->s, job->name) < 0
+		  : tsblog_scanner_new(&sl->s, job->rs, job->name, job->opts,
+				       &err) < 0) {
 		sl->nomem = 1;
 		return;
 	}
@@ -332,6 +334,7 @@ scan_parallel(const parallel_job *job, tsblog_scanner *main_scanner,
 	for (k = 0; k < p.nslots; k++) {
 		slot_clear(&p.slots[k]);
 		free(p.slots[k].found);
+		tsblog_scanner_free(p.slots[k].s);
 	}
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);

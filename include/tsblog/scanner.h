@@ -89,6 +89,17 @@ TSBLOG_EXTERN(void) tsblog_scanner_free(tsblog_scanner *s);
 TSBLOG_EXTERN(int) tsblog_scanner_reset(tsblog_scanner *s, const char *source);
 
 /**
+ * Start over as if @p s had just been made by tsblog_scanner_new() with its
+ * rule set and options: totals, rule statistics and summary are dropped
+ * too, but the scanner's buffers and PCRE2 state are kept.  Cheaper than
+ * a new scanner when many short inputs are scanned and absorbed one by
+ * one (as tsblog -j does with the pieces of a file).
+ *
+ * @return 0, TSBLOG_EINVAL or TSBLOG_ENOMEM (then @p s is unchanged).
+ */
+TSBLOG_EXTERN(int) tsblog_scanner_clear(tsblog_scanner *s, const char *source);
+
+/**
  * Hand the scanner the next @p len bytes of input.  The bytes are
  * borrowed, not copied (except a trailing partial line): keep @p buf
  * unchanged until tsblog_scanner_next() has returned 0.
