@@ -47,8 +47,10 @@ clean_add(cleaner *cl, buf_t *out, const char *s, size_t n)
 	PCRE2_SIZE at = 0;
 	const PCRE2_SIZE *ov;
 
-	/* Most strings hold no secret: one cheap look for a sign of one. */
-	if (!cl->on || n < 8 ||
+	/* Most strings hold no secret: one cheap look for a sign of one.
+	 * (!s keeps memmem() from ever seeing NULL; gcc 12 with UBSan warns
+	 * -Wnonnull of such a path otherwise.) */
+	if (!s || !cl->on || n < 8 ||
 	    !(memmem(s, n, "eyJ", 3) || memmem(s, n, "earer", 5) ||
 	      memmem(s, n, "EARER", 5) || memmem(s, n, "-----BEGIN ", 11) ||
 	      memchr(s, '"', n)))
