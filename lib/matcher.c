@@ -223,6 +223,7 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 
 		if (rs->pf && !m->cand[i])
 			continue;
+		rule_jit(rs, r);
 		if (m->timing)
 			t0 = now_ns();
 		rc = pcre2_match(r->code, (PCRE2_SPTR)line, rec->msg.n, 0,

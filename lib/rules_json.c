@@ -480,11 +480,7 @@ compile_pattern(load_ctx *c, struct tsblog_rule *r)
 			c->err->pattern_offset = eo;
 		return rc;
 	}
-	if (!c->b->opts.no_jit)
-		/* Without JIT (unsupported CPU, no executable memory) PCRE2
-		 * falls back to its interpreter: slower, same results. */
-		(void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
-
+	/* JIT compiling waits for the rule's first match: see rule_jit(). */
 	pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &r->ngroups);
 	pcre2_pattern_info(r->code, PCRE2_INFO_NAMECOUNT, &count);
 	pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &size);

@@ -4,7 +4,9 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include "tsblog.h"
 
@@ -49,6 +51,7 @@ struct tsblog_rule {
 	tmpl summary;
 	tmpl *fix;
 	pcre2_code *code;
+	atomic_int jitted;      /* rule_jit() has run: code is read-only */
 	uint32_t ngroups;       /* capture groups, not counting group 0 */
 	char **fields;          /* named groups, in group order */
 	uint32_t *field_group;
@@ -103,7 +106,13 @@ struct tsblog_ruleset {
 	/* Prefilters, only when every rule has literals: rule literals
 	 * alone, and with the level words the summary needs to see. */
 	struct prefilter_s *pf, *pf_levels;
+	/* Held only while a pattern is JIT-compiled on first use. */
+	pthread_mutex_t jit_lock;
 };
+
+/* Before a rule's code is matched: JIT-compile it if nobody has yet.
+ * Thread-safe; the rule set stays logically immutable. */
+void rule_jit(const struct tsblog_ruleset *rs, const struct tsblog_rule *r);
 
 /* A growable byte buffer; on allocation failure it stays valid and
  * buf_* return -1. */
