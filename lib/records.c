@@ -283,6 +283,10 @@ describe_line(reader *rd, const char *p, size_t n, record *rec)
 		return 0;
 	}
 	if (n && p[0] != ' ' && p[0] != '\t') {
+		/* The Events table, a section's last part, has ended: the
+		 * object is forgotten, so the reader is at rest again. */
+		if (rd->in_events)
+			rd->describe_pod.len = rd->describe_ns.len = 0;
 		rd->in_events = 0;
 		return 0;
 	}

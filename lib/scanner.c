@@ -526,8 +526,11 @@ tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
 int
 tsblog_scanner_at_rest(const tsblog_scanner *s)
 {
+	/* Inside a describe header the object's name is remembered for the
+	 * Events rows to come: not at rest either. */
 	return s && !s->carry_open && s->pos >= s->chunk_len &&
-	       reader_plain(&s->rd) && !s->rd.have_line_rec && !s->rd.items;
+	       reader_plain(&s->rd) && !s->rd.have_line_rec && !s->rd.items &&
+	       !s->rd.describe_pod.len && !s->rd.describe_ns.len;
 }
 
 int

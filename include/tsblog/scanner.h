@@ -149,8 +149,8 @@ TSBLOG_EXTERN(int) tsblog_scanner_rule_stats(const tsblog_scanner *s,
 
 /**
  * Whether @p s stands between records: nothing fed is left unread, no line
- * is half read, and no describe section, events table or JSON document is
- * open.  A file may be cut into pieces for parallel scanning only where
+ * is half read, and no describe section (from its Name: to the end of its
+ * Events table), events table or JSON document is open.  A file may be cut into pieces for parallel scanning only where
  * the scanner of the piece before stops at rest.
  */
 TSBLOG_EXTERN(int) tsblog_scanner_at_rest(const tsblog_scanner *s);

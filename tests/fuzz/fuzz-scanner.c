@@ -10,6 +10,13 @@
  * TSBLOG_SCAN_NO_SUMMARY.  Both runs must give the same diagnoses and
  * counters, every diagnosis and the summary must be valid one-line JSON,
  * and no line may be lost: records == number of lines.
+ *
+ * Then the input is cut at a line start (picked by byte 1) and its two
+ * pieces scanned apart, by one scanner cleared in between, and absorbed
+ * in order into a third, as tsblog -j does: where the first piece ends at
+ * rest (and the second does not start with a BOM, which is only stripped
+ * at the start of an input), diagnoses, totals and summary must equal
+ * the whole scan's.
  */
 #define FUZZ_BUILTIN_RULES
 #include "fuzz-common.h"
@@ -21,6 +28,85 @@ chunk_size(uint8_t b)
 	return b < 128 ? (size_t)b + 1 : (size_t)(b - 127) * 512;
 }
 
+/* Drain @s into a count, checking each diagnosis' line lies in the piece. */
+static size_t
+drain_piece(tsblog_scanner *s)
+{
+	const tsblog_diagnosis *d;
+	tsblog_error err;
+	size_t n = 0;
+	int rc;
+
+	while ((rc = tsblog_scanner_next(s, &d, &err)) != 0) {
+		FUZZ_CHECK(rc == 1 || rc == TSBLOG_ESYNTAX, "next: %d: %s", rc,
+			   err.message);
+		if (rc == 1) {
+			FUZZ_CHECK(tsblog_diagnosis_line(d) >= 1 &&
+					   tsblog_diagnosis_line(d) <=
+						   tsblog_scanner_records(s) + 1,
+				   "piece diagnosis at line %llu",
+				   (unsigned long long)tsblog_diagnosis_line(d));
+			n++;
+		}
+	}
+	return n;
+}
+
+static void
+check_pieces(const tsblog_scan_options *opts, const uint8_t *data,
+	     size_t size, size_t at, const fuzz_scan *whole)
+{
+	tsblog_scanner *piece = NULL, *all = NULL;
+	tsblog_error err;
+	const uint8_t *nl;
+	size_t cut, ndiags;
+	int at_rest;
+	char *summary = NULL;
+
+	nl = at < size ? memchr(data + at, '\n', size - at) : NULL;
+	cut = nl ? (size_t)(nl - data) + 1 : size;
+	FUZZ_CHECK(tsblog_scanner_new(&piece, rules, "fuzz", opts, &err) == 0 &&
+			   tsblog_scanner_new(&all, rules, "fuzz", opts, &err) == 0,
+		   "tsblog_scanner_new: %s", err.message);
+	FUZZ_CHECK(tsblog_scanner_feed(piece, (const char *)data, cut, &err) == 0,
+		   "feed: %s", err.message);
+	ndiags = drain_piece(piece);
+	at_rest = tsblog_scanner_at_rest(piece);
+	FUZZ_CHECK(tsblog_scanner_finish(piece, &err) == 0, "finish: %s",
+		   err.message);
+	ndiags += drain_piece(piece);
+	if (!at_rest || (size - cut >= 3 && !memcmp(data + cut, "\xEF\xBB\xBF", 3)))
+		goto out;       /* tsblog -j scans on serially here */
+	FUZZ_CHECK(tsblog_scanner_absorb(all, piece, &err) == 0, "absorb: %s",
+		   err.message);
+	FUZZ_CHECK(tsblog_scanner_clear(piece, "fuzz") == 0, "clear");
+	FUZZ_CHECK(tsblog_scanner_feed(piece, (const char *)data + cut,
+				       size - cut, &err) == 0,
+		   "feed: %s", err.message);
+	ndiags += drain_piece(piece);
+	FUZZ_CHECK(tsblog_scanner_finish(piece, &err) == 0, "finish: %s",
+		   err.message);
+	ndiags += drain_piece(piece);
+	FUZZ_CHECK(tsblog_scanner_absorb(all, piece, &err) == 0, "absorb: %s",
+		   err.message);
+	FUZZ_CHECK(ndiags == whole->diags.n, "%zu diagnoses in pieces, %zu whole",
+		   ndiags, whole->diags.n);
+	FUZZ_CHECK(tsblog_scanner_records(all) == whole->records &&
+			   tsblog_scanner_bytes(all) == whole->bytes &&
+			   tsblog_scanner_truncated(all) == whole->truncated &&
+			   tsblog_scanner_malformed(all) == whole->malformed,
+		   "totals of the pieces differ from the whole scan's");
+	FUZZ_CHECK(tsblog_scanner_summary_json(&summary, all, &err) == 0,
+		   "summary: %s", err.message);
+	FUZZ_CHECK(!strcmp(summary, whole->summary),
+		   "cut at %zu: summary of the pieces differs:\n%.600s\n%.600s",
+		   cut, summary, whole->summary);
+out:
+	tsblog_free(summary);
+	tsblog_scanner_free(piece);
+	tsblog_scanner_free(all);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -29,9 +115,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tsblog_scan_options opts = TSBLOG_SCAN_OPTIONS_INIT;
 	size_t sizes[3];
 	fuzz_scan a, b;
+	uint8_t cut;
 
 	if (size < 3)
 		return 0;
+	cut = data[1];
 	sizes[0] = chunk_size(data[0]);
 	sizes[1] = chunk_size(data[1]);
 	sizes[2] = 0;
@@ -48,6 +136,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   (unsigned long long)fuzz_count_lines(data, size));
 	FUZZ_CHECK(a.bytes == size, "bytes %llu of %zu",
 		   (unsigned long long)a.bytes, size);
+	opts.flags = 0;
+	check_pieces(&opts, data, size, size * cut / 256, &a);
 	fuzz_scan_free(&a);
 	fuzz_scan_free(&b);
 	return 0;
