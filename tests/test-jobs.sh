@@ -23,8 +23,13 @@ head -n 14000 "$dir/plain.log" >> "$dir/doc-at-cut.log"
   cat "$dir/plain.log"; } > "$dir/malformed-late.log"
 # Describe sections around every cut: pieces must not end at rest there.
 repeat 2500 "$DATA/envelopes/describe-pod.txt" > "$dir/describe.log"
+# Files with a BOM each, concatenated: a BOM inside is text, as -j 1
+# reads it.  The 2 MiB line before it puts a cut right at the BOM.
+printf '\357\273\277' > "$dir/bom"
+{ cat "$dir/plain.log"; head -c 2097152 /dev/zero | tr '\0' x; echo
+  cat "$dir/bom"; sed 1d "$DATA/envelopes/klog.log"; cat "$dir/plain.log"; } > "$dir/boms.log"
 pass=0 fail=0
-for f in plain mixed doc-at-cut malformed-late describe; do
+for f in plain mixed doc-at-cut malformed-late describe boms; do
 	for o in json summary-json text; do
 		"$TSBLOG" -j 1 -o $o --color=never "$dir/$f.log" > "$dir/one" 2>&1
 		s1=$?

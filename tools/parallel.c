@@ -10,8 +10,8 @@
  * memory stays bounded however big the file.
  *
  * A piece whose scanner does not end at rest (a describe section, events
- * table or JSON document runs across the cut) or that met a malformed
- * document stops the sharing: everything before it is already merged and
+ * table or JSON document runs across the cut), that met a malformed
+ * document or that starts with a BOM stops the sharing: everything before it is already merged and
  * the caller scans serially from that piece's first byte, so the state
  * that runs across the cut and the message's line number come out right.
  */
@@ -154,6 +154,12 @@ scan_piece(pool *p, slot *sl, long long k, char *buf)
 			continue;
 		if (n <= 0) {
 			sl->trouble = 1;        /* the serial read says why */
+			return;
+		}
+		/* A BOM is only stripped from an input's first line: one at
+		 * a cut (files concatenated) must be read as -j 1 reads it. */
+		if (k && at == sl->from && n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) {
+			sl->trouble = 1;
 			return;
 		}
 		at += n;
