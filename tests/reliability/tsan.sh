@@ -5,7 +5,8 @@
 #   tests/reliability/tsan.sh [BUILDDIR [TEST...]]
 #
 # BUILDDIR defaults to /tmp/tsblog-tsan; TEST names meson tests (default:
-# the whole 'unit' suite; test-oom is not built under a sanitizer).
+# the whole 'unit' suite; test-oom is not built under a sanitizer), such
+# as 'jobs', which runs tsblog -j's threads under TSan too.
 # gcc's -fsanitize=thread; jansson and PCRE2 are not instrumented, so a
 # race inside them is not seen, but every access libtsblog makes to the
 # shared rule set is.  Exits non-zero on any report.
@@ -28,9 +29,10 @@ norand=
 if setarch "$(uname -m)" -R true 2>/dev/null; then
 	norand="setarch $(uname -m) -R"
 fi
+[ $# -gt 0 ] || set -- --suite unit
 TSBLOG_TEST_SLOW=1 \
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" \
-	$norand meson test -C "$dir" --print-errorlogs --suite unit "$@" 2>&1 |
+	$norand meson test -C "$dir" --print-errorlogs -t 5 "$@" 2>&1 |
 	tee "$dir/tsan-test.log"
 # meson's exit status is lost in the pipe: read its summary.
 ! grep -Eq '^(Fail|Timeout): +[1-9]' "$dir/tsan-test.log"
