@@ -134,6 +134,49 @@ def envelope(text):
     return "console/other"
 
 
+def targets(w, rows, sets, size_mb):
+    """The performance issue's targets, each computed from this run's rows."""
+    def wall(s, tool):
+        for r in rows:
+            if r["set"] == s and r["tool"] == tool and r["status"] == "ok":
+                return r["wall"]
+        return None
+    small = min(sets, key=int) if sets else None
+    big = max(sets, key=int) if sets else None
+    out = []
+    j1, j2 = wall(small, "tsblog -o json -j 1"), wall(small, "tsblog -o json -j 2")
+    hs, mc = wall(small, "hs-scan"), wall(small, "memchr-lines")
+    if j1 and hs:
+        out.append(("`-o json -j 1`, %s rules, at least as fast as Hyperscan" % small,
+                    "%.3f s vs %.3f s: %.2f× Hyperscan's speed" % (j1, hs, hs / j1), hs / j1 >= 1))
+    if j1 and mc:
+        out.append(("`-o json -j 1`, %s rules, at least 1/3 of the memchr ceiling" % small,
+                    "%.0f%% (%.0f of %.0f MB/s)" % (100 * mc / j1, size_mb / j1, size_mb / mc), mc / j1 >= 1 / 3))
+    if big != small:
+        for tool in ("tsblog -o json -j 1", "tsblog -o json"):
+            a, b = wall(small, tool), wall(big, tool)
+            if a and b:
+                out.append(("%s rules cost at most 2× the %s-rule time (`%s`)" % (big, small, tool[len("tsblog "):]),
+                            "%.3f s vs %.3f s: %.2f×" % (b, a, b / a), b / a <= 2))
+    if j1 and j2:
+        out.append(("`-j 2` at least 1.7× `-j 1` (%s rules)" % small,
+                    "%.3f s vs %.3f s: %.2f×" % (j2, j1, j1 / j2), j1 / j2 >= 1.7))
+    rss = [r["rss_kb"] / 1024 for r in rows if r["status"] == "ok" and r["tool"].startswith("tsblog")
+           and not r["tool"].startswith("startup") and r["set"] == small]
+    if rss:
+        out.append(("peak RSS under 32 MiB, bundled rules (any tsblog row)", "%.0f MiB at most" % max(rss),
+                    max(rss) < 32))
+    if not out:
+        return
+    w("Targets, from the rows above (one run, side by side):")
+    w("")
+    w("| target | measured | met |")
+    w("|---|---|---|")
+    for what, got, ok in out:
+        w("| %s | %s | %s |" % (what, got, "yes" if ok else "**no**"))
+    w("")
+
+
 def main():
     workdir, corpus, out_md = sys.argv[1:4]
     rows = read_results(os.path.join(workdir, "results.tsv"))
@@ -269,6 +312,7 @@ def main():
                 warnings.append(msg)
 
     w("")
+    targets(w, rows, sets, size_mb)
     if any(r["runs"] < runs_wanted and r["status"] == "ok" and not r["tool"].startswith("startup") for r in rows):
         w("¹ fewer runs than %d: a run took longer than %s s, so it was not repeated." % (runs_wanted, env.get("slow", "?")))
         w("")
