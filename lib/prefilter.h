@@ -11,6 +11,7 @@
 
 typedef struct prefilter_s {
 	uint32_t m;             /* window: the shortest literal's length */
+	uint32_t bl;            /* block: 4 bytes, or 3 for short literals */
 	uint8_t shift[65536];   /* by the window's last three bytes, hashed */
 	uint32_t *bucket;       /* PF_BUCKETS + 1 offsets into entries */
 	uint32_t *entries;      /* literal ids by their prefix's last block */
