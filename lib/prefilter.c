@@ -3,10 +3,10 @@
  *
  * Every literal is looked for through its first m bytes (m = the shortest
  * literal, at most 255).  A window of m bytes slides over the text; the
- * 3 bytes at its end index a table of how far the window may jump before
- * any literal could end there, so most of the text is never looked at.
- * Only windows whose last 3 bytes (hashed) end some literal's prefix are
- * compared.
+ * block of bytes at its end indexes a table of how far the window may
+ * jump before any literal could end there, so most of the text is never
+ * looked at.  Only windows whose last block (hashed) ends some literal's
+ * prefix are compared.
  *
  * Hand-written: Debian's Hyperscan would do this faster for thousands of
  * patterns, but is x86-only and the benchmark's baseline, not ours to
@@ -16,7 +16,7 @@
 #include <string.h>
 #include "prefilter.h"
 
-/* The block: 3 bytes hashed to 16 bits.  Three bytes tell far more
+/* A block: 3 (or 4) bytes hashed to 16 bits.  Three bytes tell far more
  * places apart than two, so with hundreds of literals most windows still
  * jump; a collision only makes a shift smaller, never wrong. */
 static inline uint32_t
