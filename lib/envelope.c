@@ -229,17 +229,22 @@ split_columns(const char *p, size_t n, slice *cols, size_t max)
 	return k;
 }
 
-/* "7m15s (x7 over 7m47s)" -> 7; 0 when there is no repeat count. */
+/* "7m15s (x7 over 7m47s)" -> 7; 0 when there is no repeat count.  Counts
+ * are printed as JSON integers, which readers take as int64: a bigger
+ * one stops at INT64_MAX rather than wrap. */
 uint64_t
 age_count(slice age)
 {
 	const char *x = age.n > 2 ? memchr(age.p, '(', age.n) : NULL;
+	const uint64_t max = (uint64_t)INT64_MAX;
 	uint64_t c = 0;
 	size_t i;
 
 	if (!x || (size_t)(x - age.p) + 2 >= age.n || x[1] != 'x')
 		return 0;
-	for (i = (size_t)(x - age.p) + 2; i < age.n && is_digit(age.p[i]); i++)
-		c = c * 10 + (uint64_t)(age.p[i] - '0');
+	for (i = (size_t)(x - age.p) + 2; i < age.n && is_digit(age.p[i]); i++) {
+		uint64_t d = (uint64_t)(age.p[i] - '0');
+		c = c > (max - d) / 10 ? max : c * 10 + d;
+	}
 	return c;
 }

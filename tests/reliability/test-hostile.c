@@ -594,6 +594,52 @@ START_TEST(hostile_describe_header_blank_value)
 }
 END_TEST
 
+/* A repeat count beyond int64 stops at INT64_MAX, in the diagnosis and in
+ * the summary, and both stay JSON a reader can take (jansson: int64). */
+START_TEST(hostile_event_count_beyond_int64)
+{
+	static const char input[] =
+		"Name:         edge-0\n"
+		"Events:\n"
+		"  Type     Reason  Age                                  From     Message\n"
+		"  ----     ------  ----                                 ----     -------\n"
+		"  Warning  Failed  5s (x99999999999999999999999 over 1m)  kubelet  " SIG "\n"
+		"  Warning  Failed  5s (x14347467612885206812 over 1m)  kubelet  " SIG "\n";
+	tsblog_ruleset *rs = tu_builtin();
+	tsblog_scanner *s;
+	tsblog_error err;
+	scan_result r;
+	json_t *d, *sum;
+	char *summary = NULL;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "test", NULL, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_feed(s, input, sizeof(input) - 1, &err),
+			 0);
+	ck_assert_int_eq(tsblog_scanner_finish(s, &err), 0);
+	ck_assert_msg(su_drain(s, &r) == 0, "scan failed: %s", r.fatal_msg);
+	ck_assert_int_eq(tsblog_scanner_summary_json(&summary, s, &err), 0);
+	tsblog_scanner_free(s);
+	ck_assert_uint_eq(r.ndiags, 2);
+	d = diag_doc(&r, 0);    /* NULL if jansson could not read it */
+	ck_assert_int_eq(json_integer_value(json_object_get(d, "count")), INT64_MAX);
+	json_decref(d);
+	d = diag_doc(&r, 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(d, "count")), INT64_MAX);
+	json_decref(d);
+	sum = json_loads(summary, 0, NULL);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_int_eq(json_integer_value(json_object_get(
+				 json_array_get(json_object_get(sum, "problems"), 0),
+				 "count")),
+			 INT64_MAX);
+	json_decref(sum);
+	tsblog_free(summary);
+	su_free(&r);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 /* --- rule files ------------------------------------------------------------- */
 
 static int
@@ -1026,6 +1072,7 @@ hostile_suite(void)
 	tcase_add_test(tc, hostile_table_header_not_from_later_lines);
 	tcase_add_test(tc, hostile_chunking_does_not_change_results);
 	tcase_add_test(tc, hostile_describe_header_blank_value);
+	tcase_add_test(tc, hostile_event_count_beyond_int64);
 	tcase_add_test(tc, hostile_catastrophic_regex_scan);
 	suite_add_tcase(s, tc);
 
