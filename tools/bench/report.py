@@ -17,7 +17,8 @@ import sys
 
 TOOL_ORDER = [
     "tsblog -o json", "tsblog -o summary-json", "tsblog -o json -j 1",
-    "tsblog -o json -j 2", "naive-pcre2", "hs-scan", "grep -E -f", "rg -f",
+    "tsblog -o json -j 2", "tsblog -o json -j 1, +1 rule without a literal",
+    "naive-pcre2", "hs-scan", "grep -E -f", "rg -f",
     "memchr-lines",
 ]
 RAW_TOOLS = ["naive-pcre2", "hs-scan", "grep -E -f", "rg -f"]
@@ -270,7 +271,7 @@ def main():
 
         # --- agreement -----------------------------------------------------
         tj = counts.get("tsblog -o json")
-        for tool in ("tsblog -o json -j 1", "tsblog -o json -j 2"):
+        for tool in ("tsblog -o json -j 1", "tsblog -o json -j 2", "tsblog -o json -j 1, +1 rule without a literal"):
             if counts.get(tool) is not None and tj is not None and counts[tool] != tj:
                 warnings.append("%s rules: `%s` found %d lines, `tsblog -o json` %d." % (s, tool, counts[tool], tj))
         if tj is not None and tj != expected:

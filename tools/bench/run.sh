@@ -21,8 +21,10 @@
 #              generation and builds always run under nice)
 #   BLOCKS     set to 1 for a corpus that also holds whole `kubectl describe
 #              pod` and `kubectl get events` outputs, headers included
-#   TOOLS      which to run (default: all): json summary j naive hs grep rg
-#              memchr (j = the -j 1 and -j 2 runs, when tsblog has -j)
+#   TOOLS      which to run (default: all): json summary j nolit naive hs
+#              grep rg memchr (j = the -j 1 and -j 2 runs, when tsblog has
+#              -j; nolit = the bundled rules plus one rule without a usable
+#              literal, which turns the prefilter off: its cost)
 #   NO_INSTALL set to 1 to never apt-get install missing baselines
 set -u
 set -o pipefail
@@ -40,7 +42,7 @@ TIMEOUT=${TIMEOUT:-1800}
 SEED=${SEED:-1}
 NICE=${NICE:-0}
 BLOCKS=${BLOCKS:-0}
-TOOLS=${TOOLS:-json summary j naive hs grep rg memchr}
+TOOLS=${TOOLS:-json summary j nolit naive hs grep rg memchr}
 want() { case " $TOOLS " in *" $1 "*) return 0 ;; esac; return 1; }
 start_s=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -238,6 +240,24 @@ for s in $SETS; do
 	if [ $has_j = 1 ] && want j; then
 		measure "$s" "tsblog -o json -j 1" "0 1" "$s.tsblog-j1" "$TSBLOG" "${rargs[@]}" -o json -j 1 "$corpus"
 		measure "$s" "tsblog -o json -j 2" "0 1" "$s.tsblog-j2" "$TSBLOG" "${rargs[@]}" -o json -j 2 "$corpus"
+	fi
+	# A rule with no literal of 3 bytes or more must be tried on every
+	# line, and then the prefilter cannot skip any: what that costs.  The
+	# rule (a bare 40-hex line) matches nothing in the corpus.
+	if [ "$s" = "$nbundled" ] && [ $has_j = 1 ] && want nolit; then
+		python3 - "$bundled" "$D/rules-nolit.json" <<'PY' || die "cannot write rules-nolit.json"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["rules"].append({
+    "id": "bench-no-literal", "severity": "warning",
+    "title": "A bare commit hash (benchmark rule without a literal)",
+    "match": "^(?<sha>[0-9a-f]{40})$", "summary": "Hash {sha}.",
+    "examples": [{"line": "0123456789abcdef0123456789abcdef01234567",
+                  "fields": {"sha": "0123456789abcdef0123456789abcdef01234567"}}]})
+json.dump(doc, open(sys.argv[2], "w"), indent=1)
+PY
+		measure "$s" "tsblog -o json -j 1, +1 rule without a literal" "0 1" "$s.tsblog-nolit" \
+			"$TSBLOG" --no-builtin -r "$D/rules-nolit.json" -o json -j 1 "$corpus"
 	fi
 	# naive-pcre2 also writes its matching line numbers (a few hundred
 	# lines), for explaining disagreements.
