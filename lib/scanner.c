@@ -515,6 +515,8 @@ tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
 	t.truncated = s->truncated;
 	t.malformed = s->malformed;
 	t.limit_hits = s->m.limit_hits;
+	t.rs = s->m.rs;
+	t.stats = s->m.stats;
 	doc = summary_json(&s->sm, &t);
 	*out = doc ? json_text(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);

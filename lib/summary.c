@@ -384,7 +384,7 @@ json_t *
 summary_json(const summary *sm, const summary_totals *t)
 {
 	json_t *doc = json_object(), *probs = json_array(),
-	       *uncl = json_array();
+	       *uncl = json_array(), *limited = NULL;
 	const problem **order = NULL;
 	size_t i, k;
 	int bad = !doc || !probs || !uncl;
@@ -450,6 +450,23 @@ summary_json(const summary *sm, const summary_totals *t)
 		      json_object_size(o) != 6;
 	}
 	free(order);
+	/* Which rules gave up on lines at a PCRE2 limit, and how often: a
+	 * slow rule, or a line built to make it slow. */
+	if (!bad && !(limited = json_array()))
+		bad = 1;
+	for (i = 0; !bad && t->rs && i < t->rs->nrules; i++) {
+		json_t *o;
+		if (!t->stats[i].limit_hits)
+			continue;
+		o = json_object();
+		json_object_set_new(o, "rule", json_string(t->rs->rules[i]->id));
+		json_object_set_new(o, "count", json_integer(
+			(json_int_t)(t->stats[i].limit_hits > (uint64_t)INT64_MAX
+					     ? (uint64_t)INT64_MAX
+					     : t->stats[i].limit_hits)));
+		bad = json_array_append_new(limited, o) < 0 ||
+		      json_object_size(o) != 2;
+	}
 	if (!bad) {
 		json_object_set_new(doc, "schema_version", json_integer(1));
 		json_object_set_new(doc, "records",
@@ -462,13 +479,15 @@ summary_json(const summary *sm, const summary_totals *t)
 				    json_integer((json_int_t)t->malformed));
 		json_object_set_new(doc, "limit_hits",
 				    json_integer((json_int_t)t->limit_hits));
+		json_object_set_new(doc, "limit_hit_rules", limited);
 		json_object_set_new(doc, "problems", probs);
 		json_object_set_new(doc, "unclassified", uncl);
 		json_object_set_new(doc, "unclassified_dropped",
 				    json_integer((json_int_t)sm->shapes_dropped));
-		probs = uncl = NULL;
-		bad = json_object_size(doc) != 9;
+		probs = uncl = limited = NULL;
+		bad = json_object_size(doc) != 10;
 	}
+	json_decref(limited);
 	json_decref(probs);
 	json_decref(uncl);
 	if (bad) {

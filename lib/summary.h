@@ -44,6 +44,9 @@ typedef struct {
 
 typedef struct {
 	uint64_t records, bytes, truncated, malformed, limit_hits;
+	/* per rule, for the rules that hit a PCRE2 limit */
+	const struct tsblog_ruleset *rs;
+	const tsblog_rule_stats *stats;
 } summary_totals;
 
 pcre2_code *shape_compile(void);

@@ -288,6 +288,16 @@ report_summary(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 		fputs("  (tsblog learn FILE turns these into rule skeletons)\n",
 		      t->f);
 	}
+	if (json_array_size(json_object_get(doc, "limit_hit_rules"))) {
+		fputs("\nRules that gave up on lines at their PCRE2 match limit (those lines\n"
+		      "were not matched by them; tsblog rules stats FILE shows what each costs):\n",
+		      t->f);
+		json_array_foreach(json_object_get(doc, "limit_hit_rules"), i, p) {
+			fprintf(t->f, "  \xc3\x97%-5llu [", (unsigned long long)ji(p, "count"));
+			term_put(t, js(p, "rule"));
+			fputs("]\n", t->f);
+		}
+	}
 	fputc('\n', t->f);
 	term_color(t, C_DIM);
 	fprintf(t->f, "tsblog: %llu lines, ",

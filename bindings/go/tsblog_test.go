@@ -624,6 +624,25 @@ func TestMaxRecord(t *testing.T) {
 	}
 }
 
+// TestLimitHitRules: a rule that backtracks catastrophically gives up on
+// the line at the match limit, the scan goes on, and the summary names it.
+func TestLimitHitRules(t *testing.T) {
+	r, err := FromString(`{"tsblog": 1, "rules": [{"id": "redos", "severity": "warning",
+		"title": "t", "match": "aaa(a+)+$", "summary": "s"}]}`, "redos.json", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	sum, err := r.Summarize(strings.NewReader(strings.Repeat("a", 60)+"!\n"+saLine+"\n"), "x")
+	if err != nil || sum.LimitHits != 1 || len(sum.Problems) != 1 ||
+		!reflect.DeepEqual(sum.LimitHitRules, []LimitHit{{Rule: "redos", Count: 1}}) {
+		t.Errorf("Summarize: %v, %s", err, marshalLine(t, sum))
+	}
+	if b := marshalLine(t, sum); !strings.Contains(b, `"limit_hits":1,"limit_hit_rules":[{"rule":"redos","count":1}],"problems":[`) {
+		t.Errorf("MarshalJSON: %s", b)
+	}
+}
+
 // TestConcurrent: 16 goroutines share one Rules, scanning, summarizing
 // and matching at once, and all get the results of a serial run.
 func TestConcurrent(t *testing.T) {

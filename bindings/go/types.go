@@ -215,6 +215,7 @@ type Summary struct {
 	Truncated           int            `json:"truncated"`  // lines longer than MaxRecord
 	Malformed           int            `json:"malformed"`  // events of JSON documents skipped
 	LimitHits           int            `json:"limit_hits"` // rule attempts that hit a PCRE2 limit
+	LimitHitRules       []LimitHit     `json:"limit_hit_rules"`
 	Problems            []Problem      `json:"problems"`
 	Unclassified        []Unclassified `json:"unclassified"`
 	UnclassifiedDropped int            `json:"unclassified_dropped"`
@@ -238,6 +239,13 @@ type Problem struct {
 	Summary   string   `json:"summary"`
 	Fix       []string `json:"fix"`
 	Sources   []string `json:"sources"`
+}
+
+// LimitHit is a rule that gave up on Count lines at a PCRE2 limit (match,
+// depth or heap): a rule that backtracks badly, or input built to make it.
+type LimitHit struct {
+	Rule  string `json:"rule"`
+	Count int    `json:"count"`
 }
 
 // Unclassified is a group of warnings or errors no rule matched, by the
@@ -319,6 +327,20 @@ func (s *Summary) AppendJSON(dst []byte) []byte {
 	dst = appendInt(dst, s.Malformed)
 	dst = appendKey(dst, false, "limit_hits")
 	dst = appendInt(dst, s.LimitHits)
+	dst = appendKey(dst, false, "limit_hit_rules")
+	dst = append(dst, '[')
+	for i, l := range s.LimitHitRules {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, '{')
+		dst = appendKey(dst, true, "rule")
+		dst = appendString(dst, l.Rule)
+		dst = appendKey(dst, false, "count")
+		dst = appendInt(dst, l.Count)
+		dst = append(dst, '}')
+	}
+	dst = append(dst, ']')
 	dst = appendKey(dst, false, "problems")
 	dst = append(dst, '[')
 	for i := range s.Problems {
@@ -359,6 +381,9 @@ func decodeSummary(doc string) (Summary, error) {
 	dec := json.NewDecoder(bytes.NewReader([]byte(doc)))
 	if err := dec.Decode(&s); err != nil {
 		return Summary{}, err
+	}
+	if s.LimitHitRules == nil {
+		s.LimitHitRules = []LimitHit{}
 	}
 	if s.Problems == nil {
 		s.Problems = []Problem{}

@@ -1032,6 +1032,15 @@ START_TEST(hostile_catastrophic_regex_scan)
 	ck_assert_int_eq(json_integer_value(json_object_get(d, "line")), 2);
 	json_decref(d);
 	ck_assert_int_eq(summary_int(&r, "limit_hits"), 1);
+	{
+		/* ... and the summary says which rule gave up. */
+		json_t *o = summary_doc(&r);
+		char *got = json_dumps(json_object_get(o, "limit_hit_rules"),
+				       JSON_COMPACT);
+		ck_assert_str_eq(got, "[{\"rule\":\"slow\",\"count\":1}]");
+		free(got);
+		json_decref(o);
+	}
 	su_free(&r);
 
 	/* The same line through a matcher: one more limit hit counted. */

@@ -146,6 +146,18 @@ def test_from_string() -> None:
     assert r.ids() == ["my-expired"] + catalog_ids()
 
 
+def test_limit_hit_rules() -> None:
+    # A rule that backtracks catastrophically gives up on the line at the
+    # match limit; the scan goes on and the summary names the rule.
+    r = tsblog.Rules.from_string('{"tsblog": 1, "rules": [{"id": "redos", "severity": "warning",'
+                                 ' "title": "t", "match": "aaa(a+)+$", "summary": "s"}]}',
+                                 builtin=True)
+    s = r.summarize(io.BytesIO(b"a" * 60 + b"!\n" + SA_LINE.encode() + b"\n"))
+    assert s["limit_hits"] == 1
+    assert s["limit_hit_rules"] == [{"rule": "redos", "count": 1}]
+    assert [p["rule"] for p in s["problems"]] == ["cp-sa-secret-missing"]
+
+
 def test_check_failures() -> None:
     text = USER_RULES.replace('"fields": {"state": "expired"}', '"fields": {"state": "gone"}')
     r = tsblog.Rules.from_string(text, name="mine.json")
@@ -490,7 +502,9 @@ def test_summarize(rules: tsblog.Rules, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.chdir(TEST_DIR)
     s = rules.summarize("data/sample/operator.log")
     assert list(s) == ["schema_version", "records", "bytes", "truncated", "malformed",
-                       "limit_hits", "problems", "unclassified", "unclassified_dropped"]
+                       "limit_hits", "limit_hit_rules", "problems", "unclassified",
+                       "unclassified_dropped"]
+    assert s["limit_hit_rules"] == []
     assert (s["schema_version"], s["records"], s["bytes"]) == (1, 38, 5616)
     assert [(p["rule"], p["count"]) for p in s["problems"]] == [
         ("cp-sa-secret-missing", 1), ("cp-cluster-name-mismatch", 1), ("mp-unreachable", 2),

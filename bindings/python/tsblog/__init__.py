@@ -690,8 +690,8 @@ class Rules:
     def summarize(self, source: Source, name: Optional[str] = None) -> dict[str, Any]:
         """Scan ``source`` (as :meth:`scan`) and return the summary: the same
         document as ``tsblog -o summary-json`` (schema_version, records,
-        bytes, truncated, malformed, limit_hits, problems, unclassified,
-        unclassified_dropped)."""
+        bytes, truncated, malformed, limit_hits, limit_hit_rules, problems,
+        unclassified, unclassified_dropped)."""
         chunks, src, f = _open(source, name)
         try:
             sc = _Scanner(self._rs, _c_name(src), self._scan_flags)
