@@ -89,7 +89,6 @@ install_pkgs() {
 command -v cc >/dev/null || die "no C compiler (cc)"
 command -v python3 >/dev/null || die "no python3"
 pkg-config --exists libpcre2-8 || install_pkgs libpcre2-dev || die "no libpcre2-dev"
-[ -x /usr/bin/time ] || install_pkgs time || die "no /usr/bin/time (package time)"
 [ -e /usr/include/hs/hs.h ] || install_pkgs libhyperscan-dev ||
 	{ have_hs=0; skipped="$skipped hs-scan (no libhyperscan-dev);"; }
 command -v rg >/dev/null || install_pkgs ripgrep ||
@@ -109,6 +108,7 @@ build() { # name sources... -- libs
 	nice cc -O2 -Wall -o "$out" "${srcs[@]}" "${libs[@]}" || die "cannot build $name"
 }
 build gencorpus gencorpus.c
+build runtime runtime.c
 build memchr-lines memchr-lines.c
 build naive-pcre2 naive-pcre2.c -- $(pkg-config --libs libpcre2-8)
 [ $have_hs = 1 ] && { build hs-scan hs-scan.c -- -lhs $(pkg-config --libs libpcre2-8) ||
@@ -199,22 +199,20 @@ measure() {
 	for ((r = 1; r <= RUNS; r++)); do
 		local out=/dev/null
 		[ $r = 1 ] && out=$D/out/$outname
-		t0=$(date +%s%N)
-		timeout "$TIMEOUT" /usr/bin/time -f '%M %U %S' -o "$tf" "${nicecmd[@]}" "$@" >"$out" 2>"$D/out/$outname.err"
+		# runtime: the wall clock around fork/exec/wait only (see runtime.c)
+		"$D/bin/runtime" "$TIMEOUT" "$tf" "${nicecmd[@]}" "$@" >"$out" 2>"$D/out/$outname.err"
 		rc=$?
-		t1=$(date +%s%N)
 		runs=$r
 		if [ $rc = 124 ]; then status="timeout"; note=">${TIMEOUT}s"; break; fi
 		case " $ok " in *" $rc "*) ;; *)
 			status="failed"; note="exit $rc: $(head -c 200 "$D/out/$outname.err" | tr '\n\t|' '   ')"; break ;;
 		esac
-		wall=$(( t1 - t0 ))
+		wall=$(awk '{print $1}' "$tf")
 		[ -z "$best" ] || [ $wall -lt $best ] && {
 			best=$wall
-			cpu=$(tail -n 1 "$tf" | awk '{printf "%.2f", $2 + $3}')
+			cpu=$(awk '{printf "%.2f", $3 + $4}' "$tf")
 		}
-		# (GNU time puts "Command exited with non-zero status" first)
-		local m; m=$(tail -n 1 "$tf" | awk '{print $1}')
+		local m; m=$(awk '{print $2}' "$tf")
 		[ "$m" -gt "$rss" ] && rss=$m
 		[ $(( wall / 1000000000 )) -ge "$SLOW" ] && break
 	done
