@@ -34,10 +34,8 @@ typedef struct {
 	const tsblog_rule *rule;
 } found;
 
-enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
-
 typedef struct {
-	int state;
+	int done;               /* scanned, waiting to be merged */
 	off_t from, to;
 	tsblog_scanner *s;
 	found *found;
@@ -268,18 +266,17 @@ worker(void *arg)
 			break;        /* (no buffer: the others go on) */
 		k = p->next++;
 		sl = &p->slots[k % p->nslots];
-		sl->state = SLOT_BUSY;
 		pthread_mutex_unlock(&p->mu);
 
 		scan_piece(p, sl, k, buf);
 
 		pthread_mutex_lock(&p->mu);
-		sl->state = SLOT_DONE;
+		sl->done = 1;
 		while (!p->stop &&
-		       (sl = &p->slots[p->merged % p->nslots])->state == SLOT_DONE) {
+		       (sl = &p->slots[p->merged % p->nslots])->done) {
 			merge(p, p->merged, sl);
 			slot_clear(sl);
-			sl->state = SLOT_FREE;
+			sl->done = 0;
 			p->merged++;
 		}
 		pthread_cond_broadcast(&p->cv);

@@ -311,6 +311,27 @@ func (u *Unclassified) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
+func (l *LimitHit) appendJSON(dst []byte) []byte {
+	dst = append(dst, '{')
+	dst = appendKey(dst, true, "rule")
+	dst = appendString(dst, l.Rule)
+	dst = appendKey(dst, false, "count")
+	dst = appendInt(dst, l.Count)
+	return append(dst, '}')
+}
+
+// appendArray appends xs as a JSON array, each element written by each.
+func appendArray[T any](dst []byte, xs []T, each func(*T, []byte) []byte) []byte {
+	dst = append(dst, '[')
+	for i := range xs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = each(&xs[i], dst)
+	}
+	return append(dst, ']')
+}
+
 // AppendJSON appends the `tsblog -o summary-json` document (without
 // newline).
 func (s *Summary) AppendJSON(dst []byte) []byte {
@@ -328,37 +349,11 @@ func (s *Summary) AppendJSON(dst []byte) []byte {
 	dst = appendKey(dst, false, "limit_hits")
 	dst = appendInt(dst, s.LimitHits)
 	dst = appendKey(dst, false, "limit_hit_rules")
-	dst = append(dst, '[')
-	for i, l := range s.LimitHitRules {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, '{')
-		dst = appendKey(dst, true, "rule")
-		dst = appendString(dst, l.Rule)
-		dst = appendKey(dst, false, "count")
-		dst = appendInt(dst, l.Count)
-		dst = append(dst, '}')
-	}
-	dst = append(dst, ']')
+	dst = appendArray(dst, s.LimitHitRules, (*LimitHit).appendJSON)
 	dst = appendKey(dst, false, "problems")
-	dst = append(dst, '[')
-	for i := range s.Problems {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = s.Problems[i].appendJSON(dst)
-	}
-	dst = append(dst, ']')
+	dst = appendArray(dst, s.Problems, (*Problem).appendJSON)
 	dst = appendKey(dst, false, "unclassified")
-	dst = append(dst, '[')
-	for i := range s.Unclassified {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = s.Unclassified[i].appendJSON(dst)
-	}
-	dst = append(dst, ']')
+	dst = appendArray(dst, s.Unclassified, (*Unclassified).appendJSON)
 	dst = appendKey(dst, false, "unclassified_dropped")
 	dst = appendInt(dst, s.UnclassifiedDropped)
 	return append(dst, '}')

@@ -28,27 +28,23 @@ chunk_size(uint8_t b)
 	return b < 128 ? (size_t)b + 1 : (size_t)(b - 127) * 512;
 }
 
-/* Drain @s into a count, checking each diagnosis' line lies in the piece. */
+/* Drain a piece's scanner with the common checks (valid JSON, lines in
+ * order); its diagnoses must also lie within the piece.  Returns how many
+ * there were. */
 static size_t
 drain_piece(tsblog_scanner *s)
 {
-	const tsblog_diagnosis *d;
-	tsblog_error err;
-	size_t n = 0;
-	int rc;
+	fuzz_scan r;
+	uint64_t last_line = 0;
+	size_t n;
 
-	while ((rc = tsblog_scanner_next(s, &d, &err)) != 0) {
-		FUZZ_CHECK(rc == 1 || rc == TSBLOG_ESYNTAX, "next: %d: %s", rc,
-			   err.message);
-		if (rc == 1) {
-			FUZZ_CHECK(tsblog_diagnosis_line(d) >= 1 &&
-					   tsblog_diagnosis_line(d) <=
-						   tsblog_scanner_records(s) + 1,
-				   "piece diagnosis at line %llu",
-				   (unsigned long long)tsblog_diagnosis_line(d));
-			n++;
-		}
-	}
+	memset(&r, 0, sizeof(r));
+	fuzz_drain(s, &r, &last_line);
+	FUZZ_CHECK(last_line <= tsblog_scanner_records(s) + 1,
+		   "piece diagnosis at line %llu",
+		   (unsigned long long)last_line);
+	n = r.diags.n;
+	fuzz_scan_free(&r);
 	return n;
 }
 

@@ -42,8 +42,9 @@ typedef struct {
 	size_t n, cap;
 } gen;
 
+/* Room for @n more bytes and a NUL. */
 static void
-gen_add(gen *g, const char *s, size_t n)
+gen_reserve(gen *g, size_t n)
 {
 	if (g->n + n + 1 > g->cap) {
 		size_t cap = g->cap ? g->cap : 4096;
@@ -53,6 +54,12 @@ gen_add(gen *g, const char *s, size_t n)
 		ck_assert_ptr_nonnull(g->p);
 		g->cap = cap;
 	}
+}
+
+static void
+gen_add(gen *g, const char *s, size_t n)
+{
+	gen_reserve(g, n);
 	memcpy(g->p + g->n, s, n);
 	g->n += n;
 	g->p[g->n] = '\0';
@@ -67,14 +74,7 @@ gen_str(gen *g, const char *s)
 static void
 gen_fill(gen *g, char c, size_t n)
 {
-	if (g->n + n + 1 > g->cap) {
-		size_t cap = g->cap ? g->cap : 4096;
-		while (cap < g->n + n + 1)
-			cap *= 2;
-		g->p = realloc(g->p, cap);
-		ck_assert_ptr_nonnull(g->p);
-		g->cap = cap;
-	}
+	gen_reserve(g, n);
 	memset(g->p + g->n, c, n);
 	g->n += n;
 	g->p[g->n] = '\0';
