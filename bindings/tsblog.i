@@ -510,7 +510,7 @@ char *tsblog_b_scanner_scan(tsblog_scanner *s, const char *data, size_t len,
 		if (rc == 0) {
 			if (!(how & TSBLOG_B_FINISH) || finished)
 				break;
-			if (tsblog_scanner_finish(s, err) < 0) {
+			if (tsblog_scanner_end(s, err) < 0) {
 				free(out.p);
 				return NULL;
 			}

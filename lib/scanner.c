@@ -3,7 +3,9 @@
  * carry a line that straddles chunks in a buffer bounded by max_record,
  * clean each line (CR, BOM, colour escapes) and match it.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "envelope.h"
@@ -39,12 +41,14 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 {
 	tsblog_scanner *s;
 
-	if (!out || !rs || (opts && opts->version != TSBLOG_SCAN_OPTIONS_VERSION)) {
+	int bad_version = opts && (opts->version < 1 ||
+				   opts->version > TSBLOG_SCAN_OPTIONS_VERSION);
+
+	if (!out || !rs || bad_version) {
 		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
 			  "tsblog_scanner_new: %s",
-			  opts && opts->version != TSBLOG_SCAN_OPTIONS_VERSION
-				  ? "unknown options version"
-				  : "NULL argument");
+			  bad_version ? "unknown options version"
+				      : "NULL argument");
 		return TSBLOG_EINVAL;
 	}
 	s = calloc(1, sizeof(*s));
@@ -54,6 +58,7 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	s->opts.max_record = opts && opts->max_record ? opts->max_record
 						     : DEFAULT_MAX_RECORD;
 	s->opts.flags = opts ? opts->flags : 0;
+	s->opts.jobs = opts && opts->version >= 2 ? opts->jobs : 0;
 	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
 	s->m.timing = !!(s->opts.flags & TSBLOG_SCAN_TIME_RULES);
 	/* The summary also wants warnings no rule knows: their level words
@@ -160,7 +165,7 @@ tsblog_scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 }
 
 int
-tsblog_scanner_finish(tsblog_scanner *s, tsblog_error *err)
+tsblog_scanner_end(tsblog_scanner *s, tsblog_error *err)
 {
 	if (!s) {
 		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
@@ -567,4 +572,111 @@ tsblog_scanner_absorb(tsblog_scanner *dst, const tsblog_scanner *src,
 		a->nanoseconds += b->nanoseconds;
 	}
 	return 0;
+}
+
+int
+tsblog_scan_options_init(tsblog_scan_options *opts, unsigned int version)
+{
+	static const tsblog_scan_options defaults = TSBLOG_SCAN_OPTIONS_INIT;
+
+	if (!opts || version != TSBLOG_SCAN_OPTIONS_VERSION)
+		return TSBLOG_EINVAL;
+	*opts = defaults;
+	return 0;
+}
+
+/* Drain what the fed chunk (or the finished input) holds into @cb.  On an
+ * abort the rest of the chunk is dropped, so the next chunk can be fed. */
+static int
+drain(tsblog_scanner *s, tsblog_scan_cb cb, void *payload, tsblog_error *err)
+{
+	const tsblog_diagnosis *d;
+	tsblog_error ev;
+	int rc;
+
+	while ((rc = tsblog_scanner_next(s, &d, &ev)) != 0) {
+		int stop;
+		if (rc == TSBLOG_ESYNTAX)
+			stop = cb && cb(TSBLOG_SCAN_MALFORMED, NULL, &ev,
+					payload) != TSBLOG_CONTINUE;
+		else if (rc < 0) {
+			if (err)
+				*err = ev;
+			return rc;
+		} else
+			stop = cb && cb(TSBLOG_SCAN_DIAGNOSIS, d, NULL,
+					payload) != TSBLOG_CONTINUE;
+		if (stop) {
+			s->pos = s->chunk_len;
+			err_raise(err, TSBLOG_EUSER, NULL, NO_POS, NULL, NULL,
+				  "scan stopped by its callback");
+			return TSBLOG_EUSER;
+		}
+	}
+	return 0;
+}
+
+int
+tsblog_scanner_scan(tsblog_scanner *s, const char *buf, size_t len,
+		    tsblog_scan_cb cb, void *payload, tsblog_error *err)
+{
+	int rc = tsblog_scanner_feed(s, buf, len, err);
+
+	return rc < 0 ? rc : drain(s, cb, payload, err);
+}
+
+int
+tsblog_scanner_finish(tsblog_scanner *s, tsblog_scan_cb cb, void *payload,
+		      tsblog_error *err)
+{
+	int rc = tsblog_scanner_end(s, err);
+
+	return rc < 0 ? rc : drain(s, cb, payload, err);
+}
+
+int
+tsblog_scan_fd(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
+	       tsblog_error *err)
+{
+	enum { READ_SIZE = 256 * 1024 };
+	char *buf;
+	int rc = 0;
+
+	if (!s || fd < 0) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_scan_fd: %s", s ? "bad descriptor"
+						  : "NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	buf = malloc(READ_SIZE);
+	if (!buf)
+		return nomem_err(err);
+	for (;;) {
+		ssize_t n = read(fd, buf, READ_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_where w = { s->source, NULL, 0 };
+			err_raise(err, TSBLOG_EIO, &w, NO_POS, NULL, NULL,
+				  "%s", strerror(errno));
+			rc = TSBLOG_EIO;
+			break;
+		}
+		if (n == 0) {
+			rc = tsblog_scanner_finish(s, cb, payload, err);
+			break;
+		}
+		rc = tsblog_scanner_scan(s, buf, (size_t)n, cb, payload, err);
+		if (rc == 0 && cb &&
+		    cb(TSBLOG_SCAN_PROGRESS, NULL, NULL, payload) !=
+			    TSBLOG_CONTINUE) {
+			err_raise(err, TSBLOG_EUSER, NULL, NO_POS, NULL, NULL,
+				  "scan stopped by its callback");
+			rc = TSBLOG_EUSER;
+		}
+		if (rc < 0)
+			break;
+	}
+	free(buf);
+	return rc;
 }

@@ -105,7 +105,7 @@ feed_all(tsblog_scanner *s, const char *in, size_t len, int chunk,
 		drain(s, out);
 		off += n;
 	}
-	ck_assert_int_eq(tsblog_scanner_finish(s, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
 	drain(s, out);
 	/* Finished and drained: nothing more comes. */
 	drain(s, out);
@@ -276,7 +276,7 @@ START_TEST(scanner_last_line_needs_finish)
 	/* The unterminated line may go on in the next chunk. */
 	ck_assert_int_eq(r.n, 0);
 	ck_assert_uint_eq(tsblog_scanner_records(s), 1);
-	ck_assert_int_eq(tsblog_scanner_finish(s, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
 	drain(s, &r);
 	ck_assert_int_eq(r.n, 1);
 	expect_hit(&r.h[0], "conn-refused", 2,
@@ -722,7 +722,7 @@ START_TEST(scanner_bad_arguments)
 	const tsblog_diagnosis *d;
 	tsblog_error err;
 
-	o.version = 2;
+	o.version = TSBLOG_SCAN_OPTIONS_VERSION + 1;
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, NULL, &o, &err),
 			 TSBLOG_EINVAL);
 	ck_assert_str_eq(err.message,
@@ -736,7 +736,7 @@ START_TEST(scanner_bad_arguments)
 	ck_assert_int_eq(tsblog_scanner_feed(s, NULL, 1, &err), TSBLOG_EINVAL);
 	ck_assert_int_eq(tsblog_scanner_next(s, NULL, &err), TSBLOG_EINVAL);
 	ck_assert_int_eq(tsblog_scanner_next(NULL, &d, &err), TSBLOG_EINVAL);
-	ck_assert_int_eq(tsblog_scanner_finish(NULL, &err), TSBLOG_EINVAL);
+	ck_assert_int_eq(tsblog_scanner_end(NULL, &err), TSBLOG_EINVAL);
 	ck_assert_uint_eq(tsblog_scanner_records(NULL), 0);
 	tsblog_scanner_free(s);
 	tsblog_scanner_free(NULL);

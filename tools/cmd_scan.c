@@ -293,7 +293,7 @@ scan_fd(scan_state *st, int fd, const char *name)
 		if (st->show)
 			progress(st, done);
 	}
-	tsblog_scanner_finish(st->s, &err);
+	tsblog_scanner_end(st->s, &err);
 	if (drain(st) < 0)
 		st->trouble = 1;
 done:

@@ -184,7 +184,7 @@ scan_whole_file(tsblog_scanner *s, const char *path, char *buf, size_t size)
 		while (tsblog_scanner_next(s, &d, &err) != 0)
 			;
 	}
-	tsblog_scanner_finish(s, &err);
+	tsblog_scanner_end(s, &err);
 	while (tsblog_scanner_next(s, &d, &err) != 0)
 		;
 	if (f != stdin)

@@ -169,7 +169,7 @@ scan_piece(pool *p, slot *sl, long long k, char *buf)
 	}
 	/* Before finish(): an open document would be closed by it. */
 	sl->at_rest = tsblog_scanner_at_rest(sl->s);
-	tsblog_scanner_finish(sl->s, &err);
+	tsblog_scanner_end(sl->s, &err);
 	if (collect(sl, job->want_json) < 0)
 		sl->nomem = 1;
 }

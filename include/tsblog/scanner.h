@@ -6,7 +6,7 @@
  * then call tsblog_scanner_next() until it returns 0, then feed the next
  * chunk.  Chunks may split lines anywhere; a line that straddles chunks is
  * carried over in a buffer bounded by the maximum record length.  After the
- * last chunk call tsblog_scanner_finish() and drain next() once more, so a
+ * last chunk call tsblog_scanner_end() and drain next() once more, so a
  * last line without a newline is scanned too.
  *
  * Each line is read through its envelope before matching: `kubectl logs`
@@ -32,9 +32,10 @@ TSBLOG_BEGIN_DECL
 
 typedef struct tsblog_scanner tsblog_scanner;
 
-#define TSBLOG_SCAN_OPTIONS_VERSION 1
+#define TSBLOG_SCAN_OPTIONS_VERSION 2
 
-/** Scanner settings.  NULL anywhere means the defaults. */
+/** Scanner settings.  NULL anywhere means the defaults.  Version 1 (without
+ * jobs) is still accepted. */
 typedef struct tsblog_scan_options {
 	unsigned int version;     /**< TSBLOG_SCAN_OPTIONS_VERSION */
 	size_t max_record;        /**< longest line kept whole, in bytes; a
@@ -43,6 +44,10 @@ typedef struct tsblog_scan_options {
 				   * bounds one event of an events JSON
 				   * document. */
 	unsigned int flags;       /**< TSBLOG_SCAN_* flags */
+	unsigned int jobs;        /**< threads tsblog_scan_fd() may use on a
+				   * regular file; 0 or 1 = this thread
+				   * only.  Output is the same for any
+				   * value. */
 } tsblog_scan_options;
 
 /** Keep no summary (problems, unclassified errors): less work per line
@@ -61,7 +66,49 @@ typedef struct tsblog_scan_options {
  * private JWK members d, p, q, dp, dq, qi and k by <redacted:jwk>. */
 #define TSBLOG_SCAN_NO_REDACT 4u
 
-#define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0, 0 }
+#define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0, 0, 0 }
+
+/**
+ * Fill @p opts with the defaults (the same as TSBLOG_SCAN_OPTIONS_INIT).
+ *
+ * @param version  TSBLOG_SCAN_OPTIONS_VERSION.
+ * @return 0, or TSBLOG_EINVAL for NULL or an unknown version.
+ */
+TSBLOG_EXTERN(int) tsblog_scan_options_init(tsblog_scan_options *opts,
+					    unsigned int version);
+
+/** Why a scan callback is called. */
+typedef enum {
+	/** @p d is a diagnosis; @p event is NULL. */
+	TSBLOG_SCAN_DIAGNOSIS = 1,
+	/** An event of a `kubectl get events -o json` document could not be
+	 * read: @p event says where and why (code TSBLOG_ESYNTAX); it is
+	 * counted as malformed and skipped, and the scan goes on.  @p d is
+	 * NULL. */
+	TSBLOG_SCAN_MALFORMED = 2,
+	/** tsblog_scan_fd() has read another block: a chance to show
+	 * progress or to abort.  @p d and @p event are NULL. */
+	TSBLOG_SCAN_PROGRESS = 3
+} tsblog_scan_what;
+
+/** What a scan callback returns. */
+#define TSBLOG_CONTINUE 0
+#define TSBLOG_ABORT 1
+
+/**
+ * Called by the scanning functions, in input order, from the thread that
+ * called them.
+ *
+ * @param d        borrowed: valid only during the call.
+ * @param event    borrowed: valid only during the call.
+ * @param payload  what the caller passed to the scanning function.
+ * @return TSBLOG_CONTINUE, or TSBLOG_ABORT to stop: the scanning function
+ *         then returns TSBLOG_EUSER.  The callback must not call scanning
+ *         functions on the same scanner.
+ */
+typedef int (*tsblog_scan_cb)(tsblog_scan_what what,
+			      const tsblog_diagnosis *d,
+			      const tsblog_error *event, void *payload);
 
 /**
  * @param[out] out  Caller owns *out; release with tsblog_scanner_free().
@@ -100,29 +147,50 @@ TSBLOG_EXTERN(int) tsblog_scanner_reset(tsblog_scanner *s, const char *source);
 TSBLOG_EXTERN(int) tsblog_scanner_clear(tsblog_scanner *s, const char *source);
 
 /**
- * Hand the scanner the next @p len bytes of input.  The bytes are
- * borrowed, not copied (except a trailing partial line): keep @p buf
- * unchanged until tsblog_scanner_next() has returned 0.
+ * Scan the next @p len bytes of the current input and call @p cb for what
+ * they hold.  @p buf is only read during the call; a trailing partial line
+ * is copied and completed by the next chunk (or by finish).
  *
- * @return 0, or TSBLOG_EINVAL if the previous chunk is not drained yet or
- *         the input was finished.
+ * @param cb  may be NULL: then diagnoses are only counted and summarised.
+ * @return 0; TSBLOG_EUSER if @p cb aborted (the rest of the chunk is not
+ *         scanned; the scanner may go on with the next chunk);
+ *         TSBLOG_ENOMEM; or TSBLOG_EINVAL (NULL scanner, or the input was
+ *         finished and not started again with tsblog_scanner_reset()).
  */
-TSBLOG_EXTERN(int) tsblog_scanner_feed(tsblog_scanner *s, const char *buf,
-				       size_t len, tsblog_error *err);
-
-/** Declare the end of input; next() then scans the last, unterminated line. */
-TSBLOG_EXTERN(int) tsblog_scanner_finish(tsblog_scanner *s, tsblog_error *err);
+TSBLOG_EXTERN(int) tsblog_scanner_scan(tsblog_scanner *s, const char *buf,
+				       size_t len, tsblog_scan_cb cb,
+				       void *payload, tsblog_error *err);
 
 /**
- * Scan on to the next diagnosis.
+ * End the current input: scan its last, unterminated line and close any
+ * document still open, calling @p cb for what they hold.  Start another
+ * input with tsblog_scanner_reset().
  *
- * @param[out] out  on 1: Borrowed, valid until the next call on @p s.
- * @return 1 with a diagnosis, 0 when the fed input is used up, or a
- *         negative code: TSBLOG_ENOMEM; or TSBLOG_ESYNTAX for a malformed
- *         event in a `kubectl get events -o json` document (@p err says
- *         where; the event is counted as malformed and skipped, and the
- *         next call goes on with the rest of the input).
+ * @return as tsblog_scanner_scan().
  */
+TSBLOG_EXTERN(int) tsblog_scanner_finish(tsblog_scanner *s,
+					 tsblog_scan_cb cb, void *payload,
+					 tsblog_error *err);
+
+/**
+ * Read @p fd to its end as the current input, scan it and finish it.  With
+ * opts.jobs > 1 and a regular file, pieces of the file are scanned on that
+ * many threads and merged in order: @p cb still sees everything in input
+ * order, from the calling thread, exactly as with one job.  @p fd is read
+ * from its current offset and not closed.
+ *
+ * @return as tsblog_scanner_scan(), or TSBLOG_EIO if reading failed (@p err
+ *         names the scanner's source and errno's text).
+ */
+TSBLOG_EXTERN(int) tsblog_scan_fd(tsblog_scanner *s, int fd,
+				  tsblog_scan_cb cb, void *payload,
+				  tsblog_error *err);
+
+/* The pull interface below is being made private (issue 12): new code uses
+ * the callback functions above. */
+TSBLOG_EXTERN(int) tsblog_scanner_feed(tsblog_scanner *s, const char *buf,
+				       size_t len, tsblog_error *err);
+TSBLOG_EXTERN(int) tsblog_scanner_end(tsblog_scanner *s, tsblog_error *err);
 TSBLOG_EXTERN(int) tsblog_scanner_next(tsblog_scanner *s,
 				       const tsblog_diagnosis **out,
 				       tsblog_error *err);

@@ -175,7 +175,7 @@ fuzz_run_scan(const tsblog_ruleset *rs, const tsblog_scan_options *opts,
 		fuzz_drain(s, r, &last_line);
 		at += len;
 	}
-	FUZZ_CHECK(tsblog_scanner_finish(s, &err) == 0, "finish: %s",
+	FUZZ_CHECK(tsblog_scanner_end(s, &err) == 0, "finish: %s",
 		   err.message);
 	fuzz_drain(s, r, &last_line);
 	r->records = tsblog_scanner_records(s);

@@ -68,7 +68,7 @@ check_pieces(const tsblog_scan_options *opts, const uint8_t *data,
 		   "feed: %s", err.message);
 	ndiags = drain_piece(piece);
 	at_rest = tsblog_scanner_at_rest(piece);
-	FUZZ_CHECK(tsblog_scanner_finish(piece, &err) == 0, "finish: %s",
+	FUZZ_CHECK(tsblog_scanner_end(piece, &err) == 0, "finish: %s",
 		   err.message);
 	ndiags += drain_piece(piece);
 	if (!at_rest || (size - cut >= 3 && !memcmp(data + cut, "\xEF\xBB\xBF", 3)))
@@ -80,7 +80,7 @@ check_pieces(const tsblog_scan_options *opts, const uint8_t *data,
 				       size - cut, &err) == 0,
 		   "feed: %s", err.message);
 	ndiags += drain_piece(piece);
-	FUZZ_CHECK(tsblog_scanner_finish(piece, &err) == 0, "finish: %s",
+	FUZZ_CHECK(tsblog_scanner_end(piece, &err) == 0, "finish: %s",
 		   err.message);
 	ndiags += drain_piece(piece);
 	FUZZ_CHECK(tsblog_scanner_absorb(all, piece, &err) == 0, "absorb: %s",

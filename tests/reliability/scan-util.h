@@ -123,7 +123,7 @@ su_scan(const tsblog_ruleset *rs, const tsblog_scan_options *opts,
 			goto out;
 		at += n;
 	}
-	if (tsblog_scanner_finish(s, &err) < 0 || su_drain(s, r) < 0)
+	if (tsblog_scanner_end(s, &err) < 0 || su_drain(s, r) < 0)
 		goto out;
 	su_totals(s, r);
 out:

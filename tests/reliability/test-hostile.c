@@ -182,7 +182,7 @@ START_TEST(hostile_huge_line_without_newline)
 		rss = su_rss();
 		peak = rss > peak ? rss : peak;
 	}
-	ck_assert_int_eq(tsblog_scanner_finish(s, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
 	ck_assert_int_eq(su_drain(s, &r), 0);
 	su_totals(s, &r);
 	peak = su_rss() > peak ? su_rss() : peak;
@@ -578,7 +578,7 @@ START_TEST(hostile_describe_header_blank_value)
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "test", NULL, &err), 0);
 	ck_assert_int_eq(tsblog_scanner_feed(s, input, sizeof(input) - 1, &err),
 			 0);
-	ck_assert_int_eq(tsblog_scanner_finish(s, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
 	dirty_stack();
 	ck_assert_msg(su_drain(s, &r) == 0, "scan failed: %s", r.fatal_msg);
 	su_totals(s, &r);
@@ -616,7 +616,7 @@ START_TEST(hostile_event_count_beyond_int64)
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "test", NULL, &err), 0);
 	ck_assert_int_eq(tsblog_scanner_feed(s, input, sizeof(input) - 1, &err),
 			 0);
-	ck_assert_int_eq(tsblog_scanner_finish(s, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
 	ck_assert_msg(su_drain(s, &r) == 0, "scan failed: %s", r.fatal_msg);
 	ck_assert_int_eq(tsblog_scanner_summary_json(&summary, s, &err), 0);
 	tsblog_scanner_free(s);

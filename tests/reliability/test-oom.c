@@ -305,7 +305,7 @@ job(const input *in, size_t nin)
 			if ((rc = drain(s)) != 0)
 				goto out;
 		}
-		if ((rc = tsblog_scanner_finish(s, &err)) < 0 ||
+		if ((rc = tsblog_scanner_end(s, &err)) < 0 ||
 		    (rc = drain(s)) != 0)
 			goto out;
 	}

@@ -74,7 +74,7 @@ scan_chunked(job *j, scan_result *r)
 			goto out;
 		at += n;
 	}
-	if (tsblog_scanner_finish(s, &err) == 0 && su_drain(s, r) == 0)
+	if (tsblog_scanner_end(s, &err) == 0 && su_drain(s, r) == 0)
 		su_totals(s, r);
 out:
 	tsblog_scanner_free(s);
@@ -238,7 +238,7 @@ churn(void *arg)
 			ok++;
 		if (tsblog_scanner_new(&s, rs, "churn", NULL, NULL) == 0 &&
 		    tsblog_scanner_feed(s, line, sizeof(line) - 1, NULL) == 0 &&
-		    tsblog_scanner_finish(s, NULL) == 0 &&
+		    tsblog_scanner_end(s, NULL) == 0 &&
 		    tsblog_scanner_next(s, &d, NULL) == 1)
 			ok++;
 		tsblog_scanner_free(s);
