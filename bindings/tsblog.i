@@ -5,28 +5,28 @@
  *           (bindings/python/tsblog/meson.build): the C module
  *           tsblog._tsblog, whose flat functions tsblog/__init__.py calls
  *           directly (no SWIG proxy classes or .py shim)
- *   Go      swig -go -cgo -intgosize 64 ... bindings/tsblog.i
+ *   Go      swig -go -cgo -intgosize 64 -module ctsblog bindings/tsblog.i,
+ *           committed as bindings/go/internal/ctsblog/ (bindings/go/swig.sh
+ *           makes it; a test fails when it differs)
  *
- * The surface is small on purpose.  The binding sees opaque handles
- * (tsblog_builder, tsblog_ruleset, tsblog_matcher, tsblog_scanner and a
- * tsblog_error it allocates with tsblog_b_error_new()), the C calls that are
- * already binding-friendly (no out-parameters, no callbacks), and the
- * tsblog_b_* helpers defined below, which turn out-parameters into return
- * values, callbacks into JSON arrays, and borrowed diagnoses into JSON
- * strings the binding owns.  The idioms (exceptions or error values,
- * iterators, closing, a child keeping its parent alive) live in the
- * hand-written layer of each language, not here.
+ * The surface is small on purpose.  The binding sees opaque handles, the C
+ * calls that are already binding-friendly, tsblog_error as a struct whose
+ * members it reads, and the tsblog_b_* helpers below.  A diagnosis crosses
+ * as its `tsblog -o json` line (tsblog_diagnosis_to_json), which each
+ * language decodes with its own JSON library; an error or a malformed event
+ * as a tsblog_error.  The idioms (exceptions or error values, iterators,
+ * closing, a child keeping its parent alive) live in the hand-written layer
+ * of each language, not here.
  *
- * Ownership: every char * a tsblog_b_* helper returns (marked %newobject)
- * is malloc()ed here; the generated wrapper copies it into a language
- * string and frees it with tsblog_b_free().  Handles are freed explicitly
- * by the binding (tsblog_builder_free, tsblog_ruleset_free, ...), children
- * (matchers, scanners) before their rule set.
+ * Ownership: a const char * result is copied into a language string by the
+ * generated wrapper.  Handles are freed explicitly by the binding
+ * (tsblog_builder_free, tsblog_ruleset_free, ...), children (matchers,
+ * scanners) before their rule set.
  *
  * Threads: a tsblog_ruleset may be used by any number of threads at once; a
- * matcher, scanner or tsblog_error by one thread at a time.  The Python
- * wrapper releases the GIL around the calls that do real work (compiling,
- * matching, scanning, checking).
+ * matcher, scanner, tsblog_b_found or tsblog_error by one thread at a time.
+ * The Python wrapper releases the GIL around the calls that do real work
+ * (compiling, matching, scanning, checking).
  *
  * Language-specific parts are under #ifdef SWIGPYTHON / SWIGGO; keep the
  * rest neutral.
@@ -44,20 +44,44 @@
 %{
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 #include <tsblog.h>
 %}
 
-/* ---- opaque types (SWIG's view only; the C code uses tsblog.h) -------- */
+/* ---- types ------------------------------------------------------------ */
+/* Opaque handles (SWIG's view only; the C code uses tsblog.h). */
 typedef struct tsblog_builder tsblog_builder;
 typedef struct tsblog_ruleset tsblog_ruleset;
 typedef struct tsblog_rule tsblog_rule;
 typedef struct tsblog_matcher tsblog_matcher;
 typedef struct tsblog_scanner tsblog_scanner;
-typedef struct tsblog_error tsblog_error;
+typedef struct tsblog_b_found tsblog_b_found;
 
-/* Strings the tsblog_b_* helpers return are theirs to free. */
-%typemap(newfree) char * "tsblog_b_free($1);";
+/* Structs the binding reads member by member (read-only; the C compiler
+ * checks these declarations against tsblog/errors.h and ruleset.h).  A
+ * binding makes the tsblog_error it passes to calls with new_tsblog_error()
+ * (zeroed) and frees it with delete_tsblog_error(). */
+%immutable;
+typedef struct tsblog_error {
+	int code;
+	char source[256];
+	int line;
+	int column;
+	size_t position;
+	char rule_id[64];
+	char member[64];
+	size_t pattern_offset;
+	char message[512];
+} tsblog_error;
+
+typedef struct tsblog_check_failure {
+	const char *rule_id;
+	const char *source;
+	int line, column;
+	const char *kind;
+	size_t index;
+	const char *message;
+} tsblog_check_failure;
+%mutable;
 
 /* ---- language-specific argument conversion ---------------------------- */
 #ifdef SWIGPYTHON
@@ -90,16 +114,15 @@ typedef struct tsblog_error tsblog_error;
 TSBLOG_B_NOGIL(tsblog_builder_add_string)
 TSBLOG_B_NOGIL(tsblog_builder_add_builtin)
 TSBLOG_B_NOGIL(tsblog_b_builder_build)
-TSBLOG_B_NOGIL(tsblog_b_matcher_match_json)
-TSBLOG_B_NOGIL(tsblog_b_scanner_scan)
-TSBLOG_B_NOGIL(tsblog_b_scanner_summary_json)
-TSBLOG_B_NOGIL(tsblog_b_ruleset_check_json)
+TSBLOG_B_NOGIL(tsblog_b_match)
+TSBLOG_B_NOGIL(tsblog_b_scan)
+TSBLOG_B_NOGIL(tsblog_b_summary)
+TSBLOG_B_NOGIL(tsblog_b_check)
 #endif
 
 #ifdef SWIGGO
-/* (data, len): a Go string, passed without a copy; only used during the
- * call (tsblog_b_scanner_scan feeds and drains in one call), so no Go
- * pointer is kept by C after it returns. */
+/* (data, len): a Go string, passed without a copy; only read during the
+ * call, so no Go pointer is kept by C after it returns. */
 %apply (char *STRING, size_t LENGTH) { (const char *data, size_t len) };
 #endif
 
@@ -120,121 +143,81 @@ void tsblog_builder_free(tsblog_builder *b);
 void tsblog_ruleset_free(tsblog_ruleset *rs);
 size_t tsblog_ruleset_count(const tsblog_ruleset *rs);
 const tsblog_rule *tsblog_ruleset_rule(const tsblog_ruleset *rs, size_t index);
-const tsblog_rule *tsblog_ruleset_find(const tsblog_ruleset *rs, const char *id);
 const char *tsblog_rule_id(const tsblog_rule *r);
-const char *tsblog_rule_pattern(const tsblog_rule *r);
 
 void tsblog_matcher_free(tsblog_matcher *m);
 int tsblog_matcher_set_redact(tsblog_matcher *m, int on);
 
 void tsblog_scanner_free(tsblog_scanner *s);
-int tsblog_scanner_reset(tsblog_scanner *s, const char *source);
-uint64_t tsblog_scanner_records(const tsblog_scanner *s);
-uint64_t tsblog_scanner_bytes(const tsblog_scanner *s);
-uint64_t tsblog_scanner_truncated(const tsblog_scanner *s);
-uint64_t tsblog_scanner_malformed(const tsblog_scanner *s);
 
-/* ---- tsblog_b_* helpers ------------------------------------------------ */
+/* Flags for tsblog_b_scanner_new(), from tsblog/scanner.h. */
+%constant unsigned int TSBLOG_SCAN_NO_SUMMARY = TSBLOG_SCAN_NO_SUMMARY;
+%constant unsigned int TSBLOG_SCAN_NO_REDACT = TSBLOG_SCAN_NO_REDACT;
 
-/* Internal: a growing string; JSON escaping.  Not wrapped. */
+/* ---- tsblog_b_found: what one call found ------------------------------- */
 %{
-typedef struct {
-	char *p;
+typedef struct tsblog_b_found {
+	int diagnoses;                /* whether diagnoses become lines */
+	char *lines;                  /* JSON lines, or the summary document */
 	size_t len, cap;
-	int failed;
-} tsblog_b_buf;
+	tsblog_error *events;         /* malformed events */
+	size_t nevents, events_cap;
+	tsblog_check_failure *checks; /* failed self-tests, strings owned */
+	size_t nchecks, checks_cap;
+} tsblog_b_found;
+
+/* p with room for need items of size (*cap updated), or NULL if out of
+ * memory (p is then unchanged). */
+static void *
+tsblog_b_grow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 16;
+	if (need <= *cap)
+		return p;
+	while (n < need)
+		n *= 2;
+	p = realloc(p, n * size);
+	if (p)
+		*cap = n;
+	return p;
+}
+
+static int
+tsblog_b_add(tsblog_b_found *f, const char *s, size_t n)
+{
+	char *p = (char *)tsblog_b_grow(f->lines, &f->cap, f->len + n + 1, 1);
+	if (!p)
+		return -1;
+	f->lines = p;
+	memcpy(p + f->len, s, n);
+	f->len += n;
+	p[f->len] = '\0';
+	return 0;
+}
+
+static char *
+tsblog_b_strdup(const char *s)
+{
+	size_t n = strlen(s ? s : "") + 1;
+	char *p = (char *)malloc(n);
+	return p ? (char *)memcpy(p, s ? s : "", n) : NULL;
+}
 
 static void
-tsblog_b_buf_add(tsblog_b_buf *b, const char *s, size_t n)
+tsblog_b_clear(tsblog_b_found *f)
 {
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = (char *)realloc(b->p, cap);
-		if (!p) {
-			b->failed = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	size_t i;
+	for (i = 0; i < f->nchecks; i++) {
+		tsblog_check_failure *c = &f->checks[i];
+		free((char *)c->rule_id);
+		free((char *)c->source);
+		free((char *)c->kind);
+		free((char *)c->message);
 	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	f->len = f->nevents = f->nchecks = 0;
 }
 
-static void
-tsblog_b_buf_puts(tsblog_b_buf *b, const char *s)
-{
-	tsblog_b_buf_add(b, s, strlen(s));
-}
-
-/* s as a JSON string (null for NULL).  The library's strings are UTF-8;
- * only '"', '\\' and control characters need escaping. */
-static void
-tsblog_b_buf_json_str(tsblog_b_buf *b, const char *s)
-{
-	const char *run;
-	if (!s) {
-		tsblog_b_buf_puts(b, "null");
-		return;
-	}
-	tsblog_b_buf_add(b, "\"", 1);
-	for (run = s; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[8];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		tsblog_b_buf_add(b, run, (size_t)(s - run));
-		switch (c) {
-		case '"': tsblog_b_buf_puts(b, "\\\""); break;
-		case '\\': tsblog_b_buf_puts(b, "\\\\"); break;
-		case '\n': tsblog_b_buf_puts(b, "\\n"); break;
-		case '\t': tsblog_b_buf_puts(b, "\\t"); break;
-		case '\r': tsblog_b_buf_puts(b, "\\r"); break;
-		default:
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			tsblog_b_buf_puts(b, esc);
-		}
-		run = s + 1;
-	}
-	tsblog_b_buf_add(b, run, (size_t)(s - run));
-	tsblog_b_buf_add(b, "\"", 1);
-}
-
-static void
-tsblog_b_buf_json_num(tsblog_b_buf *b, unsigned long long v)
-{
-	char num[32];
-	snprintf(num, sizeof(num), "%llu", v);
-	tsblog_b_buf_puts(b, num);
-}
-
-static void
-tsblog_b_buf_json_int(tsblog_b_buf *b, long long v)
-{
-	char num[32];
-	snprintf(num, sizeof(num), "%lld", v);
-	tsblog_b_buf_puts(b, num);
-}
-
-/* Every tsblog_b_* helper that takes err starts with this, so that
- * tsblog_b_error_code(err) is 0 after a call that succeeded (the library
- * itself only writes err on failure).  A Go string cannot tell NULL from
- * "", so Go checks this code. */
-static void
-tsblog_b_reset(tsblog_error *err)
-{
-	if (err) {
-		err->code = 0;
-		err->message[0] = '\0';
-	}
-}
-
+/* TSBLOG_ENOMEM in err: a callback below ran out of memory. */
 static int
 tsblog_b_nomem(tsblog_error *err)
 {
@@ -246,133 +229,108 @@ tsblog_b_nomem(tsblog_error *err)
 	return TSBLOG_ENOMEM;
 }
 
-/* The buffer's string, handed to the caller; "" if nothing was added;
- * NULL (err says ENOMEM) if an allocation failed. */
-static char *
-tsblog_b_buf_take(tsblog_b_buf *b, tsblog_error *err)
+/* The scan callback: a diagnosis becomes its `tsblog -o json` line, a
+ * malformed event is kept as it is. */
+static int
+tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
+		  const tsblog_error *event, void *payload)
 {
-	if (!b->failed && !b->p)
-		tsblog_b_buf_add(b, "", 0);
-	if (b->failed) {
-		free(b->p);
-		tsblog_b_nomem(err);
-		return NULL;
+	tsblog_b_found *f = (tsblog_b_found *)payload;
+	if (what == TSBLOG_SCAN_MALFORMED) {
+		tsblog_error *e = (tsblog_error *)tsblog_b_grow(
+			f->events, &f->events_cap, f->nevents + 1, sizeof(*e));
+		if (!e)
+			return TSBLOG_ABORT;
+		f->events = e;
+		e[f->nevents++] = *event;
+	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses) {
+		char *json;
+		int bad;
+		if (tsblog_diagnosis_to_json(&json, d, NULL) < 0)
+			return TSBLOG_ABORT;
+		bad = tsblog_b_add(f, json, strlen(json)) < 0 ||
+		      tsblog_b_add(f, "\n", 1) < 0;
+		tsblog_free(json);
+		if (bad)
+			return TSBLOG_ABORT;
 	}
-	return b->p;
-}
-
-/* The members of err as a JSON object, appended to b. */
-static void
-tsblog_b_buf_json_error(tsblog_b_buf *b, const tsblog_error *err)
-{
-	tsblog_b_buf_puts(b, "{\"code\":");
-	tsblog_b_buf_json_int(b, err->code);
-	tsblog_b_buf_puts(b, ",\"code_name\":");
-	tsblog_b_buf_json_str(b, tsblog_error_code_name(err->code));
-	tsblog_b_buf_puts(b, ",\"source\":");
-	tsblog_b_buf_json_str(b, err->source);
-	tsblog_b_buf_puts(b, ",\"line\":");
-	tsblog_b_buf_json_int(b, err->line);
-	tsblog_b_buf_puts(b, ",\"column\":");
-	tsblog_b_buf_json_int(b, err->column);
-	tsblog_b_buf_puts(b, ",\"position\":");
-	tsblog_b_buf_json_num(b, err->position);
-	tsblog_b_buf_puts(b, ",\"rule_id\":");
-	tsblog_b_buf_json_str(b, err->rule_id);
-	tsblog_b_buf_puts(b, ",\"member\":");
-	tsblog_b_buf_json_str(b, err->member);
-	tsblog_b_buf_puts(b, ",\"pattern_offset\":");
-	tsblog_b_buf_json_num(b, err->pattern_offset);
-	tsblog_b_buf_puts(b, ",\"message\":");
-	tsblog_b_buf_json_str(b, err->message);
-	tsblog_b_buf_puts(b, "}");
+	return TSBLOG_CONTINUE;
 }
 
 static int
-tsblog_b_check_cb(const tsblog_check_failure *f, void *payload)
+tsblog_b_check_cb(const tsblog_check_failure *c, void *payload)
 {
-	tsblog_b_buf *b = (tsblog_b_buf *)payload;
-	tsblog_b_buf_puts(b, b->len > 1 ? ",{\"rule_id\":" : "{\"rule_id\":");
-	tsblog_b_buf_json_str(b, f->rule_id);
-	tsblog_b_buf_puts(b, ",\"source\":");
-	tsblog_b_buf_json_str(b, f->source);
-	tsblog_b_buf_puts(b, ",\"line\":");
-	tsblog_b_buf_json_int(b, f->line);
-	tsblog_b_buf_puts(b, ",\"column\":");
-	tsblog_b_buf_json_int(b, f->column);
-	tsblog_b_buf_puts(b, ",\"kind\":");
-	tsblog_b_buf_json_str(b, f->kind);
-	tsblog_b_buf_puts(b, ",\"index\":");
-	tsblog_b_buf_json_num(b, f->index);
-	tsblog_b_buf_puts(b, ",\"message\":");
-	tsblog_b_buf_json_str(b, f->message);
-	tsblog_b_buf_puts(b, "}");
-	return b->failed;
+	tsblog_b_found *f = (tsblog_b_found *)payload;
+	tsblog_check_failure *x = (tsblog_check_failure *)tsblog_b_grow(
+		f->checks, &f->checks_cap, f->nchecks + 1, sizeof(*x));
+	if (!x)
+		return 1;
+	f->checks = x;
+	x += f->nchecks++;
+	*x = *c;
+	x->rule_id = tsblog_b_strdup(c->rule_id);
+	x->source = tsblog_b_strdup(c->source);
+	x->kind = tsblog_b_strdup(c->kind);
+	x->message = tsblog_b_strdup(c->message);
+	return !x->rule_id || !x->source || !x->kind || !x->message;
 }
 %}
 
-%newobject tsblog_b_error_json;
-%newobject tsblog_b_matcher_match_json;
-%newobject tsblog_b_scanner_scan;
-%newobject tsblog_b_scanner_summary_json;
-%newobject tsblog_b_ruleset_check_json;
-
 %inline %{
-/* Flags for tsblog_b_scanner_scan(). */
-#define TSBLOG_B_FINISH 1        /* end of input: finish() and drain again */
-#define TSBLOG_B_NO_DIAGNOSES 2  /* return only error lines (summary scans) */
-
-/* Scanner flags (TSBLOG_SCAN_NO_SUMMARY, TSBLOG_SCAN_NO_REDACT), for
- * tsblog_b_scanner_new(). */
-#define TSBLOG_B_SCAN_NO_SUMMARY 1
-#define TSBLOG_B_SCAN_NO_REDACT 4
-
-/* tsblog_b_free: release a string a tsblog_b_* helper returned.  The
- * generated wrappers call it; a binding never needs to. */
-void tsblog_b_free(void *p)
+/* tsblog_b_found_new: an empty result holder, reused from call to call by
+ * one thread; NULL if out of memory.  With diagnoses 0, tsblog_b_scan()
+ * keeps only malformed events (summary scans).  Free with
+ * tsblog_b_found_free(). */
+tsblog_b_found *tsblog_b_found_new(int diagnoses)
 {
-	free(p);
+	tsblog_b_found *f = (tsblog_b_found *)calloc(1, sizeof(*f));
+	if (f)
+		f->diagnoses = diagnoses;
+	return f;
 }
 
-/* tsblog_b_error_new: a zeroed tsblog_error for the binding to pass to
- * calls; NULL if out of memory.  Free with tsblog_b_error_free().  One
- * thread at a time. */
-tsblog_error *tsblog_b_error_new(void)
+void tsblog_b_found_free(tsblog_b_found *f)
 {
-	return (tsblog_error *)calloc(1, sizeof(tsblog_error));
+	if (!f)
+		return;
+	tsblog_b_clear(f);
+	free(f->lines);
+	free(f->events);
+	free(f->checks);
+	free(f);
 }
 
-/* tsblog_b_error_free: release an error from tsblog_b_error_new(). */
-void tsblog_b_error_free(tsblog_error *err)
+/* tsblog_b_found_lines: what the last call found as text: `tsblog -o json`
+ * lines, each ending in "\n" ("" for none), or the summary document. */
+const char *tsblog_b_found_lines(const tsblog_b_found *f)
 {
-	free(err);
+	return f->len ? f->lines : "";
 }
 
-/* tsblog_b_error_code: err->code, the last failure's tsblog_error_code (0
- * after tsblog_b_error_clear()). */
-int tsblog_b_error_code(const tsblog_error *err)
+/* tsblog_b_found_events and _event: the malformed events the last scan
+ * skipped (code TSBLOG_ESYNTAX), in input order; borrowed until the next
+ * call with f. */
+size_t tsblog_b_found_events(const tsblog_b_found *f)
 {
-	return err ? err->code : TSBLOG_EINVAL;
+	return f->nevents;
 }
 
-/* tsblog_b_error_clear: zero err (the library only writes it on failure). */
-void tsblog_b_error_clear(tsblog_error *err)
+const tsblog_error *tsblog_b_found_event(const tsblog_b_found *f, size_t i)
 {
-	if (err)
-		memset(err, 0, sizeof(*err));
+	return i < f->nevents ? &f->events[i] : NULL;
 }
 
-/* tsblog_b_error_json: err as one JSON object: {"code", "code_name",
- * "source", "line", "column", "position", "rule_id", "member",
- * "pattern_offset", "message"} (strings "" and numbers 0 where they do not
- * apply).  NULL if out of memory. */
-char *tsblog_b_error_json(const tsblog_error *err)
+/* tsblog_b_found_checks and _check: the failures tsblog_b_check() found;
+ * borrowed until the next call with f. */
+size_t tsblog_b_found_checks(const tsblog_b_found *f)
 {
-	tsblog_b_buf b = { 0 };
-	if (!err)
-		return NULL;
-	tsblog_b_buf_json_error(&b, err);
-	return tsblog_b_buf_take(&b, NULL);
+	return f->nchecks;
+}
+
+const tsblog_check_failure *tsblog_b_found_check(const tsblog_b_found *f,
+						 size_t i)
+{
+	return i < f->nchecks ? &f->checks[i] : NULL;
 }
 
 /* tsblog_b_builder_new: tsblog_builder_new() with default compile options;
@@ -380,7 +338,6 @@ char *tsblog_b_error_json(const tsblog_error *err)
 tsblog_builder *tsblog_b_builder_new(tsblog_error *err)
 {
 	tsblog_builder *b = NULL;
-	tsblog_b_reset(err);
 	return tsblog_builder_new(&b, NULL, err) < 0 ? NULL : b;
 }
 
@@ -390,32 +347,7 @@ tsblog_builder *tsblog_b_builder_new(tsblog_error *err)
 tsblog_ruleset *tsblog_b_builder_build(tsblog_builder *b, tsblog_error *err)
 {
 	tsblog_ruleset *rs = NULL;
-	tsblog_b_reset(err);
 	return tsblog_builder_build(&rs, b, err) < 0 ? NULL : rs;
-}
-
-/* tsblog_b_ruleset_check_json: tsblog_ruleset_check() with the failures
- * as a JSON array of {"rule_id", "source", "line", "column", "kind",
- * "index", "message"} ("[]" when all pass); NULL on failure (err says
- * why). */
-char *tsblog_b_ruleset_check_json(const tsblog_ruleset *rs, tsblog_error *err)
-{
-	tsblog_b_buf b = { 0 };
-	int rc;
-	tsblog_b_reset(err);
-	tsblog_b_buf_puts(&b, "[");
-	rc = tsblog_ruleset_check(rs, tsblog_b_check_cb, &b, err);
-	if (b.failed || rc == TSBLOG_EUSER) {
-		free(b.p);
-		tsblog_b_nomem(err);
-		return NULL;
-	}
-	if (rc < 0) {
-		free(b.p);
-		return NULL;
-	}
-	tsblog_b_buf_puts(&b, "]");
-	return tsblog_b_buf_take(&b, err);
 }
 
 /* tsblog_b_matcher_new: tsblog_matcher_new(); NULL on failure.  The rule
@@ -424,143 +356,76 @@ tsblog_matcher *tsblog_b_matcher_new(const tsblog_ruleset *rs,
 				     tsblog_error *err)
 {
 	tsblog_matcher *m = NULL;
-	tsblog_b_reset(err);
 	return tsblog_matcher_new(&m, rs, err) < 0 ? NULL : m;
 }
 
-/* tsblog_b_matcher_match_json: match one line (any bytes; data is only
- * read during the call).  Returns the diagnosis as its `tsblog -o json`
- * object (source and line null), "" when no rule matches, or NULL on
- * failure (err says why). */
-char *tsblog_b_matcher_match_json(tsblog_matcher *m, const char *data,
-				  size_t len, tsblog_error *err)
-{
-	const tsblog_diagnosis *d;
-	char *json = NULL;
-	int rc;
-	tsblog_b_reset(err);
-	rc = tsblog_matcher_match(m, data, len, &d, err);
-	if (rc < 0)
-		return NULL;
-	if (rc == 0) {
-		json = (char *)calloc(1, 1);
-		if (!json)
-			tsblog_b_nomem(err);
-		return json;
-	}
-	{
-		char *lib_json = NULL;
-		size_t n;
-		if (tsblog_diagnosis_to_json(&lib_json, d, err) < 0)
-			return NULL;
-		n = strlen(lib_json);
-		json = (char *)malloc(n + 1);
-		if (json)
-			memcpy(json, lib_json, n + 1);
-		else
-			tsblog_b_nomem(err);
-		tsblog_free(lib_json);
-		return json;
-	}
-}
-
 /* tsblog_b_scanner_new: tsblog_scanner_new() for input named source
- * (NULL: "-"), flags TSBLOG_B_SCAN_NO_SUMMARY and TSBLOG_B_SCAN_NO_REDACT,
- * default max_record;
- * NULL on failure.  The rule set must outlive the scanner. */
+ * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY and TSBLOG_SCAN_NO_REDACT,
+ * max_record 0 for the default; NULL on failure.  The rule set must
+ * outlive the scanner. */
 tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 				     const char *source, unsigned int flags,
-				     tsblog_error *err)
+				     size_t max_record, tsblog_error *err)
 {
 	tsblog_scanner *s = NULL;
 	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
-	tsblog_b_reset(err);
-	o.flags = (flags & TSBLOG_B_SCAN_NO_SUMMARY ? TSBLOG_SCAN_NO_SUMMARY : 0) |
-		  (flags & TSBLOG_B_SCAN_NO_REDACT ? TSBLOG_SCAN_NO_REDACT : 0);
+	o.flags = flags;
+	o.max_record = max_record;
 	return tsblog_scanner_new(&s, rs, source, &o, err) < 0 ? NULL : s;
 }
 
-/* tsblog_b_scanner_scan: feed data (len may be 0) to s, and with
- * TSBLOG_B_FINISH then finish the input; run tsblog_scanner_next() until
- * the input is used up, as tools/cmd_scan.c does.  data is only used during
- * the call: the scanner has drained it (and copied an unfinished last line)
- * when this returns, so the caller may reuse or free it.
- *
- * Returns what was found as lines, each ending in "\n" ("" for none), in
- * input order:
- *   {"rule":...}    a diagnosis: the `tsblog -o json` line (left out with
- *                   TSBLOG_B_NO_DIAGNOSES)
- *   {"error":{...}} a malformed event of a `kubectl get events -o json`
- *                   document, as tsblog_b_error_json(); skipped, and the
- *                   scan went on, as the CLI does
- * or NULL on failure (err says why; the scan cannot go on). */
-char *tsblog_b_scanner_scan(tsblog_scanner *s, const char *data, size_t len,
-			    unsigned int how, tsblog_error *err)
+/* tsblog_b_match: tsblog_matcher_match() of one line (data is only read
+ * during the call): 1 and its `tsblog -o json` line in f (source and line
+ * null), 0 if no rule matches, or a negative code (err says why). */
+int tsblog_b_match(tsblog_b_found *f, tsblog_matcher *m, const char *data,
+		   size_t len, tsblog_error *err)
 {
-	tsblog_b_buf out = { 0 };
 	const tsblog_diagnosis *d;
-	int finished = 0;
-	tsblog_b_reset(err);
-
-	if (len && tsblog_scanner_feed(s, data, len, err) < 0)
-		return NULL;
-	for (;;) {
-		tsblog_error e;
-		int rc = tsblog_scanner_next(s, &d, &e);
-		if (rc == 0) {
-			if (!(how & TSBLOG_B_FINISH) || finished)
-				break;
-			if (tsblog_scanner_end(s, err) < 0) {
-				free(out.p);
-				return NULL;
-			}
-			finished = 1;
-			continue;
-		}
-		if (rc == TSBLOG_ESYNTAX) {
-			tsblog_b_buf_puts(&out, "{\"error\":");
-			tsblog_b_buf_json_error(&out, &e);
-			tsblog_b_buf_puts(&out, "}\n");
-			continue;
-		}
-		if (rc < 0) {
-			if (err)
-				*err = e;
-			free(out.p);
-			return NULL;
-		}
-		if (!(how & TSBLOG_B_NO_DIAGNOSES)) {
-			char *json;
-			if (tsblog_diagnosis_to_json(&json, d, err) < 0) {
-				free(out.p);
-				return NULL;
-			}
-			tsblog_b_buf_puts(&out, json);
-			tsblog_b_buf_add(&out, "\n", 1);
-			tsblog_free(json);
-		}
-		if (out.failed)
-			break;
-	}
-	return tsblog_b_buf_take(&out, err);
+	int rc = tsblog_matcher_match(m, data, len, &d, err);
+	tsblog_b_clear(f);
+	if (rc == 1 && tsblog_b_found_cb(TSBLOG_SCAN_DIAGNOSIS, d, NULL, f))
+		return tsblog_b_nomem(err);
+	return rc;
 }
 
-/* tsblog_b_scanner_summary_json: tsblog_scanner_summary_json(), the
- * `tsblog -o summary-json` document; NULL on failure. */
-char *tsblog_b_scanner_summary_json(const tsblog_scanner *s, tsblog_error *err)
+/* tsblog_b_scan: tsblog_scanner_scan() of the next len bytes of the input
+ * (data is only read during the call), and with finish then
+ * tsblog_scanner_finish().  What they found replaces f's content.  Returns
+ * 0, or a negative code (err says why; the scan cannot go on). */
+int tsblog_b_scan(tsblog_b_found *f, tsblog_scanner *s, const char *data,
+		  size_t len, int finish, tsblog_error *err)
 {
-	char *doc = NULL, *copy;
-	size_t n;
-	tsblog_b_reset(err);
-	if (tsblog_scanner_summary_json(&doc, s, err) < 0)
-		return NULL;
-	n = strlen(doc);
-	copy = (char *)malloc(n + 1);
-	if (copy)
-		memcpy(copy, doc, n + 1);
-	else
-		tsblog_b_nomem(err);
+	int rc;
+	tsblog_b_clear(f);
+	rc = tsblog_scanner_scan(s, data, len, tsblog_b_found_cb, f, err);
+	if (rc == 0 && finish)
+		rc = tsblog_scanner_finish(s, tsblog_b_found_cb, f, err);
+	return rc == TSBLOG_EUSER ? tsblog_b_nomem(err) : rc;
+}
+
+/* tsblog_b_summary: tsblog_scanner_summary_json(), the `tsblog -o
+ * summary-json` document, into f's lines; 0 or a negative code. */
+int tsblog_b_summary(tsblog_b_found *f, const tsblog_scanner *s,
+		     tsblog_error *err)
+{
+	char *doc;
+	int rc = tsblog_scanner_summary_json(&doc, s, err);
+	tsblog_b_clear(f);
+	if (rc < 0)
+		return rc;
+	rc = tsblog_b_add(f, doc, strlen(doc));
 	tsblog_free(doc);
-	return copy;
+	return rc < 0 ? tsblog_b_nomem(err) : 0;
+}
+
+/* tsblog_b_check: tsblog_ruleset_check(), its failures into f; the number
+ * of failures, or a negative code. */
+int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
+		   tsblog_error *err)
+{
+	int rc;
+	tsblog_b_clear(f);
+	rc = tsblog_ruleset_check(rs, tsblog_b_check_cb, f, err);
+	return rc == TSBLOG_EUSER ? tsblog_b_nomem(err) : rc;
 }
 %}

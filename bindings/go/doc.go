@@ -21,10 +21,16 @@
 //	})
 //	sum, err := r.Summarize(f, "operator.log")      // what -o summary-json prints
 //
-// A Diagnosis has one field per key of a `tsblog -o json` line and marshals
-// to that line byte for byte (with an Encoder whose SetEscapeHTML is false);
-// a Summary does the same for `tsblog -o summary-json`.  Both are checked
-// against the shared test vectors of the C library.
+// A Diagnosis has one field per key of a `tsblog -o json` line, and the C
+// library hands it over as that line, decoded with encoding/json; marshalled
+// by an Encoder whose SetEscapeHTML is false it gives the line back (byte
+// for byte on the shared test vectors of the C library).  A Summary does
+// the same for `tsblog -o summary-json`.
+//
+// ScanContext and SummarizeContext stop when their context is done, between
+// chunks.  A rule file that cannot be read gives a *RuleError that wraps
+// the error of opening it (errors.Is(err, fs.ErrNotExist) for a missing
+// file).
 //
 // Scan and Summarize read any log the library knows: plain lines, `kubectl
 // logs` with --prefix and --timestamps, Istio/TSB console and JSON logs,
@@ -43,11 +49,12 @@
 //
 // # Building
 //
-// The package uses cgo and SWIG: `go build` runs SWIG (tested with 4.1) on
-// internal/ctsblog/ctsblog.swig, which includes the shared interface
-// bindings/tsblog.i of the repository, and finds libtsblog with pkg-config
-// (the tsblog.pc module).  Build it from a checkout of the repository, or
-// point a `replace` directive at one:
+// The package uses cgo: it needs a C compiler and pkg-config, which finds
+// libtsblog (the tsblog.pc module).  The C wrapper that SWIG makes from the
+// repository's bindings/tsblog.i is part of the module
+// (internal/ctsblog, remade by `go generate ./internal/ctsblog`), so the
+// module directory builds on its own, without swig.  Use it through a
+// module proxy, or with a `replace` directive pointing at a copy:
 //
 //	// go.mod of your program
 //	require github.com/libtsblog/libtsblog/bindings/go v0.0.0

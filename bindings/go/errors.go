@@ -1,10 +1,11 @@
 package tsblog
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"os"
+
+	c "github.com/libtsblog/libtsblog/bindings/go/internal/ctsblog"
 )
 
 // ErrClosed is returned by calls on Rules after Close.  A Scan or
@@ -30,22 +31,9 @@ const (
 	CodeUser      Code = -12 // a callback asked to stop
 )
 
-var codeNames = map[Code]string{
-	0: "ok", CodeNoMem: "nomem", CodeInvalid: "invalid", CodeIO: "io",
-	CodeSyntax: "syntax", CodeSchema: "schema", CodeRegex: "regex",
-	CodeTemplate: "template", CodeMacro: "macro",
-	CodeDuplicate: "duplicate", CodeVersion: "version", CodeMatch: "match",
-	CodeUser: "user",
-}
-
 // String returns the C library's short name of the code ("syntax",
-// "regex", ...), as tsblog_error_code_name() does.
-func (c Code) String() string {
-	if s, ok := codeNames[c]; ok {
-		return s
-	}
-	return "unknown"
-}
+// "regex", ...): tsblog_error_code_name().
+func (code Code) String() string { return c.Tsblog_error_code_name(int(code)) }
 
 // RuleError says why a rule file could not be loaded: where (Path, Line,
 // Column, Position), which rule and member, and for PCRE2 errors the offset
@@ -62,9 +50,16 @@ type RuleError struct {
 	Member        string // the rule member concerned ("match", "summary", ...)
 	PatternOffset int    // PCRE2 error offset in the expanded pattern
 	Message       string
+	// Err is why a rule file could not be read (Code CodeIO): the
+	// *fs.PathError of opening it, so that errors.Is(err,
+	// fs.ErrNotExist) works.  Otherwise nil.
+	Err error
 }
 
 func (e *RuleError) Error() string { return e.Message }
+
+// Unwrap returns e.Err.
+func (e *RuleError) Unwrap() error { return e.Err }
 
 // Error is a failure the C library reported outside rule files: a
 // malformed event in a `kubectl get events -o json` document (Code
@@ -99,46 +94,27 @@ func (e *ScanError) Error() string {
 		e.Errors[0].Message, len(e.Errors)-1)
 }
 
-// cError is tsblog_b_error_json(): the members of a tsblog_error.
-type cError struct {
-	Code          int    `json:"code"`
-	Source        string `json:"source"`
-	Line          int    `json:"line"`
-	Column        int    `json:"column"`
-	Position      int    `json:"position"`
-	RuleID        string `json:"rule_id"`
-	Member        string `json:"member"`
-	PatternOffset int    `json:"pattern_offset"`
-	Message       string `json:"message"`
+// newError reads a tsblog_error.
+func newError(e c.Tsblog_error) *Error {
+	return &Error{Code: Code(e.GetCode()), Source: e.GetSource(),
+		Line: e.GetLine(), Column: e.GetColumn(), Message: e.GetMessage()}
 }
 
-func parseCError(doc string) cError {
-	var c cError
-	if err := json.Unmarshal([]byte(doc), &c); err != nil || c.Code == 0 {
-		// Only if the library broke its promise; keep what we have.
-		if c.Message == "" {
-			c.Message = "tsblog: unknown error " + strconv.Quote(doc)
-		}
-		if c.Code == 0 {
-			c.Code = int(CodeInvalid)
+// newRuleError reads the tsblog_error of a failed rule file or string.
+func newRuleError(e c.Tsblog_error) *RuleError {
+	re := &RuleError{
+		Code: Code(e.GetCode()), Path: e.GetSource(), Line: e.GetLine(),
+		Column: e.GetColumn(), Position: int(e.GetPosition()),
+		RuleID: e.GetRule_id(), Member: e.GetMember(),
+		PatternOffset: int(e.GetPattern_offset()), Message: e.GetMessage(),
+	}
+	if re.Code == CodeIO {
+		// C says what failed; Go's own open says it as an error value.
+		if f, err := os.Open(re.Path); err != nil {
+			re.Err = err
+		} else {
+			f.Close()
 		}
 	}
-	if c.Message == "" {
-		c.Message = "tsblog: " + Code(c.Code).String()
-	}
-	return c
-}
-
-func (c cError) ruleError() *RuleError {
-	return &RuleError{
-		Code: Code(c.Code), Path: c.Source, Line: c.Line,
-		Column: c.Column, Position: c.Position, RuleID: c.RuleID,
-		Member: c.Member, PatternOffset: c.PatternOffset,
-		Message: c.Message,
-	}
-}
-
-func (c cError) error() *Error {
-	return &Error{Code: Code(c.Code), Source: c.Source, Line: c.Line,
-		Column: c.Column, Message: c.Message}
+	return re
 }

@@ -115,7 +115,7 @@ func ExampleFromString() {
 // A Diagnosis marshals to the line `tsblog -o json` prints.  An Encoder
 // without HTML escaping gives the same bytes; json.Marshal would escape
 // '<', '>' and '&'.
-func ExampleDiagnosis_MarshalJSON() {
+func ExampleDiagnosis() {
 	const mine = `{"tsblog": 1, "rules": [{"id": "oom", "severity": "error",
 	  "title": "Out of memory", "match": "OOMKilled in (?<pod>\\S+)",
 	  "summary": "{pod} ran out of memory."}]}`

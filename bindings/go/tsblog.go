@@ -1,9 +1,12 @@
 package tsblog
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -51,16 +54,21 @@ type Rules struct {
 	noRedact  bool
 }
 
-// matcher is a C matcher and the error report its calls write to; used by
-// one goroutine at a time.
+// matcher is a C matcher, the error report its calls write to and what
+// they found; used by one goroutine at a time.
 type matcher struct {
-	m   c.Struct_SS_tsblog_matcher
-	err c.Struct_SS_tsblog_error
+	m     c.Struct_SS_tsblog_matcher
+	err   c.Tsblog_error
+	found c.Struct_SS_tsblog_b_found
 }
 
 // chunkSize is how much Scan reads and hands to C at a time, as the
 // tsblog command does.
 const chunkSize = 256 * 1024
+
+// maxEmptyReads is how many reads in a row may return nothing and no error
+// before Scan gives up with io.ErrNoProgress (as bufio.Reader does).
+const maxEmptyReads = 100
 
 // liveRulesets counts C rule sets not yet freed (for the tests).
 var liveRulesets int64
@@ -91,33 +99,30 @@ func FromString(text, name string, opts Options) (*Rules, error) {
 
 type stringRules struct{ text, name string }
 
-func newError() (c.Struct_SS_tsblog_error, error) {
-	e := c.Tsblog_b_error_new()
+var errNoMem = &Error{Code: CodeNoMem, Message: "out of memory"}
+
+// newCError allocates a zeroed tsblog_error; free it with
+// c.DeleteTsblog_error.
+func newCError() (c.Tsblog_error, error) {
+	e := c.NewTsblog_error()
 	if e.Swigcptr() == 0 {
-		return nil, &Error{Code: CodeNoMem, Message: "out of memory"}
+		return nil, errNoMem
 	}
 	return e, nil
-}
-
-// takeError reads and clears the report e holds.
-func takeError(e c.Struct_SS_tsblog_error) cError {
-	ce := parseCError(c.Tsblog_b_error_json(e))
-	c.Tsblog_b_error_clear(e)
-	return ce
 }
 
 func build(str *stringRules, opts Options) (*Rules, error) {
 	if opts.MaxRecord < 0 {
 		return nil, fmt.Errorf("tsblog: MaxRecord %d is negative", opts.MaxRecord)
 	}
-	e, err := newError()
+	e, err := newCError()
 	if err != nil {
 		return nil, err
 	}
-	defer c.Tsblog_b_error_free(e)
+	defer c.DeleteTsblog_error(e)
 	b := c.Tsblog_b_builder_new(e)
 	if b.Swigcptr() == 0 {
-		return nil, takeError(e).ruleError()
+		return nil, newRuleError(e)
 	}
 	defer c.Tsblog_builder_free(b)
 	rc := 0
@@ -134,11 +139,11 @@ func build(str *stringRules, opts Options) (*Rules, error) {
 		rc = c.Tsblog_builder_add_builtin(b, e)
 	}
 	if rc < 0 {
-		return nil, takeError(e).ruleError()
+		return nil, newRuleError(e)
 	}
 	rs := c.Tsblog_b_builder_build(b, e)
 	if rs.Swigcptr() == 0 {
-		return nil, takeError(e).ruleError()
+		return nil, newRuleError(e)
 	}
 	n := int(c.Tsblog_ruleset_count(rs))
 	r := &Rules{rs: rs, ids: make([]string, n), maxRecord: opts.MaxRecord,
@@ -217,7 +222,8 @@ func (r *Rules) isClosed() bool {
 
 func (m *matcher) free() {
 	c.Tsblog_matcher_free(m.m)
-	c.Tsblog_b_error_free(m.err)
+	c.Tsblog_b_found_free(m.found)
+	c.DeleteTsblog_error(m.err)
 }
 
 // getMatcher takes an idle matcher or makes one, and counts a user.
@@ -239,22 +245,25 @@ func (r *Rules) getMatcher() (*matcher, error) {
 	if m != nil {
 		return m, nil
 	}
-	e, err := newError()
+	m = &matcher{found: c.Tsblog_b_found_new(1)}
+	var err error
+	if m.err, err = newCError(); err == nil && m.found.Swigcptr() == 0 {
+		err = errNoMem
+	}
+	if err == nil {
+		if m.m = c.Tsblog_b_matcher_new(rs, m.err); m.m.Swigcptr() == 0 {
+			err = newError(m.err)
+		}
+	}
 	if err != nil {
+		m.free()
 		r.release()
 		return nil, err
 	}
-	cm := c.Tsblog_b_matcher_new(rs, e)
-	if cm.Swigcptr() == 0 {
-		ce := takeError(e)
-		c.Tsblog_b_error_free(e)
-		r.release()
-		return nil, ce.error()
-	}
 	if r.noRedact {
-		c.Tsblog_matcher_set_redact(cm, 0)
+		c.Tsblog_matcher_set_redact(m.m, 0)
 	}
-	return &matcher{m: cm, err: e}, nil
+	return m, nil
 }
 
 // putMatcher keeps m for the next call (a few per CPU), or frees it, and
@@ -273,8 +282,9 @@ func (r *Rules) putMatcher(m *matcher) {
 }
 
 // MatchLine finds the first rule, in matching order, that matches line
-// (any bytes) and returns its diagnosis.  The line is matched as given, with
-// no envelope (timestamps, kubectl prefixes) removed: Scan does that.
+// (any bytes) and returns its diagnosis.  The line is matched as the C
+// library's tsblog_matcher_match() does, with no envelope (timestamps,
+// kubectl prefixes) removed: Scan does that.
 // Source is nil and Line 0 in the result.  It returns false if no rule
 // matches, after Close, and in the unlikely case of an error, which Match
 // reports.
@@ -295,28 +305,15 @@ func (r *Rules) match(line string) (Diagnosis, bool, error) {
 	if err != nil {
 		return Diagnosis{}, false, err
 	}
-	rec := c.Tsblog_go_matcher_match(m.m, line, m.err)
-	var cerr *Error
-	if rec == "" && c.Tsblog_b_error_code(m.err) != 0 {
-		cerr = takeError(m.err).error()
+	var d Diagnosis
+	rc := c.Tsblog_b_match(m.found, m.m, line, m.err)
+	if rc < 0 {
+		err = newError(m.err)
+	} else if rc > 0 {
+		err = json.Unmarshal([]byte(c.Tsblog_b_found_lines(m.found)), &d)
 	}
 	r.putMatcher(m)
-	if cerr != nil {
-		return Diagnosis{}, false, cerr
-	}
-	if rec == "" {
-		return Diagnosis{}, false, nil
-	}
-	// rec is this diagnosis alone: its strings may share it.
-	w := wire{s: rec, alias: true}
-	if w.byte() != 'D' {
-		return Diagnosis{}, false, errWire
-	}
-	d, err := w.diagnosis()
-	if err != nil {
-		return Diagnosis{}, false, err
-	}
-	return d, true, nil
+	return d, rc > 0 && err == nil, err
 }
 
 // Scan reads everything from in, as the tsblog command reads a file, and
@@ -327,16 +324,26 @@ func (r *Rules) match(line string) (Diagnosis, bool, error) {
 //
 // Scan hands the input to C in chunks of 256 KiB as Read returns them
 // (calling fn after each chunk), so it also works on an endless stream
-// such as `kubectl logs -f`.
+// such as `kubectl logs -f`; ScanContext stops one.
 //
 // If fn returns an error, Scan stops and returns that error unchanged.
-// Errors of in are returned wrapped.  A malformed event in a `kubectl get
-// events -o json` document does not stop the scan (the tsblog command does
-// the same): the event is skipped, and once the whole input has been
-// scanned and every diagnosis delivered, Scan returns a *ScanError listing
-// the malformed events.  fn may be nil to only check the input.
+// Errors of in are returned wrapped, and a reader that returns nothing
+// and no error 100 times in a row gives io.ErrNoProgress.  A malformed
+// event in a `kubectl get events -o json` document does not stop the scan
+// (the tsblog command does the same): the event is skipped, and once the
+// whole input has been scanned and every diagnosis delivered, Scan returns
+// a *ScanError listing the malformed events.  fn may be nil to only check
+// the input.
 func (r *Rules) Scan(in io.Reader, source string, fn func(Diagnosis) error) error {
-	_, err := r.scan(in, source, fn, false)
+	return r.ScanContext(context.Background(), in, source, fn)
+}
+
+// ScanContext is Scan that also stops, with ctx.Err(), when ctx is done:
+// it checks before each chunk.  A Read that blocks is not interrupted; to
+// stop one, close the reader (or use a reader that watches ctx).
+func (r *Rules) ScanContext(ctx context.Context, in io.Reader, source string,
+	fn func(Diagnosis) error) error {
+	_, err := r.scan(ctx, in, source, fn, false)
 	return err
 }
 
@@ -346,58 +353,83 @@ func (r *Rules) Scan(in io.Reader, source string, fn func(Diagnosis) error) erro
 // "-").  If the input held malformed events it returns the complete
 // summary and a *ScanError (see Scan); on any other error, a zero Summary.
 func (r *Rules) Summarize(in io.Reader, source string) (Summary, error) {
-	return r.scan(in, source, nil, true)
+	return r.SummarizeContext(context.Background(), in, source)
 }
 
-func (r *Rules) scan(in io.Reader, source string, fn func(Diagnosis) error,
-	summarize bool) (Summary, error) {
+// SummarizeContext is Summarize that stops when ctx is done, as
+// ScanContext does.
+func (r *Rules) SummarizeContext(ctx context.Context, in io.Reader,
+	source string) (Summary, error) {
+	return r.scan(ctx, in, source, nil, true)
+}
+
+// scanner is one scan's C state.
+type scanner struct {
+	s     c.Struct_SS_tsblog_scanner
+	err   c.Tsblog_error
+	found c.Struct_SS_tsblog_b_found
+	fn    func(Diagnosis) error
+	// malformed events, reported at the end
+	events []*Error
+}
+
+func (sc *scanner) free() {
+	c.Tsblog_scanner_free(sc.s)
+	c.Tsblog_b_found_free(sc.found)
+	c.DeleteTsblog_error(sc.err)
+}
+
+func (r *Rules) scan(ctx context.Context, in io.Reader, source string,
+	fn func(Diagnosis) error, summarize bool) (Summary, error) {
 	rs, err := r.acquire()
 	if err != nil {
 		return Summary{}, err
 	}
 	defer r.release()
-	e, err := newError()
-	if err != nil {
-		return Summary{}, err
-	}
-	defer c.Tsblog_b_error_free(e)
 	if source == "" {
 		source = "-"
 	}
 	flags := uint(0)
 	if !summarize {
-		flags = uint(c.TSBLOG_B_SCAN_NO_SUMMARY)
+		flags = c.TSBLOG_SCAN_NO_SUMMARY
 	}
 	if r.noRedact {
-		flags |= uint(c.TSBLOG_B_SCAN_NO_REDACT)
+		flags |= c.TSBLOG_SCAN_NO_REDACT
 	}
-	s := c.Tsblog_go_scanner_new(rs, source, flags, int64(r.maxRecord), e)
-	if s.Swigcptr() == 0 {
-		return Summary{}, takeError(e).error()
+	diagnoses := 0
+	if fn != nil {
+		diagnoses = 1
 	}
+	sc := &scanner{fn: fn, found: c.Tsblog_b_found_new(diagnoses)}
 	// Freed before release() (deferred earlier, so run later) can free rs.
-	defer c.Tsblog_scanner_free(s)
-
-	sc := scanState{fn: fn, w: wire{intern: map[string]string{}}}
-	how := uint(0)
-	if fn == nil {
-		how = uint(c.TSBLOG_B_NO_DIAGNOSES)
+	defer sc.free()
+	if sc.err, err = newCError(); err != nil {
+		return Summary{}, err
 	}
+	if sc.found.Swigcptr() == 0 {
+		return Summary{}, errNoMem
+	}
+	sc.s = c.Tsblog_b_scanner_new(rs, source, flags, int64(r.maxRecord), sc.err)
+	if sc.s.Swigcptr() == 0 {
+		return Summary{}, newError(sc.err)
+	}
+
 	bufp := chunkPool.Get().(*[]byte)
 	defer chunkPool.Put(bufp)
 	buf := *bufp
-	for {
+	for empty := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return Summary{}, err
+		}
 		n, rerr := in.Read(buf)
 		if n > 0 {
-			if r.isClosed() {
-				return Summary{}, ErrClosed
-			}
-			// The scanner borrows the bytes until it is drained, and
-			// tsblog_go_scanner_scan drains it before it returns: C
-			// keeps no pointer into buf after the call.
-			out := c.Tsblog_go_scanner_scan(s, bytesView(buf[:n]), how, e)
-			if err := sc.take(out, e); err != nil {
+			empty = 0
+			if err := sc.chunk(r, bytesView(buf[:n]), false); err != nil {
 				return Summary{}, err
+			}
+		} else if rerr == nil {
+			if empty++; empty >= maxEmptyReads {
+				rerr = io.ErrNoProgress
 			}
 		}
 		if rerr == io.EOF {
@@ -407,20 +439,15 @@ func (r *Rules) scan(in io.Reader, source string, fn func(Diagnosis) error,
 			return Summary{}, fmt.Errorf("tsblog: reading %s: %w", source, rerr)
 		}
 	}
-	if r.isClosed() {
-		return Summary{}, ErrClosed
-	}
-	out := c.Tsblog_go_scanner_scan(s, "", how|uint(c.TSBLOG_B_FINISH), e)
-	if err := sc.take(out, e); err != nil {
+	if err := sc.chunk(r, "", true); err != nil {
 		return Summary{}, err
 	}
 	var sum Summary
 	if summarize {
-		doc := c.Tsblog_b_scanner_summary_json(s, e)
-		if doc == "" {
-			return Summary{}, takeError(e).error()
+		if c.Tsblog_b_summary(sc.found, sc.s, sc.err) < 0 {
+			return Summary{}, newError(sc.err)
 		}
-		if sum, err = decodeSummary(doc); err != nil {
+		if sum, err = decodeSummary(c.Tsblog_b_found_lines(sc.found)); err != nil {
 			return Summary{}, fmt.Errorf("tsblog: reading the summary: %w", err)
 		}
 	}
@@ -430,50 +457,56 @@ func (r *Rules) scan(in io.Reader, source string, fn func(Diagnosis) error,
 	return sum, nil
 }
 
-// scanState turns what tsblog_go_scanner_scan returns into calls of fn.
-type scanState struct {
-	fn     func(Diagnosis) error
-	w      wire
-	events []*Error
-}
-
-// take reads the records of one tsblog_go_scanner_scan call: diagnoses
-// and malformed events.  "" is either nothing found or a failure; e tells
-// which.
-func (sc *scanState) take(out string, e c.Struct_SS_tsblog_error) error {
-	if out == "" {
-		if c.Tsblog_b_error_code(e) != 0 {
-			return takeError(e).error()
-		}
+// chunk scans data (and with finish, ends the input), keeps the malformed
+// events and calls fn with the diagnoses.  C keeps no pointer into data
+// after the call.
+func (sc *scanner) chunk(r *Rules, data string, finish bool) error {
+	if r.isClosed() {
+		return ErrClosed
+	}
+	fin := 0
+	if finish {
+		fin = 1
+	}
+	if c.Tsblog_b_scan(sc.found, sc.s, data, fin, sc.err) < 0 {
+		return newError(sc.err)
+	}
+	for i := int64(0); i < c.Tsblog_b_found_events(sc.found); i++ {
+		sc.events = append(sc.events, newError(c.Tsblog_b_found_event(sc.found, i)))
+	}
+	if sc.fn == nil {
 		return nil
 	}
-	sc.w.s, sc.w.i, sc.w.bad = out, 0, false
-	for !sc.w.done() {
-		switch sc.w.byte() {
-		case 'D':
-			d, err := sc.w.diagnosis()
-			if err != nil {
-				return err
-			}
-			if sc.fn != nil {
-				if err := sc.fn(d); err != nil {
-					return err
-				}
-			}
-		case 'E':
-			ev, err := sc.w.eventError()
-			if err != nil {
-				return err
-			}
-			sc.events = append(sc.events, ev)
-		default:
-			return errWire
+	dec := json.NewDecoder(strings.NewReader(c.Tsblog_b_found_lines(sc.found)))
+	for dec.More() {
+		var d Diagnosis
+		if err := dec.Decode(&d); err != nil {
+			return fmt.Errorf("tsblog: reading a diagnosis: %w", err)
+		}
+		if err := sc.fn(d); err != nil {
+			return err
 		}
 	}
-	if sc.w.bad {
-		return errWire
-	}
 	return nil
+}
+
+// decodeSummary reads the document of tsblog_scanner_summary_json().
+func decodeSummary(doc string) (Summary, error) {
+	var s Summary
+	if err := json.Unmarshal([]byte(doc), &s); err != nil {
+		return Summary{}, err
+	}
+	// Marshalled again, empty lists stay [] rather than null.
+	if s.LimitHitRules == nil {
+		s.LimitHitRules = []LimitHit{}
+	}
+	if s.Problems == nil {
+		s.Problems = []Problem{}
+	}
+	if s.Unclassified == nil {
+		s.Unclassified = []Unclassified{}
+	}
+	return s, nil
 }
 
 // bytesView returns b as a string without copying.  Only for handing to C

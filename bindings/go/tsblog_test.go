@@ -2,10 +2,12 @@ package tsblog
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -64,14 +66,6 @@ func scanAll(t testing.TB, r *Rules, in io.Reader, source string) ([]string, err
 func TestVersion(t *testing.T) {
 	if !regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+`).MatchString(Version()) {
 		t.Errorf("Version() = %q", Version())
-	}
-}
-
-func TestCodeNamesMatchC(t *testing.T) {
-	for code := -14; code <= 1; code++ {
-		if got, want := Code(code).String(), c.Tsblog_error_code_name(code); got != want {
-			t.Errorf("Code(%d).String() = %q, C says %q", code, got, want)
-		}
 	}
 }
 
@@ -174,8 +168,8 @@ func TestMatchLine(t *testing.T) {
 	}
 }
 
-// cMatchJSON is the C library's JSON for line, straight from the SWIG
-// helper.
+// cMatchJSON is the C library's JSON for line (without "\n"), straight
+// from the SWIG helper.
 func cMatchJSON(t testing.TB, r *Rules, line string) string {
 	t.Helper()
 	m, err := r.getMatcher()
@@ -183,7 +177,38 @@ func cMatchJSON(t testing.TB, r *Rules, line string) string {
 		t.Fatal(err)
 	}
 	defer r.putMatcher(m)
-	return c.Tsblog_b_matcher_match_json(m.m, line, m.err)
+	if c.Tsblog_b_match(m.found, m.m, line, m.err) != 1 {
+		t.Fatalf("C: no match for %q", line)
+	}
+	return strings.TrimSuffix(c.Tsblog_b_found_lines(m.found), "\n")
+}
+
+// sameJSON says whether two JSON texts hold the same value.
+func sameJSON(t testing.TB, a, b string) bool {
+	t.Helper()
+	var x, y interface{}
+	if err := json.Unmarshal([]byte(a), &x); err != nil {
+		t.Fatalf("%v: %s", err, a)
+	}
+	if err := json.Unmarshal([]byte(b), &y); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// TestMatchLineForwards: MatchLine hands the line to C as it is, a
+// trailing "\n" or "\r\n" included, and gets what C's matcher gives.
+func TestMatchLineForwards(t *testing.T) {
+	r := open(t, Options{})
+	for _, line := range []string{saLine + "\n", saLine + "\r\n"} {
+		d, ok := r.MatchLine(line)
+		if !ok || d.Rule != saRule {
+			t.Fatalf("MatchLine(%q): %v %s", line, ok, d.Rule)
+		}
+		if got, want := marshalLine(t, d), cMatchJSON(t, r, line); got != want {
+			t.Errorf("%q:\ngot  %s\nwant %s", line, got, want)
+		}
+	}
 }
 
 // TestSeedLines: every seed line gives the rule and fields of
@@ -228,25 +253,31 @@ func TestSeedLines(t *testing.T) {
 	}
 }
 
-// TestMarshalMatchesC: escaping of control characters, '<', '>', '&',
-// U+2028, DEL, 4-byte UTF-8 and bytes that are not UTF-8 is the C one.
+// TestMarshalMatchesC: '<', '>', '&', DEL, 4-byte UTF-8 and bytes that
+// are not UTF-8 come out as C writes them; control characters, U+2028 and
+// U+2029, which encoding/json escapes otherwise, as the same JSON value.
 func TestMarshalMatchesC(t *testing.T) {
 	r := open(t, Options{})
 	var ctrl strings.Builder
 	for b := 0; b < 0x20; b++ {
 		ctrl.WriteByte(byte(b))
 	}
-	lines := []string{
-		saLine + " " + ctrl.String(),
-		saLine + " <a href=\"x\">&amp;</a> \u2028 \u2029 \x7f \\ / 😀 é",
-		"\xff\xfe" + saLine + "\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 end",
-	}
-	for _, line := range lines {
+	for _, tc := range []struct {
+		line      string
+		sameBytes bool
+	}{
+		{saLine + " " + ctrl.String(), false},
+		{saLine + " \u2028 \u2029", false},
+		{saLine + " <a href=\"x\">&amp;</a> \x7f \\ / 😀 é", true},
+		{"\xff\xfe" + saLine + "\xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 end", true},
+	} {
+		line := tc.line
 		d, ok := r.MatchLine(line)
 		if !ok {
 			t.Fatalf("no match for %q", line)
 		}
-		if got, want := marshalLine(t, d), cMatchJSON(t, r, line); got != want {
+		got, want := marshalLine(t, d), cMatchJSON(t, r, line)
+		if (tc.sameBytes && got != want) || !sameJSON(t, got, want) {
 			t.Errorf("line %q:\ngot  %s\nwant %s", line, got, want)
 		}
 		// json.Marshal: the same JSON value (it escapes <, >, &).
@@ -377,8 +408,14 @@ func TestRuleErrorFields(t *testing.T) {
 
 	_, err = Open(Options{RuleFiles: []string{"/nonexistent/rules.json"}})
 	if !errors.As(err, &re) || re.Code != CodeIO || re.Path != "/nonexistent/rules.json" ||
-		!strings.HasPrefix(re.Error(), "/nonexistent/rules.json: ") {
+		!strings.HasPrefix(re.Error(), "/nonexistent/rules.json: ") ||
+		!errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %#v", err)
+	}
+	// Readable but not a rule file: no cause to unwrap.
+	_, err = Open(Options{RuleFiles: []string{filepath.Join(testDir(t), "vectors", "MANIFEST")}})
+	if !errors.As(err, &re) || re.Code != CodeSyntax || re.Err != nil || errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("not JSON: %#v", err)
 	}
 	if _, err := Open(Options{MaxRecord: -1}); err == nil {
 		t.Error("MaxRecord -1 accepted")
@@ -516,7 +553,7 @@ func TestScanChunks(t *testing.T) {
 	lines := 0
 	err := r.Scan(&big, "big", func(d Diagnosis) error {
 		lines++
-		if d.Line != 2*lines {
+		if d.Line != Line(2*lines) {
 			return fmt.Errorf("diagnosis %d on line %d", lines, d.Line)
 		}
 		return nil
@@ -932,5 +969,73 @@ func TestSecretsRedacted(t *testing.T) {
 			t.Errorf("NoRedact=%v: Scan cred = %q, want %q", tc.noRedact, v, tc.want)
 		}
 		r.Close()
+	}
+}
+
+// TestScanContext: a cancelled context stops a scan of an endless stream
+// between chunks, after the diagnoses of the chunks before.
+func TestScanContext(t *testing.T) {
+	r := open(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := &endless{line: saLine + "\n"}
+	calls := 0
+	err := r.ScanContext(ctx, in, "live", func(d Diagnosis) error {
+		if calls++; calls == 3 {
+			cancel()
+		}
+		return nil
+	})
+	if err != context.Canceled || calls != 3 || in.reads != 3 {
+		t.Errorf("ScanContext = %v after %d diagnoses, %d reads", err, calls, in.reads)
+	}
+	// Done before it starts: nothing is read.
+	in.reads = 0
+	if err := r.ScanContext(ctx, in, "live", nil); err != context.Canceled || in.reads != 0 {
+		t.Errorf("cancelled ScanContext = %v, %d reads", err, in.reads)
+	}
+	if _, err := r.SummarizeContext(ctx, in, "live"); err != context.Canceled {
+		t.Errorf("SummarizeContext = %v", err)
+	}
+}
+
+// endless returns line on every Read.
+type endless struct {
+	line  string
+	reads int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	e.reads++
+	return copy(p, e.line), nil
+}
+
+// stuck returns data once, then (0, nil) for ever.
+type stuck struct {
+	data  string
+	reads int
+}
+
+func (s *stuck) Read(p []byte) (int, error) {
+	s.reads++
+	n := copy(p, s.data)
+	s.data = s.data[n:]
+	return n, nil
+}
+
+// TestScanNoProgress: a reader that keeps returning nothing and no error
+// ends the scan with io.ErrNoProgress after 100 tries; the diagnoses
+// before it were delivered.
+func TestScanNoProgress(t *testing.T) {
+	r := open(t, Options{})
+	in := &stuck{data: saLine + "\n"}
+	calls := 0
+	err := r.Scan(in, "stuck", func(Diagnosis) error {
+		calls++
+		return nil
+	})
+	if !errors.Is(err, io.ErrNoProgress) || calls != 1 || in.reads != 1+maxEmptyReads ||
+		!strings.Contains(err.Error(), "stuck") {
+		t.Errorf("Scan = %v after %d diagnoses, %d reads", err, calls, in.reads)
 	}
 }

@@ -586,12 +586,13 @@ def test_rules_outlive_their_wrapper(user_rules_file: pathlib.Path) -> None:
     assert d is not None and d.fields["secret"] == "cluster-service-account"
 
 
-def test_live_pipe(rules: tsblog.Rules) -> None:
-    """A binary stream is read with read1: a diagnosis comes out while the
-    writer still holds the pipe open."""
+@pytest.mark.parametrize("mode", ["rb", "r"])
+def test_live_pipe(rules: tsblog.Rules, mode: str) -> None:
+    """A binary or text stream is read as its data arrives: a diagnosis
+    comes out while the writer still holds the pipe open."""
     import threading
     r, w = os.pipe()
-    reader = os.fdopen(r, "rb")
+    reader = os.fdopen(r, mode)
     writer = os.fdopen(w, "wb", buffering=0)
     try:
         writer.write(b"info\tads\tpush ok\n" + SA_LINE.encode() + b"\n")

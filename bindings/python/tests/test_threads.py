@@ -82,19 +82,20 @@ def test_interleaved_scans_in_one_thread(rules: tsblog.Rules) -> None:
 def test_gil_released_while_c_scans(rules: tsblog.Rules) -> None:
     """While one thread is inside the C scan call, another runs Python.
 
-    White-box: one tsblog_b_scanner_scan call on a big buffer (~0.2 s of C:
+    White-box: one tsblog_b_scan call on a big buffer (~0.2 s of C:
     every line a diagnosis, rendered in C), timed from the scanning thread;
     the main thread notes when it runs.  Holding the GIL, the call would
     leave a gap in those notes as long as itself."""
     from tsblog import _c, _Scanner  # type: ignore[attr-defined]
     data = (TEST_DIR / "data" / "seed-lines.txt").read_bytes() * 150
-    sc = _Scanner(rules._rs, "-", _c.TSBLOG_B_SCAN_NO_SUMMARY)
+    sc = _Scanner(rules._rs, "-", _c.TSBLOG_SCAN_NO_SUMMARY, True)
     span: list[float] = []
     out: list[str] = []
 
     def scan() -> None:
         span.append(time.perf_counter())
-        out.append(_c.tsblog_b_scanner_scan(sc.ptr, data, _c.TSBLOG_B_FINISH, sc.err.ptr))
+        assert _c.tsblog_b_scan(sc.found.ptr, sc.ptr, data, True, sc.err.ptr) == 0
+        out.append(sc.found.text())
         span.append(time.perf_counter())
 
     t = threading.Thread(target=scan)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import select
 import threading
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -58,10 +59,8 @@ StrPath = Union[str, "os.PathLike[str]"]
 Source = Union[StrPath, IO[bytes], IO[str], Iterable[Union[str, bytes]]]
 
 _CHUNK = 1 << 20  # bytes handed to C per call
-_FINISH = _c.TSBLOG_B_FINISH
-_NO_DIAGNOSES = _c.TSBLOG_B_NO_DIAGNOSES
-_NO_SUMMARY = _c.TSBLOG_B_SCAN_NO_SUMMARY
-_NO_REDACT = _c.TSBLOG_B_SCAN_NO_REDACT
+_NO_SUMMARY = _c.TSBLOG_SCAN_NO_SUMMARY
+_NO_REDACT = _c.TSBLOG_SCAN_NO_REDACT
 _loads = json.loads
 
 
@@ -102,11 +101,14 @@ class RuleError(ValueError):
         return self.message
 
     @classmethod
-    def _from_info(cls, info: Mapping[str, Any]) -> RuleError:
-        return cls(info["message"], code=info["code_name"], path=info["source"],
-                   line=info["line"], column=info["column"],
-                   position=info["position"], rule_id=info["rule_id"],
-                   member=info["member"])
+    def _from_c(cls, e: Any) -> RuleError:
+        return cls(_c.tsblog_error_message_get(e), code=_code_name(e),
+                   path=_c.tsblog_error_source_get(e),
+                   line=_c.tsblog_error_line_get(e),
+                   column=_c.tsblog_error_column_get(e),
+                   position=_c.tsblog_error_position_get(e),
+                   rule_id=_c.tsblog_error_rule_id_get(e),
+                   member=_c.tsblog_error_member_get(e))
 
 
 class ScanWarning(UserWarning):
@@ -135,17 +137,28 @@ class ScanWarning(UserWarning):
     def __str__(self) -> str:
         return self.message
 
+    @classmethod
+    def _from_c(cls, e: Any) -> ScanWarning:
+        return cls(_c.tsblog_error_message_get(e),
+                   source=_c.tsblog_error_source_get(e),
+                   line=_c.tsblog_error_line_get(e),
+                   column=_c.tsblog_error_column_get(e), code=_code_name(e))
+
+
+def _code_name(e: Any) -> str:
+    """The short name of a tsblog_error's code ("syntax", "regex", ...)."""
+    return _c.tsblog_error_code_name(_c.tsblog_error_code_get(e))  # type: ignore[no-any-return]
+
 
 def _raise(err: _Err, rule: bool = False) -> None:
     """Raise the Python exception for the failure recorded in err."""
-    info = err.info()
-    code, message = info["code_name"], info["message"]
+    code, message = _code_name(err.ptr), _c.tsblog_error_message_get(err.ptr)
     if code == "nomem":
         raise MemoryError(message)
     if code == "invalid":
         raise ValueError(message)
     if rule:
-        raise RuleError._from_info(info)
+        raise RuleError._from_c(err.ptr)
     raise RuntimeError(message)
 
 
@@ -259,12 +272,22 @@ class CheckFailure:
     source: str   #: the rule file
     line: int     #: where the example is in that file
     column: int
-    kind: str     #: "example", "counter_example" or "see_also"
+    kind: str     #: the member: "examples", "counter_examples" or "see_also"
     index: int    #: which one (0-based)
     message: str
 
     def __str__(self) -> str:
         return self.message
+
+    @classmethod
+    def _from_c(cls, f: Any) -> CheckFailure:
+        return cls(_c.tsblog_check_failure_rule_id_get(f),
+                   _c.tsblog_check_failure_source_get(f),
+                   _c.tsblog_check_failure_line_get(f),
+                   _c.tsblog_check_failure_column_get(f),
+                   _c.tsblog_check_failure_kind_get(f),
+                   _c.tsblog_check_failure_index_get(f),
+                   _c.tsblog_check_failure_message_get(f))
 
 
 # --- owners of C objects ------------------------------------------------------
@@ -272,79 +295,83 @@ class CheckFailure:
 # a reference to the _Ruleset it was made from, so the rule set is freed
 # after them; nothing refers back, so there are no cycles.
 
-class _Err:
+class _Owner:
+    """Owns one C object (ptr) and frees it with _free on close or __del__."""
+
     __slots__ = ("ptr",)
+    _free: Callable[[Any], None]
 
-    def __init__(self) -> None:
-        self.ptr = _c.tsblog_b_error_new()
-        if self.ptr is None:
-            raise MemoryError("out of memory")
-
-    def info(self) -> dict[str, Any]:
-        text = _c.tsblog_b_error_json(self.ptr)
-        if text is None:
-            raise MemoryError("out of memory")
-        info: dict[str, Any] = _loads(text)
-        return info
-
-    def __del__(self, _free: Callable[[Any], None] = _c.tsblog_b_error_free) -> None:
+    def close(self) -> None:
         ptr = getattr(self, "ptr", None)
         if ptr is not None:
             self.ptr = None
-            _free(ptr)
+            type(self)._free(ptr)
+
+    def __del__(self) -> None:
+        self.close()
 
 
-class _Ruleset:
-    __slots__ = ("ptr",)
+class _Err(_Owner):
+    """A tsblog_error the calls of one thread write to."""
+
+    __slots__ = ()
+    _free = _c.delete_tsblog_error
+
+    def __init__(self) -> None:
+        self.ptr = _c.new_tsblog_error()
+
+
+class _Found(_Owner):
+    """What the last scan, match, summary or check call found."""
+
+    __slots__ = ()
+    _free = _c.tsblog_b_found_free
+
+    def __init__(self, diagnoses: bool = True) -> None:
+        self.ptr = _c.tsblog_b_found_new(int(diagnoses))
+        if self.ptr is None:
+            raise MemoryError("out of memory")
+
+    def text(self) -> str:
+        return _c.tsblog_b_found_lines(self.ptr)  # type: ignore[no-any-return]
+
+
+class _Ruleset(_Owner):
+    __slots__ = ()
+    _free = _c.tsblog_ruleset_free
 
     def __init__(self, ptr: Any) -> None:
         self.ptr = ptr
 
-    def __del__(self, _free: Callable[[Any], None] = _c.tsblog_ruleset_free) -> None:
-        ptr = getattr(self, "ptr", None)
-        if ptr is not None:
-            self.ptr = None
-            _free(ptr)
 
-
-class _Matcher:
+class _Matcher(_Owner):
     """A tsblog_matcher, used by one thread (kept in a threading.local)."""
 
-    __slots__ = ("ptr", "err", "rs")
+    __slots__ = ("err", "found", "rs")
+    _free = _c.tsblog_matcher_free
 
     def __init__(self, rs: _Ruleset) -> None:
         self.rs = rs
         self.err = _Err()
+        self.found = _Found()
         self.ptr = _c.tsblog_b_matcher_new(rs.ptr, self.err.ptr)
         if self.ptr is None:
             _raise(self.err)
 
-    def __del__(self, _free: Callable[[Any], None] = _c.tsblog_matcher_free) -> None:
-        ptr = getattr(self, "ptr", None)
-        if ptr is not None:
-            self.ptr = None
-            _free(ptr)
 
-
-class _Scanner:
+class _Scanner(_Owner):
     """A tsblog_scanner for one scan."""
 
-    __slots__ = ("ptr", "err", "rs")
+    __slots__ = ("err", "found", "rs")
+    _free = _c.tsblog_scanner_free
 
-    def __init__(self, rs: _Ruleset, source: str, flags: int) -> None:
+    def __init__(self, rs: _Ruleset, source: str, flags: int, diagnoses: bool) -> None:
         self.rs = rs
         self.err = _Err()
-        self.ptr = _c.tsblog_b_scanner_new(rs.ptr, source, flags, self.err.ptr)
+        self.found = _Found(diagnoses)
+        self.ptr = _c.tsblog_b_scanner_new(rs.ptr, source, flags, 0, self.err.ptr)
         if self.ptr is None:
             _raise(self.err)
-
-    def close(self, _free: Callable[[Any], None] = _c.tsblog_scanner_free) -> None:
-        ptr = getattr(self, "ptr", None)
-        if ptr is not None:
-            self.ptr = None
-            _free(ptr)
-
-    __del__ = close
 
 
 # --- input --------------------------------------------------------------------
@@ -372,6 +399,9 @@ def _file_chunks(f: IO[Any]) -> Iterator[Any]:
     # read1 (binary buffered streams) returns what one read gives: the whole
     # chunk from a file, what has arrived from a pipe, so that a live stream
     # (kubectl logs -f | python ...) gets its diagnoses as lines arrive.
+    if isinstance(f, io.TextIOBase) and not _seekable(f):
+        yield from _live_text_chunks(f)
+        return
     read = getattr(f, "read1", None)
     if read is None or isinstance(f, io.TextIOBase):
         read = f.read
@@ -382,9 +412,39 @@ def _file_chunks(f: IO[Any]) -> Iterator[Any]:
         yield _to_bytes(chunk) if isinstance(chunk, str) else chunk
 
 
+def _seekable(f: IO[Any]) -> bool:
+    try:
+        return bool(f.seekable())
+    except (OSError, ValueError):
+        return False
+
+
+def _live_text_chunks(f: IO[str]) -> Iterator[bytes]:
+    # A text stream that may wait for input (a pipe, a terminal): text mode
+    # has no read1, and read(n) waits for n characters.  readline returns
+    # each line as it arrives; lines go to C together while more are ready
+    # at once (select), so a busy pipe is scanned in chunks and a quiet one
+    # line by line.
+    try:
+        fd: Optional[int] = f.fileno()
+    except (OSError, ValueError):
+        fd = None
+    parts: list[str] = []
+    size = 0
+    for line in iter(f.readline, ""):
+        parts.append(line)
+        size += len(line)
+        if size >= _CHUNK or fd is None or not select.select([fd], [], [], 0)[0]:
+            yield _to_bytes("".join(parts))
+            parts, size = [], 0
+    if parts:
+        yield _to_bytes("".join(parts))
+
+
 def _raw_file_chunks(f: io.RawIOBase) -> Iterator[memoryview]:
     # Our own unbuffered file: read into one reused buffer.  C is done with
-    # each chunk before the next readinto (tsblog_b_scanner_scan drains it).
+    # each chunk before the next readinto (tsblog_b_scan only reads it during
+    # the call).
     buf = bytearray(_CHUNK)
     view = memoryview(buf)
     readinto = f.readinto
@@ -447,34 +507,25 @@ def _open(source: Source, name: Optional[str]) -> tuple[Iterator[Any], str, Opti
                     f"lines, not {type(source).__name__}")
 
 
-def _run(sc: _Scanner, chunks: Iterator[Any], how: int,
-         errors: list[ScanWarning], stacklevel: int) -> Iterator[Diagnosis]:
-    """Feed every chunk to C (without the GIL) and yield what it found.
+def _run(sc: _Scanner, chunks: Iterator[Any], errors: list[ScanWarning],
+         stacklevel: int) -> Iterator[Diagnosis]:
+    """Scan every chunk in C (without the GIL) and yield what it found.
 
     stacklevel: frames from here up to the caller's code, for warnings."""
-    scan = _c.tsblog_b_scanner_scan
-    ptr, err = sc.ptr, sc.err.ptr
+    scan, lines = _c.tsblog_b_scan, _c.tsblog_b_found_lines
+    found, ptr, err = sc.found.ptr, sc.ptr, sc.err.ptr
     final = False
-    while True:
+    while not final:
         chunk = next(chunks, None)
-        if chunk is None:
-            chunk, how, final = b"", how | _FINISH, True
-        out = scan(ptr, chunk, how, err)
-        if out is None:
+        final = chunk is None
+        if scan(found, ptr, b"" if final else chunk, final, err) < 0:
             _raise(sc.err)
-        if out:
-            for line in out.split("\n")[:-1]:
-                if line.startswith('{"error":'):
-                    info = _loads(line)["error"]
-                    w = ScanWarning(info["message"], source=info["source"],
-                                    line=info["line"], column=info["column"],
-                                    code=info["code_name"])
-                    errors.append(w)
-                    warnings.warn(w, stacklevel=stacklevel)
-                else:
-                    yield Diagnosis._from_json(line)
-        if final:
-            return
+        for i in range(_c.tsblog_b_found_events(found)):
+            w = ScanWarning._from_c(_c.tsblog_b_found_event(found, i))
+            errors.append(w)
+            warnings.warn(w, stacklevel=stacklevel)
+        for line in lines(found).split("\n")[:-1]:
+            yield Diagnosis._from_json(line)
 
 
 class Scan(Iterator[Diagnosis]):
@@ -497,7 +548,7 @@ class Scan(Iterator[Diagnosis]):
         self.errors = []
         try:
             sc = _Scanner(rules._rs, _c_name(self.source),
-                          _NO_SUMMARY | rules._scan_flags)
+                          _NO_SUMMARY | rules._scan_flags, True)
         except BaseException:
             self.close()
             raise
@@ -505,7 +556,7 @@ class Scan(Iterator[Diagnosis]):
 
     def _iterate(self, sc: _Scanner, chunks: Iterator[Any]) -> Iterator[Diagnosis]:
         try:
-            yield from _run(sc, chunks, 0, self.errors, 4)
+            yield from _run(sc, chunks, self.errors, 4)
         finally:
             sc.close()
             self._close_file()
@@ -635,11 +686,11 @@ class Rules:
     def check(self) -> list[CheckFailure]:
         """Run every rule's self-tests (examples, counter-examples, see_also
         ids) as ``tsblog rules check`` does; [] when all pass."""
-        err = _Err()
-        out = _c.tsblog_b_ruleset_check_json(self._rs.ptr, err.ptr)
-        if out is None:
+        err, found = _Err(), _Found()
+        if _c.tsblog_b_check(found.ptr, self._rs.ptr, err.ptr) < 0:
             _raise(err)
-        return [CheckFailure(**f) for f in _loads(out)]
+        return [CheckFailure._from_c(_c.tsblog_b_found_check(found.ptr, i))
+                for i in range(_c.tsblog_b_found_checks(found.ptr))]
 
     # -- matching
 
@@ -657,12 +708,12 @@ class Rules:
             m = self._local.m = _Matcher(self._rs)
             if self._scan_flags & _NO_REDACT:
                 _c.tsblog_matcher_set_redact(m.ptr, 0)
-        out = _c.tsblog_b_matcher_match_json(m.ptr, data, m.err.ptr)
-        if not out:
-            if out is None:
+        rc = _c.tsblog_b_match(m.found.ptr, m.ptr, data, m.err.ptr)
+        if rc <= 0:
+            if rc < 0:
                 _raise(m.err)
             return None
-        return Diagnosis._from_json(out)
+        return Diagnosis._from_json(m.found.text())
 
     def scan(self, source: Source, name: Optional[str] = None) -> Scan:
         """Stream ``source`` through the rules; iterate the result for the
@@ -679,11 +730,10 @@ class Rules:
         ``name`` is the input's name in the diagnoses; by default the path
         as given, a file object's ``.name`` if it is a str, else "-".
 
-        Input goes to C in chunks of up to 1 MiB, without the GIL.  A binary
-        stream is read with ``read1``, so diagnoses of a live pipe
-        (``sys.stdin.buffer`` under ``kubectl logs -f``) come as its lines
-        arrive; a text stream and an iterable of lines are read 1 MiB at a
-        time.
+        Input goes to C in chunks of up to 1 MiB, without the GIL.  Streams
+        are read as their data arrives, so the diagnoses of a live pipe
+        (``sys.stdin`` or ``sys.stdin.buffer`` under ``kubectl logs -f``)
+        come as its lines do; an iterable of lines is read 1 MiB at a time.
         """
         return Scan(self, source, name)
 
@@ -694,14 +744,14 @@ class Rules:
         unclassified, unclassified_dropped)."""
         chunks, src, f = _open(source, name)
         try:
-            sc = _Scanner(self._rs, _c_name(src), self._scan_flags)
-            for _ in _run(sc, chunks, _NO_DIAGNOSES, [], 3):
+            sc = _Scanner(self._rs, _c_name(src), self._scan_flags, False)
+            for _ in _run(sc, chunks, [], 3):
                 pass
-            out = _c.tsblog_b_scanner_summary_json(sc.ptr, sc.err.ptr)
-            if out is None:
+            if _c.tsblog_b_summary(sc.found.ptr, sc.ptr, sc.err.ptr) < 0:
                 _raise(sc.err)
+            doc = sc.found.text()
             sc.close()
-            return _loads(out)  # type: ignore[no-any-return]
+            return _loads(doc)  # type: ignore[no-any-return]
         finally:
             if f is not None:
                 f.close()

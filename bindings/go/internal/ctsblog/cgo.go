@@ -1,6 +1,6 @@
-// Package ctsblog is the SWIG-generated flat C API of libtsblog
-// (bindings/tsblog.i plus ctsblog.swig).  It is internal: use package
-// tsblog.
+// Package ctsblog is the flat C API of libtsblog that SWIG generates from
+// bindings/tsblog.i (ctsblog.go, ctsblog_wrap.c; see swig.sh).  It is
+// internal: use package tsblog.
 package ctsblog
 
 // The library and its headers, installed or from a build tree
@@ -8,3 +8,5 @@ package ctsblog
 
 // #cgo pkg-config: tsblog
 import "C"
+
+//go:generate sh swig.sh
