@@ -6,7 +6,7 @@
  *           tsblog._tsblog, whose flat functions tsblog/__init__.py calls
  *           directly (no SWIG proxy classes or .py shim)
  *   Go      swig -go -cgo -intgosize 64 -module ctsblog bindings/tsblog.i,
- *           committed as bindings/go/internal/ctsblog/ (bindings/go/swig.sh
+ *           committed as bindings/go/internal/ctsblog/ (its swig.sh
  *           makes it; a test fails when it differs)
  *
  * The surface is small on purpose.  The binding sees opaque handles, the C
