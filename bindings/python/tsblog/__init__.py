@@ -319,6 +319,8 @@ class _Err(_Owner):
 
     def __init__(self) -> None:
         self.ptr = _c.new_tsblog_error()
+        if self.ptr is None:
+            raise MemoryError("out of memory")
 
 
 class _Found(_Owner):
