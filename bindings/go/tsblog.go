@@ -518,3 +518,48 @@ func bytesView(b []byte) string {
 	}
 	return *(*string)(unsafe.Pointer(&b))
 }
+
+// CheckFailure is one failed self-test of a rule (see Check).
+type CheckFailure struct {
+	RuleID  string
+	Source  string // the rule file
+	Line    int    // where the example is in that file
+	Column  int
+	Kind    string // the member: "examples", "counter_examples" or "see_also"
+	Index   int    // which one (0-based)
+	Message string // the C library's one line, with the location first
+}
+
+func (f CheckFailure) String() string { return f.Message }
+
+// Check runs every rule's self-tests (examples, counter-examples, see_also
+// ids) as `tsblog rules check` does, and returns the failures (nil when
+// all pass).
+func (r *Rules) Check() ([]CheckFailure, error) {
+	rs, err := r.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer r.release()
+	e, err := newCError()
+	if err != nil {
+		return nil, err
+	}
+	defer c.DeleteTsblog_error(e)
+	found := c.Tsblog_b_found_new(0)
+	if found.Swigcptr() == 0 {
+		return nil, errNoMem
+	}
+	defer c.Tsblog_b_found_free(found)
+	if c.Tsblog_b_check(found, rs, e) < 0 {
+		return nil, newError(e)
+	}
+	var out []CheckFailure
+	for i := int64(0); i < c.Tsblog_b_found_checks(found); i++ {
+		x := c.Tsblog_b_found_check(found, i)
+		out = append(out, CheckFailure{RuleID: x.GetRule_id(), Source: x.GetSource(),
+			Line: x.GetLine(), Column: x.GetColumn(), Kind: x.GetKind(),
+			Index: int(x.GetIndex()), Message: x.GetMessage()})
+	}
+	return out, nil
+}

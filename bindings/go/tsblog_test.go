@@ -1039,3 +1039,26 @@ func TestScanNoProgress(t *testing.T) {
 		t.Errorf("Scan = %v after %d diagnoses, %d reads", err, calls, in.reads)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	if got, err := open(t, Options{}).Check(); got != nil || err != nil {
+		t.Errorf("catalog: %v, %v", got, err)
+	}
+	r, err := FromString(strings.Replace(diskRules, `"/var/log"}`, `"/tmp"}`, 1), "disk.json",
+		Options{NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := r.Check()
+	want := []CheckFailure{{RuleID: "disk-full", Source: "disk.json", Line: 11, Column: 20,
+		Kind: "examples", Index: 0,
+		Message: `disk.json:11:20: rule "disk-full": examples[0]: field "path": expected "/tmp", got "/var/log"`}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Check() = %+v, %v", got, err)
+	}
+	r.Close()
+	if _, err := r.Check(); err != ErrClosed {
+		t.Errorf("after Close: %v", err)
+	}
+}
