@@ -204,7 +204,9 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 	k = strmap_find(&sm->problem_ix, sm->key.data, sm->key.len);
 	if (k == STRMAP_NONE) {
 		if (sm->nproblems >= MAX_PROBLEMS) {
-			sm->problems_dropped++;
+			/* Sightings, as unclassified_dropped counts them. */
+			sm->problems_dropped =
+				add_count(sm->problems_dropped, d->count);
 			return 0;
 		}
 		if (grow((void **)&sm->problems, &sm->capproblems,
@@ -481,11 +483,13 @@ summary_json(const summary *sm, const summary_totals *t)
 				    json_integer((json_int_t)t->limit_hits));
 		json_object_set_new(doc, "limit_hit_rules", limited);
 		json_object_set_new(doc, "problems", probs);
+		json_object_set_new(doc, "problems_dropped",
+				    json_integer((json_int_t)sm->problems_dropped));
 		json_object_set_new(doc, "unclassified", uncl);
 		json_object_set_new(doc, "unclassified_dropped",
 				    json_integer((json_int_t)sm->shapes_dropped));
 		probs = uncl = limited = NULL;
-		bad = json_object_size(doc) != 10;
+		bad = json_object_size(doc) != 11;
 	}
 	json_decref(limited);
 	json_decref(probs);
@@ -582,7 +586,8 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 		k = strmap_find(&dst->problem_ix, keys[i], strlen(keys[i]));
 		if (k == STRMAP_NONE) {
 			if (dst->nproblems >= MAX_PROBLEMS) {
-				dst->problems_dropped++;
+				dst->problems_dropped = add_count(
+					dst->problems_dropped, sp->count);
 				continue;
 			}
 			if (grow((void **)&dst->problems, &dst->capproblems,
@@ -642,7 +647,8 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 		}
 		dst->nshapes++;
 	}
-	dst->problems_dropped += src->problems_dropped;
+	dst->problems_dropped = add_count(dst->problems_dropped,
+					  src->problems_dropped);
 	dst->shapes_dropped = add_count(dst->shapes_dropped,
 					src->shapes_dropped);
 	rc = 0;

@@ -12,7 +12,8 @@ repeat 900 "$DATA/sample/operator.log" > "$dir/plain.log"
 { cat "$dir/plain.log"; cat "$DATA/envelopes/events.json" "$DATA/envelopes/describe-pod.txt"
   cat "$dir/plain.log"; cat "$DATA/envelopes/json-lines.log"; } > "$dir/mixed.log"
 # Cuts inside events documents (3 MB of them, every cut falls in one):
-# the scan must notice and go on serially.
+# the scan must notice and go on serially (the library's own tests see
+# that it noticed; here the output must simply be the same).
 head -n 14000 "$dir/plain.log" > "$dir/doc-at-cut.log"
 repeat 450 "$DATA/envelopes/events.json" >> "$dir/doc-at-cut.log"
 head -n 14000 "$dir/plain.log" >> "$dir/doc-at-cut.log"
@@ -46,12 +47,5 @@ for f in plain mixed doc-at-cut malformed-late describe boms; do
 		done
 	done
 done
-# And the cut inside the document really was noticed.
-if TSBLOG_DEBUG=1 "$TSBLOG" -j 2 -o json "$dir/doc-at-cut.log" 2>&1 >/dev/null |
-	grep -q "did not end at rest; scanning on serially"; then
-	pass=$((pass + 1))
-else
-	fail=$((fail + 1)); echo "not ok: a cut inside a JSON document went unnoticed"
-fi
 echo "jobs: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -106,10 +106,16 @@ def test_every_property_is_described_and_closed(name):
             "%s allows unknown members" % path
 
 
+# What the command adds at the end of the library's summary document.
+COMMAND_SUMMARY_KEYS = ["inputs", "complete"]
+
+
 def test_output_schemas_require_every_key_in_order():
-    for schema in (DIAGNOSIS, SUMMARY, SUMMARY["$defs"]["problem"],
+    for schema in (DIAGNOSIS, SUMMARY["$defs"]["problem"],
                    SUMMARY["$defs"]["unclassified"]):
         assert schema["required"] == list(schema["properties"])
+    assert SUMMARY["required"] + COMMAND_SUMMARY_KEYS == \
+        list(SUMMARY["properties"])
 
 
 def c_member_list(source, name):
@@ -154,9 +160,12 @@ def check_jsonl(text, what):
     return n
 
 
-def check_summary(doc, what):
+def check_summary(doc, what, command=False):
+    """A summary document: the library's, or with command=True the one
+    tsblog prints, which ends with COMMAND_SUMMARY_KEYS."""
     assert_valid(SUMMARY, doc, what)
-    assert list(doc) == SUMMARY["required"], what
+    assert list(doc) == SUMMARY["required"] + (
+        COMMAND_SUMMARY_KEYS if command else []), what
     for p in doc["problems"]:
         assert list(p) == SUMMARY["$defs"]["problem"]["required"], what
     for u in doc["unclassified"]:
@@ -210,8 +219,11 @@ def test_tsblog_json_output_from_stdin():
 def test_tsblog_summary_json_output(path):
     r = run("-o", "summary-json", path)
     assert r.returncode in (0, 1), r.stderr
-    check_summary(json.loads(r.stdout),
-                  "tsblog -o summary-json " + os.path.basename(path))
+    doc = json.loads(r.stdout)
+    check_summary(doc, "tsblog -o summary-json " + os.path.basename(path),
+                  command=True)
+    assert doc["inputs"] == [{"source": path, "status": "read"}]
+    assert doc["complete"] is True
 
 
 @needs_tsblog
@@ -225,7 +237,7 @@ def test_tsblog_summary_json_unclassified(tmp_path):
     r = run("-o", "summary-json", str(log))
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
-    check_summary(doc, "summary of unknown.log")
+    check_summary(doc, "summary of unknown.log", command=True)
     assert len(doc["unclassified"]) == 2
 
 
@@ -494,7 +506,9 @@ def test_completion_is_valid_bash():
     (["tsblog", "--fail-on", ""], ["error", "warning", "info", "never"]),
     (["tsblog", "--min-severity", ""], ["error", "warning", "info"]),
     (["tsblog", "rules", ""], ["list", "check", "why", "stats"]),
-    (["tsblog", "doctor", "--k"], ["--kubectl"]),
+    (["tsblog", "doctor", "--k"], ["--kubeconfig", "--kubectl"]),
+    (["tsblog", "doctor", "--r"], ["--request-timeout", "--rules",
+                                   "--rule"]),
     (["tsblog", "--no-builtin", "--rule", ""], []),
 ])
 def test_completion_values(words, want):
@@ -545,6 +559,62 @@ def test_completion_options_cover_help():
     doctor = set(complete("tsblog", "doctor", "-"))
     assert {"--context", "-n", "--namespace", "--kubectl", "-o",
             "--rule"} <= doctor
+    r = run("doctor", "--help")
+    assert r.returncode == 0 and r.stdout.startswith(
+        "Usage: kubectl tsblog doctor"), r.stdout
+    listed = {w for o in re.findall(r"^ {2,}(?:(-[a-zA-Z]), )?(--[a-z][a-z-]*)",
+                                    r.stdout, re.M) for w in o if w}
+    assert "--kubeconfig" in listed, r.stdout
+    missing = listed - doctor
+    assert not missing, "doctor: not completed: %s" % ", ".join(
+        sorted(missing))
+
+
+@needs_tsblog
+def test_man_page_has_every_command_help_option():
+    """Each command's --help options are in the man page too."""
+    man = man_text()
+    for cmd in (["doctor"], ["learn"], ["explain"], ["rules", "list"],
+                ["rules", "why"], ["rules", "stats"]):
+        r = run(*cmd, "--help")
+        assert r.returncode == 0 and r.stdout.startswith("Usage: "), cmd
+        for o in re.findall(r"^ {2,}(?:(-[a-zA-Z]), )?(--[a-z][a-z-]*)",
+                            r.stdout, re.M):
+            for w in filter(None, o):
+                assert re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(w),
+                                 man), "%s: %s" % (" ".join(cmd), w)
+
+
+def complete_kubectl_plugin(*words, cwd=None):
+    """What kubectl_complete-tsblog answers for `kubectl tsblog WORDS`."""
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(os.path.abspath(TSBLOG)) + os.pathsep + \
+        env.get("PATH", "")
+    env["TSBLOG_BASH_COMPLETION"] = COMPLETION
+    prog = os.path.join(os.path.dirname(os.path.abspath(TSBLOG)),
+                        "kubectl_complete-tsblog")
+    r = subprocess.run([prog, *words], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, encoding="utf-8", env=env,
+                       cwd=cwd)
+    assert r.returncode == 0 and not r.stderr, r.stderr
+    return r.stdout.splitlines()
+
+
+@needs_bash
+@needs_tsblog
+def test_kubectl_plugin_completion(tmp_path):
+    # Cobra's __complete answer: candidates, then :4 (no file completion).
+    assert complete_kubectl_plugin("", cwd=str(tmp_path)) == \
+        ["rules", "explain", "learn", "doctor", ":4"]
+    assert complete_kubectl_plugin("doctor", "--k") == \
+        ["--kubeconfig", "--kubectl", ":4"]
+    assert complete_kubectl_plugin("-o", "") == \
+        ["text", "json", "summary-json", ":4"]
+    cp = [i for i in rule_ids() if i.startswith("cp-")]
+    assert complete_kubectl_plugin("explain", "cp-") == cp + [":4"]
+    (tmp_path / "operator.log").write_text("x\n")
+    assert complete_kubectl_plugin("op", cwd=str(tmp_path)) == \
+        ["operator.log", ":4"]
 
 
 @needs_bash

@@ -16,37 +16,55 @@
 
 extern char **environ;
 
-#define MAX_PODS 32
+/* The reads every doctor run makes, before describing unready pods. */
+static const char *const fixed[][6] = {
+	{ "logs", "deploy/tsb-operator-control-plane", "--tail=5000", NULL },
+	{ "logs", "deploy/edge", "--all-containers", "--tail=5000", NULL },
+	{ "get", "events", "-o", "json", NULL },
+};
+#define NFIXED (sizeof(fixed) / sizeof(*fixed))
 
 typedef struct {
-	const char *kubectl, *context, *ns;
-	char *names[4 + MAX_PODS];      /* what each input is called */
-	char *pods[MAX_PODS];           /* not ready, to describe */
-	int npods, pods_listed;
+	const char *kubectl, *ns;
+	/* kubectl's own options, given to every call: --kubeconfig,
+	 * --context, --request-timeout; then -n NS. */
+	const char *global[8];
+	int nglobal;
+	char *name;                     /* what the current input is called */
+	char **pods;                    /* not ready, to describe */
+	size_t npods;
+	int pods_listed;
 	pid_t child;
 	FILE *errf;                     /* kubectl's stderr */
 } doctor;
 
-/* argv for one kubectl call: kubectl [--context C] -n NS <args...> */
+/* kubectl GLOBAL... -n NS ARGS...; the child's stdout in *out_fd. */
 static int
 spawn(doctor *dc, const char *const *args, int *out_fd)
 {
-	const char *argv[16];
 	posix_spawn_file_actions_t fa;
-	int p[2], n = 0, rc;
+	const char **argv;
+	int p[2], n = 0, k, rc;
 
-	argv[n++] = dc->kubectl;
-	if (dc->context) {
-		argv[n++] = "--context";
-		argv[n++] = dc->context;
+	for (k = 0; args[k]; k++)
+		;
+	argv = calloc((size_t)(dc->nglobal + k + 4), sizeof(*argv));
+	if (!argv) {
+		print_error("out of memory");
+		return -1;
 	}
+	argv[n++] = dc->kubectl;
+	for (k = 0; k < dc->nglobal; k++)
+		argv[n++] = dc->global[k];
 	argv[n++] = "-n";
 	argv[n++] = dc->ns;
-	while (*args && n < 15)
+	while (*args)
 		argv[n++] = *args++;
-	argv[n] = NULL;
-	if (pipe(p) < 0)
+	if (pipe(p) < 0) {
+		print_error("doctor: pipe: %s", strerror(errno));
+		free(argv);
 		return -1;
+	}
 	if (!dc->errf)
 		dc->errf = tmpfile();
 	if (dc->errf && ftruncate(fileno(dc->errf), 0) == 0)
@@ -59,10 +77,11 @@ spawn(doctor *dc, const char *const *args, int *out_fd)
 	rc = posix_spawnp(&dc->child, dc->kubectl, &fa, NULL,
 			  (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	free(argv);
 	close(p[1]);
 	if (rc != 0) {
 		close(p[0]);
-		die_msg("doctor: cannot run %s: %s", dc->kubectl, strerror(rc));
+		print_error("doctor: cannot run %s: %s", dc->kubectl, strerror(rc));
 		return -1;
 	}
 	*out_fd = p[0];
@@ -85,7 +104,7 @@ reap(doctor *dc, const char *what)
 		if (fgets(line, sizeof(line), dc->errf))
 			line[strcspn(line, "\n")] = '\0';
 	}
-	die_msg("doctor: %s failed%s%s", what, *line ? ": " : "", line);
+	print_error("doctor: %s failed%s%s", what, *line ? ": " : "", line);
 	return -1;
 }
 
@@ -104,15 +123,22 @@ list_unready(doctor *dc)
 		return;
 	f = fdopen(fd, "r");
 	while (f && fgets(line, sizeof(line), f)) {
-		char name[256], ready[32], status[64];
+		char name[256], ready[32], status[64], **pods;
 		int a, b;
 		if (sscanf(line, "%255s %31s %63s", name, ready, status) != 3)
 			continue;
 		if (sscanf(ready, "%d/%d", &a, &b) == 2 && a == b &&
 		    (!strcmp(status, "Running") || !strcmp(status, "Completed")))
 			continue;
-		if (dc->npods < MAX_PODS)
-			dc->pods[dc->npods++] = strdup(name);
+		pods = realloc(dc->pods, (dc->npods + 1) * sizeof(*pods));
+		if (!pods || !(pods[dc->npods] = strdup(name))) {
+			print_error("out of memory");
+			if (pods)
+				dc->pods = pods;
+			break;
+		}
+		dc->pods = pods;
+		dc->npods++;
 	}
 	if (f)
 		fclose(f);
@@ -124,34 +150,37 @@ list_unready(doctor *dc)
 static int
 doctor_open(void *ctx, int i, const char **name)
 {
-	static const char *const fixed[][6] = {
-		{ "logs", "deploy/tsb-operator-control-plane", "--tail=5000", NULL },
-		{ "logs", "deploy/edge", "--all-containers", "--tail=5000", NULL },
-		{ "get", "events", "-o", "json", NULL },
-	};
 	doctor *dc = ctx;
 	const char *args[6] = { NULL };
-	char label[400];
-	int fd, k;
+	size_t len, k;
+	int fd;
 
-	if (i < 3) {
+	if ((size_t)i < NFIXED) {
 		for (k = 0; fixed[i][k]; k++)
 			args[k] = fixed[i][k];
 	} else {
 		if (!dc->pods_listed)
 			list_unready(dc);
-		if (i - 3 >= dc->npods || !dc->pods[i - 3])
+		if ((size_t)i - NFIXED >= dc->npods)
 			return SOURCE_END;
 		args[0] = "describe";
 		args[1] = "pod";
-		args[2] = dc->pods[i - 3];
+		args[2] = dc->pods[i - NFIXED];
 	}
-	snprintf(label, sizeof(label), "kubectl -n %s %s %s%s%s", dc->ns,
-		 args[0], args[1], args[2] && i >= 3 ? " " : "",
-		 args[2] && i >= 3 ? args[2] : "");
-	free(dc->names[i]);
-	dc->names[i] = strdup(label);
-	*name = dc->names[i] ? dc->names[i] : "kubectl";
+	/* "kubectl -n NS logs deploy/edge": the call, without its flags. */
+	len = strlen(dc->ns) + strlen(args[0]) + strlen(args[1]) +
+	      ((size_t)i >= NFIXED ? strlen(args[2]) : 0) + 16;
+	free(dc->name);
+	dc->name = malloc(len);
+	if (!dc->name) {
+		print_error("out of memory");
+		*name = "kubectl";
+		return SOURCE_FAILED;
+	}
+	snprintf(dc->name, len, "kubectl -n %s %s %s%s%s", dc->ns, args[0],
+		 args[1], (size_t)i >= NFIXED ? " " : "",
+		 (size_t)i >= NFIXED ? args[2] : "");
+	*name = dc->name;
 	if (spawn(dc, args, &fd) < 0)
 		return SOURCE_FAILED;
 	return fd;
@@ -162,53 +191,128 @@ doctor_close(void *ctx, int i, int fd)
 {
 	doctor *dc = ctx;
 
+	(void)i;
 	close(fd);
-	/* A missing deployment is worth saying, not fatal: the report
-	 * covers what could be read. */
-	reap(dc, dc->names[i] ? dc->names[i] : "kubectl");
-	return 0;
+	return reap(dc, dc->name);
+}
+
+static void
+usage(void)
+{
+	fputs("Usage: kubectl tsblog doctor [OPTION]...\n"
+	      "Read the TSB control plane through kubectl (the operator's and edge's\n"
+	      "logs, the namespace's events, describe of the pods that are not ready)\n"
+	      "and report the problems found, as tsblog does for files.\n"
+	      "\n"
+	      "Cluster:\n"
+	      "      --kubeconfig FILE       kubeconfig file for every kubectl call\n"
+	      "      --context NAME          kubeconfig context to use\n"
+	      "  -n, --namespace NS          the control plane namespace (default:\n"
+	      "                              istio-system)\n"
+	      "      --request-timeout TIME  how long each kubectl request may wait (as\n"
+	      "                              kubectl takes it: 10s, 1m)\n"
+	      "      --kubectl PROGRAM       the kubectl to run (default: kubectl on PATH)\n"
+	      "\n"
+	      "Also takes the scan's options (tsblog --help): -o, --color, -r, --rule,\n"
+	      "--min-severity, --fail-on, --no-builtin, --no-redact.\n"
+	      "\n"
+	      "Exit status: 0 nothing found, 1 problems found, 2 trouble (nothing could\n"
+	      "be read from the cluster, bad rule file, bad option).\n",
+	      stdout);
 }
 
 int
 cmd_doctor(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
+		{ "context", required_argument, NULL, OPT_CONTEXT },
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "request-timeout", required_argument, NULL,
+		  OPT_REQUEST_TIMEOUT },
+		{ "kubectl", required_argument, NULL, OPT_KUBECTL },
+		SCAN_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	/* kubectl's own flags, passed on to every call as given. */
+	static const struct {
+		int code;
+		const char *flag;
+	} flags[] = {
+		{ OPT_KUBECONFIG, "--kubeconfig" },
+		{ OPT_CONTEXT, "--context" },
+		{ OPT_REQUEST_TIMEOUT, "--request-timeout" },
+	};
+	const char *given[sizeof(flags) / sizeof(*flags)] = { NULL };
 	doctor dc;
-	input_source src = { doctor_open, doctor_close, &dc };
-	char **pass;
-	int i, npass = 0, missing, status;
-	const char *v;
+	input_source src = {
+		doctor_open, doctor_close, &dc,
+		"doctor: could not read anything from the cluster: every kubectl call failed (see above; check --context, --kubeconfig and -n)"
+	};
+	scan_opts o;
+	size_t k;
+	int c, status = EXIT_TROUBLE;
 
 	memset(&dc, 0, sizeof(dc));
 	dc.kubectl = "kubectl";
 	dc.ns = "istio-system";
-	pass = calloc((size_t)argc + 2, sizeof(char *));
-	if (!pass)
-		return EXIT_TROUBLE;
-	pass[npass++] = "tsblog";
-	for (i = 0; i < argc; i++) {
-		if ((v = opt_value(argc, argv, &i, NULL, "--context", &missing)))
-			dc.context = v;
-		else if ((v = opt_value(argc, argv, &i, "-n", "--namespace",
-					&missing)))
-			dc.ns = v;
-		else if ((v = opt_value(argc, argv, &i, NULL, "--kubectl",
-					&missing)))
-			dc.kubectl = v;
-		else if (missing) {
-			free(pass);
-			return EXIT_TROUBLE;
-		} else {
-			/* -o, --color, -r, --rule ...: the scan's own */
-			pass[npass++] = argv[i];
+	if (scan_opts_init(&o, argc) < 0)
+		goto done;
+	while ((c = next_option(argc, argv, ":hn:" SCAN_SHORT_OPTIONS,
+				longopts, "kubectl tsblog doctor")) != -1) {
+		switch (c) {
+		case 'h':
+			usage();
+			status = EXIT_CLEAN;
+			goto done;
+		case 'n':
+			dc.ns = optarg;
+			break;
+		case OPT_KUBECTL:
+			dc.kubectl = optarg;
+			break;
+		case '?':
+			goto done;
+		default:
+			for (k = 0; k < sizeof(flags) / sizeof(*flags) &&
+				    flags[k].code != c; k++)
+				;
+			if (k < sizeof(flags) / sizeof(*flags))
+				given[k] = optarg;
+			else if (scan_option(&o, c, optarg) <= 0)
+				goto done;
 		}
 	}
-	status = run_scan(npass, pass, &src);
-	for (i = 0; i < 4 + MAX_PODS; i++)
-		free(dc.names[i]);
-	for (i = 0; i < dc.npods; i++)
-		free(dc.pods[i]);
+	if (optind < argc) {
+		print_error("doctor reads through kubectl and takes no FILE ('%s'); see kubectl tsblog doctor --help",
+			    argv[optind]);
+		goto done;
+	}
+	/* --flag=VALUE: one word, so a value that starts with '-' stays
+	 * a value. */
+	for (k = 0; k < sizeof(flags) / sizeof(*flags); k++) {
+		char *w;
+		if (!given[k])
+			continue;
+		w = malloc(strlen(flags[k].flag) + strlen(given[k]) + 2);
+		if (!w) {
+			print_error("out of memory");
+			goto done;
+		}
+		sprintf(w, "%s=%s", flags[k].flag, given[k]);
+		dc.global[dc.nglobal++] = w;
+	}
+	status = run_scan(&o, &src, NULL, 0);
+done:
+	scan_opts_free(&o);
+	for (c = 0; c < dc.nglobal; c++)
+		free((char *)dc.global[c]);
+	for (k = 0; k < dc.npods; k++)
+		free(dc.pods[k]);
+	free(dc.pods);
+	free(dc.name);
 	if (dc.errf)
 		fclose(dc.errf);
-	free(pass);
 	return status;
 }

@@ -170,8 +170,6 @@ verify(json_t *rule, const char *example)
 				      json_pack("{s:s, s:o}", "line", example,
 						"fields", fields));
 		ok = 1;
-	} else if (getenv("TSBLOG_DEBUG")) {
-		fprintf(stderr, "learn: %s\n%s\n", err.message, text ? text : "");
 	}
 	tsblog_matcher_free(m);
 	tsblog_ruleset_free(rs);
@@ -181,46 +179,71 @@ verify(json_t *rule, const char *example)
 	return ok;
 }
 
+static void
+usage(void)
+{
+	fputs("Usage: tsblog learn [-r FILE]... [--no-builtin] [FILE]...\n"
+	      "Print a rule file with a skeleton for each kind of warning and error\n"
+	      "no rule knows in the FILEs (standard input when none or '-').\n"
+	      "\n"
+	      "  -r, --rules FILE  load a rule file before the bundled rules\n"
+	      "      --no-builtin  do not load the bundled TSB rules\n",
+	      stdout);
+}
+
 int
 cmd_learn(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		RULE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const stdin_only[] = { "-" };
 	tsblog_ruleset *rs = NULL;
 	tsblog_scanner *s = NULL;
 	tsblog_error err;
 	json_t *sum = NULL, *out = NULL, *taken = json_object(), *g;
 	json_t *seen = json_object();
-	rule_args ra = { 0 };
-	const char **inputs;
-	char *buf = malloc(1 << 20), *doc = NULL;
-	int i, ninputs = 0, status = EXIT_TROUBLE, skipped = 0;
+	rule_args ra;
+	const char *const *inputs = stdin_only;
+	char *doc = NULL;
+	unsigned long long malformed = 0;
+	int i, c, ninputs = 1, status = EXIT_TROUBLE, skipped = 0;
 	size_t k;
 
-	ra.rule_files = calloc((size_t)argc + 1, sizeof(char *));
-	inputs = calloc((size_t)argc + 2, sizeof(char *));
-	if (!buf || !ra.rule_files || !inputs || !taken)
+	if (rule_args_init(&ra, argc) < 0)
 		goto done;
-	for (i = 0; i < argc; i++) {
-		int t = parse_rule_arg(&ra, argc, argv, &i);
-		if (t < 0)
-			goto done;
-		if (!t && argv[i][0] == '-' && argv[i][1]) {
-			die_msg("usage: tsblog learn [-r FILE]... [--no-builtin] [FILE]...");
+	while ((c = next_option(argc, argv, ":h" RULE_SHORT_OPTIONS, longopts,
+				"tsblog learn")) != -1) {
+		if (c == 'h') {
+			usage();
+			status = EXIT_CLEAN;
 			goto done;
 		}
-		if (!t)
-			inputs[ninputs++] = argv[i];
+		if (!rule_option(&ra, c, optarg))
+			goto done;
 	}
-	if (!ninputs)
-		inputs[ninputs++] = "-";
+	if (optind < argc) {
+		inputs = (const char *const *)argv + optind;
+		ninputs = argc - optind;
+	}
 	rs = load_rules(&ra);
-	if (!rs || tsblog_scanner_new(&s, rs, NULL, NULL, &err) < 0)
+	if (!rs)
 		goto done;
+	if (!taken || !seen ||
+	    tsblog_scanner_new(&s, rs, NULL, NULL, &err) < 0) {
+		print_error("out of memory");
+		goto done;
+	}
 	for (i = 0; i < ninputs; i++)
-		if (scan_whole_file(s, inputs[i], buf, 1 << 20) < 0)
+		if (scan_file_quietly(s, inputs[i], &malformed) < 0)
 			goto done;
 	if (tsblog_scanner_summary_json(&doc, s, &err) < 0 ||
-	    !(sum = json_loads(doc, 0, NULL)))
+	    !(sum = json_loads(doc, 0, NULL))) {
+		print_error("out of memory");
 		goto done;
+	}
 	out = json_pack("{s:i, s:[]}", "tsblog", 1, "rules");
 	json_array_foreach(json_object_get(sum, "unclassified"), k, g) {
 		const char *shape = json_string_value(json_object_get(g, "shape"));
@@ -280,7 +303,7 @@ cmd_learn(int argc, char **argv)
 	puts(doc);
 	fprintf(stderr, "tsblog: learn: %zu rule skeletons (%d skipped); edit the TODOs, then: tsblog rules check FILE\n",
 		json_array_size(json_object_get(out, "rules")), skipped);
-	status = EXIT_CLEAN;
+	status = malformed ? EXIT_TROUBLE : EXIT_CLEAN;
 done:
 	tsblog_free(doc);
 	json_decref(sum);
@@ -289,8 +312,6 @@ done:
 	json_decref(seen);
 	tsblog_scanner_free(s);
 	tsblog_ruleset_free(rs);
-	free(ra.rule_files);
-	free(inputs);
-	free(buf);
+	rule_args_free(&ra);
 	return status;
 }

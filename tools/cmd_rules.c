@@ -1,9 +1,12 @@
-/* tsblog rules check|list|why, tsblog explain */
+/* tsblog rules check|list|why|stats */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmd.h"
+
+static void list_usage(void), why_usage(void), stats_usage(void),
+	check_usage(void);
 
 static int
 print_failure(const tsblog_check_failure *f, void *payload)
@@ -118,7 +121,7 @@ check_one(const char *path)
 	}
 	failures = tsblog_ruleset_check(rs, print_failure, NULL, &err);
 	if (failures < 0) {
-		die_msg("%s", err.message);
+		print_error("%s", err.message);
 		tsblog_ruleset_free(rs);
 		return -1;
 	}
@@ -132,13 +135,24 @@ check_one(const char *path)
 static int
 rules_check(int argc, char **argv)
 {
-	int i, failed = 0, trouble = 0;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int i, c, failed = 0, trouble = 0;
 
-	if (argc < 1) {
+	while ((c = next_option(argc, argv, ":h", longopts,
+				"tsblog rules check")) != -1) {
+		if (c != 'h')
+			return EXIT_TROUBLE;
+		check_usage();
+		return EXIT_CLEAN;
+	}
+	if (optind == argc) {
 		int rc = check_one(NULL);
 		return rc < 0 ? EXIT_TROUBLE : rc ? EXIT_FOUND : EXIT_CLEAN;
 	}
-	for (i = 0; i < argc; i++) {
+	for (i = optind; i < argc; i++) {
 		int rc = check_one(argv[i]);
 		if (rc < 0)
 			trouble = 1;
@@ -148,68 +162,82 @@ rules_check(int argc, char **argv)
 	return trouble ? EXIT_TROUBLE : failed ? EXIT_FOUND : EXIT_CLEAN;
 }
 
-/* Rule options shared by list, why and explain; the rest go to *rest. */
-static tsblog_ruleset *
-parse_rules_opts(int argc, char **argv, const char **output, const char **id,
-		 const char **rest, int *nrest)
+/* "Usage: tsblog rules NAME ARGS" and its line of --help, then the rule
+ * options and @more. */
+static void
+sub_usage(const char *name, const char *more)
 {
-	rule_args ra = { 0 };
-	tsblog_ruleset *rs = NULL;
-	int i, missing;
-	const char *v;
+	const command *c = find_command(rules_commands, name);
 
-	*nrest = 0;
-	ra.rule_files = calloc((size_t)argc + 1, sizeof(char *));
-	if (!ra.rule_files)
+	printf("Usage: tsblog rules %s [-r FILE]... [--no-builtin] %s\n"
+	       "Show %s.\n\n"
+	       "  -r, --rules FILE  load a rule file before the bundled rules\n"
+	       "      --no-builtin  do not load the bundled TSB rules\n%s",
+	       name, c->args, c->description, more);
+}
+
+tsblog_ruleset *
+rules_from_options(int argc, char **argv, const char *cmd,
+		   void (*usage)(void), const char **output, const char **id,
+		   int *status)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "rule", required_argument, NULL, OPT_RULE },
+		RULE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 }
+	};
+	tsblog_ruleset *rs = NULL;
+	rule_args ra;
+	int c;
+
+	*status = EXIT_TROUBLE;
+	if (rule_args_init(&ra, argc) < 0)
 		return NULL;
-	for (i = 0; i < argc; i++) {
-		int taken = parse_rule_arg(&ra, argc, argv, &i);
-		if (taken < 0)
-			goto out;
-		if (taken)
-			continue;
-		if (output && (v = opt_value(argc, argv, &i, "-o", "--output",
-					     &missing))) {
-			*output = v;
-			continue;
-		}
-		if (id && (v = opt_value(argc, argv, &i, NULL, "--rule",
-					 &missing))) {
-			*id = v;
-			continue;
-		}
-		if (argv[i][0] == '-' && argv[i][1]) {
-			if (!missing)
-				die_msg("unknown option %s", argv[i]);
+	while ((c = next_option(argc, argv, ":ho:" RULE_SHORT_OPTIONS,
+				longopts, cmd)) != -1) {
+		if (c == 'h') {
+			usage();
+			*status = EXIT_CLEAN;
 			goto out;
 		}
-		rest[(*nrest)++] = argv[i];
+		if (c == 'o' && output)
+			*output = optarg;
+		else if (c == OPT_RULE && id)
+			*id = optarg;
+		else if (c == 'o' || c == OPT_RULE) {
+			print_error("%s takes no %s (see %s --help)", cmd,
+				    c == 'o' ? "-o" : "--rule", cmd);
+			goto out;
+		} else if (!rule_option(&ra, c, optarg))
+			goto out;
 	}
 	rs = load_rules(&ra);
 out:
-	free(ra.rule_files);
+	rule_args_free(&ra);
 	return rs;
 }
 
 static int
 rules_list(int argc, char **argv)
 {
-	const char *output = "text", **rest;
+	const char *output = "text";
 	tsblog_ruleset *rs;
 	tsblog_error err;
 	size_t k;
-	int nrest;
+	int status;
 
-	rest = calloc((size_t)argc + 1, sizeof(char *));
-	rs = rest ? parse_rules_opts(argc, argv, &output, NULL, rest, &nrest)
-		  : NULL;
-	if (!rs || nrest || (strcmp(output, "text") && strcmp(output, "json"))) {
-		if (rs)
-			die_msg("usage: tsblog rules list [-r FILE]... [--no-builtin] [-o text|json]");
+	rs = rules_from_options(argc, argv, "tsblog rules list", list_usage,
+				&output, NULL, &status);
+	if (rs && (optind < argc ||
+		   (strcmp(output, "text") && strcmp(output, "json")))) {
+		print_error("usage: tsblog rules list [-r FILE]... [--no-builtin] [-o text|json]");
 		tsblog_ruleset_free(rs);
-		free(rest);
-		return EXIT_TROUBLE;
+		rs = NULL;
 	}
+	if (!rs)
+		return status;
 	for (k = 0; k < tsblog_ruleset_count(rs); k++) {
 		const tsblog_rule *r = tsblog_ruleset_rule(rs, k);
 		char *json;
@@ -220,15 +248,15 @@ rules_list(int argc, char **argv)
 			continue;
 		}
 		if (tsblog_rule_to_json(&json, r, &err) < 0) {
-			die_msg("%s", err.message);
+			print_error("%s", err.message);
 			break;
 		}
 		puts(json);
 		tsblog_free(json);
 	}
+	status = k < tsblog_ruleset_count(rs) ? EXIT_TROUBLE : EXIT_CLEAN;
 	tsblog_ruleset_free(rs);
-	free(rest);
-	return EXIT_CLEAN;
+	return status;
 }
 
 /* How far rule @r's pattern gets on @line: PCRE2 calls back before every
@@ -287,34 +315,35 @@ how_far(const tsblog_rule *r, const char *line, size_t len, progress_t *pr)
 static int
 rules_why(int argc, char **argv)
 {
-	const char *id = NULL, **rest;
+	const char *id = NULL;
 	tsblog_ruleset *rs;
 	tsblog_matcher *m = NULL;
 	const tsblog_diagnosis *d = NULL;
 	tsblog_error err;
 	const char *line;
 	size_t k, len;
-	int nrest, rc, status = EXIT_TROUBLE;
+	int rc, status;
 	term t = { stdout, 0 };
 
-	rest = calloc((size_t)argc + 1, sizeof(char *));
-	rs = rest ? parse_rules_opts(argc, argv, NULL, &id, rest, &nrest) : NULL;
+	rs = rules_from_options(argc, argv, "tsblog rules why", why_usage, NULL,
+				&id, &status);
 	if (!rs)
 		goto out;
-	if (nrest != 1) {
-		die_msg("usage: tsblog rules why [-r FILE]... [--rule ID] LINE");
+	status = EXIT_TROUBLE;
+	if (optind != argc - 1) {
+		print_error("usage: tsblog rules why [-r FILE]... [--rule ID] LINE");
 		goto out;
 	}
 	if (id && !tsblog_ruleset_find(rs, id)) {
-		die_msg("--rule %s: no such rule", id);
+		print_error("--rule %s: no such rule", id);
 		goto out;
 	}
-	line = rest[0];
+	line = argv[optind];
 	len = strlen(line);
 	t.color = color_choice(NULL, stdout);
 	if (tsblog_matcher_new(&m, rs, &err) < 0 ||
 	    (rc = tsblog_matcher_match(m, line, len, &d, &err)) < 0) {
-		die_msg("%s", err.message);
+		print_error("%s", err.message);
 		goto out;
 	}
 	if (rc == 1) {
@@ -381,72 +410,6 @@ rules_why(int argc, char **argv)
 out:
 	tsblog_matcher_free(m);
 	tsblog_ruleset_free(rs);
-	free(rest);
-	return status;
-}
-
-int
-cmd_explain(int argc, char **argv)
-{
-	const char **rest;
-	tsblog_ruleset *rs;
-	const tsblog_rule *r;
-	term t = { stdout, 0 };
-	size_t i;
-	int nrest, status = EXIT_TROUBLE;
-
-	rest = calloc((size_t)argc + 1, sizeof(char *));
-	rs = rest ? parse_rules_opts(argc, argv, NULL, NULL, rest, &nrest) : NULL;
-	if (!rs)
-		goto out;
-	if (nrest != 1) {
-		die_msg("usage: tsblog explain [-r FILE]... ID");
-		goto out;
-	}
-	r = tsblog_ruleset_find(rs, rest[0]);
-	if (!r) {
-		die_msg("no rule \"%s\" (tsblog rules list shows them)", rest[0]);
-		goto out;
-	}
-	t.color = color_choice(NULL, stdout);
-	term_color(&t, C_BOLD);
-	printf("%s", tsblog_rule_id(r));
-	term_color(&t, C_RESET);
-	printf("  (%s", tsblog_severity_name(tsblog_rule_severity(r)));
-	if (tsblog_rule_component(r))
-		printf(", %s", tsblog_rule_component(r));
-	printf(", from %s)\n%s\n\n", tsblog_rule_source(r), tsblog_rule_title(r));
-	printf("What it means:\n  %s\n", tsblog_rule_summary(r));
-	if (tsblog_rule_field_count(r)) {
-		printf("\nFields:");
-		for (i = 0; i < tsblog_rule_field_count(r); i++)
-			printf(" {%s}", tsblog_rule_field(r, i));
-		putchar('\n');
-	}
-	if (tsblog_rule_fix_count(r))
-		printf("\nFix:\n");
-	for (i = 0; i < tsblog_rule_fix_count(r); i++)
-		printf("  %2zu. %s\n", i + 1, tsblog_rule_fix(r, i));
-	if (tsblog_rule_example_count(r))
-		printf("\nExamples:\n");
-	for (i = 0; i < tsblog_rule_example_count(r); i++) {
-		fputs("  ", stdout);
-		term_put(&t, tsblog_rule_example(r, i));
-		putchar('\n');
-	}
-	if (tsblog_rule_see_also_count(r)) {
-		printf("\nSee also:");
-		for (i = 0; i < tsblog_rule_see_also_count(r); i++)
-			printf(" %s", tsblog_rule_see_also(r, i));
-		putchar('\n');
-	}
-	if (tsblog_rule_docs(r))
-		printf("\nDocs: %s\n", tsblog_rule_docs(r));
-	printf("\nPattern:\n  %s\n", tsblog_rule_match(r));
-	status = EXIT_CLEAN;
-out:
-	tsblog_ruleset_free(rs);
-	free(rest);
 	return status;
 }
 
@@ -455,30 +418,29 @@ static int
 rules_stats(int argc, char **argv)
 {
 	tsblog_scan_options so = TSBLOG_SCAN_OPTIONS_INIT;
-	const char **rest;
 	tsblog_ruleset *rs;
 	tsblog_scanner *s = NULL;
 	tsblog_error err;
-	char *buf = malloc(1 << 20);
+	unsigned long long malformed = 0;
 	size_t k;
-	int nrest, i, status = EXIT_TROUBLE;
+	int i, status;
 
-	rest = calloc((size_t)argc + 1, sizeof(char *));
-	rs = rest && buf ? parse_rules_opts(argc, argv, NULL, NULL, rest, &nrest)
-			 : NULL;
+	rs = rules_from_options(argc, argv, "tsblog rules stats", stats_usage,
+				NULL, NULL, &status);
 	if (!rs)
 		goto out;
-	if (!nrest) {
-		die_msg("usage: tsblog rules stats [-r FILE]... [--no-builtin] FILE...");
+	status = EXIT_TROUBLE;
+	if (optind == argc) {
+		print_error("usage: tsblog rules stats [-r FILE]... [--no-builtin] FILE...");
 		goto out;
 	}
 	so.flags = TSBLOG_SCAN_NO_SUMMARY | TSBLOG_SCAN_TIME_RULES;
 	if (tsblog_scanner_new(&s, rs, NULL, &so, &err) < 0) {
-		die_msg("%s", err.message);
+		print_error("%s", err.message);
 		goto out;
 	}
-	for (i = 0; i < nrest; i++)
-		if (scan_whole_file(s, rest[i], buf, 1 << 20) < 0)
+	for (i = optind; i < argc; i++)
+		if (scan_file_quietly(s, argv[i], &malformed) < 0)
 			goto out;
 	printf("%-32s %10s %10s %8s %6s %10s %9s  %s\n", "rule", "lit hits",
 	       "regex runs", "matches", "limit", "time ms", "us/run", "literal");
@@ -502,26 +464,46 @@ rules_stats(int argc, char **argv)
 	printf("%llu lines, %llu bytes\n",
 	       (unsigned long long)tsblog_scanner_records(s),
 	       (unsigned long long)tsblog_scanner_bytes(s));
-	status = EXIT_CLEAN;
+	status = malformed ? EXIT_TROUBLE : EXIT_CLEAN;
 out:
 	tsblog_scanner_free(s);
 	tsblog_ruleset_free(rs);
-	free(rest);
-	free(buf);
 	return status;
 }
 
-int
-cmd_rules(int argc, char **argv)
+static void
+list_usage(void)
 {
-	if (argc >= 1 && !strcmp(argv[0], "stats"))
-		return rules_stats(argc - 1, argv + 1);
-	if (argc >= 1 && !strcmp(argv[0], "check"))
-		return rules_check(argc - 1, argv + 1);
-	if (argc >= 1 && !strcmp(argv[0], "list"))
-		return rules_list(argc - 1, argv + 1);
-	if (argc >= 1 && !strcmp(argv[0], "why"))
-		return rules_why(argc - 1, argv + 1);
-	die_msg("usage: tsblog rules check|list|why|stats ... (see tsblog --help)");
-	return EXIT_TROUBLE;
+	sub_usage("list", "  -o, --output FORMAT  text (default) or json (one rule per line)\n");
 }
+
+static void
+why_usage(void)
+{
+	sub_usage("why", "      --rule ID     only this rule\n");
+}
+
+static void
+stats_usage(void)
+{
+	sub_usage("stats", "");
+}
+
+static void
+check_usage(void)
+{
+	printf("Usage: tsblog rules check [FILE]...\n"
+	       "Run each rule file's own examples and counter-examples (the bundled\n"
+	       "rules when no FILE), and warn about rules that will be slow.\n");
+}
+
+const command rules_commands[] = {
+	{ "list", rules_list, "[-o json]", "the rules loaded, in matching order",
+	  NULL },
+	{ "check", rules_check, "[FILE]...", "run the rules' own examples", NULL },
+	{ "why", rules_why, "[--rule ID] LINE",
+	  "why a line did or did not match", NULL },
+	{ "stats", rules_stats, "FILE...",
+	  "per rule: literal hits, regex runs, time", NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};

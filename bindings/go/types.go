@@ -141,6 +141,7 @@ type Summary struct {
 	LimitHits           int            `json:"limit_hits"` // rule attempts that hit a PCRE2 limit
 	LimitHitRules       []LimitHit     `json:"limit_hit_rules"`
 	Problems            []Problem      `json:"problems"`
+	ProblemsDropped     int            `json:"problems_dropped"` // sightings not listed: the problem table was full
 	Unclassified        []Unclassified `json:"unclassified"`
 	UnclassifiedDropped int            `json:"unclassified_dropped"`
 }

@@ -248,8 +248,9 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
  * fields: rule, severity, title, fields, count, first_line, last_line,
  * first_time, last_time, pod, container, namespace (of the first
  * sighting), summary, fix, sources; by severity, then first
- * seen), unclassified (warnings and errors no rule matched, grouped by the
- * shape of their message: shape, level, count, first_line, source,
+ * seen), problems_dropped (sightings of further problems once the table
+ * is full), unclassified (warnings and errors no rule matched, grouped by
+ * the shape of their message: shape, level, count, first_line, source,
  * example) and unclassified_dropped.  Empty unless the scanner was made
  * without TSBLOG_SCAN_NO_SUMMARY.
  *

@@ -13,7 +13,10 @@ pass=0 fail=0
 for input in $(grep -v '^#' vectors/MANIFEST); do
 	name=$(basename "$input")
 	"$TSBLOG" -o json "$input" >"$tmp/jsonl"
-	"$TSBLOG" -o summary-json "$input" >"$tmp/summary"
+	# The library's document: without the keys the command adds at its
+	# end (inputs, complete), which the bindings' summaries do not have.
+	"$TSBLOG" -o summary-json "$input" |
+		sed 's/,"inputs":\[{"source":"[^"]*","status":"read"}\],"complete":true}$/}/' >"$tmp/summary"
 	if [ ! -s "$tmp/summary" ]; then
 		echo "not ok $name: no summary from $TSBLOG"; fail=$((fail + 1)); continue
 	fi

@@ -502,8 +502,8 @@ def test_summarize(rules: tsblog.Rules, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.chdir(TEST_DIR)
     s = rules.summarize("data/sample/operator.log")
     assert list(s) == ["schema_version", "records", "bytes", "truncated", "malformed",
-                       "limit_hits", "limit_hit_rules", "problems", "unclassified",
-                       "unclassified_dropped"]
+                       "limit_hits", "limit_hit_rules", "problems", "problems_dropped",
+                       "unclassified", "unclassified_dropped"]
     assert s["limit_hit_rules"] == []
     assert (s["schema_version"], s["records"], s["bytes"]) == (1, 38, 5616)
     assert [(p["rule"], p["count"]) for p in s["problems"]] == [

@@ -740,9 +740,10 @@ class Rules:
         return Scan(self, source, name)
 
     def summarize(self, source: Source, name: Optional[str] = None) -> dict[str, Any]:
-        """Scan ``source`` (as :meth:`scan`) and return the summary: the same
-        document as ``tsblog -o summary-json`` (schema_version, records,
-        bytes, truncated, malformed, limit_hits, limit_hit_rules, problems,
+        """Scan ``source`` (as :meth:`scan`) and return the summary: the
+        document ``tsblog -o summary-json`` prints, without the command's
+        inputs and complete (schema_version, records, bytes, truncated,
+        malformed, limit_hits, limit_hit_rules, problems, problems_dropped,
         unclassified, unclassified_dropped)."""
         chunks, src, f = _open(source, name)
         try:

@@ -1,6 +1,7 @@
+/* The readable report: problem blocks, repeat counters, the summary. */
 #include <stdlib.h>
 #include <string.h>
-#include "report.h"
+#include "out.h"
 
 static enum color
 sev_color(int severity)
@@ -49,7 +50,7 @@ command_start(const char *step)
 }
 
 void
-report_block(term *t, const problem_view *p)
+out_block(term *t, const problem_view *p)
 {
 	char b1[32], b2[32];
 	const char *t1 = short_time(p->first_time, b1, sizeof(b1));
@@ -111,16 +112,16 @@ report_block(term *t, const problem_view *p)
 	if (p->nfix)
 		fputs("\n  Fix:\n", t->f);
 	for (i = 0; i < p->nfix; i++) {
-		const char *cmd = command_start(p->fix[i]);
+		const char *step = p->fix(p->fix_from, i);
+		const char *cmd = command_start(step);
 		fprintf(t->f, "  %2zu. ", i + 1);
 		if (!cmd) {
-			term_put(t, p->fix[i]);
+			term_put(t, step);
 			fputc('\n', t->f);
 			continue;
 		}
-		if (cmd > p->fix[i]) {
-			char *prose = strndup(p->fix[i],
-					      (size_t)(cmd - p->fix[i]) - 1);
+		if (cmd > step) {
+			char *prose = strndup(step, (size_t)(cmd - step) - 1);
 			term_put(t, prose ? prose : "");
 			free(prose);
 		}
@@ -142,19 +143,27 @@ report_block(term *t, const problem_view *p)
 	}
 }
 
-void
-view_from_diagnosis(problem_view *p, const tsblog_diagnosis *d,
-		    const char **fix)
+static const char *
+diagnosis_fix(const void *d, size_t i)
 {
-	size_t i;
+	return tsblog_diagnosis_fix(d, i);
+}
 
+static const char *
+json_fix(const void *fix, size_t i)
+{
+	return json_string_value(json_array_get((const json_t *)fix, i));
+}
+
+void
+view_from_diagnosis(problem_view *p, const tsblog_diagnosis *d)
+{
 	memset(p, 0, sizeof(*p));
 	p->rule = tsblog_diagnosis_rule(d);
 	p->summary = tsblog_diagnosis_summary(d);
 	p->nfix = tsblog_diagnosis_fix_count(d);
-	for (i = 0; i < p->nfix; i++)
-		fix[i] = tsblog_diagnosis_fix(d, i);
-	p->fix = fix;
+	p->fix = diagnosis_fix;
+	p->fix_from = d;
 	p->source = tsblog_diagnosis_source(d);
 	p->pod = tsblog_diagnosis_pod(d);
 	p->container = tsblog_diagnosis_container(d);
@@ -165,7 +174,7 @@ view_from_diagnosis(problem_view *p, const tsblog_diagnosis *d,
 }
 
 void
-report_repeat(term *t, const tsblog_diagnosis *d)
+out_repeat(term *t, const tsblog_diagnosis *d)
 {
 	const tsblog_rule *r = tsblog_diagnosis_rule(d);
 	char b[32];
@@ -185,7 +194,7 @@ report_repeat(term *t, const tsblog_diagnosis *d)
 }
 
 void
-report_annotation(term *t, const tsblog_diagnosis *d)
+out_annotation(term *t, const tsblog_diagnosis *d)
 {
 	const tsblog_rule *r = tsblog_diagnosis_rule(d);
 	size_t n = tsblog_diagnosis_fix_count(d);
@@ -220,24 +229,42 @@ ji(json_t *o, const char *k)
 	return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
 }
 
-void
-report_summary(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
-	       int (*keep)(const tsblog_rule *, void *), void *payload)
+/* The inputs of @status, as "a, b"; none: 0. */
+static size_t
+put_inputs(term *t, const input_list *inputs, input_status status,
+	   const char *label)
 {
+	size_t i, n = 0;
+
+	for (i = 0; i < inputs->n; i++) {
+		if (inputs->v[i].status != status)
+			continue;
+		fputs(n++ ? ", " : label, t->f);
+		term_put(t, inputs->v[i].name);
+	}
+	if (n)
+		fputc('\n', t->f);
+	return n;
+}
+
+void
+out_report(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
+	   const scan_opts *o, const input_list *inputs)
+{
+	int complete = inputs_complete(inputs);
 	json_t *probs = json_object_get(doc, "problems");
 	json_t *uncl = json_object_get(doc, "unclassified");
 	json_t *p;
-	size_t i, k, shown = 0, nsev[3] = { 0, 0, 0 };
+	size_t i, shown = 0, nsev[3] = { 0, 0, 0 };
 
 	if (brief && json_array_size(probs))
 		fputs("\nSummary:\n", t->f);
 	json_array_foreach(probs, i, p) {
 		const tsblog_rule *r = tsblog_ruleset_find(rs, js(p, "rule"));
 		json_t *fix = json_object_get(p, "fix");
-		const char *steps[64];
 		problem_view v;
 
-		if (!r || (keep && !keep(r, payload)))
+		if (!r || !scan_keeps(o, r))
 			continue;
 		shown++;
 		nsev[tsblog_rule_severity(r)]++;
@@ -254,10 +281,9 @@ report_summary(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 		memset(&v, 0, sizeof(v));
 		v.rule = r;
 		v.summary = js(p, "summary");
-		for (k = 0; k < json_array_size(fix) && k < 64; k++)
-			steps[k] = json_string_value(json_array_get(fix, k));
-		v.fix = steps;
-		v.nfix = k;
+		v.nfix = json_array_size(fix);
+		v.fix = json_fix;
+		v.fix_from = fix;
 		v.source = json_string_value(
 			json_array_get(json_object_get(p, "sources"), 0));
 		v.nsources = json_array_size(json_object_get(p, "sources"));
@@ -269,7 +295,7 @@ report_summary(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 		v.first_time = js(p, "first_time");
 		v.last_time = js(p, "last_time");
 		v.count = ji(p, "count");
-		report_block(t, &v);
+		out_block(t, &v);
 	}
 	if (json_array_size(uncl)) {
 		fputs("\nWarnings and errors no rule knows yet:\n", t->f);
@@ -302,8 +328,10 @@ report_summary(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 	term_color(t, C_DIM);
 	fprintf(t->f, "tsblog: %llu lines, ",
 		(unsigned long long)ji(doc, "records"));
-	if (!shown)
+	if (!shown && complete)
 		fputs("no known problem found", t->f);
+	else if (!shown)
+		fputs("no known problem in what was read", t->f);
 	else
 		fprintf(t->f, "%zu problem%s (%zu error%s, %zu warning%s, %zu info)",
 			shown, shown == 1 ? "" : "s", nsev[2],
@@ -315,6 +343,18 @@ report_summary(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 	if (ji(doc, "malformed"))
 		fprintf(t->f, ", %llu malformed events skipped",
 			(unsigned long long)ji(doc, "malformed"));
+	if (ji(doc, "problems_dropped"))
+		fprintf(t->f, ", %llu sightings of further problems not listed (the problem table was full)",
+			(unsigned long long)ji(doc, "problems_dropped"));
 	term_color(t, C_RESET);
 	fputc('\n', t->f);
+	if (complete)
+		return;
+	/* Bold, not dim: a result that is not whole must not pass unseen. */
+	term_color(t, C_BOLD);
+	put_inputs(t, inputs, INPUT_UNREADABLE, "tsblog: not read: ");
+	put_inputs(t, inputs, INPUT_BINARY,
+		   "tsblog: skipped as binary (-a reads them as text): ");
+	put_inputs(t, inputs, INPUT_INTERRUPTED, "tsblog: interrupted: ");
+	term_color(t, C_RESET);
 }

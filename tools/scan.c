@@ -1,0 +1,503 @@
+/*
+ * The scan: each input through the library's callback scan, diagnoses to
+ * the chosen output as they come, the summary at the end.  A regular file
+ * goes to tsblog_scan_fd() (which uses -j threads); a pipe or terminal,
+ * and --passthrough, are read here chunk by chunk so Ctrl-C and each
+ * line's annotation come at once.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "out.h"
+
+#define READ_CHUNK (256 * 1024)
+#define PROGRESS_MIN (64LL * 1024 * 1024)
+/* grep's test for binary input: a NUL byte in the first block. */
+#define BINARY_PEEK (32 * 1024)
+
+typedef struct {
+	const scan_opts *o;
+	tsblog_ruleset *rs;
+	tsblog_scanner *s;
+	term out;
+	char *buf;
+	int live, progress;
+	int failed, trouble, last_was_repeat;
+	input_list inputs;
+	/* the progress line */
+	int show;
+	long long total;
+	uint64_t bytes0;
+	struct timespec t0, shown;
+} scan_state;
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+const char *
+input_status_name(input_status s)
+{
+	static const char *const names[] = { "read", "unreadable", "binary",
+					     "interrupted" };
+	return names[s];
+}
+
+int
+inputs_complete(const input_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].status != INPUT_READ)
+			return 0;
+	return 1;
+}
+
+static int
+add_input(scan_state *st, const char *name, input_status status)
+{
+	input *v = st->inputs.v;
+
+	if (st->inputs.n == st->inputs.cap) {
+		size_t cap = st->inputs.cap ? 2 * st->inputs.cap : 8;
+		v = realloc(v, cap * sizeof(*v));
+		if (!v)
+			goto nomem;
+		st->inputs.v = v;
+		st->inputs.cap = cap;
+	}
+	v[st->inputs.n].name = strdup(name);
+	if (!v[st->inputs.n].name)
+		goto nomem;
+	v[st->inputs.n++].status = status;
+	return 0;
+nomem:
+	print_error("out of memory");
+	st->trouble = 1;
+	return -1;
+}
+
+static int
+emit(scan_state *st, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	problem_view v;
+
+	if (!scan_keeps(st->o, r))
+		return 0;
+	if (tsblog_rule_severity(r) >= st->o->fail_on)
+		st->failed = 1;
+	if (st->o->passthrough) {
+		out_annotation(&st->out, d);
+	} else if (st->o->output == OUT_JSON) {
+		if (out_json_line(d) < 0)
+			return -1;
+	} else if (st->o->output == OUT_TEXT && st->live) {
+		if (tsblog_diagnosis_occurrences(d) <= tsblog_diagnosis_count(d)) {
+			view_from_diagnosis(&v, d);
+			out_block(&st->out, &v);
+			st->last_was_repeat = 0;
+		} else {
+			/* On a terminal the counter line is rewritten in
+			 * place rather than repeated. */
+			if (st->last_was_repeat && st->out.color)
+				fputs("\033[1A\r\033[K", stdout);
+			out_repeat(&st->out, d);
+			st->last_was_repeat = 1;
+		}
+	}
+	if (st->live)
+		fflush(stdout);
+	return 0;
+}
+
+/* The progress line, at most four times a second. */
+static void
+progress(scan_state *st)
+{
+	long long done = (long long)(tsblog_scanner_bytes(st->s) - st->bytes0);
+	struct timespec now;
+	double secs;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - st->shown.tv_sec) * 1000000000L +
+		    (now.tv_nsec - st->shown.tv_nsec) < 250000000L)
+		return;
+	st->shown = now;
+	secs = (double)(now.tv_sec - st->t0.tv_sec) +
+	       (double)(now.tv_nsec - st->t0.tv_nsec) / 1e9;
+	fprintf(stderr, "\r\033[Ktsblog: %3lld%%  %.0f MB/s",
+		st->total ? done * 100 / st->total : 0,
+		secs > 0 ? (double)done / 1e6 / secs : 0.0);
+	fflush(stderr);
+}
+
+static int
+on_scan(tsblog_scan_what what, const tsblog_diagnosis *d,
+	const tsblog_error *event, void *payload)
+{
+	scan_state *st = payload;
+
+	switch (what) {
+	case TSBLOG_SCAN_MALFORMED:
+		/* A malformed event: say where, scan on. */
+		print_error("%s", event->message);
+		st->trouble = 1;
+		return TSBLOG_CONTINUE;
+	case TSBLOG_SCAN_PROGRESS:
+		if (st->show)
+			progress(st);
+		break;
+	case TSBLOG_SCAN_DIAGNOSIS:
+		if (emit(st, d) < 0) {
+			st->trouble = 1;
+			return TSBLOG_ABORT;
+		}
+		break;
+	}
+	return interrupted ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+}
+
+/* --passthrough: each line goes out unchanged, then what it triggered.
+ * Scanning line by line keeps the two in step; the scanner carries a
+ * line that straddles reads. */
+static int
+scan_passthrough(scan_state *st, const char *p, size_t n, tsblog_error *err)
+{
+	int rc = 0;
+
+	while (n && rc == 0) {
+		const char *nl = memchr(p, '\n', n);
+		size_t k = nl ? (size_t)(nl - p) + 1 : n;
+		if (st->out.color) {
+			char *line = strndup(p, k);
+			if (!line) {
+				print_error("out of memory");
+				st->trouble = 1;
+				return TSBLOG_ENOMEM;
+			}
+			term_put(&st->out, line); /* a terminal: escape */
+			free(line);
+			if (nl)
+				fputc('\n', stdout);
+		} else {
+			fwrite(p, 1, k, stdout);
+		}
+		rc = tsblog_scanner_scan(st->s, p, k, on_scan, st, err);
+		p += k;
+		n -= k;
+	}
+	return rc;
+}
+
+/* A pipe, a terminal or --passthrough: read here, so that Ctrl-C (read()
+ * returns EINTR) ends the input at once.  *status is set for a binary
+ * first block or a read error. */
+static int
+scan_stream(scan_state *st, int fd, const char *name, input_status *status,
+	    tsblog_error *err)
+{
+	int first = 1, rc = 0;
+	ssize_t n;
+
+	while (!interrupted && rc == 0) {
+		n = read(fd, st->buf, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			print_error("%s: read error: %s", name, strerror(errno));
+			*status = INPUT_UNREADABLE;
+			return 0;
+		}
+		if (n == 0)
+			break;
+		if (first && !st->o->text && memchr(st->buf, 0, (size_t)n)) {
+			*status = INPUT_BINARY;
+			return 0;
+		}
+		first = 0;
+		rc = st->o->passthrough
+			     ? scan_passthrough(st, st->buf, (size_t)n, err)
+			     : tsblog_scanner_scan(st->s, st->buf, (size_t)n,
+						   on_scan, st, err);
+		if (st->show)
+			progress(st);
+	}
+	if (interrupted && !st->live)
+		*status = INPUT_INTERRUPTED;
+	return rc == 0 ? tsblog_scanner_finish(st->s, on_scan, st, err) : rc;
+}
+
+/* Scan one input to its end (or Ctrl-C) and record how that went. */
+static void
+scan_input(scan_state *st, int fd, const char *name)
+{
+	input_status status = INPUT_READ;
+	tsblog_error err;
+	struct stat sb;
+	int rc, regular;
+	ssize_t n;
+
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		print_error("%s: is a directory", name);
+		add_input(st, name, INPUT_UNREADABLE);
+		return;
+	}
+	regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	st->shown = st->t0;
+	st->total = regular ? sb.st_size : 0;
+	st->show = st->progress && st->total > PROGRESS_MIN;
+	st->bytes0 = tsblog_scanner_bytes(st->s);
+	if (tsblog_scanner_reset(st->s, name) < 0) {
+		print_error("out of memory");
+		st->trouble = 1;
+		return;
+	}
+	if (regular && !st->live && !st->o->passthrough) {
+		/* Peek without moving the offset tsblog_scan_fd() starts at. */
+		n = pread(fd, st->buf, BINARY_PEEK, lseek(fd, 0, SEEK_CUR));
+		if (n < 0) {
+			print_error("%s: read error: %s", name, strerror(errno));
+			status = INPUT_UNREADABLE;
+		} else if (!st->o->text && memchr(st->buf, 0, (size_t)n)) {
+			status = INPUT_BINARY;
+		}
+		rc = status == INPUT_READ
+			     ? tsblog_scan_fd(st->s, fd, on_scan, st, &err)
+			     : 0;
+	} else {
+		rc = scan_stream(st, fd, name, &status, &err);
+	}
+	if (rc == TSBLOG_EUSER && interrupted && !st->live) {
+		status = INPUT_INTERRUPTED;
+	} else if (rc == TSBLOG_EIO) {
+		print_error("%s", err.message);
+		status = INPUT_UNREADABLE;
+	} else if (rc < 0 && rc != TSBLOG_EUSER) {
+		print_error("%s", err.message);
+		st->trouble = 1;
+	}
+	if (status == INPUT_BINARY)
+		print_error("%s: binary input skipped (-a reads it as text)",
+			    name);
+	if (st->show)
+		fputs("\r\033[K", stderr);
+	add_input(st, name, status);
+}
+
+/* Files named on the command line ("-" is standard input). */
+typedef struct {
+	const char *const *paths;
+	int n;
+} file_list;
+
+static int
+files_open(void *ctx, int i, const char **name)
+{
+	file_list *fl = ctx;
+	int fd;
+
+	if (i >= fl->n)
+		return SOURCE_END;
+	*name = fl->paths[i];
+	if (!strcmp(fl->paths[i], "-"))
+		return 0;
+	fd = open(fl->paths[i], O_RDONLY);
+	if (fd < 0) {
+		print_error("%s: cannot open: %s", fl->paths[i], strerror(errno));
+		return SOURCE_FAILED;
+	}
+	return fd;
+}
+
+static int
+files_close(void *ctx, int i, int fd)
+{
+	(void)ctx;
+	(void)i;
+	if (fd > 0)
+		close(fd);
+	return 0;
+}
+
+/* The summary at the end, in the chosen output. */
+static void
+finish(scan_state *st)
+{
+	tsblog_error err;
+	json_t *sum;
+	char *doc;
+
+	if (st->o->output == OUT_JSON || st->o->passthrough)
+		return;
+	if (tsblog_scanner_summary_json(&doc, st->s, &err) < 0) {
+		print_error("%s", err.message);
+		st->trouble = 1;
+		return;
+	}
+	sum = json_loads(doc, 0, NULL);
+	tsblog_free(doc);
+	if (!sum) {
+		print_error("out of memory");
+		st->trouble = 1;
+		return;
+	}
+	if (st->o->output == OUT_SUMMARY_JSON) {
+		if (out_summary_json(sum, st->rs, st->o, &st->inputs) < 0)
+			st->trouble = 1;
+	} else {
+		out_report(&st->out, st->rs, sum, st->live, st->o, &st->inputs);
+	}
+	json_decref(sum);
+}
+
+int
+run_scan(const scan_opts *o, const input_source *source,
+	 const char *const *paths, int n)
+{
+	static const char *const stdin_only[] = { "-" };
+	file_list fl = { paths, n };
+	input_source files = { files_open, files_close, &fl, NULL };
+	tsblog_scan_options sopts = TSBLOG_SCAN_OPTIONS_INIT;
+	tsblog_error err;
+	scan_state st;
+	struct sigaction sa;
+	struct stat sb;
+	size_t nread = 0, k;
+	int i;
+
+	memset(&st, 0, sizeof(st));
+	st.o = o;
+	if (!fl.n) {
+		fl.paths = stdin_only;
+		fl.n = 1;
+	}
+	st.rs = load_rules(&o->rules);
+	if (!st.rs)
+		goto done;
+	for (i = 0; i < o->nonly; i++)
+		if (!tsblog_ruleset_find(st.rs, o->only[i])) {
+			print_error("--rule %s: no such rule (tsblog rules list shows them)",
+				    o->only[i]);
+			goto done;
+		}
+
+	st.out.f = stdout;
+	st.out.color = o->output == OUT_TEXT ? color_choice(o->color, stdout)
+					     : 0;
+	/* Live when following, or when the input is a pipe or a terminal:
+	 * kubectl logs -f | tsblog must show problems as they happen. */
+	st.live = o->follow ||
+		  (!source && fl.n == 1 && !strcmp(fl.paths[0], "-") &&
+		   fstat(0, &sb) == 0 && !S_ISREG(sb.st_mode));
+	st.progress = o->output == OUT_TEXT && !o->passthrough && isatty(2);
+	if (st.live)
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	sopts.flags = o->output == OUT_JSON || o->passthrough
+			      ? TSBLOG_SCAN_NO_SUMMARY
+			      : 0;
+	if (o->no_redact)
+		sopts.flags |= TSBLOG_SCAN_NO_REDACT;
+	sopts.jobs = (unsigned int)o->jobs;
+	st.buf = malloc(READ_CHUNK);
+	if (!st.buf || tsblog_scanner_new(&st.s, st.rs, NULL, &sopts, &err) < 0) {
+		print_error("out of memory");
+		goto done;
+	}
+	/* Ctrl-C ends the scan with the report of what was read; no
+	 * SA_RESTART, so a read() of a pipe returns. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigaction(SIGINT, &sa, NULL);
+	if (!source)
+		source = &files;
+	for (i = 0; !interrupted; i++) {
+		const char *name = "-";
+		int fd = source->open(source->ctx, i, &name);
+		if (fd == SOURCE_END)
+			break;
+		if (fd == SOURCE_FAILED) {
+			add_input(&st, name, INPUT_UNREADABLE);
+			continue;
+		}
+		scan_input(&st, fd, name);
+		if (source->close(source->ctx, i, fd) < 0 && st.inputs.n)
+			st.inputs.v[st.inputs.n - 1].status = INPUT_UNREADABLE;
+	}
+	finish(&st);
+	for (k = 0; k < st.inputs.n; k++) {
+		nread += st.inputs.v[k].status == INPUT_READ;
+		if (st.inputs.v[k].status == INPUT_UNREADABLE &&
+		    !source->none_read)
+			st.trouble = 1;
+	}
+	if (source->none_read && !nread && st.inputs.n) {
+		print_error("%s", source->none_read);
+		st.trouble = 1;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		print_error("cannot write output: %s", strerror(errno));
+		st.trouble = 1;
+	}
+done:
+	tsblog_scanner_free(st.s);
+	tsblog_ruleset_free(st.rs);
+	free(st.buf);
+	for (k = 0; k < st.inputs.n; k++)
+		free(st.inputs.v[k].name);
+	free(st.inputs.v);
+	if (!st.s)
+		return EXIT_TROUBLE;
+	return st.trouble ? EXIT_TROUBLE : st.failed ? EXIT_FOUND : EXIT_CLEAN;
+}
+
+/* For `rules stats` and `learn`: the input counted and summarised. */
+static int
+count_malformed(tsblog_scan_what what, const tsblog_diagnosis *d,
+		const tsblog_error *event, void *payload)
+{
+	(void)d;
+	if (what == TSBLOG_SCAN_MALFORMED) {
+		print_error("%s", event->message);
+		++*(unsigned long long *)payload;
+	}
+	return TSBLOG_CONTINUE;
+}
+
+int
+scan_file_quietly(tsblog_scanner *s, const char *path,
+		  unsigned long long *malformed)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
+	tsblog_error err;
+	int rc;
+
+	if (fd < 0) {
+		print_error("%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = tsblog_scanner_reset(s, path);
+	if (rc == 0)
+		rc = tsblog_scan_fd(s, fd, count_malformed, malformed, &err);
+	else
+		snprintf(err.message, sizeof(err.message), "out of memory");
+	if (fd > 0)
+		close(fd);
+	if (rc < 0) {
+		print_error("%s", err.message);
+		return -1;
+	}
+	return 0;
+}
