@@ -11,7 +11,7 @@ const command tsblog_commands[] = {
 	{ "learn", cmd_learn, "[FILE]...", "rule skeletons for unknown errors",
 	  NULL },
 	{ "doctor", cmd_doctor, "[OPTION]...",
-	  "(as kubectl tsblog doctor) read the control plane and report",
+	  "read the control plane through kubectl",
 	  NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
@@ -58,6 +58,15 @@ main(int argc, char **argv)
 	if (c->sub) {
 		const command *s = argc >= 3 ? find_command(c->sub, argv[2])
 					     : NULL;
+		char prefix[64];
+		if (argc == 3 && (!strcmp(argv[2], "-h") ||
+				  !strcmp(argv[2], "--help"))) {
+			snprintf(prefix, sizeof(prefix), "tsblog %s", c->name);
+			printf("Usage:\n");
+			list_commands(stdout, prefix, c->sub);
+			printf("Each has --help.\n");
+			return EXIT_CLEAN;
+		}
 		if (!s) {
 			char names[128] = "";
 			for (s = c->sub; s->name; s++)
