@@ -249,12 +249,14 @@ scan_input(scan_state *st, int fd, const char *name)
 	int rc, regular;
 	ssize_t n;
 
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+	if (fstat(fd, &sb) < 0)
+		memset(&sb, 0, sizeof(sb));
+	if (S_ISDIR(sb.st_mode)) {
 		print_error("%s: is a directory", name);
 		add_input(st, name, INPUT_UNREADABLE);
 		return;
 	}
-	regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	regular = S_ISREG(sb.st_mode);
 	clock_gettime(CLOCK_MONOTONIC, &st->t0);
 	st->shown = st->t0;
 	st->total = regular ? sb.st_size : 0;
