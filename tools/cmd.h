@@ -74,13 +74,6 @@ tsblog_ruleset *load_rules(const rule_args *ra);
 int severity_from_name(const char *s);
 /* The index of @word in the NULL-terminated @words, or -1. */
 int word_index(const char *const *words, const char *word);
-/* The options of rules list|why|stats and explain: -h, -r, --no-builtin,
- * and -o into *output and --rule into *id where those are not NULL.
- * The rule set, or NULL with *status set (EXIT_CLEAN after --help);
- * operands start at optind. */
-tsblog_ruleset *rules_from_options(int argc, char **argv, const char *cmd,
-				   void (*usage)(void), const char **output,
-				   const char **id, int *status);
 
 /* --- terminal (term.c) --------------------------------------------------- */
 
@@ -173,6 +166,16 @@ int run_scan(const scan_opts *o, const input_source *source,
  * could not be read. */
 int scan_file_quietly(tsblog_scanner *s, const char *path,
 		      unsigned long long *malformed);
+
+/* --- the rules commands (cmd_rules.c) --------------------------------- */
+
+/* The options of rules list|why|stats and explain: -h, -r, --no-builtin,
+ * and -o into *output and --rule into *id where those are not NULL.
+ * The rule set, or NULL with *status set (EXIT_CLEAN after --help);
+ * operands start at optind. */
+tsblog_ruleset *rules_from_options(int argc, char **argv, const char *cmd,
+				   void (*usage)(void), const char **output,
+				   const char **id, int *status);
 
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

@@ -3,6 +3,9 @@
 #include <string.h>
 #include "out.h"
 
+/* Unclassified message shapes listed; -o summary-json has them all. */
+#define UNCLASSIFIED_SHOWN 10
+
 static enum color
 sev_color(int severity)
 {
@@ -300,9 +303,9 @@ out_report(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 	if (json_array_size(uncl)) {
 		fputs("\nWarnings and errors no rule knows yet:\n", t->f);
 		json_array_foreach(uncl, i, p) {
-			if (i == 10) {
+			if (i == UNCLASSIFIED_SHOWN) {
 				fprintf(t->f, "  ... and %zu more groups (-o summary-json lists them all)\n",
-					json_array_size(uncl) - 10);
+					json_array_size(uncl) - UNCLASSIFIED_SHOWN);
 				break;
 			}
 			fprintf(t->f, "  \xc3\x97%-5llu %-5s ",
