@@ -93,7 +93,8 @@ static int
 reap(doctor *dc, const char *what)
 {
 	int status = 0;
-	char line[300] = "";
+	char *line = NULL;
+	size_t cap = 0;
 
 	while (waitpid(dc->child, &status, 0) < 0 && errno == EINTR)
 		;
@@ -101,10 +102,12 @@ reap(doctor *dc, const char *what)
 		return 0;
 	if (dc->errf) {
 		rewind(dc->errf);
-		if (fgets(line, sizeof(line), dc->errf))
+		if (getline(&line, &cap, dc->errf) > 0)
 			line[strcspn(line, "\n")] = '\0';
 	}
-	print_error("doctor: %s failed%s%s", what, *line ? ": " : "", line);
+	print_error("doctor: %s failed%s%s", what, line && *line ? ": " : "",
+		    line && *line ? line : "");
+	free(line);
 	return -1;
 }
 
@@ -114,7 +117,8 @@ list_unready(doctor *dc)
 {
 	static const char *const args[] = { "get", "pods", "--no-headers",
 					    NULL };
-	char line[512];
+	char *line = NULL;
+	size_t cap = 0;
 	FILE *f;
 	int fd;
 
@@ -122,7 +126,8 @@ list_unready(doctor *dc)
 	if (spawn(dc, args, &fd) < 0)
 		return;
 	f = fdopen(fd, "r");
-	while (f && fgets(line, sizeof(line), f)) {
+	while (f && getline(&line, &cap, f) > 0) {
+		/* NAME READY STATUS ...: a pod name has at most 253 bytes. */
 		char name[256], ready[32], status[64], **pods;
 		int a, b;
 		if (sscanf(line, "%255s %31s %63s", name, ready, status) != 3)
@@ -140,6 +145,7 @@ list_unready(doctor *dc)
 		dc->pods = pods;
 		dc->npods++;
 	}
+	free(line);
 	if (f)
 		fclose(f);
 	else

@@ -250,9 +250,10 @@ cmd_learn(int argc, char **argv)
 		const char *level = json_string_value(json_object_get(g, "level"));
 		const char *example = json_string_value(json_object_get(g, "example"));
 		json_t *fields, *keys, *rule;
-		char id[80], title[100], summary[400], *re;
-		size_t f, sn;
+		char id[80], title[100], *re, *summary = NULL;
+		size_t f, sn = 0;
 		json_t *fv;
+		int bad;
 
 		/* One skeleton per shape, whatever level it came at. */
 		if (json_object_get(seen, shape))
@@ -261,18 +262,23 @@ cmd_learn(int argc, char **argv)
 		fields = json_array();
 		keys = json_array();
 		re = shape_regex(shape, fields, keys);
-		sn = (size_t)snprintf(summary, sizeof(summary),
-				      "TODO: say what this means");
+		bad = add_str(&summary, &sn, "TODO: say what this means");
 		json_array_foreach(fields, f, fv)
-			if (sn < sizeof(summary))
-				sn += (size_t)snprintf(summary + sn,
-						       sizeof(summary) - sn,
-						       "%s%s={%s}",
-						       f ? ", " : " (captured: ",
-						       json_string_value(fv),
-						       json_string_value(fv));
-		if (json_array_size(fields) && sn < sizeof(summary))
-			snprintf(summary + sn, sizeof(summary) - sn, ")");
+			bad = bad || add_str(&summary, &sn, f ? ", " : " (captured: ") ||
+			      add_str(&summary, &sn, json_string_value(fv)) ||
+			      add_str(&summary, &sn, "={") ||
+			      add_str(&summary, &sn, json_string_value(fv)) ||
+			      add_str(&summary, &sn, "}");
+		if (json_array_size(fields))
+			bad = bad || add_str(&summary, &sn, ")");
+		if (bad || !re) {
+			print_error("out of memory");
+			free(re);
+			free(summary);
+			json_decref(fields);
+			json_decref(keys);
+			goto done;
+		}
 
 		make_id(shape, id, sizeof(id), taken);
 		snprintf(title, sizeof(title), "TODO: name this problem (%.60s)",
@@ -280,11 +286,12 @@ cmd_learn(int argc, char **argv)
 		rule = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:[s], s:[], s:[]}",
 				 "id", id, "severity",
 				 !strcmp(level, "warn") ? "warning" : "error",
-				 "title", title, "match", re ? re : "",
+				 "title", title, "match", re,
 				 "key", keys, "summary", summary,
 				 "fix", "TODO: the command that fixes it",
 				 "examples", "counter_examples");
 		free(re);
+		free(summary);
 		json_decref(fields);
 		if (!rule || !verify(rule, example)) {
 			/* The shape lost something the example needs (a long
