@@ -2,7 +2,7 @@
 # No all-clear for input that was not read: a missing file, an unreadable
 # file, a directory and a binary file each get their status, their one
 # line on stderr and their exit status, and the report never says "no
-# known problem found" for them.
+# known problem found" for them; nor for an input cut short by Ctrl-C.
 set -u
 TSBLOG=$1
 case $TSBLOG in /*) ;; *) TSBLOG=$(pwd)/$TSBLOG ;; esac
@@ -90,6 +90,31 @@ if [ $? = 0 ] && [ "$(cat err)" = "tsblog: -: binary input skipped (-a reads it 
 	pass=$((pass + 1)); echo "ok binary stdin"
 else
 	fail=$((fail + 1)); echo "not ok binary stdin"; cat err out
+fi
+
+# Ctrl-C before the end of a named input: the report of what was read,
+# and that input named as interrupted.  A FIFO kept open stands for a
+# file still being read; /proc/PID/io says when tsblog has read the line.
+mkfifo slow.log
+"$TSBLOG" --color=never slow.log >out 2>err &
+pid=$!
+rchar() { sed -n 's/^rchar: //p' /proc/$pid/io; }
+exec 3>slow.log   # returns once tsblog has opened it, past its start-up
+base=$(rchar)
+printf '%s\n' "$line" >&3
+i=0
+while [ $i -lt 100 ] && [ "$(rchar)" -lt $((base + ${#line})) ]; do
+	sleep 0.05; i=$((i + 1))
+done
+kill -INT $pid
+wait $pid
+s=$?
+exec 3>&-
+if [ $s = 1 ] && [ "$(tail -n 2 out)" = "tsblog: 1 lines, 1 problem (1 error, 0 warnings, 0 info)
+tsblog: interrupted: slow.log" ] && [ ! -s err ]; then
+	pass=$((pass + 1)); echo "ok interrupted"
+else
+	fail=$((fail + 1)); echo "not ok interrupted (exit $s)"; tail -n 3 out; cat err
 fi
 
 # The summary document: every input and its status, and complete.
