@@ -127,9 +127,17 @@ tsblog_builder_add_string(tsblog_builder *b, const char *name,
 int
 tsblog_builder_add_builtin(tsblog_builder *b, tsblog_error *err)
 {
-	return tsblog_builder_add_string(b, TSBLOG_BUILTIN_NAME,
-					 tsblog_builtin_rules,
-					 tsblog_builtin_rules_len, err);
+	size_t i;
+	int rc;
+
+	for (i = 0; i < tsblog_builtin_nfiles; i++) {
+		rc = tsblog_builder_add_string(b, tsblog_builtin_files[i].name,
+					       tsblog_builtin_files[i].text,
+					       tsblog_builtin_files[i].len, err);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 int

@@ -10,8 +10,6 @@
 #include <stdint.h>
 #include "tsblog.h"
 
-#define TSBLOG_BUILTIN_NAME "builtin:tsb.json"
-
 /* A rendered template: literal runs and field references, in order. */
 typedef struct {
 	int field;      /* index into rule->fields, or -1 for literal */
@@ -267,8 +265,14 @@ int matcher_match_record(struct tsblog_matcher *m, const record *rec,
 			 tsblog_error *err);
 
 
-/* builtin-rules.c (generated) */
-extern const char tsblog_builtin_rules[];
-extern const size_t tsblog_builtin_rules_len;
+/* builtin-rules.c (generated): the bundled rule files in catalog order,
+ * each named "builtin:<file name>". */
+typedef struct {
+	const char *name;
+	const char *text;
+	size_t len;
+} builtin_rule_file;
+extern const builtin_rule_file tsblog_builtin_files[];
+extern const size_t tsblog_builtin_nfiles;
 
 #endif

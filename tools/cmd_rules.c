@@ -126,7 +126,7 @@ check_one(const char *path)
 		return -1;
 	}
 	printf("%s: %zu rules, %zu examples, %zu counter-examples: %s\n",
-	       path ? path : "builtin:tsb.json", tsblog_ruleset_count(rs), nex,
+	       path ? path : "builtin", tsblog_ruleset_count(rs), nex,
 	       ncx, failures ? "FAILED" : "ok");
 	tsblog_ruleset_free(rs);
 	return failures;

@@ -95,8 +95,9 @@ TSBLOG_EXTERN(int) tsblog_builder_add_string(tsblog_builder *b,
 					     tsblog_error *err);
 
 /**
- * Add the bundled TSB catalog (rules/tsb.json, compiled into the library;
- * its source name is "builtin:tsb.json").
+ * Add the bundled catalog: the rule files listed in meson.build's
+ * rules_json, compiled into the library, in that order; each rule's source
+ * name is "builtin:<file name>" (e.g. "builtin:tsb.json").
  *
  * @return as tsblog_builder_add_file(), without TSBLOG_EIO.
  */
