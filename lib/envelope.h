@@ -3,6 +3,7 @@
 #define TSBLOG_ENVELOPE_H
 
 #include <jansson.h>
+#include "limits.h"
 #include "tsblog-private.h"
 
 size_t rfc3339_len(const char *p, size_t n);
@@ -26,7 +27,7 @@ typedef struct {
 	int col_ns, col_age, col_type, col_reason, col_object, col_msg;
 	/* kubectl get events -o json, pretty-printed over many lines */
 	int in_doc;
-	char doc_stack[4];      /* container kinds at depth 1..3 */
+	char doc_stack[MAX_DOC_DEPTH];      /* container kinds at depth 1..3 */
 	int doc_depth, doc_in_str, doc_esc;
 	buf_t item;
 	uint64_t item_line, doc_line;

@@ -1,13 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "limits.h"
 #include "prefilter.h"
 #include "tsblog-private.h"
-
-/* JIT machine stack per matcher: 32 KiB is PCRE2's default start; allow
- * growth to 1 MiB for rules with deep recursion before the depth limit. */
-#define JIT_STACK_START (32 * 1024)
-#define JIT_STACK_MAX (1024 * 1024)
 
 int
 matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)

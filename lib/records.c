@@ -419,7 +419,7 @@ doc_line(reader *rd, const char *p, size_t n, uint64_t line_no)
 					k++;
 				rd->item_indent = k == i ? (int)i : -1;
 			}
-			if (rd->doc_depth < 4)
+			if (rd->doc_depth < MAX_DOC_DEPTH)
 				rd->doc_stack[rd->doc_depth] = ch;
 			rd->doc_depth++;
 		} else if (ch == '}' || ch == ']') {

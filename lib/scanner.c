@@ -10,9 +10,8 @@
 #include <string.h>
 #include "envelope.h"
 #include "prefilter.h"
+#include "limits.h"
 #include "summary.h"
-
-#define DEFAULT_MAX_RECORD (1024 * 1024)
 
 struct tsblog_scanner {
 	struct tsblog_matcher m;
@@ -298,7 +297,7 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 	return take_records(s, out, err);
 }
 
-/* Keep at most max_record (+4) bytes of a line that has not ended yet; the rest
+/* Keep at most max_record (+LINE_SLACK) bytes of a line that has not ended yet; the rest
  * is counted but not stored, so memory stays bounded. */
 static int
 carry_add(tsblog_scanner *s, const char *p, size_t n)
@@ -306,8 +305,8 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 	/* Room for a BOM and a CR too, which do not count against the
 	 * limit: a line is cut the same whether it came whole or in
 	 * pieces. */
-	size_t room = s->opts.max_record + 4 > s->carry.len
-			      ? s->opts.max_record + 4 - s->carry.len
+	size_t room = s->opts.max_record + LINE_SLACK > s->carry.len
+			      ? s->opts.max_record + LINE_SLACK - s->carry.len
 			      : 0;
 	s->carry_open = 1;
 	if (n > room) {

@@ -8,12 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "limits.h"
+#include "shape.h"
 #include "summary.h"
-
-#define MAX_PROBLEMS 10000
-#define MAX_SHAPES 1000
-#define MAX_SHAPE_LEN 300
-#define MAX_EXAMPLE_LEN 1000
 
 /* Counts add up without wrapping: an event may claim any count, and the
  * summary prints them as JSON integers (int64). */
@@ -22,24 +19,6 @@ add_count(uint64_t a, uint64_t b)
 {
 	const uint64_t max = (uint64_t)INT64_MAX;
 	return a > max - (b > max ? max : b) ? max : a + b;
-}
-
-/* Variable parts of a message, most specific first.  One alternation, so
- * a message is shaped in one left-to-right pass. */
-static const char shape_pattern[] =
-	"(?<str>\"(?:[^\"\\\\]|\\\\.)*\"|'[^'\\s]*')"
-	"|(?<uuid>\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b)"
-	"|(?<ip>\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?\\b|\\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\\](?::\\d+)?)"
-	"|(?<dur>\\b\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h)(?:\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h))*\\b)"
-	"|(?<hex>\\b(?:0x)?(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{5,}\\b)"
-	"|(?<num>\\b\\d+(?:\\.\\d+)?\\b)";
-static const char *const placeholders[] = { NULL, "<str>", "<uuid>", "<ip>",
-					    "<dur>", "<hex>", "<num>" };
-
-pcre2_code *
-shape_compile(void)
-{
-	return compile_own(shape_pattern);
 }
 
 int
@@ -242,53 +221,6 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 	return 0;
 }
 
-/* Replace the variable parts of a message with placeholders. */
-static int
-make_shape(summary *sm, const char *msg, size_t n, buf_t *out)
-{
-	PCRE2_SIZE at = 0;
-	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sm->md);
-
-	out->len = 0;
-	/* klog's structured lines start with the constant message quoted:
-	 * "Unable to attach or mount volumes for pod; skipping pod" err=... */
-	if (n > 2 && msg[0] == '"') {
-		const char *q = memchr(msg + 1, '"', n - 1);
-		if (q) {
-			at = (PCRE2_SIZE)(q - msg) + 1;
-			if (clean_add(&sm->clean, out, msg, at) < 0)
-				return -1;
-		}
-	}
-	while (at <= n && out->len < MAX_SHAPE_LEN) {
-		int rc = pcre2_match(sm->shape, (PCRE2_SPTR)msg, n, at, 0,
-				     sm->md, NULL);
-		uint32_t g;
-		if (rc < 0) {
-			if (clean_add(&sm->clean, out, msg + at, n - at) < 0)
-				return -1;
-			break;
-		}
-		if (clean_add(&sm->clean, out, msg + at, ov[0] - at) < 0)
-			return -1;
-		for (g = 1; g < 7 && ov[2 * g] == PCRE2_UNSET; g++)
-			;
-		if (g < 7 && buf_add(out, placeholders[g],
-				     strlen(placeholders[g])) < 0)
-			return -1;
-		at = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
-	}
-	if (out->len > MAX_SHAPE_LEN) {
-		/* Cut on a character boundary. */
-		size_t k = MAX_SHAPE_LEN;
-		while (k && ((unsigned char)out->data[k] & 0xC0) == 0x80)
-			k--;
-		out->len = k;
-		out->data[k] = '\0';
-	}
-	return 0;
-}
-
 static int
 unclassified_level(const char *level)
 {
@@ -307,7 +239,8 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 
 	if (!unclassified_level(rec->level))
 		return 0;
-	if (make_shape(sm, rec->msg.p, rec->core_n ? rec->core_n : rec->msg.n,
+	if (shape_make(sm->shape, sm->md, &sm->clean, rec->msg.p,
+		       rec->core_n ? rec->core_n : rec->msg.n,
 		       &shape) < 0 ||
 	    buf_add(&shape, "\x1f", 1) < 0 ||
 	    buf_add(&shape, rec->level, strlen(rec->level)) < 0)
