@@ -3,11 +3,11 @@
 #define TSBLOG_ENVELOPE_H
 
 #include <jansson.h>
+#include "level.h"
 #include "limits.h"
 #include "tsblog-private.h"
 
 size_t rfc3339_len(const char *p, size_t n);
-const char *level_name(const char *p, size_t n);
 size_t split_columns(const char *p, size_t n, slice *cols, size_t max);
 uint64_t age_count(slice age);
 int env_kubectl_prefix(record *rec);

@@ -2,14 +2,9 @@
  * library's own patterns), lazy JIT, lookup, release. */
 #include <stdlib.h>
 #include <string.h>
+#include "level.h"
 #include "prefilter.h"
 #include "shape.h"
-
-/* Words that make a line worth a look for the summary's unclassified
- * errors even when no rule's literal is in it: the stems of the level
- * names level_name() knows, in every mix of case it accepts. */
-static const char *const level_stems[] = { "err", "warn", "fatal", "panic",
-					   "crit", NULL };
 
 /* Every upper/lower-case spelling of @stem, appended to lits[*n]. */
 static int
@@ -45,8 +40,10 @@ build_prefilters(tsblog_ruleset *rs)
 			return 0;
 		n += rs->rules[i]->nliterals;
 	}
-	for (i = 0; level_stems[i]; i++)
-		nlevels += (size_t)1 << strlen(level_stems[i]);
+	/* The summary looks at lines with a level word even when no rule's
+	 * literal is in them: the stems, in every mix of case. */
+	for (i = 0; level_stem(i); i++)
+		nlevels += (size_t)1 << strlen(level_stem(i));
 	if (!n)
 		return 0;
 	nrule = n;
@@ -62,8 +59,8 @@ build_prefilters(tsblog_ruleset *rs)
 			lits[n] = rs->rules[i]->literals[k];
 			owner[n++] = (int)i;
 		}
-	for (i = 0; level_stems[i]; i++)
-		if (add_case_variants(lits, owner, &n, level_stems[i]) < 0) {
+	for (i = 0; level_stem(i); i++)
+		if (add_case_variants(lits, owner, &n, level_stem(i)) < 0) {
 			rc = -1;
 			goto out;
 		}

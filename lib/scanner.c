@@ -10,6 +10,7 @@
 #include <string.h>
 #include "envelope.h"
 #include "prefilter.h"
+#include "level.h"
 #include "limits.h"
 #include "summary.h"
 
@@ -332,9 +333,8 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 		return 0;
 	if (reader_line_changes_state(p, n))
 		return 1;
-	return s->summarise && n > 5 &&
-	       (p[0] == 'E' || p[0] == 'W' || p[0] == 'F') && p[1] >= '0' &&
-	       p[1] <= '9';
+	return s->summarise && n > 5 && level_warn(level_klog(p[0])) &&
+	       p[1] >= '0' && p[1] <= '9';
 }
 
 /* Where in [p, end) a line needs the full path whatever its literals:

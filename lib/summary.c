@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "level.h"
 #include "limits.h"
 #include "shape.h"
 #include "summary.h"
@@ -221,13 +222,6 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 	return 0;
 }
 
-static int
-unclassified_level(const char *level)
-{
-	return level && (!strcmp(level, "warn") || !strcmp(level, "error") ||
-			 !strcmp(level, "fatal") || !strcmp(level, "panic"));
-}
-
 int
 summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		  const char *source)
@@ -237,7 +231,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	size_t k, src;
 	int rc = -1;
 
-	if (!unclassified_level(rec->level))
+	if (!level_warn(rec->level))
 		return 0;
 	if (shape_make(sm->shape, sm->md, &sm->clean, rec->msg.p,
 		       rec->core_n ? rec->core_n : rec->msg.n,
