@@ -18,6 +18,21 @@ static const char redact_pattern[] =
 	"|(?<jwk>(?<q>\\\\?\")(?:d|p|q|dp|dq|qi|k)\\k<q>\\s*:\\s*\\k<q>)"
 	"[^\"\\\\]*(?=\\k<q>)";
 
+/* The library's own patterns (shapes, secrets) are compiled as rules are,
+ * JIT included. */
+pcre2_code *
+compile_own(const char *pattern)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern,
+				      PCRE2_ZERO_TERMINATED, PATTERN_OPTIONS,
+				      &ec, &eo, NULL);
+	if (c)
+		(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+	return c;
+}
+
 pcre2_code *
 redact_compile(void)
 {

@@ -69,21 +69,6 @@ rule_by_id(struct tsblog_rule *const *rules, const strmap *ids,
 	return i == STRMAP_NONE ? NULL : rules[i];
 }
 
-/* The library's own patterns (shapes, secrets) are compiled as rules are,
- * JIT included. */
-pcre2_code *
-compile_own(const char *pattern)
-{
-	int ec;
-	PCRE2_SIZE eo;
-	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern,
-				      PCRE2_ZERO_TERMINATED, PATTERN_OPTIONS,
-				      &ec, &eo, NULL);
-	if (c)
-		(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
-	return c;
-}
-
 const char *tsblog_rule_id(const tsblog_rule *r) { return r->id; }
 int tsblog_rule_severity(const tsblog_rule *r) { return r->severity; }
 const char *tsblog_rule_component(const tsblog_rule *r) { return r->component; }

@@ -239,6 +239,9 @@ group_len(const PCRE2_SIZE *ov, uint32_t g)
  * secrets (JWTs, bearer tokens, PEM blocks, private JWK members) replaced
  * by markers. */
 pcre2_code *redact_compile(void);
+/* Compile one of the library's own patterns (shapes, secrets) as rules
+ * are compiled, JIT included; NULL only on no memory. */
+pcre2_code *compile_own(const char *pattern);
 int cleaner_init(cleaner *cl, const pcre2_code *code, int on);
 void cleaner_fini(cleaner *cl);
 int clean_add(cleaner *cl, buf_t *out, const char *s, size_t n);
@@ -265,9 +268,6 @@ struct tsblog_rule *rule_by_id(struct tsblog_rule *const *rules,
 			       const strmap *ids, const char *id);
 /* Every pattern the library compiles, rules' and its own. */
 #define PATTERN_OPTIONS (PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
-/* Compile one of the library's own patterns (shapes, secrets) as rules
- * are compiled, JIT included; NULL only on no memory. */
-pcre2_code *compile_own(const char *pattern);
 
 /* matcher.c */
 int matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs);
