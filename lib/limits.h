@@ -46,11 +46,11 @@
  * depth 1 (the root's members) to 3 (an event's members). */
 #define MAX_DOC_DEPTH 4
 
-/* Lints (tsblog_ruleset_check): a literal shorter than this lets most
- * lines through the prefilter; the backtracking probe feeds each rule a
- * line of this many bytes, cut from repeated examples, in this many
- * steps, and warns when a step costs this much more than the one
- * before. */
+/* Lints (tsblog_ruleset_check): a literal shorter than this lets many
+ * lines through the prefilter; the backtracking probe pads each example
+ * with this many bytes of noise, or repeats it this many times. */
 #define LINT_SHORT_LITERAL 6
+#define LINT_PAD 4096
+#define LINT_REPS 32
 
 #endif
