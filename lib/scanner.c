@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-#include "envelope.h"
+#include "reader.h"
 #include "prefilter.h"
 #include "level.h"
 #include "limits.h"
