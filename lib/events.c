@@ -8,6 +8,9 @@
 #include <string.h>
 #include "reader.h"
 
+/* kubectl's pretty printer indents each level by this much. */
+#define KUBECTL_INDENT 4
+
 void
 events_drop(reader *rd)
 {
@@ -216,7 +219,8 @@ doc_resync(reader *rd, const char *p, size_t n, uint64_t line_no,
 		rd->items_line = rd->item_line;
 	} else if (rd->item_indent >= 0 && k < n &&
 		   ((k == (size_t)rd->item_indent && p[k] == '{') ||
-		    (k + 4 == (size_t)rd->item_indent && p[k] == ']'))) {
+		    (k + KUBECTL_INDENT == (size_t)rd->item_indent &&
+		     p[k] == ']'))) {
 		/* The next item, or the end of the list: the cut item
 		 * ended on its own line.  Report it, read this one. */
 		rd->resync = 0;

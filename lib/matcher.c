@@ -184,10 +184,10 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 		    buf_add(&d->store, "", 1) < 0)
 			return -1;
 	}
-	if (add_meta(m, 0, rec->timestamp) < 0 ||
-	    add_meta(m, 1, rec->pod) < 0 ||
-	    add_meta(m, 2, rec->container) < 0 ||
-	    add_meta(m, 3, rec->namespace) < 0)
+	if (add_meta(m, META_TIMESTAMP, rec->timestamp) < 0 ||
+	    add_meta(m, META_POD, rec->pod) < 0 ||
+	    add_meta(m, META_CONTAINER, rec->container) < 0 ||
+	    add_meta(m, META_NAMESPACE, rec->namespace) < 0)
 		return -1;
 	d->text_off = d->store.len;
 	if (clean_add(&m->clean, &d->store, rec->text.p, rec->text.n) < 0)

@@ -159,7 +159,12 @@ typedef struct {
 	const pcre2_code *code;         /* the rule set's */
 	pcre2_match_data *md;
 	int on;
+	uint32_t jwt, bearer, pem, jwk; /* capture groups of the pattern */
 } cleaner;
+
+/* A record's metadata that a diagnosis carries. */
+enum meta_slot { META_TIMESTAMP, META_POD, META_CONTAINER, META_NAMESPACE,
+		 META_N };
 
 struct tsblog_diagnosis {
 	const struct tsblog_rule *rule;
@@ -169,7 +174,7 @@ struct tsblog_diagnosis {
 	uint64_t occurrences;   /* of its problem so far; 0 = not counted */
 	const char *level;      /* static string or NULL */
 	buf_t store;            /* all strings below point into it */
-	size_t meta_off[4];     /* timestamp pod container namespace;
+	size_t meta_off[META_N];        /* by enum meta_slot;
 				 * (size_t)-1 when absent */
 	size_t *field_idx;      /* rule field index of each matched field */
 	size_t *field_off;      /* store offsets: values */
