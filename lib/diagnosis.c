@@ -245,11 +245,8 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 	size_t i;
 	int bad;
 
-	if (!out || !d) {
-		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_diagnosis_to_json: NULL argument");
-		return TSBLOG_EINVAL;
-	}
+	if (!out || !d)
+		return err_inval(err, "tsblog_diagnosis_to_json: NULL argument");
 	r = d->rule;
 	/* Keys in a fixed order: users diff and grep this output. */
 	bad = buf_add(&b, "{", 1) < 0 || jw_opt(&b, "rule", r->id) < 0 ||
@@ -281,9 +278,7 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 	      buf_add(&b, "}", 1) < 0;
 	if (bad) {
 		buf_free(&b);
-		err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
-			  "out of memory");
-		return TSBLOG_ENOMEM;
+		return err_nomem(err);
 	}
 	*out = b.data;
 	return 0;

@@ -62,17 +62,12 @@ tsblog_matcher_new(tsblog_matcher **out, const tsblog_ruleset *rs,
 {
 	tsblog_matcher *m;
 
-	if (!out || !rs) {
-		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_matcher_new: NULL argument");
-		return TSBLOG_EINVAL;
-	}
+	if (!out || !rs)
+		return err_inval(err, "tsblog_matcher_new: NULL argument");
 	m = malloc(sizeof(*m));
 	if (!m || matcher_init(m, rs) < 0) {
 		free(m);
-		err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
-			  "out of memory");
-		return TSBLOG_ENOMEM;
+		return err_nomem(err);
 	}
 	*out = m;
 	return 0;
@@ -259,11 +254,8 @@ tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
 	record rec;
 	int rc;
 
-	if (!m || (!line && len)) {
-		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_matcher_match: NULL argument");
-		return TSBLOG_EINVAL;
-	}
+	if (!m || (!line && len))
+		return err_inval(err, "tsblog_matcher_match: NULL argument");
 	memset(&rec, 0, sizeof(rec));
 	rec.msg.p = rec.text.p = line ? line : "";
 	rec.msg.n = rec.text.n = len;
