@@ -51,24 +51,17 @@ tsblog_builder_new(tsblog_builder **out, const tsblog_compile_options *opts,
 	return 0;
 }
 
-static void
-builder_clear(tsblog_builder *b)
+void
+tsblog_builder_free(tsblog_builder *b)
 {
 	size_t i;
+
+	if (!b)
+		return;
 	for (i = 0; i < b->nrules; i++)
 		rule_free(b->rules[i]);
 	free(b->rules);
 	strmap_free(&b->ids);
-	b->rules = NULL;
-	b->nrules = b->caprules = 0;
-}
-
-void
-tsblog_builder_free(tsblog_builder *b)
-{
-	if (!b)
-		return;
-	builder_clear(b);
 	pcre2_compile_context_free(b->cctx);
 	free(b);
 }
