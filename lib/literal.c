@@ -118,8 +118,8 @@ typedef struct {
 	size_t set_score;
 } runs;
 
-int pattern_literals_at(const char *pattern, const char *end, char ***out,
-			int depth);
+static int pattern_literals_at(const char *pattern, const char *end,
+			       char ***out, int depth);
 
 /* Where a group's content starts, or NULL for groups that do not consume
  * (lookarounds, verbs, comments, option settings). */
@@ -354,7 +354,7 @@ branch_literals(const char *p, const char *end, char ***out, int depth)
 /* Literals of each top-level branch of [pattern, end); all branches must
  * have some.  Returns the number found (0: no usable literal), or -1 on no
  * memory; *out is an array of strings the caller frees. */
-int
+static int
 pattern_literals_at(const char *pattern, const char *end, char ***out,
 		    int depth)
 {
