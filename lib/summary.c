@@ -296,27 +296,22 @@ cmp_problem(const void *a, const void *b)
 }
 
 static json_t *
-jstr_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *
 jline(uint64_t line)
 {
 	return line ? json_integer((json_int_t)line) : json_null();
 }
 
-/* Build the document; NULL on no memory.  json_*_set_new() takes the
- * reference even when it fails, so one check at the end is enough. */
+/* Build the document; NULL on no memory.  json_pack() fails as a whole
+ * and takes its "o" values even then, and json_*_set_new() and
+ * json_array_append_new() take theirs, so nothing is lost or leaked. */
 json_t *
 summary_json(const summary *sm, const summary_totals *t)
 {
-	json_t *doc = json_object(), *probs = json_array(),
-	       *uncl = json_array(), *limited = NULL;
+	json_t *probs = json_array(), *uncl = json_array(),
+	       *limited = json_array();
 	const problem **order = NULL;
 	size_t i, k;
-	int bad = !doc || !probs || !uncl;
+	int bad = !probs || !uncl || !limited;
 
 	if (!bad && sm->nproblems) {
 		order = malloc(sm->nproblems * sizeof(*order));
@@ -328,104 +323,70 @@ summary_json(const summary *sm, const summary_totals *t)
 		qsort(order, sm->nproblems, sizeof(*order), cmp_problem);
 	for (i = 0; !bad && i < sm->nproblems; i++) {
 		const problem *p = order[i];
-		json_t *o = json_object(), *fields = json_object(),
-		       *fix = json_array(), *srcs = json_array();
-		for (k = 0; k < p->nfields; k++)
-			json_object_set_new(fields, p->names[k],
-					    json_string(p->values[k]));
-		for (k = 0; k < p->nfix; k++)
-			json_array_append_new(fix, json_string(p->fix[k]));
-		for (k = 0; k < p->nsources; k++)
-			json_array_append_new(
-				srcs, json_string(sm->sources[p->sources[k]]));
-		json_object_set_new(o, "rule", json_string(p->rule->id));
-		json_object_set_new(o, "severity",
-				    json_string(tsblog_severity_name(
-					    p->rule->severity)));
-		json_object_set_new(o, "title", json_string(p->rule->title));
-		json_object_set_new(o, "fields", fields);
-		json_object_set_new(o, "count",
-				    json_integer((json_int_t)p->count));
-		json_object_set_new(o, "first_line", jline(p->first_line));
-		json_object_set_new(o, "last_line", jline(p->last_line));
-		json_object_set_new(o, "first_time",
-				    jstr_or_null(p->first_time));
-		json_object_set_new(o, "last_time", jstr_or_null(p->last_time));
-		json_object_set_new(o, "pod", jstr_or_null(p->pod));
-		json_object_set_new(o, "container", jstr_or_null(p->container));
-		json_object_set_new(o, "namespace", jstr_or_null(p->namespace));
-		json_object_set_new(o, "summary", json_string(p->summary));
-		json_object_set_new(o, "fix", fix);
-		json_object_set_new(o, "sources", srcs);
-		/* set_new() and append_new() fail quietly: count instead. */
-		bad = json_array_append_new(probs, o) < 0 ||
-		      json_object_size(o) != 15 ||
-		      json_object_size(fields) != p->nfields ||
-		      json_array_size(fix) != p->nfix ||
-		      json_array_size(srcs) != p->nsources;
+		json_t *fields = json_object(), *fix = json_array(),
+		       *srcs = json_array();
+		for (k = 0; fields && k < p->nfields; k++)
+			bad |= json_object_set_new(fields, p->names[k],
+						   json_string(p->values[k])) < 0;
+		for (k = 0; fix && k < p->nfix; k++)
+			bad |= json_array_append_new(fix,
+						     json_string(p->fix[k])) < 0;
+		for (k = 0; srcs && k < p->nsources; k++)
+			bad |= json_array_append_new(
+				       srcs,
+				       json_string(sm->sources[p->sources[k]])) < 0;
+		bad |= json_array_append_new(probs, json_pack(
+			"{s:s, s:s, s:s, s:o, s:I, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:o}",
+			"rule", p->rule->id,
+			"severity", tsblog_severity_name(p->rule->severity),
+			"title", p->rule->title, "fields", fields,
+			"count", (json_int_t)p->count,
+			"first_line", jline(p->first_line),
+			"last_line", jline(p->last_line),
+			"first_time", p->first_time, "last_time", p->last_time,
+			"pod", p->pod, "container", p->container,
+			"namespace", p->namespace, "summary", p->summary,
+			"fix", fix, "sources", srcs)) < 0;
 	}
 	for (i = 0; !bad && i < sm->nshapes; i++) {
 		const unclassified *u = &sm->shapes[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "shape", json_string(u->shape));
-		json_object_set_new(o, "level", json_string(u->level));
-		json_object_set_new(o, "count",
-				    json_integer((json_int_t)u->count));
-		json_object_set_new(o, "first_line", jline(u->first_line));
-		json_object_set_new(o, "source",
-				    json_string(sm->sources[u->source]));
-		json_object_set_new(o, "example", json_string(u->example));
-		bad = json_array_append_new(uncl, o) < 0 ||
-		      json_object_size(o) != 6;
+		bad = json_array_append_new(uncl, json_pack(
+			"{s:s, s:s, s:I, s:o, s:s, s:s}", "shape", u->shape,
+			"level", u->level, "count", (json_int_t)u->count,
+			"first_line", jline(u->first_line),
+			"source", sm->sources[u->source],
+			"example", u->example)) < 0;
 	}
 	free(order);
 	/* Which rules gave up on lines at a PCRE2 limit, and how often: a
 	 * slow rule, or a line built to make it slow. */
-	if (!bad && !(limited = json_array()))
-		bad = 1;
 	for (i = 0; !bad && t->rs && i < t->rs->nrules; i++) {
-		json_t *o;
-		if (!t->stats[i].limit_hits)
-			continue;
-		o = json_object();
-		json_object_set_new(o, "rule", json_string(t->rs->rules[i]->id));
-		json_object_set_new(o, "count", json_integer(
-			(json_int_t)(t->stats[i].limit_hits > (uint64_t)INT64_MAX
-					     ? (uint64_t)INT64_MAX
-					     : t->stats[i].limit_hits)));
-		bad = json_array_append_new(limited, o) < 0 ||
-		      json_object_size(o) != 2;
+		uint64_t n = t->stats[i].limit_hits;
+		if (n)
+			bad = json_array_append_new(limited, json_pack(
+				"{s:s, s:I}", "rule", t->rs->rules[i]->id,
+				"count", (json_int_t)(n > (uint64_t)INT64_MAX
+							      ? (uint64_t)INT64_MAX
+							      : n))) < 0;
 	}
-	if (!bad) {
-		json_object_set_new(doc, "schema_version", json_integer(1));
-		json_object_set_new(doc, "records",
-				    json_integer((json_int_t)t->records));
-		json_object_set_new(doc, "bytes",
-				    json_integer((json_int_t)t->bytes));
-		json_object_set_new(doc, "truncated",
-				    json_integer((json_int_t)t->truncated));
-		json_object_set_new(doc, "malformed",
-				    json_integer((json_int_t)t->malformed));
-		json_object_set_new(doc, "limit_hits",
-				    json_integer((json_int_t)t->limit_hits));
-		json_object_set_new(doc, "limit_hit_rules", limited);
-		json_object_set_new(doc, "problems", probs);
-		json_object_set_new(doc, "problems_dropped",
-				    json_integer((json_int_t)sm->problems_dropped));
-		json_object_set_new(doc, "unclassified", uncl);
-		json_object_set_new(doc, "unclassified_dropped",
-				    json_integer((json_int_t)sm->shapes_dropped));
-		probs = uncl = limited = NULL;
-		bad = json_object_size(doc) != 11;
-	}
-	json_decref(limited);
-	json_decref(probs);
-	json_decref(uncl);
 	if (bad) {
-		json_decref(doc);
+		json_decref(probs);
+		json_decref(uncl);
+		json_decref(limited);
 		return NULL;
 	}
-	return doc;
+	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:I}",
+			 "schema_version", 1,
+			 "records", (json_int_t)t->records,
+			 "bytes", (json_int_t)t->bytes,
+			 "truncated", (json_int_t)t->truncated,
+			 "malformed", (json_int_t)t->malformed,
+			 "limit_hits", (json_int_t)t->limit_hits,
+			 "limit_hit_rules", limited, "problems", probs,
+			 "problems_dropped", (json_int_t)sm->problems_dropped,
+			 "unclassified", uncl,
+			 "unclassified_dropped",
+			 (json_int_t)sm->shapes_dropped);
 }
 
 /* The key of each entry of @ix, by the index it maps to. */
