@@ -77,25 +77,25 @@ meta(const tsblog_diagnosis *d, int i)
 const char *
 tsblog_diagnosis_timestamp(const tsblog_diagnosis *d)
 {
-	return meta(d, 0);
+	return meta(d, META_TIMESTAMP);
 }
 
 const char *
 tsblog_diagnosis_pod(const tsblog_diagnosis *d)
 {
-	return meta(d, 1);
+	return meta(d, META_POD);
 }
 
 const char *
 tsblog_diagnosis_container(const tsblog_diagnosis *d)
 {
-	return meta(d, 2);
+	return meta(d, META_CONTAINER);
 }
 
 const char *
 tsblog_diagnosis_namespace(const tsblog_diagnosis *d)
 {
-	return meta(d, 3);
+	return meta(d, META_NAMESPACE);
 }
 
 const char *
@@ -245,11 +245,8 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 	size_t i;
 	int bad;
 
-	if (!out || !d) {
-		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_diagnosis_to_json: NULL argument");
-		return TSBLOG_EINVAL;
-	}
+	if (!out || !d)
+		return err_inval(err, "tsblog_diagnosis_to_json: NULL argument");
 	r = d->rule;
 	/* Keys in a fixed order: users diff and grep this output. */
 	bad = buf_add(&b, "{", 1) < 0 || jw_opt(&b, "rule", r->id) < 0 ||
@@ -271,19 +268,17 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 	      (d->source ? jw_str_utf8(&b, d->source)
 			 : buf_add(&b, "null", 4)) < 0 ||
 	      jw_uint(&b, "line", d->line, 1) < 0 ||
-	      jw_opt(&b, "timestamp", meta(d, 0)) < 0 ||
+	      jw_opt(&b, "timestamp", meta(d, META_TIMESTAMP)) < 0 ||
 	      jw_opt(&b, "level", d->level) < 0 ||
-	      jw_opt(&b, "pod", meta(d, 1)) < 0 ||
-	      jw_opt(&b, "container", meta(d, 2)) < 0 ||
-	      jw_opt(&b, "namespace", meta(d, 3)) < 0 ||
+	      jw_opt(&b, "pod", meta(d, META_POD)) < 0 ||
+	      jw_opt(&b, "container", meta(d, META_CONTAINER)) < 0 ||
+	      jw_opt(&b, "namespace", meta(d, META_NAMESPACE)) < 0 ||
 	      jw_uint(&b, "count", d->count, 0) < 0 ||
 	      jw_opt(&b, "text", tsblog_diagnosis_text(d)) < 0 ||
 	      buf_add(&b, "}", 1) < 0;
 	if (bad) {
 		buf_free(&b);
-		err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
-			  "out of memory");
-		return TSBLOG_ENOMEM;
+		return err_nomem(err);
 	}
 	*out = b.data;
 	return 0;

@@ -101,35 +101,6 @@ env_kubectl_timestamp(record *rec)
 	return 1;
 }
 
-/* Level words as the Go loggers print them, mapped to one vocabulary. */
-const char *
-level_name(const char *p, size_t n)
-{
-	static const struct {
-		const char *word;
-		const char *level;
-	} map[] = {
-		{ "debug", "debug" }, { "info", "info" },
-		{ "warn", "warn" }, { "warning", "warn" },
-		{ "error", "error" }, { "err", "error" },
-		{ "fatal", "fatal" }, { "panic", "panic" },
-		{ "dpanic", "panic" }, { "critical", "fatal" },
-		{ "trace", "debug" }, { "none", NULL },
-	};
-	size_t i, k;
-
-	for (i = 0; i < sizeof(map) / sizeof(*map); i++) {
-		if (strlen(map[i].word) != n)
-			continue;
-		for (k = 0; k < n; k++)
-			if ((p[k] | 0x20) != map[i].word[k])
-				break;
-		if (k == n)
-			return map[i].level;
-	}
-	return NULL;
-}
-
 /* Istio/TSB console: [TIMESTAMP<TAB>]LEVEL<TAB>[SCOPE<TAB>]MESSAGE.  The
  * message keeps its trailing [scope="..."] or <TAB>key=value parts: rules
  * may capture from them (name=configs-... is the XCP stream). */
@@ -172,7 +143,7 @@ env_klog(record *rec)
 	const char *p = rec->msg.p, *close;
 	size_t n = rec->msg.n, i = 21;
 
-	if (n < 24 || !strchr("IWEF", p[0]) || !p[0] || !digits(p, n, 1, 4) ||
+	if (n < 24 || !level_klog(p[0]) || !digits(p, n, 1, 4) ||
 	    p[5] != ' ' || !digits(p, n, 6, 2) || p[8] != ':' ||
 	    !digits(p, n, 9, 2) || p[11] != ':' || !digits(p, n, 12, 2) ||
 	    p[14] != '.' || !digits(p, n, 15, 6) || p[21] != ' ')
@@ -184,10 +155,7 @@ env_klog(record *rec)
 	close = memchr(p + i, ']', n - i);
 	if (!close || i >= n || p[i] != ' ')
 		return 0;
-	rec->level = p[0] == 'I'   ? "info"
-		     : p[0] == 'W' ? "warn"
-		     : p[0] == 'E' ? "error"
-				   : "fatal";
+	rec->level = level_klog(p[0]);
 	rec->timestamp.p = p + 1;
 	rec->timestamp.n = 20;
 	i = (size_t)(close - p) + 1;

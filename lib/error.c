@@ -4,12 +4,6 @@
 #include "tsblog-private.h"
 
 const char *
-tsblog_version(void)
-{
-	return TSBLOG_VERSION;
-}
-
-const char *
 tsblog_error_code_name(int code)
 {
 	switch (code) {
@@ -28,12 +22,6 @@ tsblog_error_code_name(int code)
 	case TSBLOG_EUSER: return "user";
 	default: return "unknown";
 	}
-}
-
-void
-tsblog_free(void *p)
-{
-	free(p);
 }
 
 /* Columns count characters, not bytes, as jansson's do, so that our
@@ -143,4 +131,19 @@ err_raise_lc(tsblog_error *err, int code, const char *source, int line,
 	va_start(ap, fmt);
 	err_vbuild(err, code, source, line, column, pos, NULL, NULL, fmt, ap);
 	va_end(ap);
+}
+
+int
+err_nomem(tsblog_error *err)
+{
+	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
+		  "out of memory");
+	return TSBLOG_ENOMEM;
+}
+
+int
+err_inval(tsblog_error *err, const char *what)
+{
+	err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL, "%s", what);
+	return TSBLOG_EINVAL;
 }

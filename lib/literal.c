@@ -11,10 +11,9 @@
  */
 #include <string.h>
 #include <stdlib.h>
+#include "limits.h"
 #include "prefilter.h"
 #include "tsblog-private.h"
-
-#define MIN_LITERAL 3
 
 /* Skip from p (just after an opening '(' or '[') to just after the
  * matching close, honouring escapes, classes and nesting. */
@@ -108,9 +107,9 @@ escape_end(const char *e)
 }
 
 typedef struct {
-	char best[256];
+	char best[MAX_LITERAL_LEN];
 	size_t best_n;
-	char cur[256];
+	char cur[MAX_LITERAL_LEN];
 	size_t cur_n;
 	/* A group whose every alternative has a literal: one of them is in
 	 * every match.  Kept when its shortest beats the best run. */
@@ -119,8 +118,8 @@ typedef struct {
 	size_t set_score;
 } runs;
 
-int pattern_literals_at(const char *pattern, const char *end, char ***out,
-			int depth);
+static int pattern_literals_at(const char *pattern, const char *end,
+			       char ***out, int depth);
 
 /* Where a group's content starts, or NULL for groups that do not consume
  * (lookarounds, verbs, comments, option settings). */
@@ -283,7 +282,7 @@ branch_literals(const char *p, const char *end, char ***out, int depth)
 				int pres, opt;
 				quantifier(next, &pres, &opt);
 				if (body && body < next && !(pres && opt) &&
-				    depth < 8) {
+				    depth < MAX_LITERAL_DEPTH) {
 					char **set = NULL;
 					int n = pattern_literals_at(
 						body, next - 1, &set, depth + 1);
@@ -355,7 +354,7 @@ branch_literals(const char *p, const char *end, char ***out, int depth)
 /* Literals of each top-level branch of [pattern, end); all branches must
  * have some.  Returns the number found (0: no usable literal), or -1 on no
  * memory; *out is an array of strings the caller frees. */
-int
+static int
 pattern_literals_at(const char *pattern, const char *end, char ***out,
 		    int depth)
 {

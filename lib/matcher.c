@@ -1,13 +1,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "limits.h"
 #include "prefilter.h"
 #include "tsblog-private.h"
-
-/* JIT machine stack per matcher: 32 KiB is PCRE2's default start; allow
- * growth to 1 MiB for rules with deep recursion before the depth limit. */
-#define JIT_STACK_START (32 * 1024)
-#define JIT_STACK_MAX (1024 * 1024)
 
 int
 matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)
@@ -66,17 +62,12 @@ tsblog_matcher_new(tsblog_matcher **out, const tsblog_ruleset *rs,
 {
 	tsblog_matcher *m;
 
-	if (!out || !rs) {
-		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_matcher_new: NULL argument");
-		return TSBLOG_EINVAL;
-	}
+	if (!out || !rs)
+		return err_inval(err, "tsblog_matcher_new: NULL argument");
 	m = malloc(sizeof(*m));
 	if (!m || matcher_init(m, rs) < 0) {
 		free(m);
-		err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
-			  "out of memory");
-		return TSBLOG_ENOMEM;
+		return err_nomem(err);
 	}
 	*out = m;
 	return 0;
@@ -188,10 +179,10 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 		    buf_add(&d->store, "", 1) < 0)
 			return -1;
 	}
-	if (add_meta(m, 0, rec->timestamp) < 0 ||
-	    add_meta(m, 1, rec->pod) < 0 ||
-	    add_meta(m, 2, rec->container) < 0 ||
-	    add_meta(m, 3, rec->namespace) < 0)
+	if (add_meta(m, META_TIMESTAMP, rec->timestamp) < 0 ||
+	    add_meta(m, META_POD, rec->pod) < 0 ||
+	    add_meta(m, META_CONTAINER, rec->container) < 0 ||
+	    add_meta(m, META_NAMESPACE, rec->namespace) < 0)
 		return -1;
 	d->text_off = d->store.len;
 	if (clean_add(&m->clean, &d->store, rec->text.p, rec->text.n) < 0)
@@ -263,11 +254,8 @@ tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
 	record rec;
 	int rc;
 
-	if (!m || (!line && len)) {
-		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_matcher_match: NULL argument");
-		return TSBLOG_EINVAL;
-	}
+	if (!m || (!line && len))
+		return err_inval(err, "tsblog_matcher_match: NULL argument");
 	memset(&rec, 0, sizeof(rec));
 	rec.msg.p = rec.text.p = line ? line : "";
 	rec.msg.n = rec.text.n = len;

@@ -14,6 +14,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "limits.h"
 #include "prefilter.h"
 
 /* A block: 3 (or 4) bytes hashed to 16 bits.  Three bytes tell far more
@@ -92,7 +93,7 @@ pf_new(char *const *lits, const int *owner, size_t n)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		size_t len = strlen(lits[i]);
-		if (len < 3)
+		if (len < MIN_LITERAL)
 			goto fail;
 		if (!(pf->lits[i] = strdup(lits[i])))
 			goto fail;

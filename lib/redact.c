@@ -18,10 +18,32 @@ static const char redact_pattern[] =
 	"|(?<jwk>(?<q>\\\\?\")(?:d|p|q|dp|dq|qi|k)\\k<q>\\s*:\\s*\\k<q>)"
 	"[^\"\\\\]*(?=\\k<q>)";
 
+/* The library's own patterns (shapes, secrets) are compiled as rules are,
+ * JIT included. */
+pcre2_code *
+compile_own(const char *pattern)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern,
+				      PCRE2_ZERO_TERMINATED, PATTERN_OPTIONS,
+				      &ec, &eo, NULL);
+	if (c)
+		(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
+	return c;
+}
+
 pcre2_code *
 redact_compile(void)
 {
 	return compile_own(redact_pattern);
+}
+
+static uint32_t
+group(const pcre2_code *code, const char *name)
+{
+	return (uint32_t)pcre2_substring_number_from_name(code,
+							  (PCRE2_SPTR)name);
 }
 
 int
@@ -31,6 +53,13 @@ cleaner_init(cleaner *cl, const pcre2_code *code, int on)
 	cl->on = on && code;
 	cl->md = cl->on ? pcre2_match_data_create_from_pattern(code, NULL)
 			: NULL;
+	if (cl->md) {
+		/* By name, so that the pattern's groups may be reordered. */
+		cl->jwt = group(code, "jwt");
+		cl->bearer = group(code, "bearer");
+		cl->pem = group(code, "pem");
+		cl->jwk = group(code, "jwk");
+	}
 	return cl->on && !cl->md ? -1 : 0;
 }
 
@@ -63,18 +92,18 @@ clean_add(cleaner *cl, buf_t *out, const char *s, size_t n)
 				     NULL);
 		if (rc < 0)
 			break;
-		if (ov[2] != PCRE2_UNSET) {
+		if (ov[2 * cl->jwt] != PCRE2_UNSET) {
 			mark = "<redacted:jwt>";
 			keep = ov[0];
-		} else if (ov[4] != PCRE2_UNSET) {
+		} else if (ov[2 * cl->bearer] != PCRE2_UNSET) {
 			mark = "<redacted:token>";
-			keep = ov[5];                  /* "Bearer " stays */
-		} else if (ov[6] != PCRE2_UNSET) {
+			keep = ov[2 * cl->bearer + 1]; /* "Bearer " stays */
+		} else if (ov[2 * cl->pem] != PCRE2_UNSET) {
 			mark = "<redacted:pem>";
 			keep = ov[0];
 		} else {
 			mark = "<redacted:jwk>";
-			keep = ov[9];                  /* "d":" stays */
+			keep = ov[2 * cl->jwk + 1];    /* "d":" stays */
 		}
 		if (buf_add_utf8(out, s + at, keep - at) < 0 ||
 		    buf_add(out, mark, strlen(mark)) < 0)

@@ -8,11 +8,11 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-#include "envelope.h"
+#include "reader.h"
 #include "prefilter.h"
+#include "level.h"
+#include "limits.h"
 #include "summary.h"
-
-#define DEFAULT_MAX_RECORD (1024 * 1024)
 
 struct tsblog_scanner {
 	struct tsblog_matcher m;
@@ -298,7 +298,7 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 	return take_records(s, out, err);
 }
 
-/* Keep at most max_record (+4) bytes of a line that has not ended yet; the rest
+/* Keep at most max_record (+LINE_SLACK) bytes of a line that has not ended yet; the rest
  * is counted but not stored, so memory stays bounded. */
 static int
 carry_add(tsblog_scanner *s, const char *p, size_t n)
@@ -306,8 +306,8 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 	/* Room for a BOM and a CR too, which do not count against the
 	 * limit: a line is cut the same whether it came whole or in
 	 * pieces. */
-	size_t room = s->opts.max_record + 4 > s->carry.len
-			      ? s->opts.max_record + 4 - s->carry.len
+	size_t room = s->opts.max_record + LINE_SLACK > s->carry.len
+			      ? s->opts.max_record + LINE_SLACK - s->carry.len
 			      : 0;
 	s->carry_open = 1;
 	if (n > room) {
@@ -333,9 +333,8 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 		return 0;
 	if (reader_line_changes_state(p, n))
 		return 1;
-	return s->summarise && n > 5 &&
-	       (p[0] == 'E' || p[0] == 'W' || p[0] == 'F') && p[1] >= '0' &&
-	       p[1] <= '9';
+	return s->summarise && n > 5 && level_warn(level_klog(p[0])) &&
+	       p[1] >= '0' && p[1] <= '9';
 }
 
 /* Where in [p, end) a line needs the full path whatever its literals:

@@ -8,12 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "level.h"
+#include "limits.h"
+#include "shape.h"
 #include "summary.h"
-
-#define MAX_PROBLEMS 10000
-#define MAX_SHAPES 1000
-#define MAX_SHAPE_LEN 300
-#define MAX_EXAMPLE_LEN 1000
 
 /* Counts add up without wrapping: an event may claim any count, and the
  * summary prints them as JSON integers (int64). */
@@ -22,24 +20,6 @@ add_count(uint64_t a, uint64_t b)
 {
 	const uint64_t max = (uint64_t)INT64_MAX;
 	return a > max - (b > max ? max : b) ? max : a + b;
-}
-
-/* Variable parts of a message, most specific first.  One alternation, so
- * a message is shaped in one left-to-right pass. */
-static const char shape_pattern[] =
-	"(?<str>\"(?:[^\"\\\\]|\\\\.)*\"|'[^'\\s]*')"
-	"|(?<uuid>\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b)"
-	"|(?<ip>\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?\\b|\\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\\](?::\\d+)?)"
-	"|(?<dur>\\b\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h)(?:\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h))*\\b)"
-	"|(?<hex>\\b(?:0x)?(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{5,}\\b)"
-	"|(?<num>\\b\\d+(?:\\.\\d+)?\\b)";
-static const char *const placeholders[] = { NULL, "<str>", "<uuid>", "<ip>",
-					    "<dur>", "<hex>", "<num>" };
-
-pcre2_code *
-shape_compile(void)
-{
-	return compile_own(shape_pattern);
 }
 
 int
@@ -242,60 +222,6 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 	return 0;
 }
 
-/* Replace the variable parts of a message with placeholders. */
-static int
-make_shape(summary *sm, const char *msg, size_t n, buf_t *out)
-{
-	PCRE2_SIZE at = 0;
-	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sm->md);
-
-	out->len = 0;
-	/* klog's structured lines start with the constant message quoted:
-	 * "Unable to attach or mount volumes for pod; skipping pod" err=... */
-	if (n > 2 && msg[0] == '"') {
-		const char *q = memchr(msg + 1, '"', n - 1);
-		if (q) {
-			at = (PCRE2_SIZE)(q - msg) + 1;
-			if (clean_add(&sm->clean, out, msg, at) < 0)
-				return -1;
-		}
-	}
-	while (at <= n && out->len < MAX_SHAPE_LEN) {
-		int rc = pcre2_match(sm->shape, (PCRE2_SPTR)msg, n, at, 0,
-				     sm->md, NULL);
-		uint32_t g;
-		if (rc < 0) {
-			if (clean_add(&sm->clean, out, msg + at, n - at) < 0)
-				return -1;
-			break;
-		}
-		if (clean_add(&sm->clean, out, msg + at, ov[0] - at) < 0)
-			return -1;
-		for (g = 1; g < 7 && ov[2 * g] == PCRE2_UNSET; g++)
-			;
-		if (g < 7 && buf_add(out, placeholders[g],
-				     strlen(placeholders[g])) < 0)
-			return -1;
-		at = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
-	}
-	if (out->len > MAX_SHAPE_LEN) {
-		/* Cut on a character boundary. */
-		size_t k = MAX_SHAPE_LEN;
-		while (k && ((unsigned char)out->data[k] & 0xC0) == 0x80)
-			k--;
-		out->len = k;
-		out->data[k] = '\0';
-	}
-	return 0;
-}
-
-static int
-unclassified_level(const char *level)
-{
-	return level && (!strcmp(level, "warn") || !strcmp(level, "error") ||
-			 !strcmp(level, "fatal") || !strcmp(level, "panic"));
-}
-
 int
 summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		  const char *source)
@@ -305,9 +231,10 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	size_t k, src;
 	int rc = -1;
 
-	if (!unclassified_level(rec->level))
+	if (!level_warn(rec->level))
 		return 0;
-	if (make_shape(sm, rec->msg.p, rec->core_n ? rec->core_n : rec->msg.n,
+	if (shape_make(sm->shape, sm->md, &sm->clean, rec->msg.p,
+		       rec->core_n ? rec->core_n : rec->msg.n,
 		       &shape) < 0 ||
 	    buf_add(&shape, "\x1f", 1) < 0 ||
 	    buf_add(&shape, rec->level, strlen(rec->level)) < 0)
@@ -369,27 +296,22 @@ cmp_problem(const void *a, const void *b)
 }
 
 static json_t *
-jstr_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *
 jline(uint64_t line)
 {
 	return line ? json_integer((json_int_t)line) : json_null();
 }
 
-/* Build the document; NULL on no memory.  json_*_set_new() takes the
- * reference even when it fails, so one check at the end is enough. */
+/* Build the document; NULL on no memory.  json_pack() fails as a whole
+ * and takes its "o" values even then, and json_*_set_new() and
+ * json_array_append_new() take theirs, so nothing is lost or leaked. */
 json_t *
 summary_json(const summary *sm, const summary_totals *t)
 {
-	json_t *doc = json_object(), *probs = json_array(),
-	       *uncl = json_array(), *limited = NULL;
+	json_t *probs = json_array(), *uncl = json_array(),
+	       *limited = json_array();
 	const problem **order = NULL;
 	size_t i, k;
-	int bad = !doc || !probs || !uncl;
+	int bad = !probs || !uncl || !limited;
 
 	if (!bad && sm->nproblems) {
 		order = malloc(sm->nproblems * sizeof(*order));
@@ -401,104 +323,70 @@ summary_json(const summary *sm, const summary_totals *t)
 		qsort(order, sm->nproblems, sizeof(*order), cmp_problem);
 	for (i = 0; !bad && i < sm->nproblems; i++) {
 		const problem *p = order[i];
-		json_t *o = json_object(), *fields = json_object(),
-		       *fix = json_array(), *srcs = json_array();
-		for (k = 0; k < p->nfields; k++)
-			json_object_set_new(fields, p->names[k],
-					    json_string(p->values[k]));
-		for (k = 0; k < p->nfix; k++)
-			json_array_append_new(fix, json_string(p->fix[k]));
-		for (k = 0; k < p->nsources; k++)
-			json_array_append_new(
-				srcs, json_string(sm->sources[p->sources[k]]));
-		json_object_set_new(o, "rule", json_string(p->rule->id));
-		json_object_set_new(o, "severity",
-				    json_string(tsblog_severity_name(
-					    p->rule->severity)));
-		json_object_set_new(o, "title", json_string(p->rule->title));
-		json_object_set_new(o, "fields", fields);
-		json_object_set_new(o, "count",
-				    json_integer((json_int_t)p->count));
-		json_object_set_new(o, "first_line", jline(p->first_line));
-		json_object_set_new(o, "last_line", jline(p->last_line));
-		json_object_set_new(o, "first_time",
-				    jstr_or_null(p->first_time));
-		json_object_set_new(o, "last_time", jstr_or_null(p->last_time));
-		json_object_set_new(o, "pod", jstr_or_null(p->pod));
-		json_object_set_new(o, "container", jstr_or_null(p->container));
-		json_object_set_new(o, "namespace", jstr_or_null(p->namespace));
-		json_object_set_new(o, "summary", json_string(p->summary));
-		json_object_set_new(o, "fix", fix);
-		json_object_set_new(o, "sources", srcs);
-		/* set_new() and append_new() fail quietly: count instead. */
-		bad = json_array_append_new(probs, o) < 0 ||
-		      json_object_size(o) != 15 ||
-		      json_object_size(fields) != p->nfields ||
-		      json_array_size(fix) != p->nfix ||
-		      json_array_size(srcs) != p->nsources;
+		json_t *fields = json_object(), *fix = json_array(),
+		       *srcs = json_array();
+		for (k = 0; fields && k < p->nfields; k++)
+			bad |= json_object_set_new(fields, p->names[k],
+						   json_string(p->values[k])) < 0;
+		for (k = 0; fix && k < p->nfix; k++)
+			bad |= json_array_append_new(fix,
+						     json_string(p->fix[k])) < 0;
+		for (k = 0; srcs && k < p->nsources; k++)
+			bad |= json_array_append_new(
+				       srcs,
+				       json_string(sm->sources[p->sources[k]])) < 0;
+		bad |= json_array_append_new(probs, json_pack(
+			"{s:s, s:s, s:s, s:o, s:I, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:o}",
+			"rule", p->rule->id,
+			"severity", tsblog_severity_name(p->rule->severity),
+			"title", p->rule->title, "fields", fields,
+			"count", (json_int_t)p->count,
+			"first_line", jline(p->first_line),
+			"last_line", jline(p->last_line),
+			"first_time", p->first_time, "last_time", p->last_time,
+			"pod", p->pod, "container", p->container,
+			"namespace", p->namespace, "summary", p->summary,
+			"fix", fix, "sources", srcs)) < 0;
 	}
 	for (i = 0; !bad && i < sm->nshapes; i++) {
 		const unclassified *u = &sm->shapes[i];
-		json_t *o = json_object();
-		json_object_set_new(o, "shape", json_string(u->shape));
-		json_object_set_new(o, "level", json_string(u->level));
-		json_object_set_new(o, "count",
-				    json_integer((json_int_t)u->count));
-		json_object_set_new(o, "first_line", jline(u->first_line));
-		json_object_set_new(o, "source",
-				    json_string(sm->sources[u->source]));
-		json_object_set_new(o, "example", json_string(u->example));
-		bad = json_array_append_new(uncl, o) < 0 ||
-		      json_object_size(o) != 6;
+		bad = json_array_append_new(uncl, json_pack(
+			"{s:s, s:s, s:I, s:o, s:s, s:s}", "shape", u->shape,
+			"level", u->level, "count", (json_int_t)u->count,
+			"first_line", jline(u->first_line),
+			"source", sm->sources[u->source],
+			"example", u->example)) < 0;
 	}
 	free(order);
 	/* Which rules gave up on lines at a PCRE2 limit, and how often: a
 	 * slow rule, or a line built to make it slow. */
-	if (!bad && !(limited = json_array()))
-		bad = 1;
 	for (i = 0; !bad && t->rs && i < t->rs->nrules; i++) {
-		json_t *o;
-		if (!t->stats[i].limit_hits)
-			continue;
-		o = json_object();
-		json_object_set_new(o, "rule", json_string(t->rs->rules[i]->id));
-		json_object_set_new(o, "count", json_integer(
-			(json_int_t)(t->stats[i].limit_hits > (uint64_t)INT64_MAX
-					     ? (uint64_t)INT64_MAX
-					     : t->stats[i].limit_hits)));
-		bad = json_array_append_new(limited, o) < 0 ||
-		      json_object_size(o) != 2;
+		uint64_t n = t->stats[i].limit_hits;
+		if (n)
+			bad = json_array_append_new(limited, json_pack(
+				"{s:s, s:I}", "rule", t->rs->rules[i]->id,
+				"count", (json_int_t)(n > (uint64_t)INT64_MAX
+							      ? (uint64_t)INT64_MAX
+							      : n))) < 0;
 	}
-	if (!bad) {
-		json_object_set_new(doc, "schema_version", json_integer(1));
-		json_object_set_new(doc, "records",
-				    json_integer((json_int_t)t->records));
-		json_object_set_new(doc, "bytes",
-				    json_integer((json_int_t)t->bytes));
-		json_object_set_new(doc, "truncated",
-				    json_integer((json_int_t)t->truncated));
-		json_object_set_new(doc, "malformed",
-				    json_integer((json_int_t)t->malformed));
-		json_object_set_new(doc, "limit_hits",
-				    json_integer((json_int_t)t->limit_hits));
-		json_object_set_new(doc, "limit_hit_rules", limited);
-		json_object_set_new(doc, "problems", probs);
-		json_object_set_new(doc, "problems_dropped",
-				    json_integer((json_int_t)sm->problems_dropped));
-		json_object_set_new(doc, "unclassified", uncl);
-		json_object_set_new(doc, "unclassified_dropped",
-				    json_integer((json_int_t)sm->shapes_dropped));
-		probs = uncl = limited = NULL;
-		bad = json_object_size(doc) != 11;
-	}
-	json_decref(limited);
-	json_decref(probs);
-	json_decref(uncl);
 	if (bad) {
-		json_decref(doc);
+		json_decref(probs);
+		json_decref(uncl);
+		json_decref(limited);
 		return NULL;
 	}
-	return doc;
+	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:I}",
+			 "schema_version", 1,
+			 "records", (json_int_t)t->records,
+			 "bytes", (json_int_t)t->bytes,
+			 "truncated", (json_int_t)t->truncated,
+			 "malformed", (json_int_t)t->malformed,
+			 "limit_hits", (json_int_t)t->limit_hits,
+			 "limit_hit_rules", limited, "problems", probs,
+			 "problems_dropped", (json_int_t)sm->problems_dropped,
+			 "unclassified", uncl,
+			 "unclassified_dropped",
+			 (json_int_t)sm->shapes_dropped);
 }
 
 /* The key of each entry of @ix, by the index it maps to. */

@@ -49,7 +49,6 @@ typedef struct {
 	const tsblog_rule_stats *stats;
 } summary_totals;
 
-pcre2_code *shape_compile(void);
 int summary_init(summary *sm, const pcre2_code *shape,
 		 const pcre2_code *redact, int redacting);
 void summary_fini(summary *sm);

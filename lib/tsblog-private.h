@@ -86,8 +86,6 @@ struct tsblog_builder {
 	pcre2_compile_context *cctx;
 	struct tsblog_rule **rules;
 	size_t nrules, caprules;
-	rule_file **files;
-	size_t nfiles, capfiles;
 	strmap ids;             /* rule id -> index in rules */
 };
 
@@ -95,8 +93,6 @@ struct tsblog_ruleset {
 	tsblog_compile_options opts;
 	struct tsblog_rule **rules;
 	size_t nrules;
-	rule_file **files;
-	size_t nfiles;
 	strmap ids;
 	uint32_t max_groups;
 	pcre2_code *shape_code; /* message shapes for the summary */
@@ -108,6 +104,10 @@ struct tsblog_ruleset {
 	pthread_mutex_t jit_lock;
 };
 
+/* ruleset.c */
+/* Ready a rule set whose opts, rules and ids are set: own patterns,
+ * prefilters, lock.  -1 on no memory, with nothing left to free. */
+int ruleset_prepare(struct tsblog_ruleset *rs);
 /* Before a rule's code is matched: JIT-compile it if nobody has yet.
  * Thread-safe; the rule set stays logically immutable. */
 void rule_jit(const struct tsblog_ruleset *rs, const struct tsblog_rule *r);
@@ -129,9 +129,6 @@ void buf_free(buf_t *b);
  * json_dumps(), never a document cut short by a failed allocation. */
 struct json_t;
 char *json_text(const struct json_t *v, size_t flags);
-/* Compile one of the library's own patterns (shapes, secrets) as rules
- * are compiled, JIT included; NULL only on no memory. */
-pcre2_code *compile_own(const char *pattern);
 /* Free the first @n strings of @v, then @v; NULL-safe. */
 void strv_free(char **v, size_t n);
 
@@ -160,7 +157,12 @@ typedef struct {
 	const pcre2_code *code;         /* the rule set's */
 	pcre2_match_data *md;
 	int on;
+	uint32_t jwt, bearer, pem, jwk; /* capture groups of the pattern */
 } cleaner;
+
+/* A record's metadata that a diagnosis carries. */
+enum meta_slot { META_TIMESTAMP, META_POD, META_CONTAINER, META_NAMESPACE,
+		 META_N };
 
 struct tsblog_diagnosis {
 	const struct tsblog_rule *rule;
@@ -170,7 +172,7 @@ struct tsblog_diagnosis {
 	uint64_t occurrences;   /* of its problem so far; 0 = not counted */
 	const char *level;      /* static string or NULL */
 	buf_t store;            /* all strings below point into it */
-	size_t meta_off[4];     /* timestamp pod container namespace;
+	size_t meta_off[META_N];        /* by enum meta_slot;
 				 * (size_t)-1 when absent */
 	size_t *field_idx;      /* rule field index of each matched field */
 	size_t *field_off;      /* store offsets: values */
@@ -213,6 +215,9 @@ void err_raise_lc(tsblog_error *err, int code, const char *source, int line,
 	__attribute__((format(printf, 7, 8)));
 void offset_to_line_col(const char *text, size_t len, size_t off, int *line,
 			int *col);
+/* Raise "out of memory" or @what (TSBLOG_EINVAL) and return the code. */
+int err_nomem(tsblog_error *err);
+int err_inval(tsblog_error *err, const char *what);
 
 /* jsonpos.c: find where a member or element is in already valid JSON. */
 typedef struct {
@@ -222,9 +227,6 @@ typedef struct {
 int json_locate(const char *text, size_t len, const json_step *path,
 		size_t n, int want_key, size_t *off);
 
-/* The rule called @id in @rules indexed by @ids, or NULL. */
-struct tsblog_rule *rule_by_id(struct tsblog_rule *const *rules,
-			       const strmap *ids, const char *id);
 
 /* Length of capture group g; 0 when unset, or when \K in a lookaround
  * left its end before its start. */
@@ -240,6 +242,9 @@ group_len(const PCRE2_SIZE *ov, uint32_t g)
  * secrets (JWTs, bearer tokens, PEM blocks, private JWK members) replaced
  * by markers. */
 pcre2_code *redact_compile(void);
+/* Compile one of the library's own patterns (shapes, secrets) as rules
+ * are compiled, JIT included; NULL only on no memory. */
+pcre2_code *compile_own(const char *pattern);
 int cleaner_init(cleaner *cl, const pcre2_code *code, int on);
 void cleaner_fini(cleaner *cl);
 int clean_add(cleaner *cl, buf_t *out, const char *s, size_t n);
@@ -251,11 +256,21 @@ int tmpl_render(buf_t *out, const tmpl *t, const struct tsblog_rule *r,
 		const char *subject, const PCRE2_SIZE *ov, cleaner *cl);
 void tmpl_free(tmpl *t);
 
-/* rules_json.c */
-int rules_load(struct tsblog_builder *b, const char *name, char *text,
-	       size_t len, tsblog_error *err);
+/* rulefile.c: read @text (owned from here on) as the rule file @name;
+ * on 0 *out (caller frees, with rule_free each) holds its *nout rules,
+ * each holding a reference to the file. */
+int rulefile_load(const char *name, char *text, size_t len,
+		  pcre2_compile_context *cctx, struct tsblog_rule ***out,
+		  size_t *nout, tsblog_error *err);
+
+/* rule.c */
 void rule_free(struct tsblog_rule *r);
 void rule_file_unref(rule_file *f);
+/* The rule called @id in @rules indexed by @ids, or NULL. */
+struct tsblog_rule *rule_by_id(struct tsblog_rule *const *rules,
+			       const strmap *ids, const char *id);
+/* Every pattern the library compiles, rules' and its own. */
+#define PATTERN_OPTIONS (PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
 
 /* matcher.c */
 int matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs);

@@ -665,7 +665,7 @@ END_TEST
 
 typedef struct {
 	char rule_id[64], source[64], kind[32], message[600];
-	int line, column;
+	int line, column, severity;
 	size_t index;
 } fail_rec;
 
@@ -690,6 +690,7 @@ collect(const tsblog_check_failure *f, void *payload)
 	r->line = f->line;
 	r->column = f->column;
 	r->index = f->index;
+	r->severity = f->severity;
 	return log->stop_after && log->n >= log->stop_after;
 }
 
@@ -704,6 +705,9 @@ expect_fail(const fail_rec *r, const char *rule_id, const char *kind,
 	ck_assert_int_eq(r->line, line);
 	ck_assert_int_eq(r->column, column);
 	ck_assert_str_eq(r->message, message);
+	ck_assert_int_eq(r->severity, strstr(message, ": warning: ")
+					      ? TSBLOG_SEVERITY_WARNING
+					      : TSBLOG_SEVERITY_ERROR);
 }
 
 START_TEST(ruleset_check_builtin_passes)
@@ -721,7 +725,8 @@ START_TEST(ruleset_check_builtin_passes)
 END_TEST
 
 /* Each kind of self-test failure, one per line so that the reported
- * line and column can be checked by eye:
+ * line and column can be checked by eye (each rule's short literal is
+ * warned about after its failures):
  *   line 5  examples[1]: matches nothing
  *   line 6  examples[2]: wrong field value
  *   line 8  counter_examples[1]: matched by its own rule
@@ -752,7 +757,7 @@ START_TEST(ruleset_check_reports_each_failure)
 	int rc = tsblog_ruleset_check(rs, collect, &log, &err);
 
 	ck_assert_int_eq(rc, 6);
-	ck_assert_int_eq(log.n, 6);
+	ck_assert_int_eq(log.n, 9);
 	expect_fail(&log.f[0], "first", "examples", 1, 5, 4,
 		    "test.json:5:4: rule \"first\": examples[1]: no rule matches \"no match here\"");
 	expect_fail(&log.f[1], "first", "examples", 2, 6, 4,
@@ -761,10 +766,16 @@ START_TEST(ruleset_check_reports_each_failure)
 		    "test.json:8:34: rule \"first\": counter_examples[1]: the rule matches \"boom 2\"");
 	expect_fail(&log.f[3], "first", "see_also", 1, 9, 26,
 		    "test.json:9:26: rule \"first\": see_also[1]: no rule \"nowhere\" in the rule set");
-	expect_fail(&log.f[4], "second", "examples", 0, 11, 16,
+	expect_fail(&log.f[4], "first", "match", 0, 2, 62,
+		    "test.json:2:62: rule \"first\": match: warning: literal \"boom \" is short and will hit many lines; a longer one in \"literal\" makes scans faster");
+	expect_fail(&log.f[5], "second", "examples", 0, 11, 16,
 		    "test.json:11:16: rule \"second\": examples[0]: matched by earlier rule \"first\" instead (first match wins)");
-	expect_fail(&log.f[5], "third", "examples", 0, 13, 16,
+	expect_fail(&log.f[6], "second", "match", 0, 10, 66,
+		    "test.json:10:66: rule \"second\": match: warning: literal \"boom\" is short and will hit many lines; a longer one in \"literal\" makes scans faster");
+	expect_fail(&log.f[7], "third", "examples", 0, 13, 16,
 		    "test.json:13:16: rule \"third\": examples[0]: field \"opt\": expected \"x\", but it did not match");
+	expect_fail(&log.f[8], "third", "match", 0, 12, 62,
+		    "test.json:12:62: rule \"third\": match: warning: literal \"bang\" is short and will hit many lines; a longer one in \"literal\" makes scans faster");
 	tsblog_ruleset_free(rs);
 }
 END_TEST
@@ -775,6 +786,33 @@ START_TEST(ruleset_check_counts_without_callback)
 	tsblog_ruleset *rs = rules_q(BAD_SELFTESTS);
 
 	ck_assert_int_eq(tsblog_ruleset_check(rs, NULL, NULL, NULL), 6);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
+/* The lints are warnings: reported where the rule says what they are
+ * about, not counted as failures. */
+START_TEST(ruleset_check_lints)
+{
+	tsblog_ruleset *rs = rules_q(
+		"{'tsblog': 1, 'rules': [\n"
+		" {'id': 'any', 'severity': 'error', 'title': 'T', 'summary': 's',\n"
+		"  'match': '^(?<x>(a+)+)$', 'examples': [{'line': 'aaaa'}]},\n"
+		" {'id': 'terse', 'severity': 'error', 'title': 'T', 'summary': 's',\n"
+		"  'match': 'dial tcp', 'literal': 'dial'},\n"
+		" {'id': 'fine', 'severity': 'error', 'title': 'T', 'summary': 's',\n"
+		"  'match': 'connection refused', 'examples': [{'line': 'x: connection refused'}]}\n"
+		"]}\n");
+	fail_log log = { .n = 0 };
+
+	ck_assert_int_eq(tsblog_ruleset_check(rs, collect, &log, NULL), 0);
+	ck_assert_int_eq(log.n, 3);
+	expect_fail(&log.f[0], "any", "match", 0, 3, 12,
+		    "test.json:3:12: rule \"any\": match: warning: no literal found in the pattern, so every line pays for its regex; add \"literal\": \"text every match contains\"");
+	expect_fail(&log.f[1], "any", "examples", 0, 3, 42,
+		    "test.json:3:42: rule \"any\": examples[0]: warning: padded with noise, it makes the pattern hit its PCRE2 match limit: it backtracks too much (look for nested quantifiers such as (a+)+), and lines like it will not be matched");
+	expect_fail(&log.f[2], "terse", "literal", 0, 5, 35,
+		    "test.json:5:35: rule \"terse\": literal: warning: literal \"dial\" is short and will hit many lines; a longer one in \"literal\" makes scans faster");
 	tsblog_ruleset_free(rs);
 }
 END_TEST
@@ -1028,6 +1066,7 @@ suite(void)
 	tcase_add_test(tc, ruleset_check_builtin_passes);
 	tcase_add_test(tc, ruleset_check_reports_each_failure);
 	tcase_add_test(tc, ruleset_check_counts_without_callback);
+	tcase_add_test(tc, ruleset_check_lints);
 	tcase_add_test(tc, ruleset_check_callback_stops);
 	tcase_add_test(tc, ruleset_check_uses_whole_set);
 	tcase_add_test(tc, ruleset_rule_to_json_exact);

@@ -120,13 +120,13 @@ def test_output_schemas_require_every_key_in_order():
 
 def c_member_list(source, name):
     m = re.search(r"%s\[\]\s*=\s*\{(.*?)\}" % name, source, re.S)
-    assert m, "%s not found in lib/rules_json.c" % name
+    assert m, "%s not found in lib/rulefile.c" % name
     return re.findall(r'"([^"]*)"', m.group(1))
 
 
 def test_rule_schema_members_match_the_loader():
-    """The members the schema allows are the ones lib/rules_json.c does."""
-    path = os.path.join(ROOT, "lib", "rules_json.c")
+    """The members the schema allows are the ones lib/rulefile.c does."""
+    path = os.path.join(ROOT, "lib", "rulefile.c")
     with open(path, encoding="utf-8") as f:
         source = f.read()
     defs = RULES["$defs"]

@@ -12,17 +12,9 @@
 #include <jansson.h>
 #include "cmd.h"
 
-static const struct {
-	const char *placeholder, *field, *regex;
-	int key; /* identifies the problem (durations and counts do not) */
-} holes[] = {
-	{ "<str>", "str", "\"(?:[^\"\\\\]|\\\\.)*\"|'[^'\\s]*'", 1 },
-	{ "<uuid>", "uuid", "[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", 1 },
-	{ "<ip>", "addr", "[0-9a-fA-F.:\\[\\]]+", 1 },
-	{ "<dur>", "duration", "[0-9][0-9.]*(?:ns|us|\xc2\xb5s|ms|s|m|h)[0-9.a-z\xc2\xb5]*", 0 },
-	{ "<hex>", "id", "(?:0x)?[0-9a-fA-F]+", 1 },
-	{ "<num>", "n", "[0-9]+(?:\\.[0-9]+)?", 0 },
-};
+/* The library's placeholders, each with the regex that made it. */
+#define TSBLOG_SHAPE_DATA_ONLY
+#include "../lib/shape.h"
 
 /* PCRE2 metacharacters outside a class. */
 static int
@@ -63,18 +55,21 @@ add_str(char **out, size_t *len, const char *s)
 static char *
 shape_regex(const char *shape, json_t *fields, json_t *keys)
 {
-	char *out = NULL, name[48];
+	char *out = NULL, name[48], holes[SHAPE_HOLES][16];
 	size_t len = 0, k;
-	int count[sizeof(holes) / sizeof(*holes)] = { 0 };
+	int count[SHAPE_HOLES] = { 0 };
 	const char *p = shape;
 
+	for (k = 0; k < SHAPE_HOLES; k++)
+		snprintf(holes[k], sizeof(holes[k]), "<%s>",
+			 shape_holes[k].name);
 	if (add_str(&out, &len, ""))
 		return NULL;
 	while (*p) {
 		const char *best = NULL;
 		size_t hole = 0;
-		for (k = 0; k < sizeof(holes) / sizeof(*holes); k++) {
-			const char *h = strstr(p, holes[k].placeholder);
+		for (k = 0; k < SHAPE_HOLES; k++) {
+			const char *h = strstr(p, holes[k]);
 			if (h && (!best || h < best)) {
 				best = h;
 				hole = k;
@@ -87,17 +82,17 @@ shape_regex(const char *shape, json_t *fields, json_t *keys)
 		}
 		if (add_literal(&out, &len, p, (size_t)(best - p)))
 			goto nomem;
-		snprintf(name, sizeof(name), "%s%d", holes[hole].field,
+		snprintf(name, sizeof(name), "%s%d", shape_holes[hole].field,
 			 ++count[hole]);
 		if (add_str(&out, &len, "(?<") || add_str(&out, &len, name) ||
 		    add_str(&out, &len, ">") ||
-		    add_str(&out, &len, holes[hole].regex) ||
+		    add_str(&out, &len, shape_holes[hole].regex) ||
 		    add_str(&out, &len, ")"))
 			goto nomem;
 		json_array_append_new(fields, json_string(name));
-		if (holes[hole].key)
+		if (shape_holes[hole].key)
 			json_array_append_new(keys, json_string(name));
-		p = best + strlen(holes[hole].placeholder);
+		p = best + strlen(holes[hole]);
 	}
 	return out;
 nomem:

@@ -16,68 +16,6 @@ print_failure(const tsblog_check_failure *f, void *payload)
 	return 0;
 }
 
-/* A pattern that backtracks badly (nested quantifiers such as (a+)+)
- * gives up at the PCRE2 match limit on lines a log can well hold.  Its
- * own examples, padded with noise, are such lines: warn when one of them
- * makes rule @index hit the limit.  (An earlier rule that matches the
- * padded line first hides this one; its own examples say that is rare.) */
-static void
-warn_backtracking(const tsblog_ruleset *rs, size_t index)
-{
-	const tsblog_rule *r = tsblog_ruleset_rule(rs, index);
-	tsblog_matcher *m;
-	size_t k;
-
-	if (tsblog_matcher_new(&m, rs, NULL) < 0)
-		return;
-	for (k = 0; k < tsblog_rule_example_count(r); k++) {
-		const char *ex = tsblog_rule_example(r, k);
-		size_t n = strlen(ex), v, pad = 4096, reps = 32;
-		char *buf = malloc(pad + n * reps + reps + 2);
-		if (!buf || !n) {
-			free(buf);
-			continue;
-		}
-		/* A run of its last byte, a run of its first, itself over and
-		 * over; each ended by a byte that breaks a match anchored at
-		 * the end. */
-		for (v = 0; v < 3; v++) {
-			const tsblog_diagnosis *d;
-			tsblog_rule_stats st;
-			tsblog_error err;
-			size_t len = 0, i;
-			if (v == 0) {
-				memcpy(buf, ex, n);
-				memset(buf + n, ex[n - 1], pad);
-				len = n + pad;
-			} else if (v == 1) {
-				memset(buf, ex[0], pad);
-				memcpy(buf + pad, ex, n);
-				len = pad + n;
-			} else {
-				for (i = 0; i < reps; i++) {
-					memcpy(buf + len, ex, n);
-					len += n;
-					buf[len++] = ' ';
-				}
-			}
-			buf[len++] = '!';
-			if (tsblog_matcher_match(m, buf, len, &d, &err) < 0 ||
-			    tsblog_matcher_rule_stats(m, index, &st) < 0)
-				break;
-			if (st.limit_hits) {
-				printf("%s: rule \"%s\": warning: examples[%zu] padded with noise makes the pattern hit its PCRE2 match limit: it backtracks too much (look for nested quantifiers such as (a+)+), and lines like it will not be matched\n",
-				       tsblog_rule_source(r), tsblog_rule_id(r), k);
-				free(buf);
-				tsblog_matcher_free(m);
-				return;
-			}
-		}
-		free(buf);
-	}
-	tsblog_matcher_free(m);
-}
-
 /* Each file is checked on its own: its examples are judged by first-match
  * order among its own rules, as a user who loads it with -r ahead of the
  * bundled catalog would expect. */
@@ -102,22 +40,6 @@ check_one(const char *path)
 		const tsblog_rule *r = tsblog_ruleset_rule(rs, i);
 		nex += tsblog_rule_example_count(r);
 		ncx += tsblog_rule_counter_example_count(r);
-	}
-	/* Not failures: warnings about speed, which an author should see. */
-	for (i = 0; i < tsblog_ruleset_count(rs); i++) {
-		const tsblog_rule *r = tsblog_ruleset_rule(rs, i);
-		size_t k, shortest = (size_t)-1;
-		for (k = 0; k < tsblog_rule_literal_count(r); k++)
-			if (strlen(tsblog_rule_literal(r, k)) < shortest)
-				shortest = strlen(tsblog_rule_literal(r, k));
-		if (!tsblog_rule_literal_count(r))
-			printf("%s: rule \"%s\": warning: no literal found in the pattern, so every line pays for its regex; add \"literal\": \"text every match contains\"\n",
-			       tsblog_rule_source(r), tsblog_rule_id(r));
-		else if (shortest < 6)
-			printf("%s: rule \"%s\": warning: literal \"%s\" is short and will hit many lines; a longer one in \"literal\" makes scans faster\n",
-			       tsblog_rule_source(r), tsblog_rule_id(r),
-			       tsblog_rule_literal(r, 0));
-		warn_backtracking(rs, i);
 	}
 	failures = tsblog_ruleset_check(rs, print_failure, NULL, &err);
 	if (failures < 0) {

@@ -206,17 +206,22 @@ TSBLOG_EXTERN(int) tsblog_rule_to_json(char **out, const tsblog_rule *r,
 
 /** One failed self-test, handed to a tsblog_check_cb. */
 typedef struct tsblog_check_failure {
-	const char *rule_id;  /**< the rule whose example failed */
+	const char *rule_id;  /**< the rule at fault */
 	const char *source;   /**< its rule file */
-	int line, column;     /**< where the example is in that file */
+	int line, column;     /**< where the member is in that file */
 	const char *kind;     /**< the member: "examples",
-			       * "counter_examples" or "see_also" */
-	size_t index;         /**< which one (0-based) */
-	const char *message;  /**< one line, with the location first */
+			       * "counter_examples", "see_also", or for a
+			       * warning also "match" or "literal" */
+	size_t index;         /**< which one (0-based; 0 for "match" and
+			       * "literal") */
+	const char *message;  /**< one line, with the location first;
+			       * "warning: " follows it for a warning */
+	int severity;         /**< TSBLOG_SEVERITY_ERROR: a self-test
+			       * failed; TSBLOG_SEVERITY_WARNING: a lint */
 } tsblog_check_failure;
 
 /**
- * Called once per failure.  Every pointer in @p f is borrowed for the
+ * Called once per failure and per warning.  Every pointer in @p f is borrowed for the
  * duration of the call.  Return 0 to go on, non-zero to stop.
  */
 typedef int (*tsblog_check_cb)(const tsblog_check_failure *f, void *payload);
@@ -224,12 +229,18 @@ typedef int (*tsblog_check_cb)(const tsblog_check_failure *f, void *payload);
 /**
  * Run every rule's self-tests: each example must get a diagnosis of that
  * rule (under first-match order across the whole set) with the listed
- * field values; no counter-example may match that rule; every see_also id
- * must exist in the set.
+ * field values; no counter-example may match that rule (under the set's
+ * match limits); every see_also id must exist in the set.  Then lint each
+ * rule, reporting warnings, which are not failures: no literal in the
+ * pattern (every line pays for its regex, "match"), a literal shorter
+ * than 6 bytes ("literal", or "match" when the prefilter found it), and
+ * an example that, padded with noise, makes the pattern hit a PCRE2 limit
+ * (it backtracks too much, "examples").  A rule's failures come before
+ * its warnings, rules in set order.
  *
  * @param cb  nullable: then failures are only counted.
- * @return the number of failures (>= 0), TSBLOG_EUSER if @p cb stopped, or
- *         another negative code.
+ * @return the number of failures, not counting warnings (>= 0),
+ *         TSBLOG_EUSER if @p cb stopped, or another negative code.
  */
 TSBLOG_EXTERN(int) tsblog_ruleset_check(const tsblog_ruleset *rs,
 					tsblog_check_cb cb, void *payload,

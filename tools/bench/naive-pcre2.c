@@ -108,7 +108,7 @@ main(int argc, char **argv)
 		if (g > maxgroups)
 			maxgroups = g;
 	}
-	/* tsblog's defaults (lib/ruleset.c, lib/matcher.c) */
+	/* tsblog's defaults (lib/limits.h) */
 	c.md = pcre2_match_data_create(maxgroups + 1, NULL);
 	c.mctx = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(c.mctx, 1000000);

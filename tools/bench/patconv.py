@@ -6,7 +6,7 @@
 DIALECT is one of:
 
   pcre  the rule's "match" with %{NAME} macros expanded exactly as
-        lib/rules_json.c does it: what tsblog compiles (naive-pcre2).
+        lib/macro.c does it: what tsblog compiles (naive-pcre2).
   hs    Hyperscan: no captures, no lookaround, no backtracking verbs.
   ere   GNU grep -E (POSIX ERE plus GNU's \\b \\w \\s): no (?:), no lazy
         quantifiers, no lookaround, POSIX bracket expressions.
@@ -42,7 +42,7 @@ class ConvError(Exception):
     pass
 
 
-# --- %{NAME} expansion, as lib/rules_json.c expand() ----------------------
+# --- %{NAME} expansion, as lib/macro.c expand() ----------------------
 
 def expand(src, patterns, cache, stack=()):
     out = []

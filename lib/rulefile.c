@@ -1,39 +1,26 @@
 /*
  * Rule files: JSON (read with jansson) -> validated, compiled rules.
  *
- * A file is loaded whole or not at all: its rules are built in a local
- * array and handed to the builder only when every one of them compiled.
- * Every error names the file, line and column of the offending member.
+ * A file is read whole or not at all: its rules are built in a local
+ * array and handed to the caller (the builder) only when every one of
+ * them compiled.  Every error names the file, line and column of the
+ * offending member.
  */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "macro.h"
 #include "prefilter.h"
-#include "tsblog-private.h"
 
 #define FORMAT_VERSION 1
-/* Limits that keep a hostile rule file from exhausting the machine:
- * patterns that use patterns this deep, or expand to this many bytes
- * (2^40 copies from 40 patterns that each use the next one twice). */
-#define MAX_NESTING 256
-#define MAX_EXPANDED (4u * 1024 * 1024)
 
 typedef struct {
-	const char *name;
-	char *expanded;
-	int state; /* 0 = not yet, 1 = expanding, 2 = done */
-} pattern_def;
-
-typedef struct {
-	struct tsblog_builder *b;
+	pcre2_compile_context *cctx;
 	err_where w;
 	tsblog_error *err;
 	json_t *root;
-	pattern_def *pats;
-	size_t npats;
-	const char *stack[MAX_NESTING]; /* patterns being expanded */
-	size_t depth;
+	macro_table macros;
 	/* the rule being loaded, for locations */
 	size_t rule_index;
 	const char *rule_id;
@@ -188,149 +175,26 @@ valid_id(const char *s)
 	return 1;
 }
 
+/* Report a failed expansion at the pattern at fault, or at @where (the
+ * string being expanded) when the fault is in that string itself. */
 static int
-is_word(char ch, int first)
+macro_failed(load_ctx *c, int rc, const json_step *where, size_t nwhere,
+	     const char *member)
 {
-	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-	       ch == '_' || (!first && ch >= '0' && ch <= '9');
-}
+	json_step in[2] = { { "patterns", 0 }, { NULL, 0 } };
 
-/* --- %{NAME} macros ------------------------------------------------- */
-
-static int expand(load_ctx *c, const char *src, buf_t *out,
-		  const json_step *where, size_t nwhere, const char *member);
-
-static pattern_def *
-find_pattern(load_ctx *c, const char *name, size_t len)
-{
-	size_t i;
-	for (i = 0; i < c->npats; i++)
-		if (strlen(c->pats[i].name) == len &&
-		    !memcmp(c->pats[i].name, name, len))
-			return &c->pats[i];
-	return NULL;
-}
-
-static int
-expand_pattern(load_ctx *c, pattern_def *p)
-{
-	json_step where[2] = { { "patterns", 0 }, { p->name, 0 } };
-	json_t *pats = json_object_get(c->root, "patterns");
-	buf_t out = { 0 };
-	int rc;
-
-	if (p->state == 2)
-		return 0;
-	if (c->depth == MAX_NESTING)
-		return fail_path(c, TSBLOG_EMACRO, where, 2, 0, NULL,
-				 "patterns nest more than %d deep here",
-				 MAX_NESTING);
-	if (p->state == 1) {
-		char cyc[300];
-		size_t i, n = 0, from = 0;
-		for (i = 0; i < c->depth; i++)
-			if (!strcmp(c->stack[i], p->name))
-				from = i;
-		cyc[0] = '\0';
-		for (i = from; i < c->depth && n < sizeof(cyc); i++)
-			n += (size_t)snprintf(cyc + n, sizeof(cyc) - n,
-					      "%s -> ", c->stack[i]);
-		if (n < sizeof(cyc))
-			snprintf(cyc + n, sizeof(cyc) - n, "%s", p->name);
-		return fail_path(c, TSBLOG_EMACRO, where, 2, 0, NULL,
-				 "pattern \"%s\" refers to itself: %s",
-				 p->name, cyc);
-	}
-	p->state = 1;
-	c->stack[c->depth++] = p->name;
-	rc = expand(c, json_string_value(json_object_get(pats, p->name)), &out,
-		    where, 2, NULL);
-	c->depth--;
-	if (rc < 0) {
-		buf_free(&out);
+	if (rc != TSBLOG_EMACRO)
 		return rc;
+	if (c->macros.err_in) {
+		in[1].key = c->macros.err_in;
+		return fail_path(c, rc, in, 2, 0, NULL, "%s",
+				 c->macros.err_msg);
 	}
-	if (!out.data && buf_add(&out, "", 0) < 0)
-		return TSBLOG_ENOMEM;
-	p->expanded = out.data;
-	p->state = 2;
-	return 0;
+	return fail_path(c, rc, where, nwhere, 0, member, "%s",
+			 c->macros.err_msg);
 }
 
-/* Copy @src to @out replacing %{NAME} by (?:...) and %{NAME:field} by
- * (?<field>...).  A backslash escapes the next character, so "\%{" stays
- * literal. */
-static int
-expand(load_ctx *c, const char *src, buf_t *out, const json_step *where,
-       size_t nwhere, const char *member)
-{
-	size_t i = 0, n = strlen(src);
-
-	while (i < n) {
-		size_t start = i, name, namelen, field = 0, fieldlen = 0;
-		pattern_def *p;
-		int rc;
-
-		if (src[i] == '\\' && i + 1 < n) {
-			if (buf_add(out, src + i, 2) < 0)
-				return TSBLOG_ENOMEM;
-			i += 2;
-			continue;
-		}
-		if (!(src[i] == '%' && i + 1 < n && src[i + 1] == '{')) {
-			if (buf_add(out, src + i, 1) < 0)
-				return TSBLOG_ENOMEM;
-			i++;
-			continue;
-		}
-		i += 2;
-		name = i;
-		while (i < n && is_word(src[i], 0))
-			i++;
-		namelen = i - name;
-		if (i < n && src[i] == ':') {
-			field = ++i;
-			while (i < n && is_word(src[i], i == field))
-				i++;
-			fieldlen = i - field;
-		}
-		if (!namelen || i >= n || src[i] != '}' ||
-		    (field && !fieldlen))
-			return fail_path(c, TSBLOG_EMACRO, where, nwhere, 0,
-					 member,
-					 "malformed reference at offset %zu: write %%{NAME} or %%{NAME:field} (\\%%{ for a literal)",
-					 start);
-		i++;
-		p = find_pattern(c, src + name, namelen);
-		if (!p)
-			return fail_path(c, TSBLOG_EMACRO, where, nwhere, 0,
-					 member,
-					 "%%{%.*s} at offset %zu: no pattern \"%.*s\" in \"patterns\"",
-					 (int)(i - start - 3), src + start + 2,
-					 start, (int)namelen, src + name);
-		rc = expand_pattern(c, p);
-		if (rc < 0)
-			return rc;
-		if (fieldlen) {
-			if (buf_add(out, "(?<", 3) < 0 ||
-			    buf_add(out, src + field, fieldlen) < 0 ||
-			    buf_add(out, ">", 1) < 0)
-				return TSBLOG_ENOMEM;
-		} else if (buf_add(out, "(?:", 3) < 0) {
-			return TSBLOG_ENOMEM;
-		}
-		if (out->len + strlen(p->expanded) > MAX_EXPANDED)
-			return fail_path(c, TSBLOG_EMACRO, where, nwhere, 0,
-					 member,
-					 "expands to more than %u bytes through %%{%.*s}",
-					 MAX_EXPANDED, (int)namelen, src + name);
-		if (buf_add(out, p->expanded, strlen(p->expanded)) < 0 ||
-		    buf_add(out, ")", 1) < 0)
-			return TSBLOG_ENOMEM;
-	}
-	return 0;
-}
-
+/* Fill c->macros from "patterns" (checked here) and expand them all. */
 static int
 load_patterns(load_ctx *c)
 {
@@ -345,13 +209,14 @@ load_patterns(load_ctx *c)
 		return fail_path(c, TSBLOG_ESCHEMA, where, 1, 0, "patterns",
 				 "must be an object of NAME: regex, not %s",
 				 json_type_name(pats));
-	c->pats = calloc(json_object_size(pats) + 1, sizeof(*c->pats));
-	if (!c->pats)
+	c->macros.defs = calloc(json_object_size(pats) + 1,
+				sizeof(*c->macros.defs));
+	if (!c->macros.defs)
 		return TSBLOG_ENOMEM;
 	json_object_foreach(pats, key, v) {
 		const char *k;
 		where[1].key = key;
-		for (k = key; *k && is_word(*k, k == key); k++)
+		for (k = key; *k && macro_is_word(*k, k == key); k++)
 			;
 		if (!*key || *k)
 			return fail_path(c, TSBLOG_ESCHEMA, where, 2, 1, NULL,
@@ -361,16 +226,11 @@ load_patterns(load_ctx *c)
 			return fail_path(c, TSBLOG_ESCHEMA, where, 2, 0, NULL,
 					 "pattern \"%s\" must be a string, not %s",
 					 key, json_type_name(v));
-		c->pats[i++].name = key;
+		c->macros.defs[i].name = key;
+		c->macros.defs[i++].src = json_string_value(v);
 	}
-	c->npats = i;
-	/* Expand all of them, so a cycle in an unused pattern is found too. */
-	for (i = 0; i < c->npats; i++) {
-		int rc = expand_pattern(c, &c->pats[i]);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+	c->macros.n = i;
+	return macro_failed(c, macro_expand_all(&c->macros), NULL, 0, NULL);
 }
 
 /* --- one rule ------------------------------------------------------- */
@@ -448,23 +308,17 @@ compile_pattern(load_ctx *c, struct tsblog_rule *r)
 {
 	json_step where[3] = { { "rules", 0 }, { NULL, c->rule_index },
 			       { "match", 0 } };
-	buf_t out = { 0 };
+	size_t len;
 	int ec, rc;
 	PCRE2_SIZE eo;
 	uint32_t count, size, i;
 	PCRE2_SPTR table;
 
-	rc = expand(c, r->match, &out, where, 3, "match");
-	if (rc < 0) {
-		buf_free(&out);
-		return rc;
-	}
-	if (!out.data && buf_add(&out, "", 0) < 0)
-		return TSBLOG_ENOMEM;
-	r->pattern = out.data;
-	r->code = pcre2_compile((PCRE2_SPTR)r->pattern, out.len,
-				PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec, &eo,
-				c->b->cctx);
+	rc = macro_expand(&c->macros, r->match, &r->pattern, &len);
+	if (rc < 0)
+		return macro_failed(c, rc, where, 3, "match");
+	r->code = pcre2_compile((PCRE2_SPTR)r->pattern, len, PATTERN_OPTIONS,
+				&ec, &eo, c->cctx);
 	if (!r->code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -662,10 +516,10 @@ load_literal(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 	if (rc < 0)
 		return rc;
 	if (lit) {
-		if (strlen(lit) < 3)
+		if (strlen(lit) < MIN_LITERAL)
 			return fail_rule(c, TSBLOG_ESCHEMA, "literal", 0,
-					 "\"%s\" is too short: give at least 3 characters every match contains",
-					 lit);
+					 "\"%s\" is too short: give at least %d characters every match contains",
+					 lit, MIN_LITERAL);
 		for (q = lit; *q; q++)
 			if (*q == '"' || *q == '\\' || (unsigned char)*q < 0x20 ||
 			    (unsigned char)*q >= 0x80)
@@ -821,139 +675,11 @@ load_root(load_ctx *c, struct tsblog_rule ***out, size_t *nout)
 	return 0;
 }
 
-void
-rule_file_unref(rule_file *f)
-{
-	if (!f || --f->refs > 0)
-		return;
-	free(f->name);
-	free(f->text);
-	free(f);
-}
-
-void
-rule_free(struct tsblog_rule *r)
-{
-	size_t i;
-
-	if (!r)
-		return;
-	free(r->id);
-	free(r->component);
-	free(r->title);
-	free(r->docs);
-	free(r->match);
-	free(r->pattern);
-	free(r->summary_src);
-	strv_free(r->fix_src, r->nfix);
-	strv_free(r->see_also, r->nsee);
-	tmpl_free(&r->summary);
-	for (i = 0; r->fix && i < r->nfix; i++)
-		tmpl_free(&r->fix[i]);
-	free(r->fix);
-	pcre2_code_free(r->code);
-	strv_free(r->fields, r->nfields);
-	free(r->field_group);
-	free(r->keys);
-	for (i = 0; r->examples && i < r->nexamples; i++) {
-		free(r->examples[i].line);
-		strv_free(r->examples[i].names, r->examples[i].nfields);
-		strv_free(r->examples[i].values, r->examples[i].nfields);
-	}
-	free(r->examples);
-	strv_free(r->counter, r->ncounter);
-	strv_free(r->literals, r->nliterals);
-	rule_file_unref(r->file);
-	free(r);
-}
-
-/* Check ids against the builder and within the file, then hand every rule
- * over.  Nothing is added unless all of them can be. */
-static int
-commit_rules(load_ctx *c, rule_file *f, struct tsblog_rule **list, size_t n)
-{
-	struct tsblog_builder *b = c->b;
-	strmap local = { 0 };
-	size_t i, k;
-	int rc = 0;
-
-	for (i = 0; i < n && rc == 0; i++) {
-		const char *id = list[i]->id;
-		struct tsblog_rule *prev = rule_by_id(b->rules, &b->ids, id);
-		json_step p[2] = { { "rules", 0 }, { NULL, 0 } };
-		const rule_file *pf = prev ? prev->file : NULL;
-		int line = 0, col = 0;
-		size_t off = 0;
-
-		if (!prev) {
-			k = strmap_put(&local, id, strlen(id), i);
-			if (k == STRMAP_NOMEM) {
-				rc = TSBLOG_ENOMEM;
-				break;
-			}
-			if (k == i)
-				continue;
-			prev = list[k];
-		}
-		p[1].index = prev->file_index;
-		json_locate(pf ? pf->text : c->w.text, pf ? pf->len : c->w.len,
-			    p, 2, 0, &off);
-		offset_to_line_col(pf ? pf->text : c->w.text,
-				   pf ? pf->len : c->w.len, off, &line, &col);
-		c->rule_index = i;
-		c->rule_id = id;
-		rc = fail_rule(c, TSBLOG_EDUPLICATE, "id", 0,
-			       "duplicate rule id, first defined at %s:%d:%d",
-			       pf ? pf->name : c->w.source, line, col);
-	}
-	strmap_free(&local);
-	if (rc < 0)
-		return rc;
-	if (b->nrules + n > b->caprules) {
-		size_t cap = b->caprules ? b->caprules : 16;
-		struct tsblog_rule **p;
-		while (cap < b->nrules + n)
-			cap *= 2;
-		p = realloc(b->rules, cap * sizeof(*p));
-		if (!p)
-			return TSBLOG_ENOMEM;
-		b->rules = p;
-		b->caprules = cap;
-	}
-	if (b->nfiles == b->capfiles) {
-		size_t cap = b->capfiles ? b->capfiles * 2 : 4;
-		rule_file **p = realloc(b->files, cap * sizeof(*p));
-		if (!p)
-			return TSBLOG_ENOMEM;
-		b->files = p;
-		b->capfiles = cap;
-	}
-	for (i = 0; i < n; i++) {
-		if (strmap_put(&b->ids, list[i]->id, strlen(list[i]->id),
-			       b->nrules + i) == STRMAP_NOMEM) {
-			/* Rebuild the index without this file's rules. */
-			strmap fresh = { 0 };
-			for (k = 0; k < b->nrules; k++)
-				strmap_put(&fresh, b->rules[k]->id,
-					   strlen(b->rules[k]->id), k);
-			strmap_free(&b->ids);
-			b->ids = fresh;
-			return TSBLOG_ENOMEM;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		list[i]->file = f;
-		f->refs++;
-		b->rules[b->nrules++] = list[i];
-	}
-	b->files[b->nfiles++] = f;
-	f->refs++;
-	return 0;
-}
 
 int
-rules_load(struct tsblog_builder *b, const char *name, char *text, size_t len,
-	   tsblog_error *err)
+rulefile_load(const char *name, char *text, size_t len,
+	      pcre2_compile_context *cctx, struct tsblog_rule ***out,
+	      size_t *nout, tsblog_error *err)
 {
 	load_ctx c;
 	json_error_t jerr;
@@ -963,7 +689,7 @@ rules_load(struct tsblog_builder *b, const char *name, char *text, size_t len,
 	int rc;
 
 	memset(&c, 0, sizeof(c));
-	c.b = b;
+	c.cctx = cctx;
 	c.err = err;
 	c.w.source = name;
 	c.w.text = text;
@@ -974,9 +700,7 @@ rules_load(struct tsblog_builder *b, const char *name, char *text, size_t len,
 	if (!f || !(f->name = strdup(name))) {
 		free(f);
 		free(text);
-		err_raise(err, TSBLOG_ENOMEM, &c.w, NO_POS, NULL, NULL,
-			  "out of memory");
-		return TSBLOG_ENOMEM;
+		return err_nomem(err);
 	}
 	f->text = text;
 	f->len = len;
@@ -994,17 +718,21 @@ rules_load(struct tsblog_builder *b, const char *name, char *text, size_t len,
 		return rc;
 	}
 	rc = load_root(&c, &list, &n);
-	if (rc == 0)
-		rc = commit_rules(&c, f, list, n);
+	for (i = 0; i < n; i++) {
+		list[i]->file = f;
+		f->refs++;
+	}
 	if (rc == TSBLOG_ENOMEM)
-		err_raise(err, rc, &c.w, NO_POS, NULL, NULL, "out of memory");
-	if (rc < 0)
+		err_nomem(err);
+	if (rc < 0) {
 		for (i = 0; i < n; i++)
 			rule_free(list[i]);
-	free(list);
-	for (i = 0; i < c.npats; i++)
-		free(c.pats[i].expanded);
-	free(c.pats);
+		free(list);
+	} else {
+		*out = list;
+		*nout = n;
+	}
+	macro_table_fini(&c.macros);
 	json_decref(c.root);
 	rule_file_unref(f);
 	return rc;

@@ -1,12 +1,12 @@
 /*
  * The record reader: which envelope a line is in, including the ones that
  * only make sense with what came before (a describe header, an events
- * table header, an open JSON document).
+ * table header, an open JSON document, whose lines events.c follows).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "envelope.h"
+#include "reader.h"
 
 void
 reader_init(reader *rd, size_t max_item)
@@ -15,19 +15,10 @@ reader_init(reader *rd, size_t max_item)
 	rd->max_item = max_item;
 }
 
-static void
-drop_json(reader *rd)
-{
-	json_decref(rd->root);
-	rd->root = NULL;
-	rd->items = NULL;
-	rd->item_idx = 0;
-}
-
 void
 reader_reset(reader *rd)
 {
-	drop_json(rd);
+	events_drop(rd);
 	rd->describe_pod.len = rd->describe_ns.len = 0;
 	rd->in_events = 0;
 	rd->table_cols = 0;
@@ -41,7 +32,7 @@ reader_reset(reader *rd)
 void
 reader_fini(reader *rd)
 {
-	drop_json(rd);
+	events_drop(rd);
 	buf_free(&rd->describe_pod);
 	buf_free(&rd->describe_ns);
 	buf_free(&rd->item);
@@ -49,48 +40,7 @@ reader_fini(reader *rd)
 	buf_free(&rd->text);
 }
 
-static slice
-sl(const char *p, size_t n)
-{
-	slice s = { p, n };
-	return s;
-}
-
-static int
-is(slice s, const char *word)
-{
-	return s.n == strlen(word) && !memcmp(s.p, word, s.n);
-}
-
-static slice
-jstr(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (json_is_string(v))
-		return sl(json_string_value(v), json_string_length(v));
-	return sl(NULL, 0);
-}
-
-static void
-doc_fail(reader *rd, uint64_t line, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void
-doc_fail(reader *rd, uint64_t line, int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (rd->doc_error)
-		return; /* one report per problem is enough */
-	rd->doc_error = 1;
-	rd->err_line = (int)line;
-	rd->err_col = col;
-	va_start(ap, fmt);
-	vsnprintf(rd->err_text, sizeof(rd->err_text), fmt, ap);
-	va_end(ap);
-}
-
-/* --- JSON log lines and events --------------------------------------- */
+/* --- JSON log lines ------------------------------------------------- */
 
 static const char *const msg_keys[] = { "msg", "message", NULL };
 static const char *const level_keys[] = { "level", "severity", "lvl", NULL };
@@ -200,55 +150,6 @@ json_log_record(reader *rd, json_t *o, record *rec)
 	return 1;
 }
 
-/* One core/v1 or events.k8s.io/v1 Event. */
-static int
-event_record(json_t *ev, record *rec)
-{
-	json_t *obj = json_object_get(ev, "involvedObject"), *c;
-	slice msg = jstr(ev, "message"), type = jstr(ev, "type"), kind;
-	json_t *series = json_object_get(ev, "series");
-	static const char *const ts_keys[] = { "lastTimestamp", "eventTime",
-					       "deprecatedLastTimestamp",
-					       "firstTimestamp", NULL };
-	int i;
-
-	if (!msg.p)
-		msg = jstr(ev, "note");
-	if (!obj)
-		obj = json_object_get(ev, "regarding");
-	if (!msg.p || !json_is_object(obj))
-		return 0;
-	rec->msg = rec->text = msg;
-	kind = jstr(obj, "kind");
-	if (is(kind, "Pod"))
-		rec->pod = jstr(obj, "name");
-	rec->namespace = jstr(obj, "namespace");
-	if (!rec->namespace.p)
-		rec->namespace = jstr(json_object_get(ev, "metadata"),
-				      "namespace");
-	rec->level = is(type, "Warning") ? "warn" : is(type, "Normal") ? "info"
-									: NULL;
-	c = json_object_get(ev, "count");
-	if (!json_is_integer(c) && json_is_object(series))
-		c = json_object_get(series, "count");
-	if (!json_is_integer(c))
-		c = json_object_get(ev, "deprecatedCount");
-	rec->count = json_is_integer(c) && json_integer_value(c) > 0
-			     ? (uint64_t)json_integer_value(c)
-			     : 1;
-	if (json_is_object(series) && jstr(series, "lastObservedTime").p)
-		rec->timestamp = jstr(series, "lastObservedTime");
-	for (i = 0; ts_keys[i] && !rec->timestamp.p; i++)
-		rec->timestamp = jstr(ev, ts_keys[i]);
-	return 1;
-}
-
-static int
-is_event_list(json_t *o)
-{
-	return json_is_array(json_object_get(o, "items"));
-}
-
 /* --- kubectl describe and get events tables ---------------------------- */
 
 static int
@@ -258,27 +159,45 @@ set_buf(buf_t *b, slice s)
 	return buf_add(b, s.p ? s.p : "", s.n);
 }
 
+/* The lines that start a `kubectl describe` section or part, or head a
+ * `kubectl get events` table: each puts the reader in another state. */
+enum { HDR_NONE, HDR_NAME, HDR_NAMESPACE, HDR_EVENTS, HDR_LAST_SEEN,
+       HDR_NS_COLUMN };
+static const char *const headers[] = { "", "Name:", "Namespace:", "Events:",
+				       "LAST SEEN", "NAMESPACE" };
+
+static int
+header_of(const char *p, size_t n)
+{
+	int h;
+	for (h = HDR_NAME; h <= HDR_NS_COLUMN; h++)
+		if (n >= strlen(headers[h]) &&
+		    !memcmp(p, headers[h], strlen(headers[h])))
+			return h;
+	return HDR_NONE;
+}
+
 /* The header and Events table of `kubectl describe pod`. */
 static int
 describe_line(reader *rd, const char *p, size_t n, record *rec)
 {
 	slice cols[5];
+	int h = header_of(p, n);
 
-	if (n >= 5 && !memcmp(p, "Name:", 5)) {
-		size_t k = split_columns(p + 5, n - 5, cols, 1);
-		rd->describe_ns.len = 0;
-		rd->in_events = 0;
-		return set_buf(&rd->describe_pod, k ? cols[0] : sl("", 0)) < 0
+	if (h == HDR_NAME || h == HDR_NAMESPACE) {
+		size_t len = strlen(headers[h]);
+		size_t k = split_columns(p + len, n - len, cols, 1);
+		if (h == HDR_NAME) {
+			rd->describe_ns.len = 0;
+			rd->in_events = 0;
+		}
+		return set_buf(h == HDR_NAME ? &rd->describe_pod
+					     : &rd->describe_ns,
+			       k ? cols[0] : sl("", 0)) < 0
 			       ? -1
 			       : 0;
 	}
-	if (n >= 10 && !memcmp(p, "Namespace:", 10)) {
-		size_t k = split_columns(p + 10, n - 10, cols, 1);
-		return set_buf(&rd->describe_ns, k ? cols[0] : sl("", 0)) < 0
-			       ? -1
-			       : 0;
-	}
-	if (n >= 7 && !memcmp(p, "Events:", 7)) {
+	if (h == HDR_EVENTS) {
 		rd->in_events = 1;
 		return 0;
 	}
@@ -312,10 +231,11 @@ events_table_line(reader *rd, const char *p, size_t n, record *rec)
 {
 	slice cols[8];
 	size_t k, i;
+	int h = header_of(p, n);
 
-	if ((n >= 9 && !memcmp(p, "LAST SEEN", 9)) ||
-	    (n >= 9 && !memcmp(p, "NAMESPACE", 9) &&
-	     memmem(p, n, "LAST SEEN", 9))) {
+	if (h == HDR_LAST_SEEN ||
+	    (h == HDR_NS_COLUMN && memmem(p, n, headers[HDR_LAST_SEEN],
+					  strlen(headers[HDR_LAST_SEEN])))) {
 		k = split_columns(p, n, cols, 8);
 		rd->table_cols = 0;
 		rd->col_ns = rd->col_age = rd->col_type = rd->col_reason =
@@ -366,116 +286,6 @@ events_table_line(reader *rd, const char *p, size_t n, record *rec)
 	return 1;
 }
 
-/* --- pretty-printed JSON documents over many lines --------------------- */
-
-static int
-only_brace(const char *p, size_t n)
-{
-	size_t i, braces = 0;
-	for (i = 0; i < n; i++) {
-		if (p[i] == '{')
-			braces++;
-		else if (p[i] != ' ' && p[i] != '\t')
-			return 0;
-	}
-	return braces == 1;
-}
-
-/* Walk one line of the document; an item is an object directly inside
- * an array directly inside the top object ({"items": [ {...}, ... ]}). */
-static int
-doc_line(reader *rd, const char *p, size_t n, uint64_t line_no)
-{
-	size_t i, item_start = 0;
-	int started_here = 0;
-
-	/* JSON strings cannot hold a raw newline, so each line starts
-	 * outside one: a broken quote spoils one line, not the rest. */
-	rd->doc_in_str = rd->doc_esc = 0;
-	for (i = 0; i < n; i++) {
-		char ch = p[i];
-		if (rd->doc_in_str) {
-			if (rd->doc_esc)
-				rd->doc_esc = 0;
-			else if (ch == '\\')
-				rd->doc_esc = 1;
-			else if (ch == '"')
-				rd->doc_in_str = 0;
-			continue;
-		}
-		if (ch == '"') {
-			rd->doc_in_str = 1;
-		} else if (ch == '{' || ch == '[') {
-			if (rd->doc_depth == 2 && ch == '{' &&
-			    rd->doc_stack[0] == '{' && rd->doc_stack[1] == '[') {
-				size_t k = 0;
-				rd->item_open = 1;
-				rd->item_oversized = 0;
-				rd->item.len = 0;
-				rd->item_line = line_no;
-				item_start = i;
-				started_here = 1;
-				while (k < i && (p[k] == ' ' || p[k] == '\t'))
-					k++;
-				rd->item_indent = k == i ? (int)i : -1;
-			}
-			if (rd->doc_depth < 4)
-				rd->doc_stack[rd->doc_depth] = ch;
-			rd->doc_depth++;
-		} else if (ch == '}' || ch == ']') {
-			rd->doc_depth--;
-			if (rd->doc_depth == 2 && rd->item_open) {
-				size_t from = started_here ? item_start : 0;
-				rd->item_open = 0;
-				return buf_add(&rd->item, p + from,
-					       i + 1 - from) < 0
-					       ? -1
-					       : 1;
-			}
-			if (rd->doc_depth <= 0) {
-				rd->in_doc = 0;
-				return 0;
-			}
-		}
-	}
-	if (rd->item_open) {
-		size_t from = started_here ? item_start : 0;
-		if (rd->item.len + (n - from) > rd->max_item) {
-			rd->item_oversized = 1;
-			return 0;
-		}
-		if (buf_add(&rd->item, p + from, n - from) < 0 ||
-		    buf_add(&rd->item, "\n", 1) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* An item closed: decode it as an event. */
-static int
-doc_item(reader *rd, record *rec)
-{
-	json_error_t jerr;
-
-	if (rd->item_oversized) {
-		doc_fail(rd, rd->item_line, 1,
-			 "event longer than %zu bytes in the JSON document; skipped",
-			 rd->max_item);
-		return 0;
-	}
-	drop_json(rd);
-	rd->root = json_loadb(rd->item.data, rd->item.len, 0, &jerr);
-	if (!rd->root && json_error_code(&jerr) == json_error_out_of_memory)
-		return -1;
-	if (!rd->root) {
-		doc_fail(rd, rd->item_line + (uint64_t)jerr.line - 1,
-			 jerr.column, "malformed event in the JSON document: %s",
-			 jerr.text);
-		return 0;
-	}
-	return event_record(rd->root, rec);
-}
-
 /* --- the line dispatcher ---------------------------------------------- */
 
 static int
@@ -500,7 +310,7 @@ plain_line(reader *rd, record *rec)
 		    json_error_code(&jerr) == json_error_out_of_memory)
 			return -1;
 		if (o) {
-			drop_json(rd);
+			events_drop(rd);
 			rd->root = o;
 			if (is_event_list(o)) {
 				rd->items = json_object_get(o, "items");
@@ -532,57 +342,7 @@ plain_line(reader *rd, record *rec)
 int
 reader_line_changes_state(const char *p, size_t n)
 {
-	/* Kept next to the readers it mirrors: only_brace() opens a
-	 * document, describe_line() and events_table_line() headers. */
-	return only_brace(p, n) ||
-	       (n >= 5 && !memcmp(p, "Name:", 5)) ||
-	       (n >= 10 && !memcmp(p, "Namespace:", 10)) ||
-	       (n >= 7 && !memcmp(p, "Events:", 7)) ||
-	       (n >= 9 && !memcmp(p, "LAST SEEN", 9)) ||
-	       (n >= 9 && !memcmp(p, "NAMESPACE", 9));
-}
-
-/* After a cut line inside an item the brace count is lost; kubectl's
- * pretty printer closes the item with "}" or "}," at the indentation it
- * opened it with, so wait for that line, and the document's own "}" at
- * the left margin ends it if the item's never comes. */
-static int
-doc_resync(reader *rd, const char *p, size_t n, uint64_t line_no,
-	   record *rec)
-{
-	size_t k = 0;
-	int rc;
-
-	while (k < n && (p[k] == ' ' || p[k] == '\t'))
-		k++;
-	if (rd->item_indent >= 0 && k == (size_t)rd->item_indent &&
-	    (n - k == 1 || (n - k == 2 && p[k + 1] == ',')) && p[k] == '}') {
-		rd->resync = 0;
-		rd->item_open = 0;
-		rd->doc_depth = 2;
-		rc = doc_item(rd, rec);
-		if (rc < 0)
-			return -1;
-		rd->have_line_rec = rc;
-		rd->items_line = rd->item_line;
-	} else if (rd->item_indent >= 0 && k < n &&
-		   ((k == (size_t)rd->item_indent && p[k] == '{') ||
-		    (k + 4 == (size_t)rd->item_indent && p[k] == ']'))) {
-		/* The next item, or the end of the list: the cut item
-		 * ended on its own line.  Report it, read this one. */
-		rd->resync = 0;
-		rd->item_open = 0;
-		rd->doc_depth = 2;
-		if (doc_item(rd, rec) < 0)
-			return -1;
-		return doc_line(rd, p, n, line_no) < 0 ? -1 : 0;
-	} else if (k == 0 && n == 1 && p[0] == '}') {
-		rd->resync = 0;
-		rd->in_doc = 0;
-		doc_fail(rd, rd->item_line, 1,
-			 "event cut at the line length limit; the document's end came before the event's");
-	}
-	return 0;
+	return doc_opens(p, n) || header_of(p, n) != HDR_NONE;
 }
 
 int
@@ -627,7 +387,7 @@ reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
 		}
 		return 0;
 	}
-	if (only_brace(p, n)) {
+	if (doc_opens(p, n)) {
 		rd->in_doc = 1;
 		rd->doc_depth = 1;
 		rd->doc_stack[0] = '{';

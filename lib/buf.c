@@ -1,3 +1,4 @@
+/* buf_t, the growable byte buffer; UTF-8 repair; whole jansson texts. */
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -116,108 +117,6 @@ buf_free(buf_t *b)
 	b->len = b->cap = 0;
 }
 
-/* FNV-1a: short keys, no adversary worth a keyed hash (ids come from
- * rule files the user chose; shapes are bounded in number). */
-static size_t
-hash_bytes(const char *s, size_t n)
-{
-	size_t h = (size_t)1469598103934665603ULL, i;
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * (size_t)1099511628211ULL;
-	return h;
-}
-
-/* Open addressing with linear probing; keys are copied. */
-static int
-strmap_grow(strmap *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 64, k, i;
-	char **keys = calloc(cap, sizeof(*keys));
-	size_t *vals = calloc(cap, sizeof(*vals));
-
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		return -1;
-	}
-	for (k = 0; k < m->cap; k++) {
-		if (!m->keys[k])
-			continue;
-		i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (cap - 1);
-		while (keys[i])
-			i = (i + 1) & (cap - 1);
-		keys[i] = m->keys[k];
-		vals[i] = m->vals[k];
-	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
-	m->cap = cap;
-	return 0;
-}
-
-static size_t
-strmap_slot(const strmap *m, const char *key, size_t len)
-{
-	size_t i = hash_bytes(key, len) & (m->cap - 1);
-	while (m->keys[i] &&
-	       !(!strncmp(m->keys[i], key, len) && !m->keys[i][len]))
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-size_t
-strmap_find(const strmap *m, const char *key, size_t len)
-{
-	size_t i;
-	if (!m->cap)
-		return STRMAP_NONE;
-	i = strmap_slot(m, key, len);
-	return m->keys[i] ? m->vals[i] : STRMAP_NONE;
-}
-
-size_t
-strmap_put(strmap *m, const char *key, size_t len, size_t val)
-{
-	size_t i;
-	char *copy;
-
-	if ((m->count + 1) * 2 > m->cap && strmap_grow(m) < 0)
-		return STRMAP_NOMEM;
-	i = strmap_slot(m, key, len);
-	if (m->keys[i])
-		return m->vals[i];
-	copy = malloc(len + 1);
-	if (!copy)
-		return STRMAP_NOMEM;
-	memcpy(copy, key, len);
-	copy[len] = '\0';
-	m->keys[i] = copy;
-	m->vals[i] = val;
-	m->count++;
-	return val;
-}
-
-struct tsblog_rule *
-rule_by_id(struct tsblog_rule *const *rules, const strmap *ids,
-	   const char *id)
-{
-	size_t i = id ? strmap_find(ids, id, strlen(id)) : STRMAP_NONE;
-	return i == STRMAP_NONE ? NULL : rules[i];
-}
-
-void
-strmap_free(strmap *m)
-{
-	size_t i;
-	for (i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
-
 static int
 json_text_part(const char *p, size_t n, void *data)
 {
@@ -243,18 +142,4 @@ json_text(const json_t *v, size_t flags)
 		return NULL;
 	}
 	return b.data;
-}
-
-pcre2_code *
-compile_own(const char *pattern)
-{
-	int ec;
-	PCRE2_SIZE eo;
-	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern,
-				      PCRE2_ZERO_TERMINATED,
-				      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec,
-				      &eo, NULL);
-	if (c)
-		(void)pcre2_jit_compile(c, PCRE2_JIT_COMPLETE);
-	return c;
 }

@@ -1,0 +1,56 @@
+/* Every limit and default of the library, in one place (as yara's
+ * limits.h).  Public defaults are documented in include/tsblog/. */
+#ifndef TSBLOG_LIMITS_H
+#define TSBLOG_LIMITS_H
+
+/* PCRE2 limits per match (tsblog_compile_options_init): the match limit
+ * is PCRE2's own default; depth and heap (KiB) keep one hostile line
+ * from taking seconds or megabytes. */
+#define DEFAULT_MATCH_LIMIT 1000000UL
+#define DEFAULT_DEPTH_LIMIT 10000UL
+#define DEFAULT_HEAP_LIMIT 20000UL
+
+/* JIT machine stack per matcher: 32 KiB is PCRE2's default start; allow
+ * growth to 1 MiB for rules with deep recursion before the depth limit. */
+#define JIT_STACK_START (32 * 1024)
+#define JIT_STACK_MAX (1024 * 1024)
+
+/* The longest record kept by default (tsblog_scan_options.max_record). */
+#define DEFAULT_MAX_RECORD (1024 * 1024)
+/* What a line may carry beyond max_record without counting against it: a
+ * UTF-8 BOM (3 bytes) and a CR. */
+#define LINE_SLACK 4
+
+/* The shortest literal the prefilter can look for: its hash reads the
+ * last three bytes of a window. */
+#define MIN_LITERAL 3
+/* literal.c: the longest literal kept per branch, and how deep nested
+ * groups are searched for one. */
+#define MAX_LITERAL_LEN 256
+#define MAX_LITERAL_DEPTH 8
+
+/* Rule files: patterns that use patterns this deep, or expand to this many
+ * bytes (2^40 copies from 40 patterns that each use the next one twice),
+ * are refused so that a hostile file cannot exhaust the machine. */
+#define MAX_NESTING 256
+#define MAX_EXPANDED (4u * 1024 * 1024)
+
+/* The summary: distinct problems and unclassified shapes kept (more are
+ * counted as dropped), and the bytes kept of a shape and an example. */
+#define MAX_PROBLEMS 10000
+#define MAX_SHAPES 1000
+#define MAX_SHAPE_LEN 300
+#define MAX_EXAMPLE_LEN 1000
+
+/* `kubectl get events -o json` documents: container kinds tracked, from
+ * depth 1 (the root's members) to 3 (an event's members). */
+#define MAX_DOC_DEPTH 4
+
+/* Lints (tsblog_ruleset_check): a literal shorter than this lets many
+ * lines through the prefilter; the backtracking probe pads each example
+ * with this many bytes of noise, or repeats it this many times. */
+#define LINT_SHORT_LITERAL 6
+#define LINT_PAD 4096
+#define LINT_REPS 32
+
+#endif
