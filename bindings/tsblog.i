@@ -80,6 +80,7 @@ typedef struct tsblog_check_failure {
 	const char *kind;
 	size_t index;
 	const char *message;
+	int severity;
 } tsblog_check_failure;
 %mutable;
 
@@ -132,6 +133,8 @@ TSBLOG_B_NOGIL(tsblog_b_check)
 const char *tsblog_version(void);
 /* "syntax", "regex", ... for a tsblog_error_code. */
 const char *tsblog_error_code_name(int code);
+/* "error", "warning", "info" for a tsblog_severity. */
+const char *tsblog_severity_name(int severity);
 
 int tsblog_builder_add_string(tsblog_builder *b, const char *name,
 			      const char *data, size_t len, tsblog_error *err);

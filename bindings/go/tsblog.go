@@ -525,16 +525,19 @@ type CheckFailure struct {
 	Source  string // the rule file
 	Line    int    // where the example is in that file
 	Column  int
-	Kind    string // the member: "examples", "counter_examples" or "see_also"
+	Kind    string // the member: "examples", "counter_examples", "see_also"; for warnings "match" or "literal"
 	Index   int    // which one (0-based)
 	Message string // the C library's one line, with the location first
+	// Severity is "error" for a failed self-test and "warning" for a lint
+	// (no or short literal, backtracking on padded examples).
+	Severity string
 }
 
 func (f CheckFailure) String() string { return f.Message }
 
 // Check runs every rule's self-tests (examples, counter-examples, see_also
-// ids) as `tsblog rules check` does, and returns the failures (nil when
-// all pass).
+// ids) and lints as `tsblog rules check` does, and returns the failures and
+// warnings (nil when all pass).
 func (r *Rules) Check() ([]CheckFailure, error) {
 	rs, err := r.acquire()
 	if err != nil {
@@ -559,7 +562,8 @@ func (r *Rules) Check() ([]CheckFailure, error) {
 		x := c.Tsblog_b_found_check(found, i)
 		out = append(out, CheckFailure{RuleID: x.GetRule_id(), Source: x.GetSource(),
 			Line: x.GetLine(), Column: x.GetColumn(), Kind: x.GetKind(),
-			Index: int(x.GetIndex()), Message: x.GetMessage()})
+			Index: int(x.GetIndex()), Message: x.GetMessage(),
+			Severity: c.Tsblog_severity_name(x.GetSeverity())})
 	}
 	return out, nil
 }

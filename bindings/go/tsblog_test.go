@@ -1057,7 +1057,7 @@ func TestCheck(t *testing.T) {
 	defer r.Close()
 	got, err := r.Check()
 	want := []CheckFailure{{RuleID: "disk-full", Source: "disk.json", Line: 11, Column: 20,
-		Kind: "examples", Index: 0,
+		Kind: "examples", Index: 0, Severity: "error",
 		Message: `disk.json:11:20: rule "disk-full": examples[0]: field "path": expected "/tmp", got "/var/log"`}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Check() = %+v, %v", got, err)
@@ -1065,5 +1065,20 @@ func TestCheck(t *testing.T) {
 	r.Close()
 	if _, err := r.Check(); err != ErrClosed {
 		t.Errorf("after Close: %v", err)
+	}
+	// A lint (no literal) comes back as a warning beside the self-tests.
+	lint, err := FromString(`{"tsblog": 1, "rules": [{"id": "sha-line", "severity": "warning", "title": "t",
+ "match": "^(?<sha>[0-9a-f]{40})$", "summary": "s {sha}", "fix": ["f"],
+ "examples": [{"line": "0123456789012345678901234567890123456789",
+  "fields": {"sha": "0123456789012345678901234567890123456789"}}]}]}`, "lint.json", Options{NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lint.Close()
+	got, err = lint.Check()
+	if err != nil || len(got) != 1 || got[0].Severity != "warning" || got[0].Kind != "match" ||
+		got[0].Line != 2 || got[0].Column != 11 ||
+		!strings.HasPrefix(got[0].Message, `lint.json:2:11: rule "sha-line": match: warning: no literal found`) {
+		t.Errorf("lint Check() = %+v, %v", got, err)
 	}
 }

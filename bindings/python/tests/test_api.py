@@ -174,11 +174,27 @@ def test_check_failures() -> None:
     assert len(failures) == 1
     f = failures[0]
     assert isinstance(f, tsblog.CheckFailure)
-    assert (f.rule_id, f.source, f.line, f.column, f.kind, f.index) == \
-        ("my-expired", "mine.json", 12, 9, "examples", 0)
+    assert (f.rule_id, f.source, f.line, f.column, f.kind, f.index, f.severity) == \
+        ("my-expired", "mine.json", 12, 9, "examples", 0, "error")
     assert f.message == ('mine.json:12:9: rule "my-expired": examples[0]: field "state": '
                          'expected "gone", got "expired"')
     assert str(f) == f.message
+
+
+LINT_RULES = r"""{"tsblog": 1, "rules": [{"id": "sha-line", "severity": "warning", "title": "t",
+ "match": "^(?<sha>[0-9a-f]{40})$", "summary": "s {sha}", "fix": ["f"],
+ "examples": [{"line": "0123456789012345678901234567890123456789",
+               "fields": {"sha": "0123456789012345678901234567890123456789"}}]}]}"""
+
+
+def test_check_lint_is_a_warning() -> None:
+    """The library's lints come back beside the self-tests, as warnings."""
+    failures = tsblog.Rules.from_string(LINT_RULES, name="lint.json").check()
+    assert [(f.rule_id, f.source, f.line, f.column, f.kind, f.severity)
+            for f in failures] == [("sha-line", "lint.json", 2, 11, "match", "warning")]
+    assert failures[0].message.startswith(
+        'lint.json:2:11: rule "sha-line": match: warning: no literal found')
+    assert tsblog.Rules.from_string(USER_RULES, name="mine.json").check() == []
 
 
 def test_check_first_match_wins() -> None:

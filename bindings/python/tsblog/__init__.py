@@ -264,7 +264,8 @@ class Diagnosis:
 
 @dataclass(frozen=True, slots=True)
 class CheckFailure:
-    """One failed self-test of a rule (see :meth:`Rules.check`).
+    """One failed self-test of a rule, or a lint warning (see
+    :meth:`Rules.check`).
 
     ``str(f)`` is the C library's one-line message."""
 
@@ -272,9 +273,11 @@ class CheckFailure:
     source: str   #: the rule file
     line: int     #: where the example is in that file
     column: int
-    kind: str     #: the member: "examples", "counter_examples" or "see_also"
+    kind: str     #: the member: "examples", "counter_examples", "see_also",
+                  #: or for warnings "match" or "literal"
     index: int    #: which one (0-based)
     message: str
+    severity: str = "error"  #: "error" (a failed self-test) or "warning" (a lint)
 
     def __str__(self) -> str:
         return self.message
@@ -287,7 +290,9 @@ class CheckFailure:
                    _c.tsblog_check_failure_column_get(f),
                    _c.tsblog_check_failure_kind_get(f),
                    _c.tsblog_check_failure_index_get(f),
-                   _c.tsblog_check_failure_message_get(f))
+                   _c.tsblog_check_failure_message_get(f),
+                   _c.tsblog_severity_name(
+                       _c.tsblog_check_failure_severity_get(f)))
 
 
 # --- owners of C objects ------------------------------------------------------
@@ -687,7 +692,8 @@ class Rules:
 
     def check(self) -> list[CheckFailure]:
         """Run every rule's self-tests (examples, counter-examples, see_also
-        ids) as ``tsblog rules check`` does; [] when all pass."""
+        ids) and lints (no or short literal, backtracking) as ``tsblog rules
+        check`` does; [] when all pass.  Lints have severity "warning"."""
         err, found = _Err(), _Found()
         if _c.tsblog_b_check(found.ptr, self._rs.ptr, err.ptr) < 0:
             _raise(err)

@@ -465,7 +465,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_a5a81d4acc57b1a6(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_b91f49c8c9cf3c0e(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -475,7 +475,7 @@ void _wrap_Swig_free_ctsblog_a5a81d4acc57b1a6(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_a5a81d4acc57b1a6(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -488,7 +488,7 @@ void *_wrap_Swig_malloc_ctsblog_a5a81d4acc57b1a6(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -501,7 +501,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -514,7 +514,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -527,7 +527,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -540,7 +540,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -553,7 +553,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_a5a81d4acc57b1a6(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -566,7 +566,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_a5a81d4acc57b1a6(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -579,7 +579,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -592,7 +592,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_a5a81d4acc57b1a6(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -605,7 +605,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_a5a81d4acc57b1a6(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_a5a81d4acc57b1a6() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_b91f49c8c9cf3c0e() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -616,7 +616,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_a5a81d4acc57b1a6() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -626,7 +626,7 @@ void _wrap_delete_tsblog_error_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -639,7 +639,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_a5a81d4acc57b1a6(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -652,7 +652,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_a5a81d4acc57b1a6(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -665,7 +665,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_a5a81d4acc57b1a6(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -678,7 +678,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_a5a81d4acc57b1a6(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -691,7 +691,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_a5a81d4acc57b1a6(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -704,7 +704,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_a5a81d4acc57b1a6(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_a5a81d4acc57b1a6(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -717,7 +717,20 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_a5a81d4acc57b1a6(struc
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_a5a81d4acc57b1a6() {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+  struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
+  
+  result = (int) ((arg1)->severity);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_b91f49c8c9cf3c0e() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -728,7 +741,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_a5a81d4acc57
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_a5a81d4acc57b1a6(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -738,7 +751,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_a5a81d4acc57b1a6(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_a5a81d4acc57b1a6() {
+_gostring_ _wrap_tsblog_version_ctsblog_b91f49c8c9cf3c0e() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -749,7 +762,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_a5a81d4acc57b1a6() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_a5a81d4acc57b1a6(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -762,7 +775,20 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_a5a81d4acc57b1a6(intgo _swig_go_
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_a5a81d4acc57b1a6(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
+  int arg1 ;
+  char *result = 0 ;
+  _gostring_ _swig_go_result;
+  
+  arg1 = (int)_swig_go_0; 
+  
+  result = (char *)tsblog_severity_name(arg1);
+  _swig_go_result = Swig_AllocateString((char*)result, result ? strlen((char*)result) : 0); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tsblog_builder_add_string_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -790,7 +816,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_a5a81d4acc57b1a6(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_a5a81d4acc57b1a6(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -812,7 +838,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_a5a81d4acc57b1a6(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_a5a81d4acc57b1a6(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -827,7 +853,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_a5a81d4acc57b1a6(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -837,7 +863,7 @@ void _wrap_tsblog_builder_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -847,7 +873,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_a5a81d4acc57b1a6(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -860,7 +886,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_a5a81d4acc57b1a6(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_a5a81d4acc57b1a6(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -875,7 +901,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_a5a81d4acc57b1a6(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_a5a81d4acc57b1a6(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_b91f49c8c9cf3c0e(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -888,7 +914,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_a5a81d4acc57b1a6(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -898,7 +924,7 @@ void _wrap_tsblog_matcher_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_a5a81d4acc57b1a6(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_b91f49c8c9cf3c0e(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -913,7 +939,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_a5a81d4acc57b1a6(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -923,7 +949,7 @@ void _wrap_tsblog_scanner_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_a5a81d4acc57b1a6() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_b91f49c8c9cf3c0e() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -934,7 +960,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_a5a81d4acc57b1a6() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_a5a81d4acc57b1a6() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_b91f49c8c9cf3c0e() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -945,7 +971,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_a5a81d4acc57b1a6() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_a5a81d4acc57b1a6(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -958,7 +984,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_a5a81d4acc57b1a6(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -968,7 +994,7 @@ void _wrap_tsblog_b_found_free_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -981,7 +1007,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_f
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -994,7 +1020,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1009,7 +1035,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_a5a81d4acc57b1a6(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1022,7 +1048,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1037,7 +1063,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_a5a81d4acc57b1a6
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_a5a81d4acc57b1a6(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1050,7 +1076,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_a5a81d4acc57b1a6(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_a5a81d4acc57b1a6(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1065,7 +1091,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_a5a81d4acc57b1a6(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_a5a81d4acc57b1a6(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1080,7 +1106,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_a5a81d4acc57b1a6(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_a5a81d4acc57b1a6(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1106,7 +1132,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_a5a81d4acc57b1a6(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1129,7 +1155,7 @@ intgo _wrap_tsblog_b_match_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1154,7 +1180,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1171,7 +1197,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_a5a81d4acc57b1a6(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
