@@ -34,9 +34,9 @@ import threading
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Any, Callable, Optional, Union
+from typing import IO, Any, Callable, NoReturn, Optional, Union
 
-from . import _tsblog as _c  # type: ignore[attr-defined]  # SWIG C module
+from . import _tsblog as _c  # SWIG C module (types: _tsblog.pyi)
 
 __all__ = [
     "CheckFailure",
@@ -147,10 +147,10 @@ class ScanWarning(UserWarning):
 
 def _code_name(e: Any) -> str:
     """The short name of a tsblog_error's code ("syntax", "regex", ...)."""
-    return _c.tsblog_error_code_name(_c.tsblog_error_code_get(e))  # type: ignore[no-any-return]
+    return _c.tsblog_error_code_name(_c.tsblog_error_code_get(e))
 
 
-def _raise(err: _Err, rule: bool = False) -> None:
+def _raise(err: _Err, rule: bool = False) -> NoReturn:
     """Raise the Python exception for the failure recorded in err."""
     code, message = _code_name(err.ptr), _c.tsblog_error_message_get(err.ptr)
     if code == "nomem":
@@ -304,6 +304,7 @@ class _Owner:
     """Owns one C object (ptr) and frees it with _free on close or __del__."""
 
     __slots__ = ("ptr",)
+    ptr: Any  # a SWIG object of _tsblog.pyi's types; None once closed
     _free: Callable[[Any], None]
 
     def close(self) -> None:
@@ -340,7 +341,7 @@ class _Found(_Owner):
             raise MemoryError("out of memory")
 
     def text(self) -> str:
-        return _c.tsblog_b_found_lines(self.ptr)  # type: ignore[no-any-return]
+        return _c.tsblog_b_found_lines(self.ptr)
 
 
 class _Ruleset(_Owner):
@@ -525,7 +526,7 @@ def _run(sc: _Scanner, chunks: Iterator[Any], errors: list[ScanWarning],
     while not final:
         chunk = next(chunks, None)
         final = chunk is None
-        if scan(found, ptr, b"" if final else chunk, final, err) < 0:
+        if scan(found, ptr, b"" if chunk is None else chunk, final, err) < 0:
             _raise(sc.err)
         for i in range(_c.tsblog_b_found_events(found)):
             w = ScanWarning._from_c(_c.tsblog_b_found_event(found, i))
