@@ -3,7 +3,7 @@
 # an empty environment (no LD_LIBRARY_PATH): tsblog and kubectl-tsblog must
 # run from any prefix, and diagnose the sample as the build tree's does.
 set -eu
-build=$1 built_tsblog=$2 version=$3 sample=$4
+build=$1 built_tsblog=$2 version=$3 sample=$4 catalog=$5
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 fail() { echo "install-command: $*" >&2; exit 1; }
@@ -24,12 +24,18 @@ env -i "$bin/kubectl-tsblog" --help >"$root/help" || fail "kubectl-tsblog --help
 [ -s "$root/help" ] || fail "kubectl-tsblog --help printed nothing"
 
 # The sample: the same diagnoses as the build tree's command (exit 1:
-# problems found), with the bundled catalog and with the installed copy of it.
+# problems found), with the bundled catalog and with the installed copy of
+# its files (in rules/catalog.txt's order).
 "$built_tsblog" -o json "$sample" >"$root/expected" && fail "build tree: no problem found in the sample"
 [ -s "$root/expected" ] || fail "build tree: no diagnosis of the sample"
-rules=$(find "$root" -path '*/share/tsblog/rules/tsb.json' | head -n 1)
-[ -n "$rules" ] || fail "share/tsblog/rules/tsb.json not installed"
-for args in "" "--no-builtin -r $rules"; do
+rules=$(find "$root" -path '*/share/tsblog/rules' | head -n 1)
+[ -n "$rules" ] || fail "share/tsblog/rules not installed"
+files=
+for name in $(grep -v '^#' "$catalog"); do
+	[ -f "$rules/$name" ] || fail "share/tsblog/rules/$name not installed"
+	files="$files -r $rules/$name"
+done
+for args in "" "--no-builtin$files"; do
 	st=0
 	# shellcheck disable=SC2086
 	env -i "$tsblog" $args -o json "$sample" >"$root/got" || st=$?
