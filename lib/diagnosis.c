@@ -283,3 +283,65 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 	*out = b.data;
 	return 0;
 }
+
+/* A copy is its offset arrays (field_idx, field_off, fix_off), then its
+ * store, aligned for size_t. */
+int
+diag_list_add(diag_list *l, const struct tsblog_diagnosis *d)
+{
+	size_t nfix = d->rule->nfix, nidx = 2 * d->nfields + nfix;
+	size_t pad = (sizeof(size_t) - l->bytes.len % sizeof(size_t)) %
+		     sizeof(size_t);
+	size_t at = l->bytes.len + pad;
+	size_t *idx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		void *items = realloc(l->items, cap * sizeof(*l->items));
+		if (!items)
+			return -1;
+		l->items = items;
+		l->cap = cap;
+	}
+	if (buf_reserve(&l->bytes, pad + nidx * sizeof(size_t) +
+					   d->store.len + 1) < 0)
+		return -1;
+	idx = (size_t *)(void *)(l->bytes.data + at);
+	memcpy(idx, d->field_idx, d->nfields * sizeof(size_t));
+	memcpy(idx + d->nfields, d->field_off, d->nfields * sizeof(size_t));
+	if (nfix)
+		memcpy(idx + 2 * d->nfields, d->fix_off, nfix * sizeof(size_t));
+	memcpy(idx + nidx, d->store.data, d->store.len + 1);
+	l->bytes.len = at + nidx * sizeof(size_t) + d->store.len + 1;
+	l->items[l->n].d = *d;
+	l->items[l->n++].at = at;
+	return 0;
+}
+
+void
+diag_list_get(const diag_list *l, size_t i, struct tsblog_diagnosis *out)
+{
+	size_t *idx = (size_t *)(void *)(l->bytes.data + l->items[i].at);
+
+	*out = l->items[i].d;
+	out->field_idx = idx;
+	out->field_off = idx + out->nfields;
+	out->fix_off = idx + 2 * out->nfields;
+	out->store.data = (char *)(out->fix_off + out->rule->nfix);
+	out->store.cap = 0;     /* a view: nothing to free */
+}
+
+void
+diag_list_clear(diag_list *l)
+{
+	l->n = 0;
+	l->bytes.len = 0;
+}
+
+void
+diag_list_free(diag_list *l)
+{
+	free(l->items);
+	buf_free(&l->bytes);
+	memset(l, 0, sizeof(*l));
+}

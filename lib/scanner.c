@@ -3,36 +3,12 @@
  * carry a line that straddles chunks in a buffer bounded by max_record,
  * clean each line (CR, BOM, colour escapes) and match it.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-#include "reader.h"
 #include "prefilter.h"
 #include "level.h"
 #include "limits.h"
-#include "summary.h"
-
-struct tsblog_scanner {
-	struct tsblog_matcher m;
-	tsblog_scan_options opts;
-	char *source;
-	const char *chunk;      /* borrowed from the caller */
-	size_t chunk_len, pos;
-	buf_t carry;            /* start of a line not yet ended */
-	int carry_open;         /* a line has started in carry */
-	int carry_over;         /* that line went past max_record */
-	int finished;
-	int at_start;           /* no byte of this input seen yet */
-	buf_t clean;            /* scratch for lines with escapes */
-	reader rd;
-	summary sm;
-	int summarise;
-	const prefilter *pf;    /* lines without a hit are only counted */
-	const char *hit;        /* next prefilter hit in the chunk, or NULL */
-	uint64_t line_no, records, bytes, truncated, malformed;
-};
+#include "scanner.h"
 
 int
 tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
@@ -112,7 +88,6 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->carry.len = 0;
 	s->carry_open = s->carry_over = 0;
 	s->finished = 0;
-	s->at_start = 1;
 	s->line_no = 0;
 	s->hit = NULL;
 	reader_reset(&s->rd);
@@ -120,7 +95,7 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 }
 
 int
-tsblog_scanner_clear(tsblog_scanner *s, const char *source)
+scanner_clear(tsblog_scanner *s, const char *source)
 {
 	summary fresh;
 
@@ -145,15 +120,15 @@ tsblog_scanner_clear(tsblog_scanner *s, const char *source)
 }
 
 int
-tsblog_scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
+scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 		    tsblog_error *err)
 {
 	if (!s || (!buf && len) || s->pos < s->chunk_len || s->finished) {
 		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_scanner_feed: %s",
+			  "tsblog_scanner_scan: %s",
 			  !s || (!buf && len) ? "NULL argument"
 			  : s->finished ? "input already finished"
-					: "previous chunk not drained by tsblog_scanner_next()");
+					: "previous chunk not drained");
 		return TSBLOG_EINVAL;
 	}
 	s->chunk = buf;
@@ -165,7 +140,7 @@ tsblog_scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 }
 
 int
-tsblog_scanner_end(tsblog_scanner *s, tsblog_error *err)
+scanner_end(tsblog_scanner *s, tsblog_error *err)
 {
 	if (!s) {
 		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
@@ -205,7 +180,8 @@ take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
 		}
 		s->m.diag.source = s->source;
 		s->m.diag.line = line;
-		if (s->summarise && summary_add(&s->sm, &s->m.diag) < 0)
+		if (s->summarise && !s->problems_at_merge &&
+		    summary_add(&s->sm, &s->m.diag) < 0)
 			return nomem_err(err);
 		*out = &s->m.diag;
 		return 1;
@@ -403,12 +379,12 @@ reader_plain(const reader *rd)
 }
 
 int
-tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
+scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		    tsblog_error *err)
 {
 	if (!s || !out) {
 		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_scanner_next: NULL argument");
+			  "tsblog_scanner_scan: NULL argument");
 		return TSBLOG_EINVAL;
 	}
 	{
@@ -530,7 +506,7 @@ tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
 }
 
 int
-tsblog_scanner_at_rest(const tsblog_scanner *s)
+scanner_at_rest(const tsblog_scanner *s)
 {
 	/* Inside a describe header the object's name is remembered for the
 	 * Events rows to come: not at rest either. */
@@ -540,14 +516,14 @@ tsblog_scanner_at_rest(const tsblog_scanner *s)
 }
 
 int
-tsblog_scanner_absorb(tsblog_scanner *dst, const tsblog_scanner *src,
+scanner_absorb(tsblog_scanner *dst, const tsblog_scanner *src,
 		      tsblog_error *err)
 {
 	size_t i;
 
 	if (!dst || !src || dst == src || dst->m.rs != src->m.rs) {
 		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_scanner_absorb: %s",
+			  "scanner_absorb: %s",
 			  dst && src && dst != src ? "scanners of different rule sets"
 						   : "bad arguments");
 		return TSBLOG_EINVAL;
@@ -584,6 +560,14 @@ tsblog_scan_options_init(tsblog_scan_options *opts, unsigned int version)
 	return 0;
 }
 
+int
+scanner_stopped(tsblog_error *err)
+{
+	err_raise(err, TSBLOG_EUSER, NULL, NO_POS, NULL, NULL,
+		  "scan stopped by its callback");
+	return TSBLOG_EUSER;
+}
+
 /* Drain what the fed chunk (or the finished input) holds into @cb.  On an
  * abort the rest of the chunk is dropped, so the next chunk can be fed. */
 static int
@@ -593,7 +577,7 @@ drain(tsblog_scanner *s, tsblog_scan_cb cb, void *payload, tsblog_error *err)
 	tsblog_error ev;
 	int rc;
 
-	while ((rc = tsblog_scanner_next(s, &d, &ev)) != 0) {
+	while ((rc = scanner_next(s, &d, &ev)) != 0) {
 		int stop;
 		if (rc == TSBLOG_ESYNTAX)
 			stop = cb && cb(TSBLOG_SCAN_MALFORMED, NULL, &ev,
@@ -607,9 +591,7 @@ drain(tsblog_scanner *s, tsblog_scan_cb cb, void *payload, tsblog_error *err)
 					payload) != TSBLOG_CONTINUE;
 		if (stop) {
 			s->pos = s->chunk_len;
-			err_raise(err, TSBLOG_EUSER, NULL, NO_POS, NULL, NULL,
-				  "scan stopped by its callback");
-			return TSBLOG_EUSER;
+			return scanner_stopped(err);
 		}
 	}
 	return 0;
@@ -619,7 +601,7 @@ int
 tsblog_scanner_scan(tsblog_scanner *s, const char *buf, size_t len,
 		    tsblog_scan_cb cb, void *payload, tsblog_error *err)
 {
-	int rc = tsblog_scanner_feed(s, buf, len, err);
+	int rc = scanner_feed(s, buf, len, err);
 
 	return rc < 0 ? rc : drain(s, cb, payload, err);
 }
@@ -628,54 +610,29 @@ int
 tsblog_scanner_finish(tsblog_scanner *s, tsblog_scan_cb cb, void *payload,
 		      tsblog_error *err)
 {
-	int rc = tsblog_scanner_end(s, err);
+	int rc = scanner_end(s, err);
 
 	return rc < 0 ? rc : drain(s, cb, payload, err);
 }
 
+/* The pull interface, exported only for the bindings until they scan
+ * through the callback functions (issue 12); not in new code. */
 int
-tsblog_scan_fd(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
-	       tsblog_error *err)
+tsblog_scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
+		    tsblog_error *err)
 {
-	enum { READ_SIZE = 256 * 1024 };
-	char *buf;
-	int rc = 0;
+	return scanner_feed(s, buf, len, err);
+}
 
-	if (!s || fd < 0) {
-		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
-			  "tsblog_scan_fd: %s", s ? "bad descriptor"
-						  : "NULL argument");
-		return TSBLOG_EINVAL;
-	}
-	buf = malloc(READ_SIZE);
-	if (!buf)
-		return nomem_err(err);
-	for (;;) {
-		ssize_t n = read(fd, buf, READ_SIZE);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err_where w = { s->source, NULL, 0 };
-			err_raise(err, TSBLOG_EIO, &w, NO_POS, NULL, NULL,
-				  "%s", strerror(errno));
-			rc = TSBLOG_EIO;
-			break;
-		}
-		if (n == 0) {
-			rc = tsblog_scanner_finish(s, cb, payload, err);
-			break;
-		}
-		rc = tsblog_scanner_scan(s, buf, (size_t)n, cb, payload, err);
-		if (rc == 0 && cb &&
-		    cb(TSBLOG_SCAN_PROGRESS, NULL, NULL, payload) !=
-			    TSBLOG_CONTINUE) {
-			err_raise(err, TSBLOG_EUSER, NULL, NO_POS, NULL, NULL,
-				  "scan stopped by its callback");
-			rc = TSBLOG_EUSER;
-		}
-		if (rc < 0)
-			break;
-	}
-	free(buf);
-	return rc;
+int
+tsblog_scanner_end(tsblog_scanner *s, tsblog_error *err)
+{
+	return scanner_end(s, err);
+}
+
+int
+tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
+		    tsblog_error *err)
+{
+	return scanner_next(s, out, err);
 }

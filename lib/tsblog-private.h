@@ -182,6 +182,24 @@ struct tsblog_diagnosis {
 	size_t text_off;
 };
 
+/* Diagnoses kept past the next match, as owned copies (the pieces of
+ * tsblog_scan_fd, merged later): each copy's offsets and strings go into
+ * one buffer, so a list costs a few allocations, not a few per copy. */
+typedef struct {
+	struct {
+		struct tsblog_diagnosis d;      /* pointers: see diag_list_get */
+		size_t at;                      /* where its copy is in bytes */
+	} *items;
+	size_t n, cap;
+	buf_t bytes;
+} diag_list;
+int diag_list_add(diag_list *l, const struct tsblog_diagnosis *d);
+/* A view of copy @i in *out, valid until the list changes. */
+void diag_list_get(const diag_list *l, size_t i, struct tsblog_diagnosis *out);
+/* Empty the list, keeping its memory. */
+void diag_list_clear(diag_list *l);
+void diag_list_free(diag_list *l);
+
 struct tsblog_matcher {
 	const struct tsblog_ruleset *rs;
 	uint8_t *cand;          /* per rule: its literal is in the line */

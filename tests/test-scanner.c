@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "testutil.h"
+#include "scanner.h"    /* private: clear and absorb, tsblog -j's pieces */
 
 static const char *const RULES =
 	"{\"tsblog\": 1,\n"
@@ -52,26 +54,43 @@ expect_hit(const hit *h, const char *rule, uint64_t line, const char *text)
 	ck_assert_str_eq(h->text, text);
 }
 
-static void
-drain(tsblog_scanner *s, hits *out)
+/* A scan callback that records each diagnosis in a hits list. */
+static int
+collect(tsblog_scan_what what, const tsblog_diagnosis *d,
+	const tsblog_error *event, void *payload)
 {
-	const tsblog_diagnosis *d;
-	tsblog_error err;
-	int rc;
+	hits *out = payload;
+	hit *h;
 
-	while ((rc = tsblog_scanner_next(s, &d, &err)) == 1) {
-		hit *h;
-		ck_assert_int_lt(out->n, 64);
-		h = &out->h[out->n++];
-		snprintf(h->rule, sizeof(h->rule), "%s",
-			 tsblog_rule_id(tsblog_diagnosis_rule(d)));
-		snprintf(h->source, sizeof(h->source), "%s",
-			 tsblog_diagnosis_source(d));
-		snprintf(h->text, sizeof(h->text), "%s",
-			 tsblog_diagnosis_text(d));
-		h->line = tsblog_diagnosis_line(d);
-	}
-	ck_assert_msg(rc == 0, "next: %d: %s", rc, err.message);
+	ck_assert_msg(what == TSBLOG_SCAN_DIAGNOSIS && d && !event,
+		      "unexpected callback %d", (int)what);
+	ck_assert_int_lt(out->n, 64);
+	h = &out->h[out->n++];
+	snprintf(h->rule, sizeof(h->rule), "%s",
+		 tsblog_rule_id(tsblog_diagnosis_rule(d)));
+	snprintf(h->source, sizeof(h->source), "%s",
+		 tsblog_diagnosis_source(d));
+	snprintf(h->text, sizeof(h->text), "%s", tsblog_diagnosis_text(d));
+	h->line = tsblog_diagnosis_line(d);
+	return TSBLOG_CONTINUE;
+}
+
+static void
+scan_chunk(tsblog_scanner *s, const char *in, size_t n, hits *out)
+{
+	tsblog_error err;
+	int rc = tsblog_scanner_scan(s, in, n, collect, out, &err);
+
+	ck_assert_msg(rc == 0, "scan: %d: %s", rc, err.message);
+}
+
+static void
+finish(tsblog_scanner *s, hits *out)
+{
+	tsblog_error err;
+	int rc = tsblog_scanner_finish(s, collect, out, &err);
+
+	ck_assert_msg(rc == 0, "finish: %d: %s", rc, err.message);
 }
 
 /* A small deterministic generator, so that every libc cuts the same
@@ -83,13 +102,12 @@ lcg(unsigned int *state)
 	return (*state >> 16) & 0x7fff;
 }
 
-/* Feed @len bytes in chunks: @chunk 0 = all at once, >0 = that size,
- * <0 = random sizes 1..-chunk from seed @seed; then finish and drain. */
+/* Scan @len bytes in chunks: @chunk 0 = all at once, >0 = that size,
+ * <0 = random sizes 1..-chunk from seed @seed; then finish. */
 static void
 feed_all(tsblog_scanner *s, const char *in, size_t len, int chunk,
 	 unsigned int seed, hits *out)
 {
-	tsblog_error err;
 	size_t off = 0;
 
 	while (off < len) {
@@ -101,14 +119,12 @@ feed_all(tsblog_scanner *s, const char *in, size_t len, int chunk,
 			if (n > r)
 				n = r;
 		}
-		ck_assert_int_eq(tsblog_scanner_feed(s, in + off, n, &err), 0);
-		drain(s, out);
+		scan_chunk(s, in + off, n, out);
 		off += n;
 	}
-	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
-	drain(s, out);
-	/* Finished and drained: nothing more comes. */
-	drain(s, out);
+	finish(s, out);
+	/* Finished: nothing more comes. */
+	finish(s, out);
 }
 
 static tsblog_scanner *
@@ -271,23 +287,22 @@ START_TEST(scanner_last_line_needs_finish)
 	hits r = { .n = 0 };
 	tsblog_error err;
 
-	ck_assert_int_eq(tsblog_scanner_feed(s, in, sizeof(in) - 1, &err), 0);
-	drain(s, &r);
+	scan_chunk(s, in, sizeof(in) - 1, &r);
 	/* The unterminated line may go on in the next chunk. */
 	ck_assert_int_eq(r.n, 0);
 	ck_assert_uint_eq(tsblog_scanner_records(s), 1);
-	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
-	drain(s, &r);
+	finish(s, &r);
 	ck_assert_int_eq(r.n, 1);
 	expect_hit(&r.h[0], "conn-refused", 2,
 		   "connect to db.local:5432 failed: connection refused");
 	ck_assert_str_eq(r.h[0].source, "-");
 	ck_assert_uint_eq(tsblog_scanner_records(s), 2);
-	/* Finished: nothing more may be fed. */
-	ck_assert_int_eq(tsblog_scanner_feed(s, "x\n", 2, &err), TSBLOG_EINVAL);
+	/* Finished: nothing more may be scanned. */
+	ck_assert_int_eq(tsblog_scanner_scan(s, "x\n", 2, collect, &r, &err),
+			 TSBLOG_EINVAL);
 	ck_assert_int_eq(err.code, TSBLOG_EINVAL);
-	ck_assert_str_eq(err.message, "tsblog_scanner_feed: input already finished");
-	drain(s, &r);
+	ck_assert_str_eq(err.message, "tsblog_scanner_scan: input already finished");
+	finish(s, &r);
 	ck_assert_int_eq(r.n, 1);
 	ck_assert_uint_eq(tsblog_scanner_records(s), 2);
 	tsblog_scanner_free(s);
@@ -495,17 +510,14 @@ START_TEST(scanner_counters)
 	tsblog_ruleset *rs = tu_rules(RULES);
 	tsblog_scanner *s = scanner(rs, NULL, 0);
 	hits r = { .n = 0 };
-	tsblog_error err;
 
 	ck_assert_uint_eq(tsblog_scanner_records(s), 0);
 	ck_assert_uint_eq(tsblog_scanner_bytes(s), 0);
-	ck_assert_int_eq(tsblog_scanner_feed(s, "a\nb\nc", 5, &err), 0);
-	/* Bytes count on feed; records once a line is complete. */
+	/* Bytes count as scanned; records once a line is complete. */
+	scan_chunk(s, "a\nb\nc", 5, &r);
 	ck_assert_uint_eq(tsblog_scanner_bytes(s), 5);
-	drain(s, &r);
 	ck_assert_uint_eq(tsblog_scanner_records(s), 2);
-	ck_assert_int_eq(tsblog_scanner_feed(s, "c\n\n", 3, &err), 0);
-	drain(s, &r);
+	scan_chunk(s, "c\n\n", 3, &r);
 	ck_assert_uint_eq(tsblog_scanner_records(s), 4);
 	ck_assert_uint_eq(tsblog_scanner_bytes(s), 8);
 	ck_assert_int_eq(r.n, 0);
@@ -523,10 +535,8 @@ START_TEST(scanner_reset_restarts_lines)
 	tsblog_ruleset *rs = tu_rules(RULES);
 	tsblog_scanner *s = scanner(rs, "a.log", 0);
 	hits r = { .n = 0 };
-	tsblog_error err;
 
-	ck_assert_int_eq(tsblog_scanner_feed(s, a, sizeof(a) - 1, &err), 0);
-	drain(s, &r);
+	scan_chunk(s, a, sizeof(a) - 1, &r);
 	ck_assert_int_eq(r.n, 1);
 	expect_hit(&r.h[0], "any-failure", 2, "y failed");
 	ck_assert_str_eq(r.h[0].source, "a.log");
@@ -594,12 +604,10 @@ START_TEST(scanner_clear_forgets_everything)
 	tsblog_scanner *s = scanner(rs, "a.log", 0);
 	tsblog_scanner *fresh = scanner(rs, "b.log", 0);
 	hits r = { .n = 0 }, rf = { .n = 0 };
-	tsblog_error err;
 
-	ck_assert_int_eq(tsblog_scanner_feed(s, a, sizeof(a) - 1, &err), 0);
-	drain(s, &r);
+	scan_chunk(s, a, sizeof(a) - 1, &r);
 	ck_assert_int_eq(r.n, 2);
-	ck_assert_int_eq(tsblog_scanner_clear(s, "b.log"), 0);
+	ck_assert_int_eq(scanner_clear(s, "b.log"), 0);
 	r.n = 0;
 	feed_all(s, b, sizeof(b) - 1, 0, 0, &r);
 	feed_all(fresh, b, sizeof(b) - 1, 0, 0, &rf);
@@ -610,7 +618,7 @@ START_TEST(scanner_clear_forgets_everything)
 	expect_hit(&r.h[1], "any-failure", 2, "y failed");
 	expect_same_totals(s, fresh, tsblog_ruleset_count(rs));
 	ck_assert_uint_eq(tsblog_scanner_records(s), 2);
-	ck_assert_int_eq(tsblog_scanner_clear(NULL, "x"), TSBLOG_EINVAL);
+	ck_assert_int_eq(scanner_clear(NULL, "x"), TSBLOG_EINVAL);
 	tsblog_scanner_free(s);
 	tsblog_scanner_free(fresh);
 	tsblog_ruleset_free(rs);
@@ -639,12 +647,12 @@ START_TEST(scanner_absorb_pieces_equal_whole)
 	feed_all(whole, in, sizeof(in) - 1, 0, 0, &r);
 	for (i = 0; i + 1 < sizeof(cuts) / sizeof(cuts[0]); i++) {
 		ck_assert(cuts[i] == 0 || in[cuts[i] - 1] == '\n');
-		ck_assert_int_eq(tsblog_scanner_clear(piece, "f.log"), 0);
+		ck_assert_int_eq(scanner_clear(piece, "f.log"), 0);
 		feed_all(piece, in + cuts[i], cuts[i + 1] - cuts[i], 0, 0, &r);
-		ck_assert_int_eq(tsblog_scanner_absorb(all, piece, &err), 0);
+		ck_assert_int_eq(scanner_absorb(all, piece, &err), 0);
 	}
 	expect_same_totals(all, whole, tsblog_ruleset_count(rs));
-	ck_assert_int_eq(tsblog_scanner_absorb(all, all, &err), TSBLOG_EINVAL);
+	ck_assert_int_eq(scanner_absorb(all, all, &err), TSBLOG_EINVAL);
 	tsblog_scanner_free(whole);
 	tsblog_scanner_free(all);
 	tsblog_scanner_free(piece);
@@ -652,40 +660,104 @@ START_TEST(scanner_absorb_pieces_equal_whole)
 }
 END_TEST
 
-/* The fed bytes are borrowed: feeding again before next() has returned 0
- * would lose the rest of the chunk, so it is refused, and the scan goes
- * on as if it had not been tried. */
-START_TEST(scanner_feed_before_drain_refused)
+/* A callback that stops after @limit diagnoses, keeping their texts. */
+typedef struct {
+	int limit, n, progress, malformed;
+	char text[8][64];
+	char event[8][sizeof(((tsblog_error *)0)->message)];
+} stopper;
+
+static int
+stop_after(tsblog_scan_what what, const tsblog_diagnosis *d,
+	   const tsblog_error *event, void *payload)
+{
+	stopper *st = payload;
+
+	if (what == TSBLOG_SCAN_PROGRESS) {
+		st->progress++;
+		return TSBLOG_CONTINUE;
+	}
+	if (what == TSBLOG_SCAN_MALFORMED) {
+		ck_assert_ptr_null(d);
+		ck_assert_int_eq(event->code, TSBLOG_ESYNTAX);
+		snprintf(st->event[st->malformed++ % 8], sizeof(st->event[0]), "%s",
+			 event->message);
+		return TSBLOG_CONTINUE;
+	}
+	ck_assert_ptr_null(event);
+	snprintf(st->text[st->n++ % 8], 64, "%s", tsblog_diagnosis_text(d));
+	return st->n == st->limit ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+}
+
+/* TSBLOG_ABORT stops the scan with TSBLOG_EUSER: the rest of the chunk is
+ * not scanned, and the scanner goes on with the next chunk. */
+START_TEST(scanner_callback_aborts)
 {
 	static const char in[] = "a failed\nb failed\nc failed\n";
 	tsblog_ruleset *rs = tu_rules(RULES);
 	tsblog_scanner *s = scanner(rs, NULL, 0);
-	const tsblog_diagnosis *d;
+	stopper st = { .limit = 1 };
 	hits r = { .n = 0 };
 	tsblog_error err;
 
-	ck_assert_int_eq(tsblog_scanner_feed(s, in, sizeof(in) - 1, &err), 0);
-	ck_assert_int_eq(tsblog_scanner_next(s, &d, &err), 1);
-	ck_assert_str_eq(tsblog_diagnosis_text(d), "a failed");
-	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(tsblog_scanner_feed(s, "d failed\n", 9, &err),
-			 TSBLOG_EINVAL);
-	ck_assert_int_eq(err.code, TSBLOG_EINVAL);
-	ck_assert_str_eq(err.message,
-			 "tsblog_scanner_feed: previous chunk not drained by tsblog_scanner_next()");
-	drain(s, &r);
-	ck_assert_int_eq(r.n, 2);
-	expect_hit(&r.h[0], "any-failure", 2, "b failed");
-	expect_hit(&r.h[1], "any-failure", 3, "c failed");
-	/* The refused chunk was not counted. */
-	ck_assert_uint_eq(tsblog_scanner_bytes(s), sizeof(in) - 1);
-	ck_assert_int_eq(tsblog_scanner_feed(s, "d failed\n", 9, &err), 0);
-	drain(s, &r);
-	expect_hit(&r.h[2], "any-failure", 4, "d failed");
+	ck_assert_int_eq(tsblog_scanner_scan(s, in, sizeof(in) - 1, stop_after,
+					     &st, &err), TSBLOG_EUSER);
+	ck_assert_int_eq(err.code, TSBLOG_EUSER);
+	ck_assert_str_eq(err.message, "scan stopped by its callback");
+	ck_assert_int_eq(st.n, 1);
+	ck_assert_str_eq(st.text[0], "a failed");
+	scan_chunk(s, "d failed\n", 9, &r);
+	finish(s, &r);
+	ck_assert_int_eq(r.n, 1);
+	expect_hit(&r.h[0], "any-failure", 2, "d failed");
+	ck_assert_uint_eq(tsblog_scanner_bytes(s), sizeof(in) - 1 + 9);
+	/* Without a callback, diagnoses are only counted. */
+	ck_assert_int_eq(tsblog_scanner_reset(s, NULL), 0);
+	ck_assert_int_eq(tsblog_scanner_scan(s, in, sizeof(in) - 1, NULL, NULL,
+					     &err), 0);
+	ck_assert_int_eq(tsblog_scanner_finish(s, NULL, NULL, &err), 0);
+	ck_assert_uint_eq(tsblog_scanner_records(s), 2 + 3);
 	tsblog_scanner_free(s);
 	tsblog_ruleset_free(rs);
 }
 END_TEST
+
+/* A malformed event of an events document is called back with where it
+ * is and why; what comes after it is still scanned. */
+START_TEST(scanner_malformed_event_called_back)
+{
+	size_t len;
+	char *doc = tu_read_file(tu_data("../golden/malformed-events-doc/malformed.json"),
+				 &len);
+	tsblog_ruleset *rs = tu_builtin();
+	tsblog_scanner *s = scanner(rs, "ev.json", 0);
+	stopper st = { .limit = -1 };
+	tsblog_error err;
+
+	ck_assert_int_eq(tsblog_scanner_scan(s, doc, len, stop_after, &st,
+					     &err), 0);
+	ck_assert_int_eq(tsblog_scanner_finish(s, stop_after, &st, &err), 0);
+	ck_assert_int_eq(st.malformed, 1);
+	ck_assert_msg(!strncmp(st.event[0], "ev.json:", 8), "%s", st.event[0]);
+	ck_assert_uint_eq(tsblog_scanner_malformed(s), 1);
+	ck_assert_int_gt(st.n, 0);
+	free(doc);
+	tsblog_scanner_free(s);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
+static int
+first_json(tsblog_scan_what what, const tsblog_diagnosis *d,
+	   const tsblog_error *event, void *payload)
+{
+	char **json = payload;
+
+	(void)event;
+	ck_assert_int_eq(what, TSBLOG_SCAN_DIAGNOSIS);
+	ck_assert_int_eq(tsblog_diagnosis_to_json(json, d, NULL), 0);
+	return TSBLOG_ABORT;
+}
 
 /* A scanner's diagnosis knows where it came from. */
 START_TEST(scanner_diagnosis_json)
@@ -693,12 +765,10 @@ START_TEST(scanner_diagnosis_json)
 	static const char in[] = "x\ny\nz\nlookup q.example: no such host\n";
 	tsblog_ruleset *rs = tu_rules(RULES);
 	tsblog_scanner *s = scanner(rs, "pod.log", 0);
-	const tsblog_diagnosis *d;
 	char *json = NULL;
 
-	ck_assert_int_eq(tsblog_scanner_feed(s, in, sizeof(in) - 1, NULL), 0);
-	ck_assert_int_eq(tsblog_scanner_next(s, &d, NULL), 1);
-	ck_assert_int_eq(tsblog_diagnosis_to_json(&json, d, NULL), 0);
+	ck_assert_int_eq(tsblog_scanner_scan(s, in, sizeof(in) - 1, first_json,
+					     &json, NULL), TSBLOG_EUSER);
 	ck_assert_str_eq(json,
 		"{\"rule\":\"dns-fail\",\"severity\":\"warning\","
 		"\"component\":null,\"title\":\"DNS failure\","
@@ -714,12 +784,271 @@ START_TEST(scanner_diagnosis_json)
 }
 END_TEST
 
+/* An unlinked temporary file holding @len bytes of @data, read from 0. */
+static int
+temp_file(const char *data, size_t len)
+{
+	char path[] = "/tmp/test-scanner-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+/* Everything a scan hands its callback, as text: each diagnosis' JSON
+ * line and occurrences, each malformed event, and the progress calls. */
+typedef struct {
+	char *text;
+	size_t len, cap;
+	int progress, limit, n;
+} transcript;
+
+static void
+say(transcript *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (t->len + n + 1 > t->cap) {
+		t->cap = 2 * (t->len + n + 1);
+		t->text = realloc(t->text, t->cap);
+		ck_assert_ptr_nonnull(t->text);
+	}
+	memcpy(t->text + t->len, s, n + 1);
+	t->len += n;
+}
+
+static int
+record_all(tsblog_scan_what what, const tsblog_diagnosis *d,
+	   const tsblog_error *event, void *payload)
+{
+	transcript *t = payload;
+	char num[32], *json;
+
+	if (what == TSBLOG_SCAN_PROGRESS) {
+		t->progress++;
+		return TSBLOG_CONTINUE;
+	}
+	if (what == TSBLOG_SCAN_MALFORMED) {
+		say(t, event->message);
+		say(t, "\n");
+		return TSBLOG_CONTINUE;
+	}
+	ck_assert_int_eq(tsblog_diagnosis_to_json(&json, d, NULL), 0);
+	say(t, json);
+	snprintf(num, sizeof(num), " %llu\n",
+		 (unsigned long long)tsblog_diagnosis_occurrences(d));
+	say(t, num);
+	tsblog_free(json);
+	return ++t->n == t->limit ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+}
+
+/* Some 3 MiB of lines: diagnoses whose problems repeat (occurrences),
+ * klog warnings no rule knows (summary shapes), noise, CRLF; and, when
+ * @doc, events documents running across every cut in the middle. */
+static char *
+big_input(size_t *len, int doc)
+{
+	size_t cap = 5 << 20, n = 0, ev_len = 0;
+	char *in = malloc(cap), *ev = doc ? tu_read_file(tu_data("envelopes/events.json"), &ev_len) : NULL;
+	int i;
+
+	ck_assert_ptr_nonnull(in);
+	for (i = 0; n < (3u << 20); i++) {
+		if (ev && n >= (3u << 19)) {   /* in the second MiB */
+			int k;
+			for (k = 0; k < 200; k++) {
+				memcpy(in + n, ev, ev_len);
+				n += ev_len;
+			}
+			free(ev);
+			ev = NULL;
+		}
+		if (i % 17 == 0)
+			n += (size_t)sprintf(in + n, "connect to h%d.local:%d failed: connection refused\n",
+					     i % 5, 1000 + i % 3);
+		else if (i % 11 == 0)
+			n += (size_t)sprintf(in + n, "W1126 12:00:%02d.000000 1 disk.go:9] disk %d nearly full\r\n",
+					     i % 60, i);
+		else if (i % 23 == 0)
+			n += (size_t)sprintf(in + n, "lookup n%d.example: no such host\n", i % 4);
+		else
+			n += (size_t)sprintf(in + n, "noise %d\n", i);
+	}
+	*len = n;
+	return in;
+}
+
+/* tsblog_scan_fd() over @in with @jobs threads: the transcript, then the
+ * summary and totals. */
+static char *
+scan_fd_jobs(const tsblog_ruleset *rs, const char *in, size_t len,
+	     unsigned int jobs, int limit, int *rc)
+{
+	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
+	tsblog_scanner *s = NULL;
+	transcript t = { .limit = limit };
+	tsblog_error err;
+	char *sum, tot[128];
+	int fd = temp_file(in, len);
+
+	o.jobs = jobs;
+	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "big.log", &o, &err), 0);
+	*rc = tsblog_scan_fd(s, fd, record_all, &t, &err);
+	ck_assert_msg(*rc == 0 || *rc == TSBLOG_EUSER, "%d %s", *rc, err.message);
+	ck_assert_int_gt(t.progress, 0);
+	ck_assert_int_eq(tsblog_scanner_summary_json(&sum, s, &err), 0);
+	say(&t, sum);
+	snprintf(tot, sizeof(tot), "\n%llu records %llu bytes %llu truncated %llu malformed\n",
+		 (unsigned long long)tsblog_scanner_records(s),
+		 (unsigned long long)tsblog_scanner_bytes(s),
+		 (unsigned long long)tsblog_scanner_truncated(s),
+		 (unsigned long long)tsblog_scanner_malformed(s));
+	say(&t, tot);
+	tsblog_free(sum);
+	close(fd);
+	tsblog_scanner_free(s);
+	return t.text;
+}
+
+/* Pieces on threads change nothing the callback sees: the same
+ * diagnoses with the same lines and occurrences, in the same order, and
+ * the same summary and totals, with or without a document across the
+ * cuts. */
+START_TEST(scanner_scan_fd_jobs_equal_one)
+{
+	tsblog_ruleset *rs = tu_rules(RULES);
+	int doc, rc;
+
+	for (doc = 0; doc <= 1; doc++) {
+		size_t len, lines, i;
+		char *in = big_input(&len, doc), want[64];
+		char *one = scan_fd_jobs(rs, in, len, 1, 0, &rc);
+		unsigned int jobs;
+		ck_assert_int_eq(rc, 0);
+		for (i = lines = 0; i < len; i++)
+			lines += in[i] == '\n';
+		snprintf(want, sizeof(want), "\n%zu records %zu bytes ", lines,
+			 len);
+		ck_assert_ptr_nonnull(strstr(one, want));
+		for (jobs = 2; jobs <= 3; jobs++) {
+			char *many = scan_fd_jobs(rs, in, len, jobs, 0, &rc);
+			ck_assert_int_eq(rc, 0);
+			ck_assert_msg(!strcmp(one, many), "jobs %u, doc %d differ",
+				      jobs, doc);
+			free(many);
+		}
+		free(one);
+		free(in);
+	}
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
+/* A callback's abort stops a scan on threads too, after exactly the
+ * diagnoses it was shown. */
+START_TEST(scanner_scan_fd_jobs_abort)
+{
+	tsblog_ruleset *rs = tu_rules(RULES);
+	size_t len;
+	char *in = big_input(&len, 0);
+	int rc;
+	char *one = scan_fd_jobs(rs, in, len, 1, 10000, &rc);
+	char *many;
+
+	ck_assert_int_eq(rc, TSBLOG_EUSER);
+	many = scan_fd_jobs(rs, in, len, 2, 10000, &rc);
+	ck_assert_int_eq(rc, TSBLOG_EUSER);
+	/* The same 10000 diagnoses; the totals then differ (a block or a
+	 * piece is counted whole). */
+	*strstr(one, "{\"schema_version\"") = '\0';
+	*strstr(many, "{\"schema_version\"") = '\0';
+	ck_assert_str_eq(one, many);
+	free(one);
+	free(many);
+	free(in);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
+/* Where a document runs across a cut, the pieces stop at the piece it
+ * starts in: the caller reads on serially from there, with everything
+ * before it merged. */
+START_TEST(scanner_pieces_stop_at_document)
+{
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
+	tsblog_scanner *s = NULL;
+	transcript t = { 0 };
+	tsblog_error err;
+	size_t len, lines = 0, i;
+	int found = 0;
+	char *in = big_input(&len, 1);
+	const char *doc = strstr(in, "{\n    \"apiVersion\"");
+	int fd = temp_file(in, len);
+	off_t resume_at;
+
+	o.jobs = 2;
+	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "big.log", &o, &err), 0);
+	ck_assert_int_eq(scan_pieces(s, fd, 0, (off_t)len, record_all, &t,
+				     &err, &resume_at), 0);
+	/* Pieces are 1 MiB here, cut after a newline. */
+	ck_assert_int_gt(resume_at, 0);
+	ck_assert_int_le(resume_at, doc - in);
+	ck_assert_int_gt(resume_at, doc - in - (1 << 20) - 100);
+	ck_assert_int_eq(in[resume_at - 1], '\n');
+	for (i = 0; i < (size_t)resume_at; i++) {
+		if (!i || in[i - 1] == '\n')
+			found += !strncmp(in + i, "connect", 7) ||
+				 !strncmp(in + i, "lookup", 6);
+		lines += in[i] == '\n';
+	}
+	ck_assert_uint_eq(tsblog_scanner_records(s), lines);
+	ck_assert_uint_eq(tsblog_scanner_bytes(s), (uint64_t)resume_at);
+	ck_assert_int_eq(t.n, found);
+	free(t.text);
+	free(in);
+	close(fd);
+	tsblog_scanner_free(s);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
+/* Through a pipe, tsblog_scan_fd() reads on this thread: the same as
+ * scanning the bytes. */
+START_TEST(scanner_scan_fd_pipe)
+{
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
+	tsblog_scanner *s = NULL;
+	stopper st = { .limit = -1 };
+	tsblog_error err;
+	int p[2];
+
+	o.jobs = 4;
+	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "pipe", &o, &err), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(write(p[1], BASE, sizeof(BASE) - 1),
+			 (ssize_t)sizeof(BASE) - 1);
+	close(p[1]);
+	ck_assert_int_eq(tsblog_scan_fd(s, p[0], stop_after, &st, &err), 0);
+	close(p[0]);
+	ck_assert_int_eq(st.n, 4);
+	ck_assert_str_eq(st.text[3], "connect to cache:6379 failed: connection refused");
+	ck_assert_int_eq(st.progress, 1);
+	ck_assert_uint_eq(tsblog_scanner_records(s), 7);
+	tsblog_scanner_free(s);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 START_TEST(scanner_bad_arguments)
 {
 	tsblog_ruleset *rs = tu_rules(RULES);
 	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
 	tsblog_scanner *s = NULL;
-	const tsblog_diagnosis *d;
 	tsblog_error err;
 
 	o.version = TSBLOG_SCAN_OPTIONS_VERSION + 1;
@@ -733,10 +1062,18 @@ START_TEST(scanner_bad_arguments)
 	ck_assert_int_eq(tsblog_scanner_new(NULL, rs, NULL, NULL, &err),
 			 TSBLOG_EINVAL);
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, NULL, NULL, &err), 0);
-	ck_assert_int_eq(tsblog_scanner_feed(s, NULL, 1, &err), TSBLOG_EINVAL);
-	ck_assert_int_eq(tsblog_scanner_next(s, NULL, &err), TSBLOG_EINVAL);
-	ck_assert_int_eq(tsblog_scanner_next(NULL, &d, &err), TSBLOG_EINVAL);
-	ck_assert_int_eq(tsblog_scanner_end(NULL, &err), TSBLOG_EINVAL);
+	ck_assert_int_eq(tsblog_scanner_scan(s, NULL, 1, NULL, NULL, &err),
+			 TSBLOG_EINVAL);
+	ck_assert_str_eq(err.message, "tsblog_scanner_scan: NULL argument");
+	ck_assert_int_eq(tsblog_scanner_scan(NULL, "x", 1, NULL, NULL, &err),
+			 TSBLOG_EINVAL);
+	ck_assert_int_eq(tsblog_scanner_finish(NULL, NULL, NULL, &err),
+			 TSBLOG_EINVAL);
+	ck_assert_int_eq(tsblog_scan_fd(NULL, 0, NULL, NULL, &err),
+			 TSBLOG_EINVAL);
+	ck_assert_int_eq(tsblog_scan_fd(s, -1, NULL, NULL, &err),
+			 TSBLOG_EINVAL);
+	ck_assert_str_eq(err.message, "tsblog_scan_fd: bad descriptor");
 	ck_assert_uint_eq(tsblog_scanner_records(NULL), 0);
 	tsblog_scanner_free(s);
 	tsblog_scanner_free(NULL);
@@ -766,9 +1103,16 @@ suite(void)
 	tcase_add_test(tc, scanner_reset_restarts_lines);
 	tcase_add_test(tc, scanner_clear_forgets_everything);
 	tcase_add_test(tc, scanner_absorb_pieces_equal_whole);
-	tcase_add_test(tc, scanner_feed_before_drain_refused);
+	tcase_add_test(tc, scanner_callback_aborts);
+	tcase_add_test(tc, scanner_malformed_event_called_back);
 	tcase_add_test(tc, scanner_diagnosis_json);
+	tcase_add_test(tc, scanner_scan_fd_jobs_equal_one);
+	tcase_add_test(tc, scanner_scan_fd_jobs_abort);
+	tcase_add_test(tc, scanner_pieces_stop_at_document);
+	tcase_add_test(tc, scanner_scan_fd_pipe);
 	tcase_add_test(tc, scanner_bad_arguments);
+	/* Scans of a few MiB on a loaded machine. */
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,12 +2,12 @@
  * @file tsblog/scanner.h
  * @brief Stream bytes through a rule set and get diagnoses in input order.
  *
- * The scanner is a pull parser: hand it a chunk with tsblog_scanner_feed(),
- * then call tsblog_scanner_next() until it returns 0, then feed the next
- * chunk.  Chunks may split lines anywhere; a line that straddles chunks is
- * carried over in a buffer bounded by the maximum record length.  After the
- * last chunk call tsblog_scanner_end() and drain next() once more, so a
- * last line without a newline is scanned too.
+ * Hand the scanner chunks of an input with tsblog_scanner_scan() and end
+ * the input with tsblog_scanner_finish(), or let tsblog_scan_fd() read a
+ * file descriptor (on several threads, if asked).  Each calls back, in
+ * input order, with every diagnosis and every malformed event.  Chunks may
+ * split lines anywhere; a line that straddles chunks is carried over in a
+ * buffer bounded by the maximum record length.
  *
  * Each line is read through its envelope before matching: `kubectl logs`
  * --prefix and --timestamps, Istio/TSB console lines, JSON log lines (zap,
@@ -86,8 +86,9 @@ typedef enum {
 	 * counted as malformed and skipped, and the scan goes on.  @p d is
 	 * NULL. */
 	TSBLOG_SCAN_MALFORMED = 2,
-	/** tsblog_scan_fd() has read another block: a chance to show
-	 * progress or to abort.  @p d and @p event are NULL. */
+	/** tsblog_scan_fd() has read another block, or a read was
+	 * interrupted by a signal: a chance to show progress or to abort.
+	 * @p d and @p event are NULL. */
 	TSBLOG_SCAN_PROGRESS = 3
 } tsblog_scan_what;
 
@@ -99,7 +100,8 @@ typedef enum {
  * Called by the scanning functions, in input order, from the thread that
  * called them.
  *
- * @param d        borrowed: valid only during the call.
+ * @param d        borrowed: valid only during the call (copy what must
+ *                 outlive it, e.g. with tsblog_diagnosis_to_json()).
  * @param event    borrowed: valid only during the call.
  * @param payload  what the caller passed to the scanning function.
  * @return TSBLOG_CONTINUE, or TSBLOG_ABORT to stop: the scanning function
@@ -136,17 +138,6 @@ TSBLOG_EXTERN(void) tsblog_scanner_free(tsblog_scanner *s);
 TSBLOG_EXTERN(int) tsblog_scanner_reset(tsblog_scanner *s, const char *source);
 
 /**
- * Start over as if @p s had just been made by tsblog_scanner_new() with its
- * rule set and options: totals, rule statistics and summary are dropped
- * too, but the scanner's buffers and PCRE2 state are kept.  Cheaper than
- * a new scanner when many short inputs are scanned and absorbed one by
- * one (as tsblog -j does with the pieces of a file).
- *
- * @return 0, TSBLOG_EINVAL or TSBLOG_ENOMEM (then @p s is unchanged).
- */
-TSBLOG_EXTERN(int) tsblog_scanner_clear(tsblog_scanner *s, const char *source);
-
-/**
  * Scan the next @p len bytes of the current input and call @p cb for what
  * they hold.  @p buf is only read during the call; a trailing partial line
  * is copied and completed by the next chunk (or by finish).
@@ -173,27 +164,26 @@ TSBLOG_EXTERN(int) tsblog_scanner_finish(tsblog_scanner *s,
 					 tsblog_error *err);
 
 /**
- * Read @p fd to its end as the current input, scan it and finish it.  With
- * opts.jobs > 1 and a regular file, pieces of the file are scanned on that
- * many threads and merged in order: @p cb still sees everything in input
- * order, from the calling thread, exactly as with one job.  @p fd is read
- * from its current offset and not closed.
+ * Read @p fd to its end as the current input, scan it and finish it,
+ * calling @p cb for what it holds and with TSBLOG_SCAN_PROGRESS after each
+ * block read (a chance to show progress or to abort).  @p fd is read from
+ * its current offset and not closed.
  *
+ * With opts.jobs > 1, a regular file of more than 1 MiB and the current
+ * input between records (as after tsblog_scanner_reset()), pieces of
+ * 1-4 MiB are scanned on up to opts.jobs threads, this one included, and
+ * merged in order: @p cb still sees everything in input order, from the
+ * calling thread, with the same diagnoses, line numbers, summary and
+ * totals as with one job; progress is reported as pieces are merged.  A
+ * pipe, a terminal or a socket is read on this thread only.
+ *
+ * @param cb  may be NULL, as for tsblog_scanner_scan().
  * @return as tsblog_scanner_scan(), or TSBLOG_EIO if reading failed (@p err
  *         names the scanner's source and errno's text).
  */
 TSBLOG_EXTERN(int) tsblog_scan_fd(tsblog_scanner *s, int fd,
 				  tsblog_scan_cb cb, void *payload,
 				  tsblog_error *err);
-
-/* The pull interface below is being made private (issue 12): new code uses
- * the callback functions above. */
-TSBLOG_EXTERN(int) tsblog_scanner_feed(tsblog_scanner *s, const char *buf,
-				       size_t len, tsblog_error *err);
-TSBLOG_EXTERN(int) tsblog_scanner_end(tsblog_scanner *s, tsblog_error *err);
-TSBLOG_EXTERN(int) tsblog_scanner_next(tsblog_scanner *s,
-				       const tsblog_diagnosis **out,
-				       tsblog_error *err);
 
 /** Lines (records) seen so far, over all inputs. */
 TSBLOG_EXTERN(uint64_t) tsblog_scanner_records(
@@ -214,29 +204,6 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_truncated(
 TSBLOG_EXTERN(int) tsblog_scanner_rule_stats(const tsblog_scanner *s,
 					     size_t index,
 					     tsblog_rule_stats *out);
-
-/**
- * Whether @p s stands between records: nothing fed is left unread, no line
- * is half read, and no describe section (from its Name: to the end of its
- * Events table), events table or JSON document is open.  A file may be cut into pieces for parallel scanning only where
- * the scanner of the piece before stops at rest.
- */
-TSBLOG_EXTERN(int) tsblog_scanner_at_rest(const tsblog_scanner *s);
-
-/**
- * Take in what @p src has counted, as if @p src's input had followed the
- * current input of @p dst: its line numbers are shifted by the lines
- * @p dst has read of its current input, its problems and unclassified
- * errors merged into @p dst's summary, its totals and rule statistics
- * added.  Then @p dst's current input goes on where @p src's ended.  Used
- * to scan the pieces of one file on several threads and report the whole.
- * @p src is not changed.
- *
- * @return 0, TSBLOG_EINVAL (different rule sets) or TSBLOG_ENOMEM.
- */
-TSBLOG_EXTERN(int) tsblog_scanner_absorb(tsblog_scanner *dst,
-					 const tsblog_scanner *src,
-					 tsblog_error *err);
 
 /** Events of JSON documents that could not be read whole. */
 TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
@@ -260,6 +227,16 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
 TSBLOG_EXTERN(int) tsblog_scanner_summary_json(char **out,
 					       const tsblog_scanner *s,
 					       tsblog_error *err);
+
+/* Private, for the bindings until they scan through the callback functions
+ * (issue 12); not for new code, and going away: the pull interface
+ * (feed a chunk, take diagnoses until 0, end the input, take again). */
+TSBLOG_EXTERN(int) tsblog_scanner_feed(tsblog_scanner *s, const char *buf,
+				       size_t len, tsblog_error *err);
+TSBLOG_EXTERN(int) tsblog_scanner_next(tsblog_scanner *s,
+				       const tsblog_diagnosis **out,
+				       tsblog_error *err);
+TSBLOG_EXTERN(int) tsblog_scanner_end(tsblog_scanner *s, tsblog_error *err);
 
 TSBLOG_END_DECL
 

@@ -103,50 +103,50 @@ fuzz_scan_free(fuzz_scan *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Drain the scanner: every diagnosis is converted and checked; a
- * TSBLOG_ESYNTAX (malformed event) must come with a message and the scan
- * goes on; anything else negative is a bug. */
-static inline void
-fuzz_drain(tsblog_scanner *s, fuzz_scan *r, uint64_t *last_line)
+/* Where one scan's diagnoses go, and the last line seen. */
+typedef struct {
+	fuzz_scan *r;
+	uint64_t last_line;
+} fuzz_sink;
+
+/* The harness's scan callback: every diagnosis is converted and checked,
+ * in line order; a malformed event must come with a message, and the
+ * scan goes on. */
+static inline int
+fuzz_collect(tsblog_scan_what what, const tsblog_diagnosis *d,
+	     const tsblog_error *event, void *payload)
 {
-	const tsblog_diagnosis *d;
+	fuzz_sink *sink = payload;
 	tsblog_error err;
-	int rc;
+	char *js = NULL;
+	json_t *o;
+	uint64_t line;
 
-	for (;;) {
-		memset(&err, 0, sizeof(err));
-		rc = tsblog_scanner_next(s, &d, &err);
-		if (rc == 0)
-			return;
-		if (rc == TSBLOG_ESYNTAX) {
-			FUZZ_CHECK(err.code == TSBLOG_ESYNTAX && err.message[0],
-				   "ESYNTAX without a report");
-			r->syntax_errors++;
-			continue;
-		}
-		FUZZ_CHECK(rc == 1, "tsblog_scanner_next: %d (%s): %s", rc,
-			   tsblog_error_code_name(rc), err.message);
-		{
-			char *js = NULL;
-			json_t *o;
-			uint64_t line = tsblog_diagnosis_line(d);
-
-			FUZZ_CHECK(tsblog_diagnosis_to_json(&js, d, &err) == 0,
-				   "tsblog_diagnosis_to_json: %s", err.message);
-			o = fuzz_json_object(js);
-			FUZZ_CHECK(json_integer_value(json_object_get(o, "line")) ==
-					   (json_int_t)line,
-				   "line differs in JSON");
-			json_decref(o);
-			FUZZ_CHECK(line >= 1 && line >= *last_line,
-				   "diagnosis line %llu after line %llu",
-				   (unsigned long long)line,
-				   (unsigned long long)*last_line);
-			FUZZ_CHECK(tsblog_diagnosis_count(d) >= 1, "count 0");
-			*last_line = line;
-			fuzz_strv_add(&r->diags, js);
-		}
+	if (what == TSBLOG_SCAN_MALFORMED) {
+		FUZZ_CHECK(!d && event && event->code == TSBLOG_ESYNTAX &&
+				   event->message[0],
+			   "malformed event without a report");
+		sink->r->syntax_errors++;
+		return TSBLOG_CONTINUE;
 	}
+	FUZZ_CHECK(what == TSBLOG_SCAN_DIAGNOSIS && d && !event,
+		   "callback %d", (int)what);
+	line = tsblog_diagnosis_line(d);
+	FUZZ_CHECK(tsblog_diagnosis_to_json(&js, d, &err) == 0,
+		   "tsblog_diagnosis_to_json: %s", err.message);
+	o = fuzz_json_object(js);
+	FUZZ_CHECK(json_integer_value(json_object_get(o, "line")) ==
+			   (json_int_t)line,
+		   "line differs in JSON");
+	json_decref(o);
+	FUZZ_CHECK(line >= 1 && line >= sink->last_line,
+		   "diagnosis line %llu after line %llu",
+		   (unsigned long long)line,
+		   (unsigned long long)sink->last_line);
+	FUZZ_CHECK(tsblog_diagnosis_count(d) >= 1, "count 0");
+	sink->last_line = line;
+	fuzz_strv_add(&sink->r->diags, js);
+	return TSBLOG_CONTINUE;
 }
 
 /* Scan @n bytes in chunks whose sizes cycle through @sizes (0-terminated;
@@ -157,7 +157,7 @@ fuzz_run_scan(const tsblog_ruleset *rs, const tsblog_scan_options *opts,
 {
 	tsblog_scanner *s = NULL;
 	tsblog_error err;
-	uint64_t last_line = 0;
+	fuzz_sink sink = { r, 0 };
 	size_t at = 0, k = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -169,15 +169,13 @@ fuzz_run_scan(const tsblog_ruleset *rs, const tsblog_scan_options *opts,
 			k = 0;
 		if (len > n - at)
 			len = n - at;
-		FUZZ_CHECK(tsblog_scanner_feed(s, (const char *)p + at, len,
-					       &err) == 0,
-			   "tsblog_scanner_feed: %s", err.message);
-		fuzz_drain(s, r, &last_line);
+		FUZZ_CHECK(tsblog_scanner_scan(s, (const char *)p + at, len,
+					       fuzz_collect, &sink, &err) == 0,
+			   "tsblog_scanner_scan: %s", err.message);
 		at += len;
 	}
-	FUZZ_CHECK(tsblog_scanner_end(s, &err) == 0, "finish: %s",
-		   err.message);
-	fuzz_drain(s, r, &last_line);
+	FUZZ_CHECK(tsblog_scanner_finish(s, fuzz_collect, &sink, &err) == 0,
+		   "tsblog_scanner_finish: %s", err.message);
 	r->records = tsblog_scanner_records(s);
 	r->bytes = tsblog_scanner_bytes(s);
 	r->truncated = tsblog_scanner_truncated(s);

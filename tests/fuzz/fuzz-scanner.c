@@ -13,13 +13,15 @@
  *
  * Then the input is cut at a line start (picked by byte 1) and its two
  * pieces scanned apart, by one scanner cleared in between, and absorbed
- * in order into a third, as tsblog -j does: where the first piece ends at
+ * in order into a third, as tsblog_scan_fd() does with jobs (through the
+ * library's private scanner.h): where the first piece ends at
  * rest (and the second does not start with a BOM, which is only stripped
  * at the start of an input), diagnoses, totals and summary must equal
  * the whole scan's.
  */
 #define FUZZ_BUILTIN_RULES
 #include "fuzz-common.h"
+#include "scanner.h"
 
 
 static size_t
@@ -28,24 +30,32 @@ chunk_size(uint8_t b)
 	return b < 128 ? (size_t)b + 1 : (size_t)(b - 127) * 512;
 }
 
-/* Drain a piece's scanner with the common checks (valid JSON, lines in
- * order); its diagnoses must also lie within the piece.  Returns how many
- * there were. */
+/* Scan @n bytes as a piece (the common checks: valid JSON, lines in
+ * order), and finish it unless @at_rest is NULL: then say first whether
+ * the piece ends at rest.  Its diagnoses must lie within the piece.
+ * Returns how many there were. */
 static size_t
-drain_piece(tsblog_scanner *s)
+scan_piece(tsblog_scanner *s, const uint8_t *p, size_t n, int *at_rest)
 {
 	fuzz_scan r;
-	uint64_t last_line = 0;
-	size_t n;
+	fuzz_sink sink = { &r, 0 };
+	tsblog_error err;
+	size_t found;
 
 	memset(&r, 0, sizeof(r));
-	fuzz_drain(s, &r, &last_line);
-	FUZZ_CHECK(last_line <= tsblog_scanner_records(s) + 1,
+	FUZZ_CHECK(tsblog_scanner_scan(s, (const char *)p, n, fuzz_collect,
+				       &sink, &err) == 0,
+		   "scan: %s", err.message);
+	if (at_rest)
+		*at_rest = scanner_at_rest(s);
+	FUZZ_CHECK(tsblog_scanner_finish(s, fuzz_collect, &sink, &err) == 0,
+		   "finish: %s", err.message);
+	FUZZ_CHECK(sink.last_line <= tsblog_scanner_records(s) + 1,
 		   "piece diagnosis at line %llu",
-		   (unsigned long long)last_line);
-	n = r.diags.n;
+		   (unsigned long long)sink.last_line);
+	found = r.diags.n;
 	fuzz_scan_free(&r);
-	return n;
+	return found;
 }
 
 static void
@@ -57,33 +67,21 @@ check_pieces(const tsblog_scan_options *opts, const uint8_t *data,
 	const uint8_t *nl;
 	size_t cut, ndiags;
 	int at_rest;
-	char *summary = NULL;
+	char *joined = NULL;
 
 	nl = at < size ? memchr(data + at, '\n', size - at) : NULL;
 	cut = nl ? (size_t)(nl - data) + 1 : size;
 	FUZZ_CHECK(tsblog_scanner_new(&piece, rules, "fuzz", opts, &err) == 0 &&
 			   tsblog_scanner_new(&all, rules, "fuzz", opts, &err) == 0,
 		   "tsblog_scanner_new: %s", err.message);
-	FUZZ_CHECK(tsblog_scanner_feed(piece, (const char *)data, cut, &err) == 0,
-		   "feed: %s", err.message);
-	ndiags = drain_piece(piece);
-	at_rest = tsblog_scanner_at_rest(piece);
-	FUZZ_CHECK(tsblog_scanner_end(piece, &err) == 0, "finish: %s",
-		   err.message);
-	ndiags += drain_piece(piece);
+	ndiags = scan_piece(piece, data, cut, &at_rest);
 	if (!at_rest || (size - cut >= 3 && !memcmp(data + cut, "\xEF\xBB\xBF", 3)))
-		goto out;       /* tsblog -j scans on serially here */
-	FUZZ_CHECK(tsblog_scanner_absorb(all, piece, &err) == 0, "absorb: %s",
+		goto out;       /* tsblog_scan_fd() scans on serially here */
+	FUZZ_CHECK(scanner_absorb(all, piece, &err) == 0, "absorb: %s",
 		   err.message);
-	FUZZ_CHECK(tsblog_scanner_clear(piece, "fuzz") == 0, "clear");
-	FUZZ_CHECK(tsblog_scanner_feed(piece, (const char *)data + cut,
-				       size - cut, &err) == 0,
-		   "feed: %s", err.message);
-	ndiags += drain_piece(piece);
-	FUZZ_CHECK(tsblog_scanner_end(piece, &err) == 0, "finish: %s",
-		   err.message);
-	ndiags += drain_piece(piece);
-	FUZZ_CHECK(tsblog_scanner_absorb(all, piece, &err) == 0, "absorb: %s",
+	FUZZ_CHECK(scanner_clear(piece, "fuzz") == 0, "clear");
+	ndiags += scan_piece(piece, data + cut, size - cut, NULL);
+	FUZZ_CHECK(scanner_absorb(all, piece, &err) == 0, "absorb: %s",
 		   err.message);
 	FUZZ_CHECK(ndiags == whole->diags.n, "%zu diagnoses in pieces, %zu whole",
 		   ndiags, whole->diags.n);
@@ -92,13 +90,13 @@ check_pieces(const tsblog_scan_options *opts, const uint8_t *data,
 			   tsblog_scanner_truncated(all) == whole->truncated &&
 			   tsblog_scanner_malformed(all) == whole->malformed,
 		   "totals of the pieces differ from the whole scan's");
-	FUZZ_CHECK(tsblog_scanner_summary_json(&summary, all, &err) == 0,
+	FUZZ_CHECK(tsblog_scanner_summary_json(&joined, all, &err) == 0,
 		   "summary: %s", err.message);
-	FUZZ_CHECK(!strcmp(summary, whole->summary),
+	FUZZ_CHECK(!strcmp(joined, whole->summary),
 		   "cut at %zu: summary of the pieces differs:\n%.600s\n%.600s",
-		   cut, summary, whole->summary);
+		   cut, joined, whole->summary);
 out:
-	tsblog_free(summary);
+	tsblog_free(joined);
 	tsblog_scanner_free(piece);
 	tsblog_scanner_free(all);
 }

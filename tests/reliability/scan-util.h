@@ -45,43 +45,50 @@ su_append(scan_result *r, const char *s, size_t n)
 	r->diags[r->diags_len] = '\0';
 }
 
-/* Drain next() until 0; returns 0, or the fatal code. */
+/* Note a failure (the first one) in @r; returns @rc. */
 static inline int
-su_drain(tsblog_scanner *s, scan_result *r)
+su_fail(scan_result *r, int rc, const tsblog_error *err)
 {
-	const tsblog_diagnosis *d;
+	if (rc < 0 && !r->fatal) {
+		r->fatal = rc;
+		snprintf(r->fatal_msg, sizeof(r->fatal_msg), "%s",
+			 err->message);
+	}
+	return rc;
+}
+
+/* The scan callback: keep every diagnosis as JSON and the first
+ * malformed event's message. */
+static inline int
+su_collect(tsblog_scan_what what, const tsblog_diagnosis *d,
+	   const tsblog_error *event, void *payload)
+{
+	scan_result *r = payload;
 	tsblog_error err;
 	char *js;
-	int rc;
 
-	for (;;) {
-		rc = tsblog_scanner_next(s, &d, &err);
-		if (rc == 0)
-			return 0;
-		if (rc == TSBLOG_ESYNTAX) {
-			if (!r->nsyntax++)
-				snprintf(r->first_syntax,
-					 sizeof(r->first_syntax), "%s",
-					 err.message);
-			continue;
-		}
-		if (rc < 0) {
-			r->fatal = rc;
-			snprintf(r->fatal_msg, sizeof(r->fatal_msg), "%s",
-				 err.message);
-			return rc;
-		}
-		rc = tsblog_diagnosis_to_json(&js, d, &err);
-		if (rc < 0) {
-			r->fatal = rc;
-			snprintf(r->fatal_msg, sizeof(r->fatal_msg), "%s",
-				 err.message);
-			return rc;
-		}
-		su_append(r, js, strlen(js));
-		tsblog_free(js);
-		r->ndiags++;
-	}
+	if (what == TSBLOG_SCAN_MALFORMED && !r->nsyntax++)
+		snprintf(r->first_syntax, sizeof(r->first_syntax), "%s",
+			 event->message);
+	if (what != TSBLOG_SCAN_DIAGNOSIS)
+		return TSBLOG_CONTINUE;
+	if (su_fail(r, tsblog_diagnosis_to_json(&js, d, &err), &err) < 0)
+		return TSBLOG_ABORT;
+	su_append(r, js, strlen(js));
+	tsblog_free(js);
+	r->ndiags++;
+	return TSBLOG_CONTINUE;
+}
+
+/* Scan a chunk, or finish the input (@data NULL); 0, or the fatal code. */
+static inline int
+su_scan_chunk(tsblog_scanner *s, const char *data, size_t n, scan_result *r)
+{
+	tsblog_error err;
+	int rc = data ? tsblog_scanner_scan(s, data, n, su_collect, r, &err)
+		      : tsblog_scanner_finish(s, su_collect, r, &err);
+
+	return rc == TSBLOG_EUSER ? r->fatal : su_fail(r, rc, &err);
 }
 
 static inline void
@@ -118,14 +125,12 @@ su_scan(const tsblog_ruleset *rs, const tsblog_scan_options *opts,
 	}
 	while (at < len) {
 		size_t n = chunk && chunk < len - at ? chunk : len - at;
-		if (tsblog_scanner_feed(s, data + at, n, &err) < 0 ||
-		    su_drain(s, r) < 0)
+		if (su_scan_chunk(s, data + at, n, r) < 0)
 			goto out;
 		at += n;
 	}
-	if (tsblog_scanner_end(s, &err) < 0 || su_drain(s, r) < 0)
-		goto out;
-	su_totals(s, r);
+	if (su_scan_chunk(s, NULL, 0, r) == 0)
+		su_totals(s, r);
 out:
 	tsblog_scanner_free(s);
 }

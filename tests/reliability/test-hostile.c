@@ -177,13 +177,11 @@ START_TEST(hostile_huge_line_without_newline)
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "huge", NULL, &err), 0);
 	for (at = 0; at < total; at += MiB) {
 		size_t rss;
-		ck_assert_int_eq(tsblog_scanner_feed(s, chunk, MiB, &err), 0);
-		ck_assert_int_eq(su_drain(s, &r), 0);
+		ck_assert_int_eq(su_scan_chunk(s, chunk, MiB, &r), 0);
 		rss = su_rss();
 		peak = rss > peak ? rss : peak;
 	}
-	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
-	ck_assert_int_eq(su_drain(s, &r), 0);
+	ck_assert_int_eq(su_scan_chunk(s, NULL, 0, &r), 0);
 	su_totals(s, &r);
 	peak = su_rss() > peak ? su_rss() : peak;
 	ck_assert_msg(peak - rss0 < 64u * MiB,
@@ -576,11 +574,10 @@ START_TEST(hostile_describe_header_blank_value)
 
 	memset(&r, 0, sizeof(r));
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "test", NULL, &err), 0);
-	ck_assert_int_eq(tsblog_scanner_feed(s, input, sizeof(input) - 1, &err),
-			 0);
-	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
 	dirty_stack();
-	ck_assert_msg(su_drain(s, &r) == 0, "scan failed: %s", r.fatal_msg);
+	ck_assert_msg(su_scan_chunk(s, input, sizeof(input) - 1, &r) == 0 &&
+			      su_scan_chunk(s, NULL, 0, &r) == 0,
+		      "scan failed: %s", r.fatal_msg);
 	su_totals(s, &r);
 	tsblog_scanner_free(s);
 	ck_assert_uint_eq(r.records, 6);
@@ -614,10 +611,9 @@ START_TEST(hostile_event_count_beyond_int64)
 
 	memset(&r, 0, sizeof(r));
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "test", NULL, &err), 0);
-	ck_assert_int_eq(tsblog_scanner_feed(s, input, sizeof(input) - 1, &err),
-			 0);
-	ck_assert_int_eq(tsblog_scanner_end(s, &err), 0);
-	ck_assert_msg(su_drain(s, &r) == 0, "scan failed: %s", r.fatal_msg);
+	ck_assert_msg(su_scan_chunk(s, input, sizeof(input) - 1, &r) == 0 &&
+			      su_scan_chunk(s, NULL, 0, &r) == 0,
+		      "scan failed: %s", r.fatal_msg);
 	ck_assert_int_eq(tsblog_scanner_summary_json(&summary, s, &err), 0);
 	tsblog_scanner_free(s);
 	ck_assert_uint_eq(r.ndiags, 2);

@@ -218,32 +218,46 @@ failed(const char *what, int rc, const tsblog_error *err)
 	return -1;
 }
 
-/* 0 done, 1 clean ENOMEM, -1 bad (why says). */
+/* The scan callback: each diagnosis as JSON into the output; a failure
+ * stops the scan and is kept in *payload (1 clean ENOMEM, -1 bad). */
 static int
-drain(tsblog_scanner *s)
+collect(tsblog_scan_what what, const tsblog_diagnosis *d,
+	const tsblog_error *event, void *payload)
 {
-	const tsblog_diagnosis *d;
 	tsblog_error err;
+	char *js = NULL;
 	int rc;
 
-	for (;;) {
-		memset(&err, 0, sizeof(err));
-		rc = tsblog_scanner_next(s, &d, &err);
-		if (rc == 0)
-			return 0;
-		if (rc < 0)
-			return failed("tsblog_scanner_next", rc, &err);
-		{
-			char *js = NULL;
-			memset(&err, 0, sizeof(err));
-			rc = tsblog_diagnosis_to_json(&js, d, &err);
-			if (rc < 0)
-				return failed("tsblog_diagnosis_to_json", rc,
-					      &err);
-			emit(js);
-			tsblog_free(js);
-		}
+	(void)event;
+	if (what != TSBLOG_SCAN_DIAGNOSIS)
+		return TSBLOG_CONTINUE;
+	memset(&err, 0, sizeof(err));
+	rc = tsblog_diagnosis_to_json(&js, d, &err);
+	if (rc < 0) {
+		*(int *)payload = failed("tsblog_diagnosis_to_json", rc, &err);
+		return TSBLOG_ABORT;
 	}
+	emit(js);
+	tsblog_free(js);
+	return TSBLOG_CONTINUE;
+}
+
+/* Scan a chunk, or finish the input (@data NULL): 0 done, 1 clean
+ * ENOMEM, -1 bad (why says). */
+static int
+scan_chunk(tsblog_scanner *s, const char *data, size_t n)
+{
+	tsblog_error err;
+	int cb_rc = 0, rc;
+
+	memset(&err, 0, sizeof(err));
+	rc = data ? tsblog_scanner_scan(s, data, n, collect, &cb_rc, &err)
+		  : tsblog_scanner_finish(s, collect, &cb_rc, &err);
+	if (rc == TSBLOG_EUSER)
+		return cb_rc;
+	return rc < 0 ? failed(data ? "tsblog_scanner_scan"
+				    : "tsblog_scanner_finish", rc, &err)
+		      : 0;
 }
 
 static int
@@ -294,19 +308,10 @@ job(const input *in, size_t nin)
 		}
 		for (at = 0; at < in[i].len; at += 1000) {
 			size_t n = in[i].len - at < 1000 ? in[i].len - at : 1000;
-			memset(&err, 0, sizeof(err));
-			rc = tsblog_scanner_feed(s, in[i].data + at, n, &err);
-			if (rc < 0) {
-				snprintf(why, sizeof(why), "feed: %s",
-					 err.message);
-				rc = -1;
-				goto out;
-			}
-			if ((rc = drain(s)) != 0)
+			if ((rc = scan_chunk(s, in[i].data + at, n)) != 0)
 				goto out;
 		}
-		if ((rc = tsblog_scanner_end(s, &err)) < 0 ||
-		    (rc = drain(s)) != 0)
+		if ((rc = scan_chunk(s, NULL, 0)) != 0)
 			goto out;
 	}
 	memset(&err, 0, sizeof(err));

@@ -69,12 +69,11 @@ scan_chunked(job *j, scan_result *r)
 		size_t n = j->sizes[k++ & 1];
 		if (!n || n > j->len - at)
 			n = j->len - at;
-		if (tsblog_scanner_feed(s, j->input + at, n, &err) < 0 ||
-		    su_drain(s, r) < 0)
+		if (su_scan_chunk(s, j->input + at, n, r) < 0)
 			goto out;
 		at += n;
 	}
-	if (tsblog_scanner_end(s, &err) == 0 && su_drain(s, r) == 0)
+	if (su_scan_chunk(s, NULL, 0, r) == 0)
 		su_totals(s, r);
 out:
 	tsblog_scanner_free(s);
@@ -214,6 +213,16 @@ START_TEST(threads_share_one_ruleset)
 }
 END_TEST
 
+static int
+count_diagnoses(tsblog_scan_what what, const tsblog_diagnosis *d,
+		const tsblog_error *event, void *payload)
+{
+	(void)d;
+	(void)event;
+	*(int *)payload += what == TSBLOG_SCAN_DIAGNOSIS;
+	return TSBLOG_CONTINUE;
+}
+
 /* Many threads making and freeing their own matchers and scanners on one
  * rule set at the same time. */
 static void *
@@ -231,16 +240,18 @@ churn(void *arg)
 		tsblog_matcher *m = NULL;
 		tsblog_scanner *s = NULL;
 		const tsblog_diagnosis *d;
+		int found = 0;
 		if (tsblog_matcher_new(&m, rs, NULL) == 0 &&
 		    tsblog_matcher_match(m, line, sizeof(line) - 1, &d, NULL) == 1 &&
 		    !strcmp(tsblog_rule_id(tsblog_diagnosis_rule(d)),
 			    "cp-sa-secret-missing"))
 			ok++;
 		if (tsblog_scanner_new(&s, rs, "churn", NULL, NULL) == 0 &&
-		    tsblog_scanner_feed(s, line, sizeof(line) - 1, NULL) == 0 &&
-		    tsblog_scanner_end(s, NULL) == 0 &&
-		    tsblog_scanner_next(s, &d, NULL) == 1)
-			ok++;
+		    tsblog_scanner_scan(s, line, sizeof(line) - 1, NULL, NULL,
+					NULL) == 0 &&
+		    tsblog_scanner_finish(s, count_diagnoses, &found,
+					  NULL) == 0)
+			ok += found == 1;
 		tsblog_scanner_free(s);
 		tsblog_matcher_free(m);
 	}

@@ -1,0 +1,407 @@
+/*
+ * tsblog_scan_fd(): a file descriptor read through a scanner.  With
+ * opts.jobs > 1 a regular file is cut at line boundaries into pieces of
+ * 1-4 MiB that the threads (the caller's included) take in turn, each
+ * with a scanner of its own over the one shared rule set.  Small pieces
+ * handed out one at a time keep every thread busy to the end whatever the
+ * pieces cost.  The calling thread merges finished pieces in input order:
+ * each kept diagnosis gets its line in the whole input and its count in
+ * the summary, goes to the callback, then the piece's totals are
+ * absorbed, so the callback sees what one thread would have shown it.
+ * At most a window of pieces is in flight, so memory stays bounded however
+ * big the file.
+ *
+ * A piece whose scanner does not end at rest (a describe section, events
+ * table or JSON document runs across the cut), that met a malformed
+ * document or that starts with a BOM stops the sharing: everything before
+ * it is merged, and the rest is read serially from that piece's first
+ * byte, so the state that runs across the cut and the message's line
+ * number come out right.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "scanner.h"
+
+/* What one read copies out of the page cache: small enough to be scanned
+ * while still in the core's cache. */
+#define READ_SIZE (256 * 1024)
+#define PIECE_MIN (1024 * 1024)
+#define PIECE_MAX (4 * 1024 * 1024)
+
+typedef struct {
+	int done;               /* scanned, waiting to be merged */
+	int serial;             /* must be read again serially */
+	int at_rest;
+	off_t from, to;
+	tsblog_scanner *s;      /* made on first use, then cleared */
+	diag_list found;
+} slot;
+
+typedef struct {
+	tsblog_scanner *main;
+	const tsblog_ruleset *rs;       /* main's, read by every thread */
+	const tsblog_scan_options *opts;
+	const char *source;
+	int bom_is_text;        /* main has read lines of this input */
+	int fd;
+	off_t start, end;       /* what of the file is to be read */
+	off_t piece;            /* nominal piece size */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	slot *slots;
+	long long nslots, npieces, next, merged;  /* handed out, merged */
+	int stop;
+} pool;
+
+static int
+nomem_err(tsblog_error *err)
+{
+	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
+		  "out of memory");
+	return TSBLOG_ENOMEM;
+}
+
+static int
+io_err(const tsblog_scanner *s, tsblog_error *err)
+{
+	err_where w = { s->source, NULL, 0 };
+
+	err_raise(err, TSBLOG_EIO, &w, NO_POS, NULL, NULL, "%s",
+		  strerror(errno));
+	return TSBLOG_EIO;
+}
+
+/* The first line start after @at (past the first newline at or after it). */
+static off_t
+line_start_after(int fd, off_t at, off_t end)
+{
+	char buf[4096];
+
+	while (at < end) {
+		ssize_t n = pread(fd, buf, sizeof(buf), at);
+		char *nl;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return end;
+		nl = memchr(buf, '\n', (size_t)n);
+		if (nl)
+			return at + (nl - buf) + 1;
+		at += n;
+	}
+	return end;
+}
+
+/* A piece's scan callback: keep each diagnosis for the merge. */
+static int
+keep(tsblog_scan_what what, const tsblog_diagnosis *d,
+     const tsblog_error *event, void *payload)
+{
+	slot *sl = payload;
+
+	(void)event;
+	/* A malformed event's message would carry a line number of the
+	 * piece: read serially.  So, too, without memory for a copy: the
+	 * serial scan needs less, and says so itself if that fails too. */
+	if (what == TSBLOG_SCAN_MALFORMED || diag_list_add(&sl->found, d) < 0) {
+		sl->serial = 1;
+		return TSBLOG_ABORT;
+	}
+	return TSBLOG_CONTINUE;
+}
+
+static void
+scan_piece(pool *p, slot *sl, long long k, char *buf)
+{
+	off_t at;
+
+	/* The cuts depend only on k, so neighbours agree on them. */
+	sl->from = k ? line_start_after(p->fd, p->start + p->piece * k, p->end)
+		     : p->start;
+	sl->to = k == p->npieces - 1
+			 ? p->end
+			 : line_start_after(p->fd, p->start + p->piece * (k + 1),
+					    p->end);
+	sl->at_rest = sl->serial = 0;
+	/* Cleared, not made anew: a new scanner costs a JIT stack mapped
+	 * and unmapped, which dwarfs a small piece. */
+	if (sl->s ? scanner_clear(sl->s, p->source) < 0
+		  : tsblog_scanner_new(&sl->s, p->rs, p->source, p->opts,
+				       NULL) < 0) {
+		sl->serial = 1;
+		return;
+	}
+	sl->s->problems_at_merge = 1;
+	for (at = sl->from; at < sl->to;) {
+		size_t want = sl->to - at < READ_SIZE ? (size_t)(sl->to - at)
+						      : READ_SIZE;
+		ssize_t n = pread(p->fd, buf, want, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* A read error: the serial read says what it is.  A BOM is
+		 * stripped only from an input's first line: one at a cut
+		 * (files concatenated) is read as one thread reads it. */
+		if (n <= 0 || ((k || p->bom_is_text) && at == sl->from &&
+			       n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))) {
+			sl->serial = 1;
+			return;
+		}
+		at += n;
+		if (tsblog_scanner_scan(sl->s, buf, (size_t)n, keep, sl,
+					NULL) < 0) {
+			sl->serial = 1;
+			return;
+		}
+	}
+	/* Before finishing, which would close an open document. */
+	sl->at_rest = scanner_at_rest(sl->s);
+	if (tsblog_scanner_finish(sl->s, keep, sl, NULL) < 0)
+		sl->serial = 1;
+}
+
+/* Hand piece @sl's diagnoses to @cb with their place in the whole input,
+ * then absorb its totals.  0 or <0. */
+static int
+merge(pool *p, slot *sl, tsblog_scan_cb cb, void *payload,
+      tsblog_error *err)
+{
+	tsblog_scanner *m = p->main;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sl->found.n; i++) {
+		tsblog_diagnosis d;
+		diag_list_get(&sl->found, i, &d);
+		d.source = m->source;
+		if (d.line)
+			d.line += m->line_no;
+		if (m->summarise && summary_add(&m->sm, &d) < 0)
+			return nomem_err(err);
+		if (cb && cb(TSBLOG_SCAN_DIAGNOSIS, &d, NULL, payload) !=
+				  TSBLOG_CONTINUE)
+			return scanner_stopped(err);
+	}
+	rc = scanner_absorb(m, sl->s, err);
+	if (rc == 0 && cb &&
+	    cb(TSBLOG_SCAN_PROGRESS, NULL, NULL, payload) != TSBLOG_CONTINUE)
+		rc = scanner_stopped(err);
+	return rc;
+}
+
+/* The next piece to scan, if the window has room for it (lock held). */
+static int
+take(pool *p, long long *k)
+{
+	if (p->stop || p->next >= p->npieces ||
+	    p->next >= p->merged + p->nslots)
+		return 0;
+	*k = p->next++;
+	return 1;
+}
+
+/* Scan piece @k outside the lock (held on entry and on return). */
+static void
+scan_unlocked(pool *p, long long k, char *buf)
+{
+	slot *sl = &p->slots[k % p->nslots];
+
+	pthread_mutex_unlock(&p->mu);
+	scan_piece(p, sl, k, buf);
+	pthread_mutex_lock(&p->mu);
+	sl->done = 1;
+	pthread_cond_broadcast(&p->cv);
+}
+
+static void *
+worker(void *arg)
+{
+	pool *p = arg;
+	char *buf = malloc(READ_SIZE);
+	long long k;
+
+	pthread_mutex_lock(&p->mu);
+	while (buf && !p->stop && p->next < p->npieces) {
+		if (take(p, &k))
+			scan_unlocked(p, k, buf);
+		else
+			pthread_cond_wait(&p->cv, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	free(buf);
+	return NULL;
+}
+
+/* The calling thread: merge the next piece in order as soon as it is
+ * done, else scan one, else wait.  Merging happens outside the lock: the
+ * slot of the next piece to merge is reused only after it is merged. */
+static int
+run(pool *p, char *buf, tsblog_scan_cb cb, void *payload, tsblog_error *err,
+    off_t *resume_at)
+{
+	long long k;
+	int rc = 0;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop && p->merged < p->npieces) {
+		slot *sl = &p->slots[p->merged % p->nslots];
+		if (sl->done) {
+			int last = p->merged == p->npieces - 1;
+			pthread_mutex_unlock(&p->mu);
+			if (sl->serial || (!last && !sl->at_rest))
+				*resume_at = sl->from;
+			else
+				rc = merge(p, sl, cb, payload, err);
+			pthread_mutex_lock(&p->mu);
+			diag_list_clear(&sl->found);
+			sl->done = 0;
+			p->merged++;
+			p->stop = rc < 0 || *resume_at >= 0;
+			pthread_cond_broadcast(&p->cv);
+		} else if (take(p, &k)) {
+			scan_unlocked(p, k, buf);
+		} else {
+			pthread_cond_wait(&p->cv, &p->mu);
+		}
+	}
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+int
+scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end,
+	    tsblog_scan_cb cb, void *payload, tsblog_error *err,
+	    off_t *resume_at)
+{
+	pool p;
+	pthread_t *tids;
+	char *buf;
+	long long n, i, started = 0;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	*resume_at = start;     /* unless the pool gets going */
+	p.main = s;
+	p.rs = s->m.rs;
+	p.opts = &s->opts;
+	p.source = s->source;
+	p.bom_is_text = s->line_no > 0;
+	p.fd = fd;
+	p.start = start;
+	p.end = end;
+	/* Several pieces per thread, so a slow one is made up for. */
+	n = s->opts.jobs;
+	p.piece = (end - start) / (n * 8);
+	p.piece = p.piece < PIECE_MIN ? PIECE_MIN
+		  : p.piece > PIECE_MAX ? PIECE_MAX : p.piece;
+	p.npieces = (end - start + p.piece - 1) / p.piece;
+	if (n > p.npieces)
+		n = p.npieces;
+	if (n < 2)
+		return 0;
+	p.nslots = 2 * n;
+	p.slots = calloc((size_t)p.nslots, sizeof(*p.slots));
+	tids = calloc((size_t)n, sizeof(*tids));
+	buf = malloc(READ_SIZE);
+	if (!p.slots || !tids || !buf || pthread_mutex_init(&p.mu, NULL)) {
+		free(p.slots);
+		free(tids);
+		free(buf);
+		return 0;
+	}
+	if (pthread_cond_init(&p.cv, NULL)) {
+		pthread_mutex_destroy(&p.mu);
+		free(p.slots);
+		free(tids);
+		free(buf);
+		return 0;
+	}
+	*resume_at = -1;
+	/* Threads that cannot be made leave their share to the others. */
+	for (i = 1; i < n && !pthread_create(&tids[i], NULL, worker, &p); i++)
+		started = i;
+	rc = run(&p, buf, cb, payload, err, resume_at);
+	for (i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	for (i = 0; i < p.nslots; i++) {
+		diag_list_free(&p.slots[i].found);
+		tsblog_scanner_free(p.slots[i].s);
+	}
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	free(p.slots);
+	free(tids);
+	free(buf);
+	return rc;
+}
+
+/* Read @fd from its offset to its end through @s, one block at a time. */
+static int
+scan_serially(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
+	      tsblog_error *err)
+{
+	char *buf = malloc(READ_SIZE);
+	int rc = 0;
+
+	if (!buf)
+		return nomem_err(err);
+	for (;;) {
+		ssize_t n = read(fd, buf, READ_SIZE);
+		if (n < 0 && errno != EINTR) {
+			rc = io_err(s, err);
+			break;
+		}
+		if (n == 0) {
+			rc = tsblog_scanner_finish(s, cb, payload, err);
+			break;
+		}
+		/* A signal (Ctrl-C on a pipe that stays open) is a chance
+		 * to stop too. */
+		if (n > 0)
+			rc = tsblog_scanner_scan(s, buf, (size_t)n, cb,
+						 payload, err);
+		if (rc == 0 && cb &&
+		    cb(TSBLOG_SCAN_PROGRESS, NULL, NULL, payload) !=
+			    TSBLOG_CONTINUE)
+			rc = scanner_stopped(err);
+		if (rc < 0)
+			break;
+	}
+	free(buf);
+	return rc;
+}
+
+int
+tsblog_scan_fd(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
+	       tsblog_error *err)
+{
+	struct stat sb;
+	off_t at, resume_at;
+	int rc;
+
+	if (!s || fd < 0) {
+		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
+			  "tsblog_scan_fd: %s", s ? "bad descriptor"
+						  : "NULL argument");
+		return TSBLOG_EINVAL;
+	}
+	/* Pieces only where they can be cut and read with pread: a
+	 * regular file, with this input between records. */
+	if (s->opts.jobs < 2 || s->finished || !scanner_at_rest(s) ||
+	    fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    (at = lseek(fd, 0, SEEK_CUR)) < 0 || sb.st_size - at <= PIECE_MIN)
+		return scan_serially(s, fd, cb, payload, err);
+	rc = scan_pieces(s, fd, at, sb.st_size, cb, payload, err, &resume_at);
+	if (rc < 0)
+		return rc;
+	if (lseek(fd, resume_at >= 0 ? resume_at : sb.st_size, SEEK_SET) < 0)
+		return io_err(s, err);
+	if (resume_at < 0)
+		return tsblog_scanner_finish(s, cb, payload, err);
+	return scan_serially(s, fd, cb, payload, err);
+}
