@@ -256,6 +256,10 @@ tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
 
 	if (!m || (!line && len))
 		return err_inval(err, "tsblog_matcher_match: NULL argument");
+	/* A line read with its end (fgets, a binding's readline) is the
+	 * same line: the scanner never sees line ends either. */
+	if (len && line[len - 1] == '\n')
+		len -= len > 1 && line[len - 2] == '\r' ? 2 : 1;
 	memset(&rec, 0, sizeof(rec));
 	rec.msg.p = rec.text.p = line ? line : "";
 	rec.msg.n = rec.text.n = len;

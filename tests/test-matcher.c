@@ -330,7 +330,38 @@ START_TEST(matcher_nul_bytes_inside_line)
 }
 END_TEST
 
-/* The matcher takes the line as given: a CR is part of it (the scanner is
+/* One trailing "\n" or "\r\n" is not part of the line (the contract the
+ * bindings forward); anything more is. */
+START_TEST(matcher_one_trailing_newline_dropped)
+{
+	fixture f = setup(RULES);
+	static const char *const lines[] = { "\n", "\r\n" };
+	const tsblog_diagnosis *d;
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(buf, sizeof(buf), "lookup api.example: no such host%s",
+			 lines[i]);
+		d = match_s(f.m, buf);
+		ck_assert_str_eq(rule_of(d), "dns-fail");
+		ck_assert_str_eq(tsblog_diagnosis_text(d),
+				 "lookup api.example: no such host");
+	}
+	/* A second one stays, and so does a CR without LF. */
+	d = match_s(f.m, "lookup api.example: no such host\n\n");
+	ck_assert_str_eq(tsblog_diagnosis_text(d),
+			 "lookup api.example: no such host\n");
+	d = match_s(f.m, "lookup api.example: no such host\r\r\n");
+	ck_assert_str_eq(tsblog_diagnosis_text(d),
+			 "lookup api.example: no such host\r");
+	/* The newline alone is an empty line. */
+	ck_assert_ptr_null(match_s(f.m, "\n"));
+	teardown(&f);
+}
+END_TEST
+
+/* A CR that does not end the line with LF is part of it (the scanner is
  * what strips line endings). */
 START_TEST(matcher_cr_kept)
 {
@@ -760,6 +791,7 @@ suite(void)
 	tcase_add_test(tc, matcher_invalid_utf8_around_signature);
 	tcase_add_test(tc, matcher_invalid_utf8_overlong_and_surrogate);
 	tcase_add_test(tc, matcher_nul_bytes_inside_line);
+	tcase_add_test(tc, matcher_one_trailing_newline_dropped);
 	tcase_add_test(tc, matcher_cr_kept);
 	tcase_add_test(tc, matcher_catastrophic_pattern_limited);
 	tcase_add_test(tc, matcher_catastrophic_pattern_next_rule_matches);

@@ -34,7 +34,8 @@ TSBLOG_EXTERN(void) tsblog_matcher_free(tsblog_matcher *m);
  * Find the first rule, in rule-set order, that matches @p line.
  *
  * Any bytes are accepted (invalid UTF-8, NUL, CR); the line is matched as
- * given.  Secrets in what the diagnosis quotes are redacted (see
+ * given, except that one trailing "\n" or "\r\n" is dropped first (it is
+ * not in the diagnosis' text either); no envelope is read.  Secrets in what the diagnosis quotes are redacted (see
  * TSBLOG_SCAN_NO_REDACT).  A rule whose match hits a PCRE2 resource limit on this line is
  * skipped (counted by tsblog_matcher_limit_hits()) and the next rule tried.
  * Nothing is allocated when no rule matches.
