@@ -614,25 +614,3 @@ tsblog_scanner_finish(tsblog_scanner *s, tsblog_scan_cb cb, void *payload,
 
 	return rc < 0 ? rc : drain(s, cb, payload, err);
 }
-
-/* The pull interface, exported only for the bindings until they scan
- * through the callback functions (issue 12); not in new code. */
-int
-tsblog_scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
-		    tsblog_error *err)
-{
-	return scanner_feed(s, buf, len, err);
-}
-
-int
-tsblog_scanner_end(tsblog_scanner *s, tsblog_error *err)
-{
-	return scanner_end(s, err);
-}
-
-int
-tsblog_scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
-		    tsblog_error *err)
-{
-	return scanner_next(s, out, err);
-}

@@ -228,16 +228,6 @@ TSBLOG_EXTERN(int) tsblog_scanner_summary_json(char **out,
 					       const tsblog_scanner *s,
 					       tsblog_error *err);
 
-/* Private, for the bindings until they scan through the callback functions
- * (issue 12); not for new code, and going away: the pull interface
- * (feed a chunk, take diagnoses until 0, end the input, take again). */
-TSBLOG_EXTERN(int) tsblog_scanner_feed(tsblog_scanner *s, const char *buf,
-				       size_t len, tsblog_error *err);
-TSBLOG_EXTERN(int) tsblog_scanner_next(tsblog_scanner *s,
-				       const tsblog_diagnosis **out,
-				       tsblog_error *err);
-TSBLOG_EXTERN(int) tsblog_scanner_end(tsblog_scanner *s, tsblog_error *err);
-
 TSBLOG_END_DECL
 
 #endif
