@@ -301,6 +301,8 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 static int
 special_line(const tsblog_scanner *s, const char *p, size_t n)
 {
+	record rec;
+
 	if (n && p[n - 1] == '\r')
 		n--;
 	if (n > s->opts.max_record)
@@ -309,7 +311,17 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 		return 0;
 	if (reader_line_changes_state(p, n))
 		return 1;
-	return s->summarise && n > 5 && level_warn(level_klog(p[0])) &&
+	if (!s->summarise)
+		return 0;
+	/* A klog line's level is one letter, after any kubectl prefix and
+	 * timestamp (the envelopes the reader takes off first). */
+	rec.msg.p = p;
+	rec.msg.n = n;
+	env_kubectl_prefix(&rec);
+	env_kubectl_timestamp(&rec);
+	p = rec.msg.p;
+	n = rec.msg.n;
+	return n > 5 && level_warn(level_klog(p[0])) &&
 	       p[1] >= '0' && p[1] <= '9';
 }
 

@@ -594,6 +594,43 @@ expect_same_totals(const tsblog_scanner *a, const tsblog_scanner *b,
 	tsblog_free(jb);
 }
 
+/* The summary does not depend on chunking either: a klog warning behind a
+ * kubectl prefix or timestamp has no level word for the prefilter, and
+ * must be seen whether or not its line straddles two chunks. */
+START_TEST(scanner_chunking_never_changes_summary)
+{
+	static const char in[] =
+		"noise\n"
+		"[pod/edge-0/edge] W1120 08:00:25.526369       1 x.go:9] disk 1 nearly full\n"
+		"noise\n"
+		"2026-11-20T08:00:25.526369000Z E1120 08:00:25.526369       1 x.go:9] disk 2 broken\n"
+		"noise\n";
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scanner *whole = scanner(rs, "f.log", 0);
+	char *want, *got;
+	hits r = { .n = 0 };
+	int i;
+
+	feed_all(whole, in, sizeof(in) - 1, 0, 0, &r);
+	want = summary_of(whole);
+	ck_assert_msg(strstr(want, "\"shape\":\"disk <num> nearly full\",\"level\":\"warn\"") &&
+			      strstr(want, "\"shape\":\"disk <num> broken\",\"level\":\"error\""),
+		      "%s", want);
+	for (i = 1; i < 100; i += 7) {
+		tsblog_scanner *s = scanner(rs, "f.log", 0);
+		feed_all(s, in, sizeof(in) - 1, i, 0, &r);
+		got = summary_of(s);
+		ck_assert_msg(!strcmp(want, got), "chunks of %d:\n%s\n%s", i,
+			      got, want);
+		tsblog_free(got);
+		tsblog_scanner_free(s);
+	}
+	tsblog_free(want);
+	tsblog_scanner_free(whole);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 /* clear() leaves nothing of what came before: a cleared scanner reports
  * exactly what a new one does. */
 START_TEST(scanner_clear_forgets_everything)
@@ -1099,6 +1136,7 @@ suite(void)
 	tcase_add_test(tc, scanner_long_line_truncated);
 	tcase_add_test(tc, scanner_line_of_max_record_kept_whole);
 	tcase_add_test(tc, scanner_crlf_line_of_max_record_kept_whole);
+	tcase_add_test(tc, scanner_chunking_never_changes_summary);
 	tcase_add_test(tc, scanner_counters);
 	tcase_add_test(tc, scanner_reset_restarts_lines);
 	tcase_add_test(tc, scanner_clear_forgets_everything);
