@@ -58,14 +58,6 @@ typedef struct {
 } pool;
 
 static int
-nomem_err(tsblog_error *err)
-{
-	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
-		  "out of memory");
-	return TSBLOG_ENOMEM;
-}
-
-static int
 io_err(const tsblog_scanner *s, tsblog_error *err)
 {
 	err_where w = { s->source, NULL, 0 };
@@ -180,7 +172,7 @@ merge(pool *p, slot *sl, tsblog_scan_cb cb, void *payload,
 		if (d.line)
 			d.line += m->line_no;
 		if (m->summarise && summary_add(&m->sm, &d) < 0)
-			return nomem_err(err);
+			return err_nomem(err);
 		if (cb && cb(TSBLOG_SCAN_DIAGNOSIS, &d, NULL, payload) !=
 				  TSBLOG_CONTINUE)
 			return scanner_stopped(err);
@@ -349,7 +341,7 @@ scan_serially(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
 	int rc = 0;
 
 	if (!buf)
-		return nomem_err(err);
+		return err_nomem(err);
 	for (;;) {
 		ssize_t n = read(fd, buf, READ_SIZE);
 		if (n < 0 && errno != EINTR) {

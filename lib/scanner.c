@@ -151,14 +151,6 @@ scanner_end(tsblog_scanner *s, tsblog_error *err)
 	return 0;
 }
 
-static int
-nomem_err(tsblog_error *err)
-{
-	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
-		  "out of memory");
-	return TSBLOG_ENOMEM;
-}
-
 /* Match the records the reader holds until one gives a diagnosis. */
 static int
 take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
@@ -175,19 +167,19 @@ take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
 		if (rc == 0) {
 			if (s->summarise &&
 			    summary_unmatched(&s->sm, &rec, line, s->source) < 0)
-				return nomem_err(err);
+				return err_nomem(err);
 			continue;
 		}
 		s->m.diag.source = s->source;
 		s->m.diag.line = line;
 		if (s->summarise && !s->problems_at_merge &&
 		    summary_add(&s->sm, &s->m.diag) < 0)
-			return nomem_err(err);
+			return err_nomem(err);
 		*out = &s->m.diag;
 		return 1;
 	}
 	if (rc < 0)
-		return nomem_err(err);
+		return err_nomem(err);
 	if (s->rd.doc_error) {
 		/* Reported once, then the scan goes on: everything before
 		 * and after the bad event still counts. */
@@ -261,16 +253,13 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 		over = 1;
 	}
 	if (memchr(p, '\x1b', n)) {
-		if (strip_escapes(&s->clean, p, n) < 0) {
-			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL,
-				  NULL, "out of memory");
-			return TSBLOG_ENOMEM;
-		}
+		if (strip_escapes(&s->clean, p, n) < 0)
+			return err_nomem(err);
 		p = s->clean.data;
 		n = s->clean.len;
 	}
 	if (reader_line(&s->rd, p, n, s->line_no, over) < 0)
-		return nomem_err(err);
+		return err_nomem(err);
 	return take_records(s, out, err);
 }
 
@@ -453,9 +442,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 	}
 	return 0;
 nomem:
-	err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
-		  "out of memory");
-	return TSBLOG_ENOMEM;
+	return err_nomem(err);
 }
 
 uint64_t
@@ -513,7 +500,7 @@ tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
 	*out = doc ? json_text(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (!*out)
-		return nomem_err(err);
+		return err_nomem(err);
 	return 0;
 }
 
@@ -542,7 +529,7 @@ scanner_absorb(tsblog_scanner *dst, const tsblog_scanner *src,
 	}
 	if (dst->summarise && src->summarise &&
 	    summary_absorb(&dst->sm, &src->sm, dst->line_no) < 0)
-		return nomem_err(err);
+		return err_nomem(err);
 	dst->records += src->records;
 	dst->bytes += src->bytes;
 	dst->truncated += src->truncated;
