@@ -609,8 +609,6 @@ def _line_bytes(line: Union[str, bytes]) -> Any:
         data = line
     else:
         raise TypeError(f"match_line: expected str or bytes, not {type(line).__name__}")
-    if data[-1:] == b"\n":
-        data = data[:-2] if data[-2:-1] == b"\r" else data[:-1]
     return data
 
 
@@ -708,7 +706,8 @@ class Rules:
 
         ``line`` is matched as given (no kubectl/JSON envelope is read; use
         :meth:`scan` for logs), except that one trailing newline ("\\n" or
-        "\\r\\n") is dropped.  str is matched as UTF-8; bytes may be any
+        "\\r\\n") is dropped, as tsblog_matcher_match() does.  str is
+        matched as UTF-8; bytes may be any
         bytes.  The result has ``source`` and ``line`` None.
         """
         data = _line_bytes(line)
