@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "limits.h"
+#include "reader.h"
 #include "tsblog-private.h"
 
 typedef struct {
@@ -93,6 +94,71 @@ match_rule(check_ctx *c, const struct tsblog_rule *r, const char *s,
 			   c->m->mctx);
 }
 
+/* @line through the envelope reader, as the scanner reads it, with @cv
+ * over the metadata it found.  *rec points into @rd until reader_fini. */
+static int
+read_example(reader *rd, const char *line, const ctx_values *cv, record *rec)
+{
+	uint64_t at;
+	int rc;
+
+	reader_init(rd, 1 << 20);
+	rc = reader_line(rd, line, strlen(line), 1, 0);
+	if (rc >= 0)
+		rc = reader_take(rd, rec, &at);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		memset(rec, 0, sizeof(*rec));
+		rec->msg.p = rec->text.p = line;
+		rec->msg.n = rec->text.n = strlen(line);
+		rec->count = 1;
+	}
+	context_record_values(rec, cv);
+	return 0;
+}
+
+static int
+context_example_match(struct tsblog_matcher *m, const char *line,
+		      const ctx_values *cv, const tsblog_diagnosis **out,
+		      tsblog_error *err)
+{
+	reader rd;
+	record rec;
+	int rc = read_example(&rd, line, cv, &rec);
+
+	if (rc == 0) {
+		rc = matcher_match_record(m, &rec, err);
+		if (rc == 1)
+			*out = &m->diag;
+	} else {
+		err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, NULL, NULL,
+			  "out of memory");
+		rc = TSBLOG_ENOMEM;
+	}
+	reader_fini(&rd);
+	return rc;
+}
+
+static int
+context_counter_fires(struct tsblog_matcher *m, const struct tsblog_rule *r,
+		      const char *line, const ctx_values *cv)
+{
+	reader rd;
+	record rec;
+	int rc = read_example(&rd, line, cv, &rec);
+
+	if (rc == 0) {
+		rule_jit(m->rs, r);
+		rc = pcre2_match(r->code, (PCRE2_SPTR)rec.msg.p, rec.msg.n, 0,
+				 0, m->md, m->mctx) >= 0;
+		if (rc == 1)
+			rc = context_holds(r, &rec, m->md, m->mctx, NULL, 0);
+	}
+	reader_fini(&rd);
+	return rc;
+}
+
 static void
 check_rule(check_ctx *c, const struct tsblog_rule *r)
 {
@@ -103,8 +169,8 @@ check_rule(check_ctx *c, const struct tsblog_rule *r)
 	for (i = 0; i < r->nexamples && !c->stopped; i++) {
 		const rule_example *ex = &r->examples[i];
 		const tsblog_diagnosis *d = NULL;
-		int rc = tsblog_matcher_match(m, ex->line, strlen(ex->line),
-					      &d, NULL);
+		int rc = context_example_match(m, ex->line, &ex->ctx, &d,
+					       NULL);
 		if (rc <= 0) {
 			check_fail(c, r, "examples", i,
 				   "no rule matches \"%s\"",
@@ -134,11 +200,19 @@ check_rule(check_ctx *c, const struct tsblog_rule *r)
 	}
 	/* A counter-example may match another rule; it must not match this
 	 * one, whatever the order. */
-	for (i = 0; i < r->ncounter && !c->stopped; i++)
-		if (match_rule(c, r, r->counter[i], strlen(r->counter[i])) >= 0)
+	for (i = 0; i < r->ncounter && !c->stopped; i++) {
+		int rc = context_counter_fires(m, r, r->counter[i],
+					       &r->counter_ctx[i]);
+		if (rc < 0) {
+			c->failures++;
+			c->stopped = 1;
+			return;
+		}
+		if (rc)
 			check_fail(c, r, "counter_examples", i,
 				   "the rule matches \"%s\"",
 				   clip(r->counter[i], b1, sizeof(b1)));
+	}
 	for (i = 0; i < r->nsee && !c->stopped; i++)
 		if (!tsblog_ruleset_find(c->rs, r->see_also[i]))
 			check_fail(c, r, "see_also", i,

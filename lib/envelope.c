@@ -127,13 +127,42 @@ env_console(record *rec)
 	at = (size_t)(tab - p) + 1;
 	/* A scope is one word then a tab; a message has spaces. */
 	tab = memchr(p + at, '\t', n - at);
-	if (tab && tab > p + at && !memchr(p + at, ' ', (size_t)(tab - p - at)))
+	if (tab && tab > p + at && !memchr(p + at, ' ', (size_t)(tab - p - at))) {
+		rec->scope.p = p + at;
+		rec->scope.n = (size_t)(tab - p - at);
 		at = (size_t)(tab - p) + 1;
+	}
 	narrow(rec, at);
 	tab = memchr(rec->msg.p, '\t', rec->msg.n);
 	if (tab)
 		rec->core_n = (size_t)(tab - rec->msg.p);
 	return 1;
+}
+
+/* Structured klog (kubelet since 1.21) names the pod as a key:
+ * ... pod="istio-system/edge-6b8f9c7d4-m2xq9" podUID=...; the envelope
+ * carries no pod of its own, so that one is the line's. */
+static void
+klog_pod(record *rec)
+{
+	const char *p = rec->msg.p, *end = p + rec->msg.n, *q, *slash;
+
+	if (rec->pod.p)
+		return;
+	for (q = p; (q = memmem(q, (size_t)(end - q), " pod=\"", 6)); q += 6) {
+		const char *v = q + 6, *close = memchr(v, '"', (size_t)(end - v));
+		if (!close)
+			return;
+		slash = memchr(v, '/', (size_t)(close - v));
+		if (!slash || slash == v || slash + 1 == close ||
+		    memchr(v, ' ', (size_t)(close - v)))
+			continue;
+		rec->namespace.p = v;
+		rec->namespace.n = (size_t)(slash - v);
+		rec->pod.p = slash + 1;
+		rec->pod.n = (size_t)(close - slash - 1);
+		return;
+	}
 }
 
 /* klog: "E1120 08:14:02.401127       1 file.go:123] message" */
@@ -162,6 +191,7 @@ env_klog(record *rec)
 	if (i < n && p[i] == ' ')
 		i++;
 	narrow(rec, i);
+	klog_pod(rec);
 	return 1;
 }
 

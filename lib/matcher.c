@@ -236,6 +236,18 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 			m->stats[i].limit_hits++;
 			continue;
 		}
+		/* The envelope's metadata, only for a rule whose message
+		 * matched: most lines never get here. */
+		if (r->nctx) {
+			rc = context_holds(r, rec, m->md, m->mctx, NULL, 0);
+			if (rc < 0) {
+				err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS,
+					  r->id, NULL, "out of memory");
+				return TSBLOG_ENOMEM;
+			}
+			if (!rc)
+				continue;
+		}
 		m->stats[i].matches++;
 		if (render(m, r, rec) < 0) {
 			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, r->id,
@@ -248,8 +260,9 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 }
 
 int
-tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
-		     const tsblog_diagnosis **out, tsblog_error *err)
+tsblog_matcher_match_context(tsblog_matcher *m, const char *line, size_t len,
+			     const tsblog_context *ctx,
+			     const tsblog_diagnosis **out, tsblog_error *err)
 {
 	record rec;
 	int rc;
@@ -264,8 +277,17 @@ tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
 	rec.msg.p = rec.text.p = line ? line : "";
 	rec.msg.n = rec.text.n = len;
 	rec.count = 1;
+	context_record_set(&rec, ctx);
 	rc = matcher_match_record(m, &rec, err);
 	if (rc == 1 && out)
 		*out = &m->diag;
 	return rc;
+}
+
+/* tsblog_matcher_match_context() with nothing known. */
+int
+tsblog_matcher_match(tsblog_matcher *m, const char *line, size_t len,
+		     const tsblog_diagnosis **out, tsblog_error *err)
+{
+	return tsblog_matcher_match_context(m, line, len, NULL, out, err);
 }

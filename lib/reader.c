@@ -132,6 +132,8 @@ json_log_record(reader *rd, json_t *o, record *rec)
 			break;
 		}
 	}
+	for (i = 0; scope_keys[i] && !rec->scope.p; i++)
+		rec->scope = jstr(o, scope_keys[i]);
 	for (i = 0; time_keys[i]; i++) {
 		json_t *t = json_object_get(o, time_keys[i]);
 		if (json_is_string(t)) {

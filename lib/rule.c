@@ -51,11 +51,16 @@ rule_free(struct tsblog_rule *r)
 	free(r->keys);
 	for (i = 0; r->examples && i < r->nexamples; i++) {
 		free(r->examples[i].line);
+		context_values_free(&r->examples[i].ctx);
 		strv_free(r->examples[i].names, r->examples[i].nfields);
 		strv_free(r->examples[i].values, r->examples[i].nfields);
 	}
 	free(r->examples);
+	for (i = 0; r->counter_ctx && i < r->ncounter; i++)
+		context_values_free(&r->counter_ctx[i]);
+	free(r->counter_ctx);
 	strv_free(r->counter, r->ncounter);
+	context_free(r);
 	strv_free(r->literals, r->nliterals);
 	rule_file_unref(r->file);
 	free(r);
@@ -184,6 +189,9 @@ tsblog_rule_to_json(char **out, const tsblog_rule *r, tsblog_error *err)
 	      set_opt(o, "component", r->component) < 0 ||
 	      json_object_set_new(o, "title", json_string(r->title)) < 0 ||
 	      json_object_set_new(o, "match", json_string(r->match)) < 0 ||
+	      (r->ctx_text &&
+	       json_object_set_new(o, "context",
+				   json_loads(r->ctx_text, 0, NULL)) < 0) ||
 	      json_object_set_new(o, "key", keys) < 0 ||
 	      json_object_set_new(o, "summary", json_string(r->summary_src)) < 0 ||
 	      json_object_set_new(o, "fix", strv_json(r->fix_src, r->nfix)) < 0 ||

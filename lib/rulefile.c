@@ -31,9 +31,10 @@ static const char *const top_members[] = { "tsblog", "patterns", "rules",
 static const char *const rule_members[] = {
 	"id", "severity", "component", "title", "match", "key", "summary",
 	"fix", "see_also", "docs", "examples", "counter_examples", "literal",
-	NULL
+	"context", NULL
 };
-static const char *const example_members[] = { "line", "fields", NULL };
+static const char *const example_members[] = { "line", "fields", "context",
+					       NULL };
 
 /* Report an error located at a path inside the current file.  Paths are
  * written as "rules", index, member, index ... with (size_t)-1 meaning
@@ -364,6 +365,92 @@ compile_pattern(load_ctx *c, struct tsblog_rule *r)
 	return 0;
 }
 
+/* --- context conditions (context.c) ---------------------------------- */
+
+/* An example's or counter-example's "context" at @path (n steps). */
+static int
+load_example_context(load_ctx *c, json_t *e, ctx_values *cv,
+		     const json_step *path, size_t n)
+{
+	json_t *v = json_object_get(e, "context");
+	json_step p[8];
+	size_t nw = 0;
+	char bad[300];
+	int rc;
+
+	if (!v)
+		return 0;
+	memcpy(p, path, n * sizeof(*p));
+	p[n].key = "context";
+	p[n].index = 0;
+	rc = context_values_parse(cv, v, bad, sizeof(bad), p + n + 1, &nw);
+	if (rc == TSBLOG_ENOMEM || rc == 0)
+		return rc;
+	return fail_path(c, rc, p, n + 1 + nw, nw > 0, "context", "%s", bad);
+}
+
+static int
+load_context(load_ctx *c, json_t *obj, struct tsblog_rule *r)
+{
+	json_t *v = json_object_get(obj, "context");
+	json_step p[5] = { { "rules", 0 }, { NULL, c->rule_index },
+			   { "context", 0 } };
+	size_t nw = 0;
+	char bad[300];
+	int rc;
+
+	if (!v)
+		return 0;
+	rc = context_compile(r, v, c->cctx, bad, sizeof(bad), p + 3, &nw);
+	if (rc == TSBLOG_ENOMEM || rc == 0)
+		return rc;
+	return fail_path(c, rc, p, 3 + nw, nw > 0 && p[2 + nw].key, "context",
+			 "%s", bad);
+}
+
+/* "counter_examples": lines, or {"line": ..., "context": {...}}. */
+static int
+load_counters(load_ctx *c, json_t *obj, struct tsblog_rule *r)
+{
+	json_t *v = json_object_get(obj, "counter_examples"), *e;
+	static const char *const members[] = { "line", "context", NULL };
+	size_t i;
+	int rc;
+
+	if (!v)
+		return 0;
+	if (!json_is_array(v))
+		return fail_rule(c, TSBLOG_ESCHEMA, "counter_examples", 0,
+				 "must be an array of lines or {\"line\": ..., \"context\": {...}}, not %s",
+				 json_type_name(v));
+	r->counter = calloc(json_array_size(v) + 1, sizeof(char *));
+	r->counter_ctx = calloc(json_array_size(v) + 1, sizeof(ctx_values));
+	if (!r->counter || !r->counter_ctx)
+		return TSBLOG_ENOMEM;
+	json_array_foreach(v, i, e) {
+		json_step path[4] = { { "rules", 0 }, { NULL, c->rule_index },
+				      { "counter_examples", 0 }, { NULL, i } };
+		json_t *line = json_is_object(e) ? json_object_get(e, "line") : e;
+
+		r->ncounter = i + 1;
+		if (json_is_object(e) &&
+		    (rc = check_members(c, e, members, path, 4,
+					"a counter-example")) < 0)
+			return rc;
+		if (!json_is_string(line))
+			return fail_elem(c, TSBLOG_ESCHEMA, "counter_examples", i,
+					 "must be a line or {\"line\": ..., \"context\": {...}}, not %s",
+					 json_type_name(e));
+		if (!(r->counter[i] = strdup(json_string_value(line))))
+			return TSBLOG_ENOMEM;
+		if (json_is_object(e) &&
+		    (rc = load_example_context(c, e, &r->counter_ctx[i], path,
+					       4)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 {
@@ -407,6 +494,8 @@ load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 		ex->line = strdup(json_string_value(line));
 		if (!ex->line)
 			return TSBLOG_ENOMEM;
+		if ((rc = load_example_context(c, e, &ex->ctx, path, 4)) < 0)
+			return rc;
 		fields = json_object_get(e, "fields");
 		if (!fields)
 			continue;
@@ -591,8 +680,7 @@ load_rule(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 		return rc < 0 ? rc : TSBLOG_ENOMEM;
 	if ((rc = get_strings(c, obj, "fix", &r->fix_src, &r->nfix)) < 0 ||
 	    (rc = get_strings(c, obj, "see_also", &r->see_also, &r->nsee)) < 0 ||
-	    (rc = get_strings(c, obj, "counter_examples", &r->counter,
-			      &r->ncounter)) < 0)
+	    (rc = load_counters(c, obj, r)) < 0)
 		return rc;
 	for (i = 0; i < r->nsee; i++)
 		if (!valid_id(r->see_also[i]))
@@ -607,7 +695,8 @@ load_rule(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 			return fail_rule(c, TSBLOG_EREGEX, "match", 0,
 					 "field \"%s\" is captured twice",
 					 r->fields[i]);
-	if ((rc = load_literal(c, obj, r)) < 0 ||
+	if ((rc = load_context(c, obj, r)) < 0 ||
+	    (rc = load_literal(c, obj, r)) < 0 ||
 	    (rc = load_keys(c, obj, r)) < 0 ||
 	    (rc = load_templates(c, r)) < 0 ||
 	    (rc = load_examples(c, obj, r)) < 0)

@@ -23,8 +23,20 @@ typedef struct {
 	size_t nsegs;
 } tmpl;
 
+/* Envelope metadata a rule's "context" may test (context.c), and the
+ * values an example or counter-example gives for them (NULL: absent).
+ * The message itself comes last: a condition may test it, no example
+ * gives it. */
+enum { CTX_POD, CTX_CONTAINER, CTX_NAMESPACE, CTX_LEVEL, CTX_SCOPE,
+       CTX_MESSAGE, CTX_NKEYS };
+typedef struct {
+	char *v[CTX_NKEYS];
+} ctx_values;
+struct ctx_alt;
+
 typedef struct {
 	char *line;
+	ctx_values ctx;
 	size_t nfields;
 	char **names;   /* rule field names (as written) */
 	char **values;
@@ -59,7 +71,11 @@ struct tsblog_rule {
 	rule_example *examples;
 	size_t nexamples;
 	char **counter;
+	ctx_values *counter_ctx; /* per counter-example */
 	size_t ncounter;
+	struct ctx_alt *ctx;    /* any one of these must hold; none: no test */
+	size_t nctx;
+	char *ctx_text;         /* the "context" member, compact JSON */
 	char **literals;        /* one of them is in every match */
 	size_t nliterals;       /* 0: none usable, every line pays */
 	rule_file *file;
@@ -146,7 +162,7 @@ typedef struct {
 	size_t core_n;          /* length of msg without trailing key=value
 				 * fields, for grouping by shape; 0 = all */
 	slice text;             /* what a diagnosis shows as "text" */
-	slice timestamp, pod, container, namespace;
+	slice timestamp, pod, container, namespace, scope;
 	const char *level;      /* normalised: debug info warn error fatal
 				 * panic, or NULL */
 	uint64_t count;
@@ -297,6 +313,28 @@ void matcher_fini(struct tsblog_matcher *m);
 int matcher_match_record(struct tsblog_matcher *m, const record *rec,
 			 tsblog_error *err);
 
+
+/* context.c: a rule's conditions on the envelope's metadata. */
+/* Compile @v, the rule's "context" member.  On a bad one: TSBLOG_ESCHEMA
+ * or TSBLOG_EREGEX, @bad says what, and @where[0..*nwhere) is its path
+ * inside the member (an array index, then a key). */
+int context_compile(struct tsblog_rule *r, struct json_t *v,
+		    pcre2_compile_context *cc, char *bad, size_t size,
+		    json_step *where, size_t *nwhere);
+/* An example's "context": key -> value.  Same errors as above. */
+int context_values_parse(ctx_values *out, struct json_t *v, char *bad,
+			 size_t size, json_step *where, size_t *nwhere);
+void context_values_free(ctx_values *cv);
+void context_free(struct tsblog_rule *r);
+/* Whether @rec's metadata satisfies @r's context: 1 yes, 0 no (then @why,
+ * when not NULL, names the condition that failed), <0 no memory. */
+int context_holds(const struct tsblog_rule *r, const record *rec,
+		  pcre2_match_data *md, pcre2_match_context *mc, char *why,
+		  size_t size);
+/* Give @rec the metadata @ctx (public form) or @cv (an example's) has;
+ * what they leave NULL stays as it was. */
+void context_record_set(record *rec, const tsblog_context *ctx);
+void context_record_values(record *rec, const ctx_values *cv);
 
 /* builtin-rules.c (generated): the bundled rule files in catalog order,
  * each named "builtin:<file name>". */

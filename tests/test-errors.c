@@ -241,7 +241,7 @@ START_TEST(errors_unknown_rule_member)
 	 * naming the typo is the more useful message. */
 	expect_error(RULE_HEAD "  'match': 'x',\n  'sumary': 's'" RULE_TAIL,
 		     TSBLOG_ESCHEMA, 6, 3, "'sumary'", "a", "",
-		     "test.json:6:3: rule \"a\": unknown member \"sumary\" in a rule (allowed: id, severity, component, title, match, key, summary, fix, see_also, docs, examples, counter_examples, literal)");
+		     "test.json:6:3: rule \"a\": unknown member \"sumary\" in a rule (allowed: id, severity, component, title, match, key, summary, fix, see_also, docs, examples, counter_examples, literal, context)");
 }
 END_TEST
 
@@ -250,7 +250,7 @@ START_TEST(errors_unknown_example_member)
 	expect_error(RULE_HEAD "  'match': 'x',\n  'summary': 's',\n"
 		     "  'examples': [{'line': 'x', 'feilds': {}}]" RULE_TAIL,
 		     TSBLOG_ESCHEMA, 7, 30, "'feilds'", "a", "",
-		     "test.json:7:30: rule \"a\": unknown member \"feilds\" in an example (allowed: line, fields)");
+		     "test.json:7:30: rule \"a\": unknown member \"feilds\" in an example (allowed: line, fields, context)");
 }
 END_TEST
 

@@ -732,7 +732,10 @@ START_TEST(matcher_info_lines_do_not_match)
 END_TEST
 
 /* Every bundled example gives its rule with the listed fields when
- * matched alone, which is what the catalog promises its users. */
+ * matched alone, which is what the catalog promises its users.  A rule
+ * with a "context" may need the envelope metadata its example came with,
+ * which a bare line does not carry: tsblog_ruleset_check() and
+ * test-context cover those. */
 START_TEST(matcher_builtin_examples_match)
 {
 	fixture f = setup(NULL);
@@ -740,6 +743,8 @@ START_TEST(matcher_builtin_examples_match)
 
 	for (i = 0; i < tsblog_ruleset_count(f.rs); i++) {
 		const tsblog_rule *r = tsblog_ruleset_rule(f.rs, i);
+		if (tsblog_rule_context(r))
+			continue;
 		for (k = 0; k < tsblog_rule_example_count(r); k++) {
 			const char *ex = tsblog_rule_example(r, k);
 			const tsblog_diagnosis *d = match_s(f.m, ex);

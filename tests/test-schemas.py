@@ -335,7 +335,11 @@ INVALID = {
     "example-without-line": rule_file(examples=[{"fields": {"host": "a.b"}}]),
     "example-field-not-string": rule_file(examples=[
         {"line": "upstream a.b reset", "fields": {"host": 1}}]),
-    "counter-example-not-string": rule_file(counter_examples=[{"line": "x"}]),
+    "counter-example-not-string": rule_file(counter_examples=[7]),
+    "counter-example-unknown-member": rule_file(counter_examples=[{"line": "x", "pod": "y"}]),
+    "context-unknown-key": rule_file(context={"node": "^n1$"}),
+    "context-empty": rule_file(context={}),
+    "context-not-regex-string": rule_file(context={"pod": 3}),
     "literal-too-short": rule_file(literal="up"),
     "literal-with-quote": rule_file(literal='upstream "a'),
 }
@@ -436,7 +440,7 @@ def test_man_page_has_every_command():
 def test_man_page_has_doctor_options_and_sections():
     man = man_text()
     for o in ("--context", "-n", "--namespace", "--kubectl", "NO_COLOR",
-              "TERM", "share/tsblog/rules/tsb.json", "share/tsblog/schema/",
+              "TERM", "share/tsblog/rules/", "share/tsblog/schema/",
               "kubectl (1)"):
         assert o in man, o
     for s in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "OUTPUT",

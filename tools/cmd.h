@@ -38,7 +38,8 @@ void print_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 enum {
 	OPT_NO_BUILTIN = 256, OPT_RULE, OPT_COLOR, OPT_MIN_SEVERITY,
 	OPT_FAIL_ON, OPT_PASSTHROUGH, OPT_NO_REDACT, OPT_CONTEXT,
-	OPT_KUBECONFIG, OPT_KUBECTL, OPT_REQUEST_TIMEOUT
+	OPT_KUBECONFIG, OPT_KUBECTL, OPT_REQUEST_TIMEOUT, OPT_COMPONENT,
+	OPT_POD, OPT_CONTAINER, OPT_NAMESPACE, OPT_LEVEL, OPT_SCOPE
 };
 
 /* getopt_long() with our messages: "unknown option --x (see HELP)" and
@@ -170,12 +171,14 @@ int scan_file_quietly(tsblog_scanner *s, const char *path,
 /* --- the rules commands (cmd_rules.c) --------------------------------- */
 
 /* The options of rules list|why|stats and explain: -h, -r, --no-builtin,
- * and -o into *output and --rule into *id where those are not NULL.
- * The rule set, or NULL with *status set (EXIT_CLEAN after --help);
- * operands start at optind. */
+ * and -o into *output, --rule into *id, --component into *component and
+ * --pod/--container/--namespace/--level/--scope into *ctx where those are
+ * not NULL.  The rule set, or NULL with *status set (EXIT_CLEAN after
+ * --help); operands start at optind. */
 tsblog_ruleset *rules_from_options(int argc, char **argv, const char *cmd,
 				   void (*usage)(void), const char **output,
-				   const char **id, int *status);
+				   const char **id, const char **component,
+				   tsblog_context *ctx, int *status);
 
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

@@ -23,6 +23,7 @@ cmd_explain(int argc, char **argv)
 	int status;
 
 	rs = rules_from_options(argc, argv, "tsblog explain", usage, NULL, NULL,
+				NULL, NULL,
 				&status);
 	if (!rs)
 		goto out;
@@ -46,6 +47,9 @@ cmd_explain(int argc, char **argv)
 		printf(", %s", tsblog_rule_component(r));
 	printf(", from %s)\n%s\n\n", tsblog_rule_source(r), tsblog_rule_title(r));
 	printf("What it means:\n  %s\n", tsblog_rule_summary(r));
+	if (tsblog_rule_context(r))
+		printf("\nOnly when the line's context matches:\n  %s\n",
+		       tsblog_rule_context(r));
 	if (tsblog_rule_field_count(r)) {
 		printf("\nFields:");
 		for (i = 0; i < tsblog_rule_field_count(r); i++)

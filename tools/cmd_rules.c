@@ -101,12 +101,18 @@ sub_usage(const char *name, const char *more)
 tsblog_ruleset *
 rules_from_options(int argc, char **argv, const char *cmd,
 		   void (*usage)(void), const char **output, const char **id,
-		   int *status)
+		   const char **component, tsblog_context *ctx, int *status)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "rule", required_argument, NULL, OPT_RULE },
+		{ "component", required_argument, NULL, OPT_COMPONENT },
+		{ "pod", required_argument, NULL, OPT_POD },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "namespace", required_argument, NULL, OPT_NAMESPACE },
+		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "scope", required_argument, NULL, OPT_SCOPE },
 		RULE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -128,9 +134,23 @@ rules_from_options(int argc, char **argv, const char *cmd,
 			*output = optarg;
 		else if (c == OPT_RULE && id)
 			*id = optarg;
-		else if (c == 'o' || c == OPT_RULE) {
-			print_error("%s takes no %s (see %s --help)", cmd,
-				    c == 'o' ? "-o" : "--rule", cmd);
+		else if (c == OPT_COMPONENT && component)
+			*component = optarg;
+		else if (c >= OPT_POD && c <= OPT_SCOPE && ctx)
+			/* The envelope a line given to `rules why` came with. */
+			*(c == OPT_POD         ? &ctx->pod
+			  : c == OPT_CONTAINER ? &ctx->container
+			  : c == OPT_NAMESPACE ? &ctx->ns
+			  : c == OPT_LEVEL     ? &ctx->level
+					       : &ctx->scope) = optarg;
+		else if (c == 'o' || c == OPT_RULE || c == OPT_COMPONENT ||
+			 (c >= OPT_POD && c <= OPT_SCOPE)) {
+			const struct option *o = longopts;
+			while (o->name && o->val != c)
+				o++;
+			print_error("%s takes no %s%s (see %s --help)", cmd,
+				    c == 'o' ? "-" : "--",
+				    c == 'o' ? "o" : o->name, cmd);
 			goto out;
 		} else if (!rule_option(&ra, c, optarg))
 			goto out;
@@ -144,17 +164,17 @@ out:
 static int
 rules_list(int argc, char **argv)
 {
-	const char *output = "text";
+	const char *output = "text", *component = NULL;
 	tsblog_ruleset *rs;
 	tsblog_error err;
 	size_t k;
 	int status;
 
 	rs = rules_from_options(argc, argv, "tsblog rules list", list_usage,
-				&output, NULL, &status);
+				&output, NULL, &component, NULL, &status);
 	if (rs && (optind < argc ||
 		   (strcmp(output, "text") && strcmp(output, "json")))) {
-		print_error("usage: tsblog rules list [-r FILE]... [--no-builtin] [-o text|json]");
+		print_error("usage: tsblog rules list [-r FILE]... [--no-builtin] [--component C] [-o text|json]");
 		tsblog_ruleset_free(rs);
 		rs = NULL;
 	}
@@ -163,6 +183,9 @@ rules_list(int argc, char **argv)
 	for (k = 0; k < tsblog_ruleset_count(rs); k++) {
 		const tsblog_rule *r = tsblog_ruleset_rule(rs, k);
 		char *json;
+		if (component && (!tsblog_rule_component(r) ||
+				  strcmp(component, tsblog_rule_component(r))))
+			continue;
 		if (!strcmp(output, "text")) {
 			printf("%-32s %-8s %s\n", tsblog_rule_id(r),
 			       tsblog_severity_name(tsblog_rule_severity(r)),
@@ -238,6 +261,7 @@ static int
 rules_why(int argc, char **argv)
 {
 	const char *id = NULL;
+	tsblog_context ctx = { NULL, NULL, NULL, NULL, NULL };
 	tsblog_ruleset *rs;
 	tsblog_matcher *m = NULL;
 	const tsblog_diagnosis *d = NULL;
@@ -248,12 +272,12 @@ rules_why(int argc, char **argv)
 	term t = { stdout, 0 };
 
 	rs = rules_from_options(argc, argv, "tsblog rules why", why_usage, NULL,
-				&id, &status);
+				&id, NULL, &ctx, &status);
 	if (!rs)
 		goto out;
 	status = EXIT_TROUBLE;
 	if (optind != argc - 1) {
-		print_error("usage: tsblog rules why [-r FILE]... [--rule ID] LINE");
+		print_error("usage: tsblog rules why [-r FILE]... [--rule ID] [--pod P] [--container C] [--namespace N] [--level L] [--scope S] LINE");
 		goto out;
 	}
 	if (id && !tsblog_ruleset_find(rs, id)) {
@@ -264,7 +288,8 @@ rules_why(int argc, char **argv)
 	len = strlen(line);
 	t.color = color_choice(NULL, stdout);
 	if (tsblog_matcher_new(&m, rs, &err) < 0 ||
-	    (rc = tsblog_matcher_match(m, line, len, &d, &err)) < 0) {
+	    (rc = tsblog_matcher_match_context(m, line, len, &ctx, &d,
+					       &err)) < 0) {
 		print_error("%s", err.message);
 		goto out;
 	}
@@ -291,8 +316,14 @@ rules_why(int argc, char **argv)
 			continue;
 		}
 		if (how_far(r, line, len, &pr) >= 0) {
-			printf("  %-32s would match, but an earlier rule wins\n",
-			       tsblog_rule_id(r));
+			char why[300];
+			if (tsblog_rule_context_holds(r, line, len, &ctx, why,
+						      sizeof(why)) == 0)
+				printf("  %-32s no: the pattern matches, but not the context: %s\n",
+				       tsblog_rule_id(r), why);
+			else
+				printf("  %-32s would match, but an earlier rule wins\n",
+				       tsblog_rule_id(r));
 			continue;
 		}
 		if (!pr.any || pr.pat_pos == 0) {
@@ -348,7 +379,7 @@ rules_stats(int argc, char **argv)
 	int i, status;
 
 	rs = rules_from_options(argc, argv, "tsblog rules stats", stats_usage,
-				NULL, NULL, &status);
+				NULL, NULL, NULL, NULL, &status);
 	if (!rs)
 		goto out;
 	status = EXIT_TROUBLE;
@@ -396,13 +427,16 @@ out:
 static void
 list_usage(void)
 {
-	sub_usage("list", "  -o, --output FORMAT  text (default) or json (one rule per line)\n");
+	sub_usage("list", "  -o, --output FORMAT  text (default) or json (one rule per line)\n"
+			  "      --component C    only the rules of component C (kubelet, cert-manager, ...)\n");
 }
 
 static void
 why_usage(void)
 {
-	sub_usage("why", "      --rule ID     only this rule\n");
+	sub_usage("why", "      --rule ID     only this rule\n"
+			 "      --pod P, --container C, --namespace N, --level L, --scope S\n"
+			 "                    the envelope the line came with, for rules with a context\n");
 }
 
 static void
@@ -420,10 +454,11 @@ check_usage(void)
 }
 
 const command rules_commands[] = {
-	{ "list", rules_list, "[-o json]", "the rules loaded, in matching order",
+	{ "list", rules_list, "[--component C] [-o json]",
+	  "the rules loaded, in matching order",
 	  NULL },
 	{ "check", rules_check, "[FILE]...", "run the rules' own examples", NULL },
-	{ "why", rules_why, "[--rule ID] LINE",
+	{ "why", rules_why, "[--rule ID] [--pod P]... LINE",
 	  "why a line did or did not match", NULL },
 	{ "stats", rules_stats, "FILE...",
 	  "per rule: literal hits, regex runs, time", NULL },

@@ -629,7 +629,7 @@ func TestMalformedEvents(t *testing.T) {
 		rules = append(rules, fmt.Sprintf("%d %s x%d", d.Line, d.Rule, d.Count))
 		return nil
 	})
-	want := []string{"37 edge-auth-token-secret-missing x7", "103 edge-ca-bundle-secret-missing x11"}
+	want := []string{"37 edge-auth-token-secret-missing x7", "103 edge-ca-bundle-secret-missing x11", "136 probe-failed x4"}
 	if !reflect.DeepEqual(rules, want) {
 		t.Errorf("diagnoses %q, want %q", rules, want)
 	}
@@ -643,7 +643,7 @@ func TestMalformedEvents(t *testing.T) {
 		t.Fatalf("err = %#v", err)
 	}
 	sum, err := r.Summarize(bytes.NewReader(doc), "malformed.json")
-	if !errors.As(err, &se) || sum.Malformed != 1 || len(sum.Problems) != 2 {
+	if !errors.As(err, &se) || sum.Malformed != 1 || len(sum.Problems) != 3 {
 		t.Errorf("Summarize: %v, %+v", err, sum)
 	}
 	two := &ScanError{Errors: []*Error{wantErr, wantErr}}

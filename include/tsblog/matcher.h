@@ -50,6 +50,21 @@ TSBLOG_EXTERN(int) tsblog_matcher_match(tsblog_matcher *m, const char *line,
 					tsblog_error *err);
 
 /**
+ * The same, for a line that came with envelope metadata: rules with a
+ * "context" match only when @p ctx satisfies it (see
+ * tsblog_rule_context_holds()).  tsblog_matcher_match() is this with
+ * nothing known, which no rule's "context" requiring a value accepts.
+ *
+ * @param ctx  borrowed, may be NULL.
+ * @return as tsblog_matcher_match().
+ */
+TSBLOG_EXTERN(int) tsblog_matcher_match_context(tsblog_matcher *m,
+						const char *line, size_t len,
+						const tsblog_context *ctx,
+						const tsblog_diagnosis **out,
+						tsblog_error *err);
+
+/**
  * Turn redaction of secrets in what diagnoses quote on (the default) or
  * off for @p m (see TSBLOG_SCAN_NO_REDACT for what is redacted).
  *

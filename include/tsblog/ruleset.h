@@ -194,6 +194,41 @@ TSBLOG_EXTERN(const char *) tsblog_rule_literal(const tsblog_rule *r,
 						size_t i);
 
 /**
+ * Envelope metadata a line came with, for rules with a "context": each
+ * member NULL when unknown (then tested as the empty string).  @c level
+ * is a level word (error, warning, info, ...), normalised as the
+ * envelopes are.
+ */
+typedef struct tsblog_context {
+	const char *pod;
+	const char *container;
+	const char *ns;         /* the namespace ("namespace" is C++'s) */
+	const char *level;
+	const char *scope;      /* the logger scope (Istio/TSB "scope") */
+} tsblog_context;
+
+/** The rule's "context" member as compact JSON; NULL when it has none. */
+TSBLOG_EXTERN(const char *) tsblog_rule_context(const tsblog_rule *r);
+
+/**
+ * Whether a line (the message @p line, @p len bytes) with metadata @p ctx
+ * satisfies the rule's context conditions (a rule without any is satisfied
+ * by every context).  Whether the rule's pattern matches is not asked.
+ *
+ * @param line      may be NULL when @p len is 0.
+ * @param ctx       may be NULL: nothing known.
+ * @param[out] why  may be NULL; on 0, the first condition that failed,
+ *                  e.g. `pod "cert-manager-webhook-5d8" does not match
+ *                  ^edge-`, cut to @p size bytes.
+ * @return 1, 0, TSBLOG_EINVAL (@p r NULL, @p line NULL with @p len, or
+ *         @p why with @p size 0) or TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_rule_context_holds(const tsblog_rule *r,
+					     const char *line, size_t len,
+					     const tsblog_context *ctx,
+					     char *why, size_t size);
+
+/**
  * The rule as one JSON object, in rule-file form (what `tsblog explain`
  * and `tsblog rules list -o json` print), plus "literals" (see
  * tsblog_rule_literal()) and "source" (its rule file).

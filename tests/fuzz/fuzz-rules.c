@@ -142,6 +142,12 @@ oracle_first(oracle *o, const char *line, size_t len)
 	for (i = 0; i < o->n; i++) {
 		int rc = pcre2_match(o->codes[i], (PCRE2_SPTR)line, len, 0, 0,
 				     o->md, o->mctx);
+		/* A bare line has no envelope: a rule with a context
+		 * matches only where that holds for nothing known. */
+		if (rc >= 0 && tsblog_rule_context_holds(
+				       tsblog_ruleset_rule(o->rs, i), line,
+				       len, NULL, NULL, 0) == 0)
+			continue;
 		if (rc >= 0)
 			return (long)i;
 		if (rc != PCRE2_ERROR_NOMATCH)

@@ -198,11 +198,20 @@ def test_check_lint_is_a_warning() -> None:
 
 
 def test_check_first_match_wins() -> None:
-    """Loaded first, my-expired shadows the catalog's tls-cert-expired."""
+    """Loaded first, my-expired shadows the catalog's rules of expired
+    certificates: each of their examples its pattern matches fails, in
+    catalog order."""
     r = tsblog.Rules.from_string(USER_RULES, name="x", builtin=True)
     failures = r.check()
-    assert [(f.rule_id, f.source, f.kind, f.index) for f in failures] == \
-        [("tls-cert-expired", "builtin:tsb.json", "examples", i) for i in range(3)]
+    want = []
+    for path in catalog_files():
+        with open(path, encoding="utf-8") as f:
+            for rule in json.load(f)["rules"]:
+                want += [(rule["id"], "builtin:" + path.name, "examples", i)
+                         for i, ex in enumerate(rule.get("examples", []))
+                         if "certificate has expired" in ex["line"]]
+    assert ("tls-cert-expired", "builtin:tsb.json", "examples", 0) in want
+    assert [(f.rule_id, f.source, f.kind, f.index) for f in failures] == want
     assert all(f.message.endswith('matched by earlier rule "my-expired" instead '
                                   '(first match wins)') for f in failures)
 
