@@ -53,6 +53,7 @@ matcher_fini(struct tsblog_matcher *m)
 	free(m->cand);
 	free(m->stats);
 	cleaner_fini(&m->clean);
+	envelope_fini(m);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -194,7 +194,7 @@ take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
 
 /* Remove ANSI CSI/OSC escape sequences (colour, cursor): kubectl passes
  * them through from pods that log to a terminal. */
-static int
+int
 strip_escapes(buf_t *out, const char *p, size_t n)
 {
 	size_t i = 0;
