@@ -7,6 +7,7 @@
 #include <string.h>
 #include "level.h"
 #include "reader.h"
+#include "prefilter.h"
 
 void
 envelope_fini(struct tsblog_matcher *m)
@@ -71,6 +72,11 @@ tsblog_matcher_match_envelope(tsblog_matcher *m, const char *msg, size_t len,
 		msg = "";
 	if (len && msg[len - 1] == '\r')
 		len--;
+	/* As the scanner skips them: without a rule literal in its bytes,
+	 * and nothing that could hide one, no envelope needs reading. */
+	if (m->rs->pf && !pf_find(m->rs->pf, msg, len) &&
+	    !disguise_at(msg, msg + len))
+		return 0;
 	if (memchr(msg, '\x1b', len)) {
 		if (strip_escapes(&m->line, msg, len) < 0)
 			goto nomem;

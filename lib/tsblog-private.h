@@ -295,6 +295,9 @@ struct tsblog_rule *rule_by_id(struct tsblog_rule *const *rules,
 
 /* scanner.c: remove ANSI escape sequences from @p into @out. */
 int strip_escapes(buf_t *out, const char *p, size_t n);
+/* scanner.c: the first byte in [p, end) that can hide a rule literal from
+ * the prefilter (colour or JSON escapes), or NULL. */
+const char *disguise_at(const char *p, const char *end);
 
 /* match_envelope.c: release what tsblog_matcher_match_envelope() made. */
 void envelope_fini(struct tsblog_matcher *m);
