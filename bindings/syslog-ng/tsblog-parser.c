@@ -1,8 +1,6 @@
 /*
  * tsblog-parser(): each message is matched by libtsblog, and a diagnosis
- * becomes name-value pairs with the keys of `tsblog -o json` (under the
- * prefix; fix and see_also hold JSON arrays, typed as JSON; timestamp,
- * level, pod, container and namespace only when known).
+ * becomes name-value pairs with the keys of `tsblog -o json`.
  *
  * Rules compile once per parser object, on its first init, and stay
  * across deinit/init: when a reload fails, syslog-ng re-inits the old
@@ -154,91 +152,58 @@ value(LogMessage *msg, NVHandle h)
 	return n > 0 ? g_strndup(v, n) : NULL;
 }
 
-static void
-set(LogMessage *msg, GString *name, gsize base, const gchar *key,
-    const gchar *v, gssize n, LogMessageValueType type)
-{
-	g_string_truncate(name, base);
-	g_string_append(name, key);
-	log_msg_set_value_with_type(msg, log_msg_get_value_handle(name->str),
-				    v, n, type);
-}
-
-/* A JSON array of strings, typed as JSON so that format-json writes it
- * as the array `tsblog -o json` has. */
-static void
-set_list(LogMessage *msg, GString *name, gsize base, const gchar *key,
-	 size_t n, const char *(*at)(const void *, size_t), const void *obj)
-{
-	json_t *a = json_array();
-	char *text;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_string(at(obj, i)));
-	text = json_dumps(a, JSON_COMPACT);
-	if (text)
-		set(msg, name, base, key, text, -1, LM_VT_JSON);
-	free(text);
-	json_decref(a);
-}
-
-static const char *
-fix_at(const void *d, size_t i)
-{
-	return tsblog_diagnosis_fix(d, i);
-}
-
-static const char *
-see_at(const void *r, size_t i)
-{
-	return tsblog_rule_see_also(r, i);
-}
-
-/* What the diagnosis knows about where the record came from: from the
- * message's envelope or the kubernetes() source. */
-static const struct {
-	const char *key;
-	const char *(*get)(const tsblog_diagnosis *);
-} meta[] = {
-	{ "timestamp", tsblog_diagnosis_timestamp },
-	{ "level", tsblog_diagnosis_level },
-	{ "pod", tsblog_diagnosis_pod },
-	{ "container", tsblog_diagnosis_container },
-	{ "namespace", tsblog_diagnosis_namespace },
-};
+/* The diagnosis as `tsblog -o json` has it, one name-value pair per
+ * member under the prefix: strings as they are, fields as fields.<name>,
+ * fix and see_also as JSON arrays (typed JSON); null members are left
+ * out, and so are those the engine has already (source, line, count,
+ * text, component, docs). */
+static const char *const wanted[] = { "rule", "severity", "title", "summary",
+				      "fix", "fields", "see_also", "timestamp",
+				      "level", "pod", "container", "namespace",
+				      NULL };
 
 static void
 add_diagnosis(TsblogParser *self, LogMessage *msg, const tsblog_diagnosis *d)
 {
-	const tsblog_rule *r = tsblog_diagnosis_rule(d);
 	GString *name = g_string_new(self->prefix);
 	gsize base = name->len;
+	char *text = NULL;
+	json_t *o = NULL, *v;
+	const char *k;
 	size_t i;
 
-	set(msg, name, base, "rule", tsblog_rule_id(r), -1, LM_VT_STRING);
-	set(msg, name, base, "severity",
-	    tsblog_severity_name(tsblog_rule_severity(r)), -1, LM_VT_STRING);
-	set(msg, name, base, "title", tsblog_rule_title(r), -1, LM_VT_STRING);
-	set(msg, name, base, "summary", tsblog_diagnosis_summary(d), -1,
-	    LM_VT_STRING);
-	set_list(msg, name, base, "fix", tsblog_diagnosis_fix_count(d),
-		 fix_at, d);
-	for (i = 0; i < tsblog_diagnosis_field_count(d); i++) {
+	if (tsblog_diagnosis_to_json(&text, d, NULL) == 0)
+		o = json_loads(text, 0, NULL);
+	for (i = 0; o && wanted[i]; i++) {
+		v = json_object_get(o, wanted[i]);
 		g_string_truncate(name, base);
-		g_string_append(name, "fields.");
-		g_string_append(name, tsblog_diagnosis_field_name(d, i));
-		log_msg_set_value_by_name(msg, name->str,
-					  tsblog_diagnosis_field_value(d, i),
-					  -1);
+		g_string_append(name, wanted[i]);
+		if (json_is_string(v)) {
+			log_msg_set_value_by_name(msg, name->str,
+						  json_string_value(v), -1);
+		} else if (json_is_array(v)) {
+			char *a = json_dumps(v, JSON_COMPACT);
+			if (a)
+				log_msg_set_value_with_type(
+					msg, log_msg_get_value_handle(name->str),
+					a, -1, LM_VT_JSON);
+			free(a);
+		} else if (json_is_object(v)) {
+			json_t *f;
+			g_string_append_c(name, '.');
+			json_object_foreach(v, k, f) {
+				g_string_truncate(name, base + strlen(wanted[i]) + 1);
+				g_string_append(name, k);
+				log_msg_set_value_by_name(msg, name->str,
+							  json_string_value(f), -1);
+			}
+		}
 	}
-	set_list(msg, name, base, "see_also",
-		 tsblog_rule_see_also_count(r), see_at, r);
-	for (i = 0; i < G_N_ELEMENTS(meta); i++) {
-		const char *v = meta[i].get(d);
-		if (v)
-			set(msg, name, base, meta[i].key, v, -1, LM_VT_STRING);
-	}
+	if (!o)
+		msg_error("tsblog-parser(): out of memory",
+			  log_pipe_location_tag(&self->super.super));
+	json_decref(o);
+	tsblog_free(text);
 	g_string_free(name, TRUE);
 }
 

@@ -1,6 +1,7 @@
 """Run a private syslog-ng for a test: its own config, persist file, pid
 file and control socket in a temporary directory, the module from the
 build tree."""
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +16,26 @@ def need_tools():
         if not shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin"):
             print(f"SKIP: {tool} not installed", file=sys.stderr)
             sys.exit(SKIP)
+
+
+def args_or_skip(argv):
+    """TSBLOG MODULE_DIR SYSLOG_NG_MODULE_DIR DATA_DIR [SCL_FILE] as
+    (tsblog, module dirs, data dir, SCL file or None); exits with the skip
+    status when the module was not built or syslog-ng is not installed."""
+    tsblog, module_dir, sng_module_dir, data_dir = argv[1:5]
+    if not module_dir:
+        print("SKIP: tsblog-parser() not built", file=sys.stderr)
+        sys.exit(SKIP)
+    need_tools()
+    scl = os.path.abspath(argv[5]) if len(argv) > 5 else None
+    return tsblog, [module_dir, sng_module_dir], data_dir, scl
+
+
+def cli_diagnoses(tsblog, *args):
+    """(rule, fields) of each diagnosis `tsblog -o json ARGS...` prints."""
+    r = subprocess.run([tsblog, "-o", "json", *args], capture_output=True, text=True)
+    assert r.returncode in (0, 1), r.stderr
+    return [(d["rule"], d["fields"]) for d in map(json.loads, r.stdout.splitlines())]
 
 
 def tool(name):

@@ -6,7 +6,6 @@ them, a rewrite hands the agent's Kubernetes names to tsblog() as
 Usage: test_aggregator.py TSBLOG MODULE_DIR SYSLOG_NG_MODULE_DIR DATA_DIR SCL_FILE"""
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -32,18 +31,12 @@ log {{ source(s_agent); parser(p_json); rewrite(r_k8s); parser(p_tsblog);
 
 
 def main():
-    tsblog, module_dir, sng_module_dir, data_dir, scl = sys.argv[1:6]
-    scl = os.path.abspath(scl)
-    if not module_dir:
-        print("SKIP: tsblog-parser() not built", file=sys.stderr)
-        return sng.SKIP
-    sng.need_tools()
+    tsblog, module_dirs, data_dir, scl = sng.args_or_skip(sys.argv)
     sample = os.path.join(data_dir, "sample", "operator.log")
     with open(sample) as f:
         lines = f.read().splitlines()
-    r = subprocess.run([tsblog, "-o", "json", sample], capture_output=True, text=True)
-    want = [(d["rule"], d["fields"]) for d in map(json.loads, r.stdout.splitlines())]
-    assert want, r.stderr
+    want = sng.cli_diagnoses(tsblog, sample)
+    assert want
     with tempfile.TemporaryDirectory(prefix="tsblog-agg-") as tmp:
         sock, out = os.path.join(tmp, "in.sock"), os.path.join(tmp, "out.jsonl")
         records = os.path.join(tmp, "records.jsonl")
@@ -51,7 +44,7 @@ def main():
             for line in lines:
                 f.write(json.dumps({"log": line, "stream": "stderr", "kubernetes": {
                     "pod_name": POD, "namespace_name": NS, "container_name": CTR}}) + "\n")
-        d = sng.SyslogNg(tmp, [module_dir, sng_module_dir],
+        d = sng.SyslogNg(tmp, module_dirs,
                          CONFIG.format(scl=scl, sock=sock, out=out))
         try:
             sng.push(sock, records)

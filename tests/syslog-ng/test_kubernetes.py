@@ -6,7 +6,6 @@ carries the pod, namespace and container the file name gave.
 Usage: test_kubernetes.py TSBLOG MODULE_DIR SYSLOG_NG_MODULE_DIR DATA_DIR SCL_FILE"""
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -39,21 +38,15 @@ def cri(lines, part=120):
 
 
 def main():
-    tsblog, module_dir, sng_module_dir, data_dir, scl = sys.argv[1:6]
-    scl = os.path.abspath(scl)
-    if not module_dir:
-        print("SKIP: tsblog-parser() not built", file=sys.stderr)
-        return sng.SKIP
-    sng.need_tools()
+    tsblog, module_dirs, data_dir, scl = sng.args_or_skip(sys.argv)
     if not os.path.exists("/usr/share/syslog-ng/include/scl/kubernetes/kubernetes.conf"):
         print("SKIP: syslog-ng-scl (kubernetes()) not installed", file=sys.stderr)
         return sng.SKIP
     sample = os.path.join(data_dir, "sample", "operator.log")
     with open(sample) as f:
         lines = f.read().splitlines()
-    r = subprocess.run([tsblog, "-o", "json", sample], capture_output=True, text=True)
-    want = [(d["rule"], d["fields"]) for d in map(json.loads, r.stdout.splitlines())]
-    assert want, r.stderr
+    want = sng.cli_diagnoses(tsblog, sample)
+    assert want
     with tempfile.TemporaryDirectory(prefix="tsblog-k8s-") as tmp:
         # kubernetes() reads the names only under a .../var/log/containers
         # path (its file-name pattern); elsewhere it drops every record.
@@ -65,7 +58,7 @@ def main():
         with open(os.path.join(base, name), "w") as f:
             f.write("\n".join(records) + "\n")
         out = os.path.join(tmp, "diagnoses.jsonl")
-        d = sng.SyslogNg(tmp, [module_dir, sng_module_dir],
+        d = sng.SyslogNg(tmp, module_dirs,
                          CONFIG.format(scl=scl, base=base, out=out))
         try:
             d.wait_for(lambda: sng.count_lines(out) >= len(want), 40,

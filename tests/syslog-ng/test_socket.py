@@ -6,7 +6,6 @@ Usage: test_socket.py TSBLOG MODULE_DIR SYSLOG_NG_MODULE_DIR DATA_DIR"""
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
@@ -80,19 +79,8 @@ def diagnoses(out_path):
     return diags, messages
 
 
-def cli(tsblog, site, path):
-    r = subprocess.run([tsblog, "-r", site, "-o", "json", path],
-                       capture_output=True, text=True, check=False)
-    assert r.returncode in (0, 1), r.stderr
-    return [(d["rule"], d["fields"]) for d in map(json.loads, r.stdout.splitlines())]
-
-
 def main():
-    tsblog, module_dir, sng_module_dir, data_dir = sys.argv[1:5]
-    if not module_dir:
-        print("SKIP: tsblog-parser() not built", file=sys.stderr)
-        return sng.SKIP
-    sng.need_tools()
+    tsblog, module_dirs, data_dir, _ = sng.args_or_skip(sys.argv)
     with tempfile.TemporaryDirectory(prefix="tsblog-sng-") as tmp:
         sock, site, out = (os.path.join(tmp, n) for n in ("in.sock", "site.json", "out.jsonl"))
         with open(site, "w") as f:
@@ -101,7 +89,7 @@ def main():
         corpus_path = os.path.join(tmp, "corpus.log")
         with open(corpus_path, "w") as f:
             f.write("\n".join(lines) + "\n")
-        d = sng.SyslogNg(tmp, [module_dir, sng_module_dir],
+        d = sng.SyslogNg(tmp, module_dirs,
                          CONFIG.format(sock=sock, site=site, out=out))
         try:
             sng.push(sock, corpus_path)
@@ -113,7 +101,7 @@ def main():
             dropped = {k: v for k, v in stats.items() if k[1] == "dropped" and v}
             assert not dropped, f"syslog-ng dropped messages: {dropped}"
             parser = {k[1]: v for k, v in stats.items() if k[0].startswith("parser;tsblog-parser;")}
-            want = cli(tsblog, site, corpus_path)
+            want = sng.cli_diagnoses(tsblog, "-r", site, corpus_path)
             assert parser == {"processed": LINES, "matched": len(want)}, parser
             assert len(want) > LINES // 200, len(want)
             assert any(r == "fleet-probe" for r, _ in want)
