@@ -38,6 +38,17 @@ def cli_diagnoses(tsblog, *args):
     return [(d["rule"], d["fields"]) for d in map(json.loads, r.stdout.splitlines())]
 
 
+def operator_sample(tsblog, data_dir):
+    """The lines of tests/data/sample/operator.log and the command's
+    (rule, fields) for them."""
+    sample = os.path.join(data_dir, "sample", "operator.log")
+    with open(sample) as f:
+        lines = f.read().splitlines()
+    want = cli_diagnoses(tsblog, sample)
+    assert want
+    return lines, want
+
+
 def tool(name):
     return shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin")
 

@@ -32,11 +32,7 @@ log {{ source(s_agent); parser(p_json); rewrite(r_k8s); parser(p_tsblog);
 
 def main():
     tsblog, module_dirs, data_dir, scl = sng.args_or_skip(sys.argv)
-    sample = os.path.join(data_dir, "sample", "operator.log")
-    with open(sample) as f:
-        lines = f.read().splitlines()
-    want = sng.cli_diagnoses(tsblog, sample)
-    assert want
+    lines, want = sng.operator_sample(tsblog, data_dir)
     with tempfile.TemporaryDirectory(prefix="tsblog-agg-") as tmp:
         sock, out = os.path.join(tmp, "in.sock"), os.path.join(tmp, "out.jsonl")
         records = os.path.join(tmp, "records.jsonl")

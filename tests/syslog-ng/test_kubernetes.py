@@ -42,11 +42,7 @@ def main():
     if not os.path.exists("/usr/share/syslog-ng/include/scl/kubernetes/kubernetes.conf"):
         print("SKIP: syslog-ng-scl (kubernetes()) not installed", file=sys.stderr)
         return sng.SKIP
-    sample = os.path.join(data_dir, "sample", "operator.log")
-    with open(sample) as f:
-        lines = f.read().splitlines()
-    want = sng.cli_diagnoses(tsblog, sample)
-    assert want
+    lines, want = sng.operator_sample(tsblog, data_dir)
     with tempfile.TemporaryDirectory(prefix="tsblog-k8s-") as tmp:
         # kubernetes() reads the names only under a .../var/log/containers
         # path (its file-name pattern); elsewhere it drops every record.
