@@ -423,8 +423,8 @@ int tsblog_b_summary(tsblog_b_found *f, const tsblog_scanner *s,
 }
 
 /* tsblog_b_summary_merge: tsblog_summary_merge() of the documents @a and
- * @b (either may be NULL: one document, or none, the empty summary), into
- * f's lines; 0 or a negative code. */
+ * @b (either may be NULL or "": one document, or none, the empty summary),
+ * into f's lines; 0 or a negative code. */
 int tsblog_b_summary_merge(tsblog_b_found *f, const char *a, const char *b,
 			   tsblog_error *err)
 {
@@ -433,11 +433,11 @@ int tsblog_b_summary_merge(tsblog_b_found *f, const char *a, const char *b,
 	char *doc;
 	int rc;
 	tsblog_b_clear(f);
-	if (a) {
+	if (a && *a) {
 		docs[n] = a;
 		lens[n++] = strlen(a);
 	}
-	if (b) {
+	if (b && *b) {
 		docs[n] = b;
 		lens[n++] = strlen(b);
 	}
