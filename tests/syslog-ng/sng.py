@@ -114,13 +114,14 @@ class SyslogNg:
         self.logf.close()
 
 
-def push(sock, path):
-    """Send every line of @path over the Unix stream socket, then return:
+def push(sock, path, connections=1):
+    """Send every line of @path over the Unix stream socket (once per
+    connection, the connections at once), then return:
     loggen stops at the end of the file; -I only bounds the run (its
     default, 10 s, would silently cut a slow run short); its rate, 1000
     messages a second unless -r says otherwise, would make it slow."""
     r = subprocess.run([tool("loggen"), "-x", "-S", "-d", "-I", "300", "-Q",
-                        "-r", "100000000",
+                        "-r", "100000000", f"--active-connections={connections}",
                         "-R", path, sock], capture_output=True, text=True,
                        timeout=320)
     if r.returncode not in (0, 1):

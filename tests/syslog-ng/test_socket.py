@@ -6,6 +6,7 @@ Usage: test_socket.py TSBLOG MODULE_DIR SYSLOG_NG_MODULE_DIR DATA_DIR"""
 import json
 import os
 import random
+from collections import Counter
 import sys
 import tempfile
 
@@ -139,6 +140,22 @@ def main():
             assert r.returncode == 0, (r.stdout, r.stderr)
             assert probe_rule(LINES + 2) == ("fleet-probe-v2", {"probe": "41"})
             print("good rules: reload took them")
+
+            # Four connections at once, so worker threads share the
+            # parser: the same lines and diagnoses, in some interleaving.
+            part = os.path.join(tmp, "part.log")
+            with open(part, "w") as f:
+                f.write("\n".join(lines[:20000]) + "\n")
+            sng.push(sock, part, connections=4)
+            d.wait_for(lambda: sng.count_lines(out) >= LINES + 2 + 80000, 120,
+                       "not all lines of 4 connections came out")
+            got, messages = diagnoses(out)
+            key = lambda x: json.dumps(x, sort_keys=True)  # noqa: E731
+            assert Counter(messages[LINES + 2:]) == Counter(lines[:20000] * 4)
+            want = sng.cli_diagnoses(tsblog, "-r", site, part) * 4
+            assert Counter(map(key, got[-len(want):])) == Counter(map(key, want))
+            assert sum(v for k, v in d.stats().items() if k[1] == "dropped") == 0
+            print(f"4 connections: {len(want)} diagnoses, the command's")
         finally:
             d.stop()
     return 0
