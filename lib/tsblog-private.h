@@ -299,9 +299,6 @@ int strip_escapes(buf_t *out, const char *p, size_t n);
  * the prefilter (colour or JSON escapes), or NULL. */
 const char *disguise_at(const char *p, const char *end);
 
-/* match_envelope.c: release what tsblog_matcher_match_envelope() made. */
-void envelope_fini(struct tsblog_matcher *m);
-
 /* matcher.c */
 int matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs);
 void matcher_fini(struct tsblog_matcher *m);

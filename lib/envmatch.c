@@ -9,16 +9,6 @@
 #include "reader.h"
 #include "prefilter.h"
 
-void
-envelope_fini(struct tsblog_matcher *m)
-{
-	if (m->rd) {
-		reader_fini(m->rd);
-		free(m->rd);
-	}
-	buf_free(&m->line);
-}
-
 static void
 set(slice *s, const char *v)
 {
