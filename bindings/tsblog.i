@@ -118,6 +118,7 @@ TSBLOG_B_NOGIL(tsblog_b_builder_build)
 TSBLOG_B_NOGIL(tsblog_b_match)
 TSBLOG_B_NOGIL(tsblog_b_scan)
 TSBLOG_B_NOGIL(tsblog_b_summary)
+TSBLOG_B_NOGIL(tsblog_b_summary_merge)
 TSBLOG_B_NOGIL(tsblog_b_check)
 #endif
 
@@ -414,6 +415,33 @@ int tsblog_b_summary(tsblog_b_found *f, const tsblog_scanner *s,
 	char *doc;
 	int rc = tsblog_scanner_summary_json(&doc, s, err);
 	tsblog_b_clear(f);
+	if (rc < 0)
+		return rc;
+	rc = tsblog_b_add(f, doc, strlen(doc));
+	tsblog_free(doc);
+	return rc < 0 ? tsblog_b_nomem(err) : 0;
+}
+
+/* tsblog_b_summary_merge: tsblog_summary_merge() of the documents @a and
+ * @b (either may be NULL or "": one document, or none, the empty summary),
+ * into f's lines; 0 or a negative code. */
+int tsblog_b_summary_merge(tsblog_b_found *f, const char *a, const char *b,
+			   tsblog_error *err)
+{
+	const char *docs[2];
+	size_t lens[2], n = 0;
+	char *doc;
+	int rc;
+	tsblog_b_clear(f);
+	if (a && *a) {
+		docs[n] = a;
+		lens[n++] = strlen(a);
+	}
+	if (b && *b) {
+		docs[n] = b;
+		lens[n++] = strlen(b);
+	}
+	rc = tsblog_summary_merge(&doc, docs, lens, NULL, n, err);
 	if (rc < 0)
 		return rc;
 	rc = tsblog_b_add(f, doc, strlen(doc));

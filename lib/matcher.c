@@ -3,6 +3,7 @@
 #include <time.h>
 #include "limits.h"
 #include "prefilter.h"
+#include "reader.h"
 #include "tsblog-private.h"
 
 int
@@ -53,6 +54,12 @@ matcher_fini(struct tsblog_matcher *m)
 	free(m->cand);
 	free(m->stats);
 	cleaner_fini(&m->clean);
+	/* What tsblog_matcher_match_envelope() made. */
+	if (m->rd) {
+		reader_fini(m->rd);
+		free(m->rd);
+	}
+	buf_free(&m->line);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -11,7 +11,7 @@
 /* Turns lines into records.  Most lines are one record each; a line may
  * open a `kubectl get events -o json` document, whose events become
  * records as each one closes, and a compact EventList line is many. */
-typedef struct {
+typedef struct reader_s {
 	/* kubectl describe */
 	buf_t describe_pod, describe_ns;
 	int in_events;

@@ -194,7 +194,7 @@ take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
 
 /* Remove ANSI CSI/OSC escape sequences (colour, cursor): kubectl passes
  * them through from pods that log to a terminal. */
-static int
+int
 strip_escapes(buf_t *out, const char *p, size_t n)
 {
 	size_t i = 0;
@@ -314,12 +314,11 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 	       p[1] >= '0' && p[1] <= '9';
 }
 
-/* Where in [p, end) a line needs the full path whatever its literals:
- * colour escapes can split a literal (they are removed before matching),
- * and JSON escapes like \u0074 or \/ hide one from the raw bytes.
- * Returns the start of the first such line, or end. */
-static const char *
-first_disguised(const char *p, const char *end)
+/* The first byte in [p, end) that can hide a literal from the raw bytes,
+ * or NULL: colour escapes can split one (they are removed before
+ * matching), and JSON escapes like \u0074 or \/ hide one. */
+const char *
+disguise_at(const char *p, const char *end)
 {
 	const char *esc = memchr(p, '\x1b', (size_t)(end - p));
 	const char *q = p, *bs;
@@ -327,15 +326,25 @@ first_disguised(const char *p, const char *end)
 	if (esc)
 		end = esc;
 	while ((bs = memchr(q, '\\', (size_t)(end - q))) && bs + 1 < end) {
-		if (bs[1] == 'u' || bs[1] == '/') {
-			end = bs;
-			break;
-		}
+		if (bs[1] == 'u' || bs[1] == '/')
+			return bs;
 		q = bs + 2;
 	}
-	while (end > p && end[-1] != '\n')
-		end--;
-	return end;
+	return esc;
+}
+
+/* Where in [p, end) a line needs the full path whatever its literals:
+ * the start of the first line with a disguise, or end. */
+static const char *
+first_disguised(const char *p, const char *end)
+{
+	const char *d = disguise_at(p, end);
+
+	if (!d)
+		return end;
+	while (d > p && d[-1] != '\n')
+		d--;
+	return d;
 }
 
 /* The fast path: count, without reading them, the whole lines before the

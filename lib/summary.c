@@ -301,6 +301,31 @@ jline(uint64_t line)
 	return line ? json_integer((json_int_t)line) : json_null();
 }
 
+/* The problem's identity across documents: the rule id, then each key
+ * field's value (null when it did not match); NULL on no memory. */
+static json_t *
+problem_key(const problem *p)
+{
+	const struct tsblog_rule *r = p->rule;
+	json_t *key = json_array();
+	size_t i, k;
+	int bad = !key || json_array_append_new(key, json_string(r->id)) < 0;
+
+	for (i = 0; !bad && i < r->nkeys; i++) {
+		const char *name = r->fields[r->keys[i]], *v = NULL;
+		for (k = 0; k < p->nfields && !v; k++)
+			if (!strcmp(p->names[k], name))
+				v = p->values[k];
+		bad = json_array_append_new(key, v ? json_string(v)
+						   : json_null()) < 0;
+	}
+	if (bad) {
+		json_decref(key);
+		return NULL;
+	}
+	return key;
+}
+
 /* Build the document; NULL on no memory.  json_pack() fails as a whole
  * and takes its "o" values even then, and json_*_set_new() and
  * json_array_append_new() take theirs, so nothing is lost or leaked. */
@@ -336,8 +361,8 @@ summary_json(const summary *sm, const summary_totals *t)
 				       srcs,
 				       json_string(sm->sources[p->sources[k]])) < 0;
 		bad |= json_array_append_new(probs, json_pack(
-			"{s:s, s:s, s:s, s:o, s:I, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:o}",
-			"rule", p->rule->id,
+			"{s:s, s:o, s:s, s:s, s:o, s:I, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:o}",
+			"rule", p->rule->id, "key", problem_key(p),
 			"severity", tsblog_severity_name(p->rule->severity),
 			"title", p->rule->title, "fields", fields,
 			"count", (json_int_t)p->count,

@@ -227,6 +227,9 @@ struct tsblog_matcher {
 	pcre2_jit_stack *jit_stack;
 	struct tsblog_diagnosis diag;
 	uint64_t limit_hits;
+	/* tsblog_matcher_match_envelope(): made on its first use */
+	struct reader_s *rd;
+	buf_t line;
 };
 
 /* error.c */
@@ -305,6 +308,12 @@ struct tsblog_rule *rule_by_id(struct tsblog_rule *const *rules,
 			       const strmap *ids, const char *id);
 /* Every pattern the library compiles, rules' and its own. */
 #define PATTERN_OPTIONS (PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
+
+/* scanner.c: remove ANSI escape sequences from @p into @out. */
+int strip_escapes(buf_t *out, const char *p, size_t n);
+/* scanner.c: the first byte in [p, end) that can hide a rule literal from
+ * the prefilter (colour or JSON escapes), or NULL. */
+const char *disguise_at(const char *p, const char *end);
 
 /* matcher.c */
 int matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs);

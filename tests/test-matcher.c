@@ -779,6 +779,178 @@ START_TEST(matcher_independent_matchers)
 }
 END_TEST
 
+
+/* One record with what the engine knows: the message's own envelope is
+ * read (zap JSON here), and the engine's metadata takes precedence. */
+START_TEST(envelope_metadata_reaches_diagnosis)
+{
+	static const char line[] =
+		"{\"level\":\"error\",\"time\":\"2026-11-20T08:06:14Z\","
+		"\"msg\":\"connect to db.local:5432 failed: connection refused\","
+		"\"caller\":\"x.go:1\"}";
+	fixture f = setup(RULES);
+	tsblog_envelope env = TSBLOG_ENVELOPE_INIT;
+	const tsblog_diagnosis *d = NULL;
+	tsblog_error err;
+
+	env.pod_name = "db-client-7d9c5";
+	env.namespace_name = "shop";
+	env.container_name = "app";
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, line, strlen(line),
+						       &env, &d, &err), 1);
+	ck_assert_str_eq(rule_of(d), "conn-refused");
+	ck_assert_str_eq(tsblog_diagnosis_get(d, "host"), "db.local");
+	ck_assert_str_eq(tsblog_diagnosis_get(d, "port"), "5432");
+	ck_assert_str_eq(tsblog_diagnosis_timestamp(d), "2026-11-20T08:06:14Z");
+	ck_assert_str_eq(tsblog_diagnosis_level(d), "error");
+	ck_assert_str_eq(tsblog_diagnosis_pod(d), "db-client-7d9c5");
+	ck_assert_str_eq(tsblog_diagnosis_namespace(d), "shop");
+	ck_assert_str_eq(tsblog_diagnosis_container(d), "app");
+	ck_assert_str_eq(tsblog_diagnosis_text(d), line);
+
+	/* Engine level and time replace the message's; an unknown level
+	 * word leaves the message's. */
+	env.level = "Warning";
+	env.timestamp = "2026-11-20T09:00:00Z";
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, line, strlen(line),
+						       &env, &d, &err), 1);
+	ck_assert_str_eq(tsblog_diagnosis_level(d), "warn");
+	ck_assert_str_eq(tsblog_diagnosis_timestamp(d), "2026-11-20T09:00:00Z");
+	env.level = "notice";
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, line, strlen(line),
+						       &env, &d, &err), 1);
+	ck_assert_str_eq(tsblog_diagnosis_level(d), "error");
+	teardown(&f);
+}
+END_TEST
+
+/* Without metadata, a kubectl --prefix line gives its own pod and
+ * container; each call stands alone; bad arguments are refused. */
+START_TEST(envelope_own_and_errors)
+{
+	static const char line[] =
+		"[pod/web-1/proxy] connect to a.b:80 failed: connection refused\r";
+	static const char open_doc[] = "{";
+	fixture f = setup(RULES);
+	tsblog_envelope env = TSBLOG_ENVELOPE_INIT;
+	const tsblog_diagnosis *d = NULL;
+	tsblog_error err;
+
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, line, strlen(line),
+						       NULL, &d, &err), 1);
+	ck_assert_str_eq(rule_of(d), "conn-refused");
+	ck_assert_str_eq(tsblog_diagnosis_pod(d), "web-1");
+	ck_assert_str_eq(tsblog_diagnosis_container(d), "proxy");
+	ck_assert_ptr_null(tsblog_diagnosis_namespace(d));
+	ck_assert_str_eq(tsblog_diagnosis_text(d),
+			 "[pod/web-1/proxy] connect to a.b:80 failed: connection refused");
+	/* A lone "{" would open a document in a file; here it is nothing,
+	 * and the next record is read afresh. */
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, open_doc, 1, NULL,
+						       &d, &err), 0);
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, REFUSED,
+						       strlen(REFUSED), NULL,
+						       &d, &err), 1);
+	ck_assert_str_eq(rule_of(d), "conn-refused");
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, NULL, 0, NULL, &d,
+						       &err), 0);
+	ck_assert_int_eq(tsblog_matcher_match_envelope(NULL, "x", 1, NULL, &d,
+						       &err), TSBLOG_EINVAL);
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, NULL, 1, NULL, &d,
+						       &err), TSBLOG_EINVAL);
+	env.version = 99;
+	ck_assert_int_eq(tsblog_matcher_match_envelope(f.m, "x", 1, &env, &d,
+						       &err), TSBLOG_EINVAL);
+	ck_assert_str_eq(err.message,
+			 "tsblog_matcher_match_envelope: unknown envelope version");
+	teardown(&f);
+}
+END_TEST
+
+/* What a diagnosis says apart from where it was read. */
+static char *
+signature(const tsblog_diagnosis *d)
+{
+	char *s = NULL, *src;
+
+	ck_assert_int_eq(tsblog_diagnosis_to_json(&s, d, NULL), 0);
+	/* "source":…,"line":… are the scanner's to know. */
+	src = strstr(s, "\"source\":");
+	ck_assert_ptr_nonnull(src);
+	memmove(src, strstr(src, "\"timestamp\":"),
+		strlen(strstr(src, "\"timestamp\":")) + 1);
+	return s;
+}
+
+typedef struct {
+	char **sigs;
+	size_t n;
+} sig_list;
+
+static int
+collect(tsblog_scan_what what, const tsblog_diagnosis *d,
+	const tsblog_error *event, void *payload)
+{
+	sig_list *l = payload;
+
+	if (what == TSBLOG_SCAN_DIAGNOSIS) {
+		l->sigs = realloc(l->sigs, (l->n + 1) * sizeof(*l->sigs));
+		l->sigs[l->n++] = signature(d);
+	}
+	return TSBLOG_CONTINUE;
+}
+
+/* Line by line, the envelope API gives what the scanner gives for a file
+ * of single-record lines: the seed corpus and the envelope samples (not a
+ * compact EventList, many records on one line). */
+START_TEST(envelope_same_as_scanner)
+{
+	static const char *const files[] = { "seed-lines.txt",
+					     "envelopes/json-lines.log",
+					     "envelopes/klog.log",
+					     "sample/operator.log" };
+	fixture f = setup(NULL);
+	size_t fi, i;
+
+	for (fi = 0; fi < sizeof(files) / sizeof(*files); fi++) {
+		tsblog_scanner *sc;
+		sig_list want = { NULL, 0 };
+		size_t len, n, got = 0;
+		char *buf = tu_read_file(tu_data(files[fi]), &len), **lines;
+
+		ck_assert_int_eq(tsblog_scanner_new(&sc, f.rs, "x", NULL, NULL), 0);
+		ck_assert_int_eq(tsblog_scanner_scan(sc, buf, len, collect,
+						     &want, NULL), 0);
+		ck_assert_int_eq(tsblog_scanner_finish(sc, collect, &want,
+						       NULL), 0);
+		tsblog_scanner_free(sc);
+		ck_assert_uint_gt(want.n, 0);
+		n = split_lines(buf, len, &lines);
+		for (i = 0; i < n; i++) {
+			const tsblog_diagnosis *d;
+			char *s;
+			if (tsblog_matcher_match_envelope(f.m, lines[i],
+							  strlen(lines[i]),
+							  NULL, &d, NULL) != 1)
+				continue;
+			ck_assert_uint_lt(got, want.n);
+			s = signature(d);
+			ck_assert_msg(!strcmp(s, want.sigs[got]),
+				      "%s line %zu:\n got  %s\n want %s",
+				      files[fi], i + 1, s, want.sigs[got]);
+			free(s);
+			free(want.sigs[got++]);
+		}
+		ck_assert_msg(got == want.n, "%s: %zu of %zu diagnoses",
+			      files[fi], got, want.n);
+		free(want.sigs);
+		free(lines);
+		free(buf);
+	}
+	teardown(&f);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -805,6 +977,8 @@ suite(void)
 	tcase_add_test(tc, matcher_to_json_exact);
 	tcase_add_test(tc, matcher_to_json_nulls_and_escapes);
 	tcase_add_test(tc, matcher_independent_matchers);
+	tcase_add_test(tc, envelope_metadata_reaches_diagnosis);
+	tcase_add_test(tc, envelope_own_and_errors);
 	suite_add_tcase(s, tc);
 
 	/* 16 MiB lines: a few hundred ms each, more under sanitizers. */
@@ -816,6 +990,7 @@ suite(void)
 	tcase_add_test(data, matcher_seed_lines);
 	tcase_add_test(data, matcher_info_lines_do_not_match);
 	tcase_add_test(data, matcher_builtin_examples_match);
+	tcase_add_test(data, envelope_same_as_scanner);
 	suite_add_tcase(s, data);
 	return s;
 }

@@ -527,7 +527,7 @@ def test_completion_values(words, want):
 @needs_tsblog
 def test_completion_subcommands(tmp_path):
     got = complete("tsblog", "", cwd=str(tmp_path))
-    assert got == ["rules", "explain", "learn", "doctor"]
+    assert got == ["rules", "explain", "learn", "summary", "doctor"]
     assert complete("tsblog", "ex", cwd=str(tmp_path)) == ["explain"]
 
 
@@ -613,7 +613,7 @@ def complete_kubectl_plugin(*words, cwd=None):
 def test_kubectl_plugin_completion(tmp_path):
     # Cobra's __complete answer: candidates, then :4 (no file completion).
     assert complete_kubectl_plugin("", cwd=str(tmp_path)) == \
-        ["rules", "explain", "learn", "doctor", ":4"]
+        ["rules", "explain", "learn", "summary", "doctor", ":4"]
     assert complete_kubectl_plugin("doctor", "--k") == \
         ["--kubeconfig", "--kubectl", ":4"]
     assert complete_kubectl_plugin("-o", "") == \

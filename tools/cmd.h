@@ -23,6 +23,7 @@ typedef struct command {
 
 extern const command tsblog_commands[];
 extern const command rules_commands[];
+extern const command summary_commands[];
 /* The entry of @table called @name, or NULL. */
 const command *find_command(const command *table, const char *name);
 /* "  tsblog rules list [-o json]   the rules loaded..." for each entry,

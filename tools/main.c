@@ -13,6 +13,7 @@ const command tsblog_commands[] = {
 	{ "doctor", cmd_doctor, "[OPTION]...",
 	  "read the control plane through kubectl",
 	  NULL },
+	{ "summary", NULL, "", "", summary_commands },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -509,6 +509,43 @@ func decodeSummary(doc string) (Summary, error) {
 	return s, nil
 }
 
+// MergeSummaries merges summaries (from Summarize, or decoded `tsblog -o
+// summary-json` documents, of any nodes, files or parts of an archive)
+// into one, as `tsblog summary merge` does: counts add, first and last
+// times are the earliest and latest, the first sighting is the earliest by
+// (time, source, line), sources are joined.  The result is the same
+// whatever the order or grouping of sums; no argument gives the empty
+// summary.
+func MergeSummaries(sums ...Summary) (Summary, error) {
+	e, err := newCError()
+	if err != nil {
+		return Summary{}, err
+	}
+	defer c.DeleteTsblog_error(e)
+	found := c.Tsblog_b_found_new(0)
+	if found.Swigcptr() == 0 {
+		return Summary{}, errNoMem
+	}
+	defer c.Tsblog_b_found_free(found)
+	acc := ""
+	// Merging is associative: fold left, two at a time.
+	for i := 0; i < len(sums) || i == 0; i++ {
+		next := ""
+		if i < len(sums) {
+			b, err := json.Marshal(sums[i])
+			if err != nil {
+				return Summary{}, err
+			}
+			next = string(b)
+		}
+		if c.Tsblog_b_summary_merge(found, acc, next, e) < 0 {
+			return Summary{}, newError(e)
+		}
+		acc = c.Tsblog_b_found_lines(found)
+	}
+	return decodeSummary(acc)
+}
+
 // bytesView returns b as a string without copying.  Only for handing to C
 // for the duration of one call, which reads it and keeps no pointer to it;
 // nothing keeps the string afterwards.

@@ -1082,3 +1082,53 @@ func TestCheck(t *testing.T) {
 		t.Errorf("lint Check() = %+v, %v", got, err)
 	}
 }
+
+// Two halves of a log, summarised apart and merged, count what one scan
+// counts, in either order.
+func TestMergeSummaries(t *testing.T) {
+	r := open(t, Options{})
+	log := readTestFile(t, "data/sample/operator.log")
+	lines := strings.SplitAfter(string(log), "\n")
+	a, err := r.Summarize(strings.NewReader(strings.Join(lines[:14], "")), "a.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.Summarize(strings.NewReader(strings.Join(lines[14:], "")), "b.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := r.Summarize(bytes.NewReader(log), "whole.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ab, err := MergeSummaries(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ba, err := MergeSummaries(b, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ab, ba) {
+		t.Fatalf("merge depends on order:\n%+v\n%+v", ab, ba)
+	}
+	if ab.Records != whole.Records || ab.Bytes != whole.Bytes ||
+		len(ab.Problems) != len(whole.Problems) {
+		t.Fatalf("got %+v\nwant %+v", ab, whole)
+	}
+	for i, p := range ab.Problems {
+		w := whole.Problems[i]
+		if !reflect.DeepEqual(p.Key, w.Key) || p.Count != w.Count ||
+			*p.FirstTime != *w.FirstTime || *p.LastTime != *w.LastTime {
+			t.Errorf("problem %d: got %v x%d, want %v x%d", i, p.Key, p.Count, w.Key, w.Count)
+		}
+	}
+	if *ab.Problems[2].Key[0] != "mp-unreachable" || ab.Problems[2].Count != 2 ||
+		!reflect.DeepEqual(ab.Problems[2].Sources, []string{"a.log"}) {
+		t.Errorf("mp-unreachable: %+v", ab.Problems[2])
+	}
+	empty, err := MergeSummaries()
+	if err != nil || empty.Records != 0 || len(empty.Problems) != 0 {
+		t.Fatalf("empty merge: %+v, %v", empty, err)
+	}
+}

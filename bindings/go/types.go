@@ -149,21 +149,22 @@ type Summary struct {
 // Problem is one rule and set of key fields, with how often and where it
 // was seen.
 type Problem struct {
-	Rule      string   `json:"rule"`
-	Severity  string   `json:"severity"`
-	Title     string   `json:"title"`
-	Fields    Fields   `json:"fields"`
-	Count     int      `json:"count"`
-	FirstLine Line     `json:"first_line"`
-	LastLine  Line     `json:"last_line"`
-	FirstTime *string  `json:"first_time"`
-	LastTime  *string  `json:"last_time"`
-	Pod       *string  `json:"pod"`       // of the first sighting
-	Container *string  `json:"container"` // of the first sighting
-	Namespace *string  `json:"namespace"` // of the first sighting
-	Summary   string   `json:"summary"`
-	Fix       []string `json:"fix"`
-	Sources   []string `json:"sources"`
+	Rule      string    `json:"rule"`
+	Key       []*string `json:"key"` // the rule id, then each key field's value (nil: unmatched)
+	Severity  string    `json:"severity"`
+	Title     string    `json:"title"`
+	Fields    Fields    `json:"fields"`
+	Count     int       `json:"count"`
+	FirstLine Line      `json:"first_line"`
+	LastLine  Line      `json:"last_line"`
+	FirstTime *string   `json:"first_time"`
+	LastTime  *string   `json:"last_time"`
+	Pod       *string   `json:"pod"`       // of the first sighting
+	Container *string   `json:"container"` // of the first sighting
+	Namespace *string   `json:"namespace"` // of the first sighting
+	Summary   string    `json:"summary"`
+	Fix       []string  `json:"fix"`
+	Sources   []string  `json:"sources"`
 }
 
 // LimitHit is a rule that gave up on Count lines at a PCRE2 limit (match,

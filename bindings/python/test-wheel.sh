@@ -30,7 +30,8 @@ outside = [n for n in names
 assert not outside, f"outside the package: {outside}"
 package = sorted(re.sub(r"\.cpython-.*\.so$", ".so", n) for n in names if n.startswith("tsblog/"))
 assert package == [
-    "tsblog/__init__.py", "tsblog/_tsblog.pyi", "tsblog/_tsblog.so", "tsblog/py.typed"], package
+    "tsblog/__init__.py", "tsblog/_fleet.py", "tsblog/_tsblog.pyi", "tsblog/_tsblog.so",
+    "tsblog/dask.py", "tsblog/py.typed"], package
 assert any(n.endswith(".dist-info/LICENSE") for n in names), "no LICENSE"
 PY
 

@@ -49,6 +49,52 @@ TSBLOG_EXTERN(int) tsblog_matcher_match(tsblog_matcher *m, const char *line,
 					const tsblog_diagnosis **out,
 					tsblog_error *err);
 
+#define TSBLOG_ENVELOPE_VERSION 1
+
+/** What a log engine already knows about a message.  Every member is a
+ * NUL-terminated string, or NULL for unknown; all are borrowed for the
+ * call only. */
+typedef struct tsblog_envelope {
+	unsigned int version;   /**< TSBLOG_ENVELOPE_VERSION */
+	const char *pod_name;   /**< the names the kubelet uses */
+	const char *namespace_name;
+	const char *container_name;
+	const char *timestamp;  /**< as the engine writes it */
+	const char *level;      /**< a level word ("warning", "err", "info"…);
+				 * one the library does not know is
+				 * ignored */
+} tsblog_envelope;
+
+#define TSBLOG_ENVELOPE_INIT { TSBLOG_ENVELOPE_VERSION, NULL, NULL, NULL, NULL, NULL }
+
+/**
+ * Match one record the way `tsblog` matches one line of a file, for
+ * engines that have already split their input into records.
+ *
+ * @p msg is read as the command reads a line: a trailing CR and colour
+ * escapes are removed, and its own envelope is unwrapped (kubectl
+ * --prefix and --timestamps, zap / Istio JSON, klog, Istio console, a
+ * Kubernetes Event as JSON), so rules see the same message and the
+ * diagnosis the same fields.  A compact EventList gives the first event
+ * that matches.  Multi-line forms (kubectl describe, events tables,
+ * pretty-printed documents) need the scanner.  Each member of @p env that
+ * is set replaces what the message's envelope said, both in the diagnosis
+ * and for rules' context conditions.
+ *
+ * @param env   NULL, or metadata; its version must be
+ *              TSBLOG_ENVELOPE_VERSION.
+ * @param[out] out  on 1: borrowed diagnosis, valid until the next call on
+ *                  @p m; untouched otherwise.
+ * @return 1 if a rule matched, 0 if none did, TSBLOG_EINVAL (NULL @p m,
+ *         NULL @p msg with a length, unknown @p env version) or
+ *         TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_matcher_match_envelope(tsblog_matcher *m,
+						 const char *msg, size_t len,
+						 const tsblog_envelope *env,
+						 const tsblog_diagnosis **out,
+						 tsblog_error *err);
+
 /**
  * The same, for a line that came with envelope metadata: rules with a
  * "context" match only when @p ctx satisfies it (see

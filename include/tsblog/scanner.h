@@ -212,7 +212,8 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
  * Everything scanned so far as one JSON document (what
  * `tsblog -o summary-json` prints): schema_version, records, bytes,
  * truncated, malformed, limit_hits, problems (one per rule and key
- * fields: rule, severity, title, fields, count, first_line, last_line,
+ * fields: rule, key (the rule id, then each key field's value or null),
+ * severity, title, fields, count, first_line, last_line,
  * first_time, last_time, pod, container, namespace (of the first
  * sighting), summary, fix, sources; by severity, then first
  * seen), problems_dropped (sightings of further problems once the table
@@ -227,6 +228,42 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
 TSBLOG_EXTERN(int) tsblog_scanner_summary_json(char **out,
 					       const tsblog_scanner *s,
 					       tsblog_error *err);
+
+/**
+ * Merge summary documents (tsblog_scanner_summary_json(), from any
+ * machines, files or parts of files) into one, the same whatever their
+ * order or grouping: merging is associative and commutative.
+ *
+ * Totals and counts add (stopping at INT64_MAX).  Problems are the same
+ * when their "key" is; first_time and last_time are the earliest and
+ * latest, compared in UTC for RFC 3339 times (other forms as written); the
+ * first sighting (fields, summary, fix, pod, container, namespace,
+ * first_line, and the first of "sources") is the smallest by (first_time,
+ * missing last; source; first_line); sources are the union, the first
+ * sighting's first and the rest sorted.  Unclassified groups are the same
+ * when shape and level are; their example is the smallest by (source,
+ * first_line).  Problems are listed by severity, then by their first
+ * sighting's source and line; unclassified groups by source and line;
+ * limit_hit_rules by rule id.  The caps (10000 problems, 1000
+ * unclassified groups) apply to the result only, the rest counted in
+ * problems_dropped and unclassified_dropped.  The command's "inputs" are
+ * joined by source (one not read whole in any part is not read whole),
+ * and "complete" is true only if it is in every part that has it.
+ * When the parts were scanned in time order and named in that order, the
+ * result is the document one scan of all of them gives.
+ *
+ * @param docs   @p n documents of @p lens bytes each (need not be
+ *               NUL-terminated); borrowed for the call.
+ * @param names  NULL, or @p n names used in error messages.
+ * @param[out] out  Caller owns *out; release with tsblog_free().
+ * @return 0; TSBLOG_ESYNTAX (not JSON) or TSBLOG_ESCHEMA (not a summary,
+ *         or one without problem keys) with @p err saying which document
+ *         and where; TSBLOG_EINVAL (NULL arguments); TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_summary_merge(char **out, const char *const *docs,
+					const size_t *lens,
+					const char *const *names, size_t n,
+					tsblog_error *err);
 
 TSBLOG_END_DECL
 

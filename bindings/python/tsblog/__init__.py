@@ -48,6 +48,7 @@ __all__ = [
     "ScanWarning",
     "Source",
     "__version__",
+    "merge_summaries",
 ]
 
 #: The version of the C library (and of this package).
@@ -625,7 +626,7 @@ class Rules:
     ``redact=False``.
     """
 
-    __slots__ = ("_rs", "_ids", "_local", "_scan_flags", "__weakref__")
+    __slots__ = ("_rs", "_ids", "_matchers", "_scan_flags", "_recipe", "__weakref__")
 
     def __init__(self, files: Union[StrPath, Iterable[StrPath]] = (), builtin: bool = True,
                  redact: bool = True) -> None:
@@ -672,7 +673,15 @@ class Rules:
         rs = self._rs.ptr
         self._ids = tuple(_c.tsblog_rule_id(_c.tsblog_ruleset_rule(rs, i))
                           for i in range(_c.tsblog_ruleset_count(rs)))
-        self._local = threading.local()
+        # One matcher per OS thread, by thread id: embedders such as
+        # syslog-ng's python() give each call a fresh threading.local.
+        self._matchers: dict[int, _Matcher] = {}
+        # What it was built from, so that a pickled Rules (Dask, process
+        # pools) compiles the same rules where it lands.
+        self._recipe = (tuple(sources), builtin, redact)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rules_from_recipe, self._recipe)
 
     # -- the rule set
 
@@ -711,9 +720,10 @@ class Rules:
         bytes.  The result has ``source`` and ``line`` None.
         """
         data = _line_bytes(line)
-        m = getattr(self._local, "m", None)
+        me = threading.get_ident()
+        m = self._matchers.get(me)
         if m is None:
-            m = self._local.m = _Matcher(self._rs)
+            m = self._matchers[me] = _Matcher(self._rs)
             if self._scan_flags & _NO_REDACT:
                 _c.tsblog_matcher_set_redact(m.ptr, 0)
         rc = _c.tsblog_b_match(m.found.ptr, m.ptr, data, m.err.ptr)
@@ -764,3 +774,13 @@ class Rules:
         finally:
             if f is not None:
                 f.close()
+
+
+def _rules_from_recipe(sources: tuple[tuple[str, bytes], ...], builtin: bool,
+                       redact: bool) -> Rules:
+    self = Rules.__new__(Rules)
+    self._build(list(sources), builtin, redact)
+    return self
+
+
+from ._fleet import merge_summaries  # noqa: E402  (needs the names above)

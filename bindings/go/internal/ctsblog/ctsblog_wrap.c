@@ -450,6 +450,33 @@ int tsblog_b_summary(tsblog_b_found *f, const tsblog_scanner *s,
 	return rc < 0 ? tsblog_b_nomem(err) : 0;
 }
 
+/* tsblog_b_summary_merge: tsblog_summary_merge() of the documents @a and
+ * @b (either may be NULL or "": one document, or none, the empty summary),
+ * into f's lines; 0 or a negative code. */
+int tsblog_b_summary_merge(tsblog_b_found *f, const char *a, const char *b,
+			   tsblog_error *err)
+{
+	const char *docs[2];
+	size_t lens[2], n = 0;
+	char *doc;
+	int rc;
+	tsblog_b_clear(f);
+	if (a && *a) {
+		docs[n] = a;
+		lens[n++] = strlen(a);
+	}
+	if (b && *b) {
+		docs[n] = b;
+		lens[n++] = strlen(b);
+	}
+	rc = tsblog_summary_merge(&doc, docs, lens, NULL, n, err);
+	if (rc < 0)
+		return rc;
+	rc = tsblog_b_add(f, doc, strlen(doc));
+	tsblog_free(doc);
+	return rc < 0 ? tsblog_b_nomem(err) : 0;
+}
+
 /* tsblog_b_check: tsblog_ruleset_check(), its failures into f; the number
  * of failures, or a negative code. */
 int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
@@ -465,7 +492,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_b91f49c8c9cf3c0e(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_349a0710b024f69d(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -475,7 +502,7 @@ void _wrap_Swig_free_ctsblog_b91f49c8c9cf3c0e(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -488,7 +515,7 @@ void *_wrap_Swig_malloc_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -501,7 +528,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -514,7 +541,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -527,7 +554,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -540,7 +567,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -553,7 +580,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -566,7 +593,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -579,7 +606,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -592,7 +619,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_b91f49c8c9cf3c0e(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -605,7 +632,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_b91f49c8c9cf3c0e() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_349a0710b024f69d() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -616,7 +643,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_b91f49c8c9cf3c0e() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -626,7 +653,7 @@ void _wrap_delete_tsblog_error_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -639,7 +666,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_b91f49c8c9cf3c0e(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -652,7 +679,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_b91f49c8c9cf3c0e(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -665,7 +692,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -678,7 +705,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_b91f49c8c9cf3c0e(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -691,7 +718,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_b91f49c8c9cf3c0e(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -704,7 +731,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_b91f49c8c9cf3c0e(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -717,7 +744,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_b91f49c8c9cf3c0e(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -730,7 +757,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_b91f49c8c9cf3c0e(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_b91f49c8c9cf3c0e() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_349a0710b024f69d() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -741,7 +768,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_b91f49c8c9cf
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_b91f49c8c9cf3c0e(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -751,7 +778,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_b91f49c8c9cf3c0e() {
+_gostring_ _wrap_tsblog_version_ctsblog_349a0710b024f69d() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -762,7 +789,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_b91f49c8c9cf3c0e() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -775,7 +802,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -788,7 +815,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -816,7 +843,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_b91f49c8c9cf3c0e(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -838,7 +865,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_b91f49c8c9cf3c0e(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -853,7 +880,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_b91f49c8c9cf3c0e(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -863,7 +890,7 @@ void _wrap_tsblog_builder_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -873,7 +900,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -886,7 +913,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_b91f49c8c9cf3c0e(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -901,7 +928,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_b91f49c8c9cf3c0e(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_b91f49c8c9cf3c0e(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_349a0710b024f69d(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -914,7 +941,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_b91f49c8c9cf3c0e(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_349a0710b024f69d(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -924,7 +951,7 @@ void _wrap_tsblog_matcher_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_b91f49c8c9cf3c0e(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_349a0710b024f69d(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -939,7 +966,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_b91f49c8c9cf3c0e(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_349a0710b024f69d(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -949,7 +976,7 @@ void _wrap_tsblog_scanner_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_b91f49c8c9cf3c0e() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_349a0710b024f69d() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -960,7 +987,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_b91f49c8c9cf3c0e() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_b91f49c8c9cf3c0e() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_349a0710b024f69d() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -971,7 +998,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_b91f49c8c9cf3c0e() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_b91f49c8c9cf3c0e(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -984,7 +1011,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_b91f49c8c9cf3c0e(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -994,7 +1021,7 @@ void _wrap_tsblog_b_found_free_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1007,7 +1034,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_f
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1020,7 +1047,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1035,7 +1062,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_b91f49c8c9cf3c0e(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1048,7 +1075,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1063,7 +1090,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_b91f49c8c9cf3c0e
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_b91f49c8c9cf3c0e(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1076,7 +1103,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_b91f49c8c9cf3c0e(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_b91f49c8c9cf3c0e(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1091,7 +1118,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_b91f49c8c9cf3c0e(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1106,7 +1133,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_b91f49c8c9cf3c0e(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_b91f49c8c9cf3c0e(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1132,7 +1159,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_b91f49c8c9cf3c0e(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1155,7 +1182,7 @@ intgo _wrap_tsblog_b_match_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1180,7 +1207,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1197,7 +1224,36 @@ intgo _wrap_tsblog_b_summary_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_b91f49c8c9cf3c0e(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+  tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
+  char *arg2 = (char *) 0 ;
+  char *arg3 = (char *) 0 ;
+  tsblog_error *arg4 = (tsblog_error *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tsblog_b_found **)&_swig_go_0; 
+  
+  arg2 = (char *)malloc(_swig_go_1.n + 1);
+  memcpy(arg2, _swig_go_1.p, _swig_go_1.n);
+  arg2[_swig_go_1.n] = '\0';
+  
+  
+  arg3 = (char *)malloc(_swig_go_2.n + 1);
+  memcpy(arg3, _swig_go_2.p, _swig_go_2.n);
+  arg3[_swig_go_2.n] = '\0';
+  
+  arg4 = *(tsblog_error **)&_swig_go_3; 
+  
+  result = (int)tsblog_b_summary_merge(arg1,(char const *)arg2,(char const *)arg3,arg4);
+  _swig_go_result = result; 
+  free(arg2); 
+  free(arg3); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tsblog_b_check_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
