@@ -50,6 +50,9 @@ scan_option(scan_opts *o, int code, const char *arg)
 	case 'a':
 		o->text = 1;
 		return 1;
+	case 'R':
+		o->recursive = 1;
+		return 1;
 	case 'j':
 		j = strtol(arg, &end, 10);
 		if (*end || end == arg || j < 1 || j > 256) {
