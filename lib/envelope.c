@@ -415,7 +415,12 @@ env_warn_inside(const char *p, size_t n)
 {
 	record r;
 
-	if (!n)
+	/* Most lines fail here: not a month ("Dec 03 ") nor journalctl's
+	 * ISO time with a +0000 zone, and no lower-case pod name first. */
+	if (n < 16 || (!(p[0] >= 'a' && p[0] <= 'z') &&
+		       !(p[3] == ' ' && p[6] == ' ') &&
+		       !(n > 27 && p[10] == 'T' && (p[19] == '+' || p[19] == '.') &&
+			 memchr(p + 19, '+', 8))))
 		return 0;
 	memset(&r, 0, sizeof(r));
 	r.msg = sl(p, n);
