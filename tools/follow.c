@@ -8,6 +8,7 @@
  * lines of another; at the end their summaries are merged into one.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,78 @@ check_file(scan_state *st, followed *f)
 		drain(st, f);
 }
 
+static int
+severity_rank(json_t *problem)
+{
+	const char *sev = json_string_value(json_object_get(problem, "severity"));
+
+	return !sev ? 3 : !strcmp(sev, "error") ? 0 : !strcmp(sev, "warning") ? 1 : 2;
+}
+
+/* One summary document for the report out of each file's (the library
+ * merges scanners only inside one input): totals added, problems and
+ * unclassified groups listed per file, by severity.  A problem seen in
+ * two files is listed twice, once with each file's counts. */
+static void
+merge_summaries(scan_state *st, followed *v, int n)
+{
+	static const char *const totals[] = { "records", "bytes", "truncated",
+		"malformed", "limit_hits", "problems_dropped",
+		"unclassified_dropped", NULL };
+	static const char *const lists[] = { "problems", "unclassified",
+					     "limit_hit_rules", NULL };
+	json_t *all = NULL, *d, *probs;
+	json_t **sorted;
+	tsblog_error err;
+	size_t k, np;
+	char *doc;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (tsblog_scanner_summary_json(&doc, v[i].s, &err) < 0)
+			goto nomem;
+		d = json_loads(doc, 0, NULL);
+		tsblog_free(doc);
+		if (!d)
+			goto nomem;
+		if (!all) {
+			all = d;
+			continue;
+		}
+		for (k = 0; totals[k]; k++)
+			json_object_set_new(all, totals[k], json_integer(
+				json_integer_value(json_object_get(all, totals[k])) +
+				json_integer_value(json_object_get(d, totals[k]))));
+		for (k = 0; lists[k]; k++)
+			json_array_extend(json_object_get(all, lists[k]),
+					  json_object_get(d, lists[k]));
+		json_decref(d);
+	}
+	probs = json_object_get(all, "problems");
+	np = json_array_size(probs);
+	sorted = np ? malloc(np * sizeof(*sorted)) : NULL;
+	if (np && !sorted)
+		goto nomem;
+	/* Insertion sort: stable, so each file's order stays. */
+	for (k = 0; k < np; k++) {
+		json_t *p = json_incref(json_array_get(probs, k));
+		size_t j = k;
+		for (; j > 0 && severity_rank(sorted[j - 1]) > severity_rank(p); j--)
+			sorted[j] = sorted[j - 1];
+		sorted[j] = p;
+	}
+	json_array_clear(probs);
+	for (k = 0; k < np; k++)
+		json_array_append_new(probs, sorted[k]);
+	free(sorted);
+	st->merged = all;
+	return;
+nomem:
+	json_decref(all);
+	print_error("out of memory");
+	st->trouble = 1;
+}
+
 void
 follow_files(scan_state *st, const char *const *paths, int n)
 {
@@ -170,25 +243,22 @@ follow_files(scan_state *st, const char *const *paths, int n)
 		}
 	}
 done:
-	/* One report: each file's counts as if read one after another. */
 	for (i = 0; i < n; i++) {
 		if (!v[i].s)
 			continue;
 		close_followed(st, &v[i]);
-		if (tsblog_scanner_reset(st->s, v[i].path) < 0 ||
-		    tsblog_scanner_absorb(st->s, v[i].s, &err) < 0) {
-			print_error("out of memory");
-			st->trouble = 1;
-		}
 		if (add_input(st, v[i].path,
-			      !v[i].opened ? INPUT_UNREADABLE
-			      : v[i].binary   ? INPUT_BINARY
-					      : INPUT_INTERRUPTED) == 0) {
+			      !v[i].opened   ? INPUT_UNREADABLE
+			      : v[i].binary ? INPUT_BINARY
+					    : INPUT_INTERRUPTED) == 0) {
 			input *in = &st->inputs.v[st->inputs.n - 1];
 			in->lines = tsblog_scanner_records(v[i].s);
 			in->bytes = tsblog_scanner_bytes(v[i].s);
 		}
-		tsblog_scanner_free(v[i].s);
 	}
+	if (st->o->output != OUT_JSON && !st->o->passthrough)
+		merge_summaries(st, v, n);
+	for (i = 0; i < n; i++)
+		tsblog_scanner_free(v[i].s);
 	free(v);
 }

@@ -427,13 +427,17 @@ finish(scan_state *st)
 
 	if (st->o->output == OUT_JSON || st->o->passthrough)
 		return;
-	if (tsblog_scanner_summary_json(&doc, st->s, &err) < 0) {
+	if (st->merged) {
+		sum = st->merged; /* -f on several files */
+		st->merged = NULL;
+	} else if (tsblog_scanner_summary_json(&doc, st->s, &err) < 0) {
 		print_error("%s", err.message);
 		st->trouble = 1;
 		return;
+	} else {
+		sum = json_loads(doc, 0, NULL);
+		tsblog_free(doc);
 	}
-	sum = json_loads(doc, 0, NULL);
-	tsblog_free(doc);
 	if (!sum) {
 		print_error("out of memory");
 		st->trouble = 1;
