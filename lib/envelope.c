@@ -195,6 +195,275 @@ env_klog(record *rec)
 	return 1;
 }
 
+/* journalctl's short ("Dec 03 10:14:02") and short-iso
+ * ("2026-12-03T10:14:02+0000", optionally with microseconds) timestamps
+ * then "HOST IDENT[PID]: ": the kubelet's or containerd's own line
+ * follows, klog or logfmt, and is read by the next envelope. */
+int
+env_journald(record *rec)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *p = rec->msg.p, *colon;
+	size_t n = rec->msg.n, k = 0, i;
+
+	if (n > 15 && p[3] == ' ' && p[6] == ' ' && digits(p, n, 7, 2) &&
+	    p[9] == ':' && digits(p, n, 10, 2) && p[12] == ':' &&
+	    digits(p, n, 13, 2) && (is_digit(p[5]) && (is_digit(p[4]) || p[4] == ' '))) {
+		for (i = 0; i < 36; i += 3)
+			if (!memcmp(p, months + i, 3))
+				k = 15;
+	} else if (n > 24 && digits(p, n, 0, 4) && p[4] == '-' && p[10] == 'T' &&
+		   p[13] == ':' && p[16] == ':' && digits(p, n, 17, 2)) {
+		k = 19;
+		if (p[k] == '.')
+			for (k++; k < n && is_digit(p[k]); k++)
+				;
+		if (k + 5 < n && (p[k] == '+' || p[k] == '-') &&
+		    digits(p, n, k + 1, 4))
+			k += 5;
+		else
+			k = 0;
+	}
+	if (!k || k >= n || p[k] != ' ')
+		return 0;
+	/* HOST, then IDENT[PID]: with no space before the colon. */
+	i = k + 1;
+	while (i < n && p[i] != ' ')
+		i++;
+	colon = i < n ? memchr(p + i + 1, ':', n - i - 1) : NULL;
+	if (i == k + 1 || !colon || (size_t)(colon - p) + 1 >= n ||
+	    colon[1] != ' ' || colon == p + i + 1 ||
+	    memchr(p + i + 1, ' ', (size_t)(colon - p - i - 1)))
+		return 0;
+	rec->timestamp.p = p;
+	rec->timestamp.n = k;
+	narrow(rec, (size_t)(colon - p) + 2);
+	return 1;
+}
+
+/* kubelet's structured lines (klog's InfoS/ErrorS): after the quoted
+ * message come key="value" pairs.  pod="NS/NAME" and containerName="C"
+ * fill the record; the message stays whole, err="..." included, since
+ * rules match the error's text. */
+void
+env_kv(record *rec)
+{
+	const char *p = rec->msg.p, *q, *end = p + rec->msg.n, *v, *close;
+
+	/* Older kubelet lines name the pod in prose: pod "NAME" or
+	 * pod "NAME_NAMESPACE(UID)". */
+	if (rec->msg.n > 6 && p[0] != '"' &&
+	    (q = memmem(p, rec->msg.n, " pod \"", 6)) &&
+	    (close = memchr(q + 6, '"', (size_t)(end - q - 6)))) {
+		const char *u = memchr(q + 6, '_', (size_t)(close - q - 6));
+		const char *paren = memchr(q + 6, '(', (size_t)(close - q - 6));
+		rec->pod = sl(q + 6, (size_t)((u ? u : paren ? paren : close) - q - 6));
+		if (u && paren > u)
+			rec->namespace = sl(u + 1, (size_t)(paren - u - 1));
+		return;
+	}
+	if (rec->msg.n < 2 || p[0] != '"')
+		return;
+	for (q = p + 1; q < end && *q != '"'; q++)
+		if (*q == '\\')
+			q++;
+	if (q >= end)
+		return;
+	for (q++; q < end; q = close + 1) {
+		const char *key;
+		while (q < end && *q == ' ')
+			q++;
+		key = q;
+		v = memchr(q, '=', (size_t)(end - q));
+		if (!v || v + 1 >= end)
+			return;
+		if (v[1] != '"') {
+			/* an unquoted value (podUID=1b2c) */
+			close = memchr(v, ' ', (size_t)(end - v));
+			if (!close)
+				return;
+			continue;
+		}
+		for (close = v + 2; close < end && *close != '"'; close++)
+			if (*close == '\\')
+				close++;
+		if (close >= end)
+			return;
+		if (v - key == 3 && !memcmp(key, "pod", 3)) {
+			const char *slash = memchr(v + 2, '/', (size_t)(close - v - 2));
+			if (slash) {
+				rec->namespace = sl(v + 2, (size_t)(slash - v - 2));
+				rec->pod = sl(slash + 1, (size_t)(close - slash - 1));
+			} else {
+				rec->pod = sl(v + 2, (size_t)(close - v - 2));
+			}
+		} else if (v - key == 13 && !memcmp(key, "containerName", 13)) {
+			rec->container = sl(v + 2, (size_t)(close - v - 2));
+		}
+	}
+}
+
+/* logrus/logfmt, as containerd writes to the journal:
+ * time="..." level=error msg="..." [key=value...].  The message is the
+ * msg value (its escapes left as they are) and, for the rules, the
+ * key=value pairs after it: the error="..." there is often the failure,
+ * as with JSON lines' other fields.  Shapes use the msg value alone. */
+int
+env_logfmt(record *rec)
+{
+	const char *p = rec->msg.p, *end = p + rec->msg.n, *lv, *m, *q;
+	size_t k;
+
+	if (rec->msg.n < 20 || memcmp(p, "time=\"", 6))
+		return 0;
+	lv = memmem(p, rec->msg.n, " level=", 7);
+	m = memmem(p, rec->msg.n, " msg=\"", 6);
+	if (!lv || !m)
+		return 0;
+	lv += 7;
+	for (k = 0; lv + k < end && lv[k] != ' '; k++)
+		;
+	if (!level_name(lv, k))
+		return 0;
+	for (q = m + 6; q < end && *q != '"'; q++)
+		if (*q == '\\')
+			q++;
+	if (q >= end)
+		return 0;
+	rec->level = level_name(lv, k);
+	rec->timestamp = sl(p + 6, (size_t)((const char *)memchr(p + 6, '"',
+		(size_t)(end - p - 6)) - p - 6));
+	rec->msg = sl(m + 6, (size_t)(end - m - 6));
+	rec->core_n = (size_t)(q - m - 6);
+	return 1;
+}
+
+/* Envoy's default format: "[2026-12-03 10:12:04.111][14][warning][config]
+ * [source/common/config/grpc_stream.h:191] message". */
+int
+env_envoy(record *rec)
+{
+	const char *p = rec->msg.p, *lv, *close, *ts_end;
+	size_t n = rec->msg.n, i;
+
+	if (n < 30 || p[0] != '[' || !digits(p, n, 1, 4) || p[5] != '-' ||
+	    p[11] != ' ' || p[14] != ':' || p[17] != ':')
+		return 0;
+	close = ts_end = memchr(p, ']', n);
+	if (!close || (size_t)(close - p) + 2 >= n || close[1] != '[')
+		return 0;
+	/* [thread id] */
+	for (i = (size_t)(close - p) + 2; i < n && is_digit(p[i]); i++)
+		;
+	if (i + 2 >= n || p[i] != ']' || p[i + 1] != '[')
+		return 0;
+	lv = p + i + 2;
+	close = memchr(lv, ']', n - i - 2);
+	if (!close || !level_name(lv, (size_t)(close - lv)))
+		return 0;
+	rec->timestamp = sl(p + 1, (size_t)(ts_end - p - 1));
+	rec->level = level_name(lv, (size_t)(close - lv));
+	i = (size_t)(close - p) + 1;
+	/* [logger] then an optional [source:line] */
+	for (; i < n && p[i] == '['; i++) {
+		close = memchr(p + i, ']', n - i);
+		if (!close)
+			break;
+		i = (size_t)(close - p);
+		if (i + 1 < n && p[i + 1] == ' ')
+			i++;
+	}
+	narrow(rec, i);
+	return 1;
+}
+
+/* A DNS-1123 name of @n bytes: lower case, digits, '-' (and '.' when
+ * @dots), starting and ending with a letter or digit. */
+static int
+k8s_name(const char *p, size_t n, int dots)
+{
+	size_t i;
+
+	if (!n || n > 253 || p[0] == '-' || p[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || is_digit(p[i]) ||
+		      p[i] == '-' || (dots && p[i] == '.')))
+			return 0;
+	return 1;
+}
+
+/* Whether @p starts with what a log line of ours starts with: a
+ * timestamp, a JSON object, a klog header or a console level. */
+static int
+enveloped(const char *p, size_t n)
+{
+	record r;
+
+	memset(&r, 0, sizeof(r));
+	r.msg = sl(p, n);
+	return rfc3339_len(p, n) || (n && p[0] == '{') || env_klog(&r) ||
+	       env_console(&r);
+}
+
+/* stern: "POD CONTAINER MESSAGE" (with --timestamps the message starts
+ * with one; with several namespaces "NAMESPACE POD CONTAINER ...").
+ * Two plain words begin many lines, so a pod name (with a '-', as
+ * controllers make them), a container name, and a message that is itself
+ * a log line are all required. */
+int
+env_stern(record *rec)
+{
+	const char *p = rec->msg.p;
+	slice w[3];
+	size_t n = rec->msg.n, i = 0, k;
+
+	for (k = 0; k < 3; k++) {
+		size_t start = i;
+		while (i < n && i - start < 254 && p[i] != ' ')
+			i++;
+		if (i >= n || i == start)
+			return 0;
+		w[k] = sl(p + start, i - start);
+		i++;
+		if (k >= 1 && memchr(w[k - 1].p, '-', w[k - 1].n) &&
+		    k8s_name(w[k - 1].p, w[k - 1].n, 1) &&
+		    k8s_name(w[k].p, w[k].n, 0) && enveloped(p + i, n - i)) {
+			if (k == 2)
+				rec->namespace = w[0];
+			rec->pod = w[k - 1];
+			rec->container = w[k];
+			narrow(rec, i);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Where the fast path must look: whether a journald or stern line
+ * carries a warning-or-worse klog header (a letter, not a level word the
+ * prefilter would see). */
+int
+env_warn_inside(const char *p, size_t n)
+{
+	record r;
+
+	/* Most lines fail here: not a month ("Dec 03 ") nor journalctl's
+	 * ISO time with a +0000 zone, and no lower-case pod name first. */
+	if (n < 16 || (!(p[0] >= 'a' && p[0] <= 'z') &&
+		       !(p[3] == ' ' && p[6] == ' ') &&
+		       !(n > 27 && p[10] == 'T' && (p[19] == '+' || p[19] == '.') &&
+			 memchr(p + 19, '+', 8))))
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.msg = sl(p, n);
+	/* Cheap on the lines of other shapes: stern's start with a pod's
+	 * lower-case name, the journal's with a month or a year. */
+	if (!(p[0] >= 'a' && p[0] <= 'z' ? env_stern(&r) : env_journald(&r)))
+		return 0;
+	return n > 1 && level_warn(level_klog(r.msg.p[0])) && env_klog(&r);
+}
+
 /* Split "a  b  c" on runs of two or more spaces, the way kubectl's table
  * printer pads columns.  The last column takes the rest of the line.
  * Returns how many columns were found (at most max). */

@@ -5,6 +5,13 @@
 #include "level.h"
 #include "tsblog-private.h"
 
+static inline slice
+sl(const char *p, size_t n)
+{
+	slice s = { p, n };
+	return s;
+}
+
 size_t rfc3339_len(const char *p, size_t n);
 size_t split_columns(const char *p, size_t n, slice *cols, size_t max);
 uint64_t age_count(slice age);
@@ -12,5 +19,11 @@ int env_kubectl_prefix(record *rec);
 int env_kubectl_timestamp(record *rec);
 int env_console(record *rec);
 int env_klog(record *rec);
+int env_journald(record *rec);
+void env_kv(record *rec);
+int env_envoy(record *rec);
+int env_logfmt(record *rec);
+int env_stern(record *rec);
+int env_warn_inside(const char *p, size_t n);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "reader.h"
 
 void
@@ -281,8 +282,9 @@ events_table_line(reader *rd, const char *p, size_t n, record *rec)
 		rec->count = age_count(cols[rd->col_age]);
 	if (!rec->count)
 		rec->count = 1;
+	/* get events: pod/NAME; kubectl events: Pod/NAME. */
 	if (rd->col_object >= 0 && cols[rd->col_object].n > 4 &&
-	    !memcmp(cols[rd->col_object].p, "pod/", 4))
+	    !strncasecmp(cols[rd->col_object].p, "pod/", 4))
 		rec->pod = sl(cols[rd->col_object].p + 4,
 			      cols[rd->col_object].n - 4);
 	return 1;
@@ -296,7 +298,8 @@ plain_line(reader *rd, record *rec)
 	const char *p;
 	size_t n;
 
-	env_kubectl_prefix(rec);
+	if (!env_kubectl_prefix(rec) && !env_stern(rec))
+		env_journald(rec);
 	env_kubectl_timestamp(rec);
 	p = rec->msg.p;
 	n = rec->msg.n;
@@ -336,7 +339,9 @@ plain_line(reader *rd, record *rec)
 		}
 		return 1;
 	}
-	if (!env_klog(rec))
+	if (env_klog(rec))
+		env_kv(rec);
+	else if (!env_envoy(rec) && !env_logfmt(rec))
 		env_console(rec);
 	return 1;
 }

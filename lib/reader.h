@@ -63,12 +63,6 @@ void reader_finish(reader *rd, uint64_t line_no);
 
 /* --- between reader.c and events.c ----------------------------------- */
 
-static inline slice
-sl(const char *p, size_t n)
-{
-	slice s = { p, n };
-	return s;
-}
 
 static inline int
 is(slice s, const char *word)

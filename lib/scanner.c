@@ -303,15 +303,17 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 	if (!s->summarise)
 		return 0;
 	/* A klog line's level is one letter, after any kubectl prefix and
-	 * timestamp (the envelopes the reader takes off first). */
+	 * timestamp (the envelopes the reader takes off first), or inside a
+	 * journald or stern line. */
 	rec.msg.p = p;
 	rec.msg.n = n;
 	env_kubectl_prefix(&rec);
 	env_kubectl_timestamp(&rec);
 	p = rec.msg.p;
 	n = rec.msg.n;
-	return n > 5 && level_warn(level_klog(p[0])) &&
-	       p[1] >= '0' && p[1] <= '9';
+	return (n > 5 && level_warn(level_klog(p[0])) &&
+		p[1] >= '0' && p[1] <= '9') ||
+	       env_warn_inside(p, n);
 }
 
 /* The first byte in [p, end) that can hide a literal from the raw bytes,

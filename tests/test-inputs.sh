@@ -41,7 +41,7 @@ check missing 2 "tsblog: missing.log: cannot open: No such file or directory" \
 "tsblog: 0 lines, no known problem in what was read
 tsblog: not read: missing.log" -- missing.log
 
-check directory 2 "tsblog: logs: is a directory" \
+check directory 2 "tsblog: logs: is a directory (-R reads the files in it)" \
 "tsblog: 0 lines, no known problem in what was read
 tsblog: not read: logs" -- logs
 
@@ -110,8 +110,8 @@ kill -INT $pid
 wait $pid
 s=$?
 exec 3>&-
-if [ $s = 1 ] && [ "$(tail -n 2 out)" = "tsblog: 1 lines, 1 problem (1 error, 0 warnings, 0 info)
-tsblog: interrupted: slow.log" ] && [ ! -s err ]; then
+if [ $s = 130 ] && [ "$(tail -n 2 out)" = "tsblog: 1 lines, 1 problem (1 error, 0 warnings, 0 info)
+tsblog: interrupted: slow.log after 1 lines" ] && [ ! -s err ]; then
 	pass=$((pass + 1)); echo "ok interrupted"
 else
 	fail=$((fail + 1)); echo "not ok interrupted (exit $s)"; tail -n 3 out; cat err

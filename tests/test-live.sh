@@ -1,7 +1,7 @@
 #!/bin/sh
 # Live mode through a real pipe that stays open: the diagnosis must come
 # out before the input ends (kubectl logs -f | tsblog), and Ctrl-C must
-# print the summary so far.
+# print the summary so far, say how far it got and exit 130.
 set -u
 TSBLOG=$1
 line='2026-11-20T08:14:02.401127Z	error	controlplane	token rotation failed, retrying in 15m0s: secret istio-system/cluster-service-account not found: Secret "cluster-service-account" not found [scope="controlplane"]'
@@ -46,7 +46,8 @@ for mode in text json; do
 		status=$?
 		if grep -q '^Summary:' "$dir/out-$mode" &&
 		   grep -q 'ERROR   ×2     \[cp-sa-secret-missing\]' "$dir/out-$mode" &&
-		   [ $status = 1 ]; then
+		   tail -n 1 "$dir/out-$mode" | grep -q '^tsblog: interrupted: - after 2 lines$' &&
+		   [ $status = 130 ]; then
 			echo "ok text: Ctrl-C printed the summary so far (exit $status)"
 		else
 			echo "not ok text: after Ctrl-C: exit $status"; cat "$dir/out-$mode"

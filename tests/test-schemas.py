@@ -25,6 +25,8 @@ TSBLOG = os.environ.get("TSBLOG")
 SAMPLE = os.path.join(ROOT, "tests", "data", "sample", "operator.log")
 MAN_PAGE = os.path.join(ROOT, "tools", "tsblog.1")
 COMPLETION = os.path.join(ROOT, "tools", "tsblog.bash-completion")
+ZSH_COMPLETION = os.path.join(ROOT, "tools", "_tsblog")
+FISH_COMPLETION = os.path.join(ROOT, "tools", "tsblog.fish")
 
 needs_tsblog = pytest.mark.skipif(not TSBLOG, reason="TSBLOG is not set")
 
@@ -576,6 +578,53 @@ def test_completion_options_cover_help():
     missing = listed - doctor
     assert not missing, "doctor: not completed: %s" % ", ".join(
         sorted(missing))
+
+
+def zsh_fish_options():
+    """The options the zsh and fish completions offer: zsh's _arguments
+    specs ('--name[...]', {-o+,--output=}), fish's -s X and -l NAME."""
+    with open(ZSH_COMPLETION, encoding="utf-8") as f:
+        zsh = set(re.findall(r"(?<=[{',)])(--?[a-zA-Z][a-z-]*)(?=[+=\[,}])",
+                             f.read()))
+    with open(FISH_COMPLETION, encoding="utf-8") as f:
+        text = f.read()
+    fish = {"-" + s for s in re.findall(r" -s ([a-zA-Z])\b", text)} | \
+        {"--" + l for l in re.findall(r" -l ([a-z][a-z-]*)", text)}
+    return zsh, fish
+
+
+@needs_tsblog
+def test_zsh_and_fish_completions_cover_help():
+    """Every option of tsblog --help and doctor --help is offered by the
+    zsh and fish completions too, and they name the same subcommands."""
+    want = help_options(run("--help").stdout)
+    want |= {w for o in re.findall(r"^ {2,}(?:(-[a-zA-Z]), )?(--[a-z][a-z-]*)",
+                                   run("doctor", "--help").stdout, re.M)
+             for w in o if w}
+    for shell, got in zip(("zsh", "fish"), zsh_fish_options()):
+        missing = want - got
+        assert not missing, "%s: not completed: %s" % (
+            shell, ", ".join(sorted(missing)))
+    for path in (ZSH_COMPLETION, FISH_COMPLETION):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for word in ("rules", "explain", "learn", "doctor", "list", "check",
+                     "why", "stats", "summary-json", "never"):
+            assert word in text, "%s: %s not offered" % (path, word)
+
+
+@pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
+def test_zsh_completion_parses():
+    r = subprocess.run(["zsh", "-n", ZSH_COMPLETION], stderr=subprocess.PIPE,
+                       encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.skipif(not shutil.which("fish"), reason="fish is not installed")
+def test_fish_completion_parses():
+    r = subprocess.run(["fish", "--no-execute", FISH_COMPLETION],
+                       stderr=subprocess.PIPE, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
 
 
 @needs_tsblog

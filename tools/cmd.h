@@ -106,7 +106,7 @@ enum output { OUT_TEXT, OUT_JSON, OUT_SUMMARY_JSON };
 /* What the scan options say (also taken by doctor). */
 typedef struct {
 	enum output output;
-	int passthrough, follow, text, no_redact;
+	int passthrough, follow, text, no_redact, recursive;
 	const char *color;      /* --color word; NULL = auto */
 	int fail_on;            /* lowest severity that fails, or FAIL_ON_NEVER */
 	int min_severity;
@@ -116,12 +116,13 @@ typedef struct {
 	rule_args rules;
 } scan_opts;
 
-#define SCAN_SHORT_OPTIONS "o:fj:a" RULE_SHORT_OPTIONS
+#define SCAN_SHORT_OPTIONS "o:fj:aR" RULE_SHORT_OPTIONS
 #define SCAN_LONG_OPTIONS                                            \
 	{ "output", required_argument, NULL, 'o' },                  \
 	{ "follow", no_argument, NULL, 'f' },                        \
 	{ "jobs", required_argument, NULL, 'j' },                    \
 	{ "text", no_argument, NULL, 'a' },                          \
+	{ "recursive", no_argument, NULL, 'R' },                     \
 	{ "passthrough", no_argument, NULL, OPT_PASSTHROUGH },       \
 	{ "no-redact", no_argument, NULL, OPT_NO_REDACT },           \
 	{ "color", required_argument, NULL, OPT_COLOR },             \

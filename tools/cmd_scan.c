@@ -50,6 +50,9 @@ scan_option(scan_opts *o, int code, const char *arg)
 	case 'a':
 		o->text = 1;
 		return 1;
+	case 'R':
+		o->recursive = 1;
+		return 1;
 	case 'j':
 		j = strtol(arg, &end, 10);
 		if (*end || end == arg || j < 1 || j > 256) {
@@ -113,7 +116,8 @@ usage(void)
 {
 	fputs("Usage: tsblog [OPTION]... [FILE]...\n"
 	      "Find known Tetrate Service Bridge problems in Kubernetes logs and say\n"
-	      "what to do.  Reads the FILEs, or standard input when none or '-'.\n"
+	      "what to do.  Reads the FILEs, or standard input when none or '-'; gzip\n"
+	      "and zstd files are decompressed, tar and zip archives read member by member.\n"
 	      "\n"
 	      "Examples:\n"
 	      "  kubectl logs -n istio-system deploy/tsb-operator-control-plane | tsblog\n"
@@ -122,6 +126,8 @@ usage(void)
 	      "  kubectl get events -n istio-system -o json | tsblog -o json\n"
 	      "  kubectl logs ... | tsblog --passthrough | less -R\n"
 	      "  tsblog -o summary-json support-bundle/*.log > problems.json\n"
+	      "  tsblog -R support-bundle/ bundle.tar.gz\n"
+	      "  tsblog -f /var/log/pods/istio-system_edge-*/edge/0.log\n"
 	      "\n"
 	      "Output:\n"
 	      "  -o, --output FORMAT   text (default): one block per problem with the fix;\n"
@@ -129,13 +135,15 @@ usage(void)
 	      "                        summary-json: one document of problems at the end\n"
 	      "      --passthrough     copy every input line, with diagnoses after the lines\n"
 	      "                        that caused them\n"
-	      "  -f, --follow          live mode: show each problem as its line arrives (the\n"
-	      "                        default when reading a pipe); Ctrl-C prints the summary\n"
-	      "      --color WHEN      auto (default), always or never; NO_COLOR is respected\n"
+	      "  -f, --follow          follow the FILEs like tail -F (truncation, rotation),\n"
+	      "                        each problem shown as its line arrives; Ctrl-C ends\n"
+	      "      --color WHEN      auto (default), always or never; NO_COLOR and\n"
+	      "                        FORCE_COLOR are respected\n"
 	      "      --no-redact       show secrets found in the log (JWTs, bearer tokens,\n"
 	      "                        PEM blocks, private JWK members) instead of markers\n"
 	      "  -j, --jobs N          threads for a big regular file (default: the number\n"
 	      "                        of cores); the output is the same as with -j 1\n"
+	      "  -R, --recursive       read the files under each directory FILE\n"
 	      "  -a, --text            read an input that looks binary (a NUL byte in its\n"
 	      "                        first 32 KiB) instead of skipping it\n"
 	      "\n"
@@ -152,7 +160,7 @@ usage(void)
 	list_commands(stdout, "tsblog", tsblog_commands);
 	fputs("\n"
 	      "Exit status: 0 nothing found, 1 problems found (see --fail-on), 2 trouble\n"
-	      "(bad rule file, unreadable input, malformed events document).\n",
+	      "(bad rule file, unreadable input, malformed events document), 130 Ctrl-C.\n",
 	      stdout);
 }
 

@@ -14,6 +14,8 @@ typedef enum {
 typedef struct {
 	char *name;
 	input_status status;
+	/* how far it got: lines and bytes read, and its size when known */
+	uint64_t lines, bytes, size;
 } input;
 
 typedef struct {

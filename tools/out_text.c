@@ -250,6 +250,26 @@ put_inputs(term *t, const input_list *inputs, input_status status,
 	return n;
 }
 
+/* "tsblog: interrupted: big.log after 81234 lines (45 MB of 400 MB)". */
+static void
+put_interrupted(term *t, const input_list *inputs)
+{
+	size_t i;
+
+	for (i = 0; i < inputs->n; i++) {
+		const input *in = &inputs->v[i];
+		if (in->status != INPUT_INTERRUPTED)
+			continue;
+		fputs("tsblog: interrupted: ", t->f);
+		term_put(t, in->name);
+		fprintf(t->f, " after %llu lines", (unsigned long long)in->lines);
+		if (in->size)
+			fprintf(t->f, " (%.0f MB of %.0f MB)", in->bytes / 1e6,
+				in->size / 1e6);
+		fputc('\n', t->f);
+	}
+}
+
 void
 out_report(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 	   const scan_opts *o, const input_list *inputs)
@@ -358,6 +378,6 @@ out_report(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 	put_inputs(t, inputs, INPUT_UNREADABLE, "tsblog: not read: ");
 	put_inputs(t, inputs, INPUT_BINARY,
 		   "tsblog: skipped as binary (-a reads them as text): ");
-	put_inputs(t, inputs, INPUT_INTERRUPTED, "tsblog: interrupted: ");
+	put_interrupted(t, inputs);
 	term_color(t, C_RESET);
 }

@@ -7,42 +7,24 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <fts.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
-#include "out.h"
+#include "scan.h"
 
-#define READ_CHUNK (256 * 1024)
 #define PROGRESS_MIN (64LL * 1024 * 1024)
-/* grep's test for binary input: a NUL byte in the first block. */
-#define BINARY_PEEK (32 * 1024)
+/* The shell's status for a command ended by SIGINT. */
+#define EXIT_INTERRUPTED 130
 
-typedef struct {
-	const scan_opts *o;
-	tsblog_ruleset *rs;
-	tsblog_scanner *s;
-	term out;
-	char *buf;
-	int live, progress;
-	int failed, trouble, last_was_repeat;
-	input_list inputs;
-	/* the progress line */
-	int show;
-	long long total;
-	uint64_t bytes0;
-	struct timespec t0, shown;
-} scan_state;
-
-static volatile sig_atomic_t interrupted;
+volatile sig_atomic_t scan_interrupted;
 
 static void
 on_sigint(int sig)
 {
 	(void)sig;
-	interrupted = 1;
+	scan_interrupted = 1;
 }
 
 const char *
@@ -64,7 +46,7 @@ inputs_complete(const input_list *l)
 	return 1;
 }
 
-static int
+int
 add_input(scan_state *st, const char *name, input_status status)
 {
 	input *v = st->inputs.v;
@@ -77,6 +59,7 @@ add_input(scan_state *st, const char *name, input_status status)
 		st->inputs.v = v;
 		st->inputs.cap = cap;
 	}
+	memset(&v[st->inputs.n], 0, sizeof(*v));
 	v[st->inputs.n].name = strdup(name);
 	if (!v[st->inputs.n].name)
 		goto nomem;
@@ -143,7 +126,7 @@ progress(scan_state *st)
 	fflush(stderr);
 }
 
-static int
+int
 on_scan(tsblog_scan_what what, const tsblog_diagnosis *d,
 	const tsblog_error *event, void *payload)
 {
@@ -166,14 +149,15 @@ on_scan(tsblog_scan_what what, const tsblog_diagnosis *d,
 		}
 		break;
 	}
-	return interrupted ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+	return scan_interrupted ? TSBLOG_ABORT : TSBLOG_CONTINUE;
 }
 
 /* --passthrough: each line goes out unchanged, then what it triggered.
  * Scanning line by line keeps the two in step; the scanner carries a
  * line that straddles reads. */
 static int
-scan_passthrough(scan_state *st, const char *p, size_t n, tsblog_error *err)
+scan_passthrough(scan_state *st, tsblog_scanner *s, const char *p, size_t n,
+		 tsblog_error *err)
 {
 	int rc = 0;
 
@@ -194,11 +178,70 @@ scan_passthrough(scan_state *st, const char *p, size_t n, tsblog_error *err)
 		} else {
 			fwrite(p, 1, k, stdout);
 		}
-		rc = tsblog_scanner_scan(st->s, p, k, on_scan, st, err);
+		rc = tsblog_scanner_scan(s, p, k, on_scan, st, err);
 		p += k;
 		n -= k;
 	}
 	return rc;
+}
+
+int
+input_scan(scan_state *st, tsblog_scanner *s, const char *p, size_t n,
+	   tsblog_error *err)
+{
+	int rc = st->o->passthrough
+			 ? scan_passthrough(st, s, p, n, err)
+			 : tsblog_scanner_scan(s, p, n, on_scan, st, err);
+	if (st->show)
+		progress(st);
+	return rc;
+}
+
+int
+input_begin(scan_state *st, tsblog_scanner *s, const char *name,
+	    long long size)
+{
+	clock_gettime(CLOCK_MONOTONIC, &st->t0);
+	st->shown = st->t0;
+	st->total = size;
+	st->show = st->progress && size > PROGRESS_MIN && s == st->s;
+	st->bytes0 = tsblog_scanner_bytes(s);
+	st->records0 = tsblog_scanner_records(s);
+	if (tsblog_scanner_reset(s, name) < 0) {
+		print_error("out of memory");
+		st->trouble = 1;
+		return -1;
+	}
+	return 0;
+}
+
+void
+input_end(scan_state *st, tsblog_scanner *s, const char *name,
+	  input_status status, int rc, const tsblog_error *err)
+{
+	input *in;
+
+	if (rc == TSBLOG_EUSER && scan_interrupted) {
+		status = INPUT_INTERRUPTED;
+	} else if (rc == TSBLOG_EIO) {
+		print_error("%s", err->message);
+		status = INPUT_UNREADABLE;
+	} else if (rc < 0 && rc != TSBLOG_EUSER) {
+		print_error("%s", err->message);
+		st->trouble = 1;
+	}
+	if (status == INPUT_BINARY)
+		print_error("%s: binary input skipped (-a reads it as text)",
+			    name);
+	if (st->show)
+		fputs("\r\033[K", stderr);
+	st->show = 0;
+	if (add_input(st, name, status) < 0)
+		return;
+	in = &st->inputs.v[st->inputs.n - 1];
+	in->lines = tsblog_scanner_records(s) - st->records0;
+	in->bytes = tsblog_scanner_bytes(s) - st->bytes0;
+	in->size = (uint64_t)st->total;
 }
 
 /* A pipe, a terminal or --passthrough: read here, so that Ctrl-C (read()
@@ -211,7 +254,7 @@ scan_stream(scan_state *st, int fd, const char *name, input_status *status,
 	int first = 1, rc = 0;
 	ssize_t n;
 
-	while (!interrupted && rc == 0) {
+	while (!scan_interrupted && rc == 0) {
 		n = read(fd, st->buf, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -222,22 +265,23 @@ scan_stream(scan_state *st, int fd, const char *name, input_status *status,
 		}
 		if (n == 0)
 			break;
+		if (first && is_packed(st->buf, (size_t)n)) {
+			scan_packed(st, fd, name, st->buf, (size_t)n);
+			return 1;
+		}
 		if (first && !st->o->text && memchr(st->buf, 0, (size_t)n)) {
 			*status = INPUT_BINARY;
 			return 0;
 		}
 		first = 0;
-		rc = st->o->passthrough
-			     ? scan_passthrough(st, st->buf, (size_t)n, err)
-			     : tsblog_scanner_scan(st->s, st->buf, (size_t)n,
-						   on_scan, st, err);
-		if (st->show)
-			progress(st);
+		rc = input_scan(st, st->s, st->buf, (size_t)n, err);
 	}
-	if (interrupted && !st->live)
+	if (scan_interrupted)
 		*status = INPUT_INTERRUPTED;
 	return rc == 0 ? tsblog_scanner_finish(st->s, on_scan, st, err) : rc;
 }
+
+static void walk(scan_state *st, const char *dir);
 
 /* Scan one input to its end (or Ctrl-C) and record how that went. */
 static void
@@ -246,30 +290,30 @@ scan_input(scan_state *st, int fd, const char *name)
 	input_status status = INPUT_READ;
 	tsblog_error err;
 	struct stat sb;
-	int rc, regular;
+	int rc;
 	ssize_t n;
 
 	if (fstat(fd, &sb) < 0)
 		memset(&sb, 0, sizeof(sb));
 	if (S_ISDIR(sb.st_mode)) {
-		print_error("%s: is a directory", name);
+		if (st->o->recursive) {
+			walk(st, name);
+			return;
+		}
+		print_error("%s: is a directory (-R reads the files in it)",
+			    name);
 		add_input(st, name, INPUT_UNREADABLE);
 		return;
 	}
-	regular = S_ISREG(sb.st_mode);
-	clock_gettime(CLOCK_MONOTONIC, &st->t0);
-	st->shown = st->t0;
-	st->total = regular ? sb.st_size : 0;
-	st->show = st->progress && st->total > PROGRESS_MIN;
-	st->bytes0 = tsblog_scanner_bytes(st->s);
-	if (tsblog_scanner_reset(st->s, name) < 0) {
-		print_error("out of memory");
-		st->trouble = 1;
-		return;
-	}
-	if (regular && !st->live && !st->o->passthrough) {
+	if (S_ISREG(sb.st_mode) && !st->live && !st->o->passthrough) {
 		/* Peek without moving the offset tsblog_scan_fd() starts at. */
 		n = pread(fd, st->buf, BINARY_PEEK, lseek(fd, 0, SEEK_CUR));
+		if (n > 0 && is_packed(st->buf, (size_t)n)) {
+			scan_packed(st, fd, name, NULL, 0);
+			return;
+		}
+		if (input_begin(st, st->s, name, sb.st_size) < 0)
+			return;
 		if (n < 0) {
 			print_error("%s: read error: %s", name, strerror(errno));
 			status = INPUT_UNREADABLE;
@@ -280,23 +324,62 @@ scan_input(scan_state *st, int fd, const char *name)
 			     ? tsblog_scan_fd(st->s, fd, on_scan, st, &err)
 			     : 0;
 	} else {
+		if (input_begin(st, st->s, name,
+				S_ISREG(sb.st_mode) ? sb.st_size : 0) < 0)
+			return;
 		rc = scan_stream(st, fd, name, &status, &err);
+		if (rc == 1)
+			return; /* packed: its members are inputs */
 	}
-	if (rc == TSBLOG_EUSER && interrupted && !st->live) {
-		status = INPUT_INTERRUPTED;
-	} else if (rc == TSBLOG_EIO) {
-		print_error("%s", err.message);
-		status = INPUT_UNREADABLE;
-	} else if (rc < 0 && rc != TSBLOG_EUSER) {
-		print_error("%s", err.message);
-		st->trouble = 1;
+	input_end(st, st->s, name, status, rc, &err);
+}
+
+static int
+by_name(const FTSENT **a, const FTSENT **b)
+{
+	return strcmp((*a)->fts_name, (*b)->fts_name);
+}
+
+/* -R: every file under @dir, in name order, as grep -R does (symbolic
+ * links followed, a directory met twice read once). */
+static void
+walk(scan_state *st, const char *dir)
+{
+	char *const paths[] = { (char *)dir, NULL };
+	FTS *fts = fts_open(paths, FTS_LOGICAL | FTS_NOCHDIR, by_name);
+	FTSENT *e;
+	int fd;
+
+	if (!fts) {
+		print_error("%s: cannot read: %s", dir, strerror(errno));
+		add_input(st, dir, INPUT_UNREADABLE);
+		return;
 	}
-	if (status == INPUT_BINARY)
-		print_error("%s: binary input skipped (-a reads it as text)",
-			    name);
-	if (st->show)
-		fputs("\r\033[K", stderr);
-	add_input(st, name, status);
+	while (!scan_interrupted && (e = fts_read(fts))) {
+		switch (e->fts_info) {
+		case FTS_F:
+			fd = open(e->fts_accpath, O_RDONLY);
+			if (fd < 0) {
+				print_error("%s: cannot open: %s", e->fts_path,
+					    strerror(errno));
+				add_input(st, e->fts_path, INPUT_UNREADABLE);
+				break;
+			}
+			scan_input(st, fd, e->fts_path);
+			close(fd);
+			break;
+		case FTS_DNR:
+		case FTS_ERR:
+		case FTS_NS:
+		case FTS_SLNONE:
+			print_error("%s: cannot read: %s", e->fts_path,
+				    strerror(e->fts_errno ? e->fts_errno
+							  : ENOENT));
+			add_input(st, e->fts_path, INPUT_UNREADABLE);
+			break;
+		}
+	}
+	fts_close(fts);
 }
 
 /* Files named on the command line ("-" is standard input). */
@@ -344,13 +427,17 @@ finish(scan_state *st)
 
 	if (st->o->output == OUT_JSON || st->o->passthrough)
 		return;
-	if (tsblog_scanner_summary_json(&doc, st->s, &err) < 0) {
+	if (st->merged) {
+		sum = st->merged; /* -f on several files */
+		st->merged = NULL;
+	} else if (tsblog_scanner_summary_json(&doc, st->s, &err) < 0) {
 		print_error("%s", err.message);
 		st->trouble = 1;
 		return;
+	} else {
+		sum = json_loads(doc, 0, NULL);
+		tsblog_free(doc);
 	}
-	sum = json_loads(doc, 0, NULL);
-	tsblog_free(doc);
 	if (!sum) {
 		print_error("out of memory");
 		st->trouble = 1;
@@ -378,7 +465,7 @@ run_scan(const scan_opts *o, const input_source *source,
 	struct sigaction sa;
 	struct stat sb;
 	size_t nread = 0, k;
-	int i;
+	int i, following;
 
 	memset(&st, 0, sizeof(st));
 	st.o = o;
@@ -413,6 +500,7 @@ run_scan(const scan_opts *o, const input_source *source,
 	if (o->no_redact)
 		sopts.flags |= TSBLOG_SCAN_NO_REDACT;
 	sopts.jobs = (unsigned int)o->jobs;
+	st.sopts = &sopts;
 	st.buf = malloc(READ_CHUNK);
 	if (!st.buf || tsblog_scanner_new(&st.s, st.rs, NULL, &sopts, &err) < 0) {
 		print_error("out of memory");
@@ -423,9 +511,15 @@ run_scan(const scan_opts *o, const input_source *source,
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
 	sigaction(SIGINT, &sa, NULL);
+	/* -f on a pipe is what reading it does anyway. */
+	following = !source && o->follow &&
+		    !(fl.n == 1 && !strcmp(fl.paths[0], "-") &&
+		      fstat(0, &sb) == 0 && !S_ISREG(sb.st_mode));
+	if (following)
+		follow_files(&st, fl.paths, fl.n);
 	if (!source)
 		source = &files;
-	for (i = 0; !interrupted; i++) {
+	for (i = 0; !following && !scan_interrupted; i++) {
 		const char *name = "-";
 		int fd = source->open(source->ctx, i, &name);
 		if (fd == SOURCE_END)
@@ -462,6 +556,8 @@ done:
 	free(st.inputs.v);
 	if (!st.s)
 		return EXIT_TROUBLE;
+	if (scan_interrupted)
+		return EXIT_INTERRUPTED;
 	return st.trouble ? EXIT_TROUBLE : st.failed ? EXIT_FOUND : EXIT_CLEAN;
 }
 

@@ -39,11 +39,15 @@ term_put(term *t, const char *s)
 int
 color_choice(const char *word, FILE *f)
 {
-	const char *no = getenv("NO_COLOR");
+	const char *no = getenv("NO_COLOR"), *force = getenv("FORCE_COLOR");
 
+	/* no-color.org and force-color.org: set and not empty, whatever
+	 * the value; a user who sets both gets no colour. */
 	if (!word || !strcmp(word, "auto"))
-		return isatty(fileno(f)) && !(no && *no) &&
-		       !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+		return !(no && *no) &&
+		       ((force && *force) ||
+			(isatty(fileno(f)) &&
+			 !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"))));
 	if (!strcmp(word, "always"))
 		return 1;
 	if (!strcmp(word, "never"))
