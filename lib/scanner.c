@@ -314,6 +314,23 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 	       p[1] >= '0' && p[1] <= '9';
 }
 
+/* Where the line at @p ends: a LF, or a CR followed by neither LF nor CR
+ * (old Mac line ends; a CR as the last byte waits for the next one). */
+static const char *
+line_end(const char *p, size_t avail)
+{
+	const char *nl = memchr(p, '\n', avail);
+	const char *e = nl ? nl : p + avail, *cr = p;
+
+	while (cr < e && (cr = memchr(cr, '\r', (size_t)(e - cr))) &&
+	       cr + 1 < p + avail) {
+		if (cr[1] != '\n' && cr[1] != '\r')
+			return cr;
+		cr++;
+	}
+	return nl;
+}
+
 /* Where in [p, end) a line needs the full path whatever its literals:
  * colour escapes can split a literal (they are removed before matching),
  * and JSON escapes like \u0074 or \/ hide one from the raw bytes.
@@ -322,10 +339,18 @@ static const char *
 first_disguised(const char *p, const char *end)
 {
 	const char *esc = memchr(p, '\x1b', (size_t)(end - p));
-	const char *q = p, *bs;
+	const char *q = p, *bs, *cr = p;
 
 	if (esc)
 		end = esc;
+	/* a CR line end: the full path splits the line there */
+	while ((cr = memchr(cr, '\r', (size_t)(end - cr))) && cr + 1 < end) {
+		if (cr[1] != '\n' && cr[1] != '\r') {
+			end = cr;
+			break;
+		}
+		cr++;
+	}
 	while ((bs = memchr(q, '\\', (size_t)(end - q))) && bs + 1 < end) {
 		if (bs[1] == 'u' || bs[1] == '/') {
 			end = bs;
@@ -406,7 +431,20 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		}
 		p = s->chunk + s->pos;
 		avail = s->chunk_len - s->pos;
-		nl = memchr(p, '\n', avail);
+		if (s->carry_open && s->carry.len &&
+		    s->carry.data[s->carry.len - 1] == '\r' && *p != '\n' &&
+		    *p != '\r') {
+			/* The last chunk ended on a CR line end. */
+			s->carry.len--;
+			rc = scan_line(s, s->carry.data, s->carry.len,
+				       s->carry_over, out, err);
+			s->carry.len = 0;
+			s->carry_open = s->carry_over = 0;
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		nl = line_end(p, avail);
 
 		if (!nl) {
 			s->pos = s->chunk_len;

@@ -36,6 +36,18 @@ rc, out, err = run("-o", "json", path("lone-brace-swallows.log"))
 check("lone-brace", out.count(b'"rule"') == 3 and rc == 2 and
       b"line 2 not closed" in err, (rc, out.count(b'"rule"'), err))
 
+# D13: CR-only line ends are line ends, whole or in pieces through a pipe.
+cr = b'token rotation failed: secret a/b not found: Secret "b" not found\r' * 3
+with tempfile.NamedTemporaryFile(suffix=".log") as f:
+    f.write(cr); f.flush()
+    for args in (["-o", "json", f.name], ["-j", "2", "-o", "json", f.name]):
+        rc, out, _ = run(*args)
+        check("CR-only " + " ".join(args[:2]), out.count(b'"rule"') == 3, out)
+    rc, out, _ = run("-o", "summary-json", f.name)
+    check("CR-only records", b'"records":3' in out, out[:300])
+rc, out, _ = run("-o", "json", stdin=cr)
+check("CR-only pipe", out.count(b'"rule"') == 3, out)
+
 # D12: every fix step shown in live text mode.
 rc, out, _ = run("--no-builtin", "-r", path("live-many-fix.rules.json"),
                  stdin=b"boom alpha\n")
