@@ -58,4 +58,9 @@
  * is then withheld, never shown. */
 #define REDACT_MATCH_LIMIT 10000000
 
+/* The largest rule file read (rulefile.c, builder.c): a file of examples
+ * takes about 20 times its size in memory once loaded, and jansson does
+ * not always fail cleanly when memory runs out (jansson issue #362). */
+#define MAX_RULE_FILE (16u * 1024 * 1024)
+
 #endif

@@ -48,6 +48,14 @@ with tempfile.NamedTemporaryFile(suffix=".log") as f:
 rc, out, _ = run("-o", "json", stdin=cr)
 check("CR-only pipe", out.count(b'"rule"') == 3, out)
 
+# D11: a rule file over the cap is a clear error before JSON parsing.
+with tempfile.NamedTemporaryFile("w", suffix=".json") as f:
+    json.dump({"tsblog": 1, "rules": [{"id": "d", "severity": "error", "title": "t",
+               "match": "x", "summary": "s", "docs": "d" * (17 << 20)}]}, f)
+    f.flush()
+    rc, _, err = run("--no-builtin", "-r", f.name, "/dev/null")
+    check("rule file cap", rc == 2 and b"larger than 16 MiB" in err, err)
+
 # D12: every fix step shown in live text mode.
 rc, out, _ = run("--no-builtin", "-r", path("live-many-fix.rules.json"),
                  stdin=b"boom alpha\n")
