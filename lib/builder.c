@@ -212,7 +212,10 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 			  "cannot open rule file: %s", strerror(errno));
 		return TSBLOG_EIO;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+	/* Read no more than one byte past the cap: rulefile_load() says
+	 * the file is too large. */
+	while (text.len <= MAX_RULE_FILE &&
+	       (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if (buf_add(&text, chunk, n) < 0) {
 			fclose(fp);
 			buf_free(&text);

@@ -53,4 +53,14 @@
 #define LINT_PAD 4096
 #define LINT_REPS 32
 
+/* PCRE2 work the secret finder may spend on one string (redact.c): its
+ * branches are linear, so only a bug gets there; the rest of the string
+ * is then withheld, never shown. */
+#define REDACT_MATCH_LIMIT 10000000
+
+/* The largest rule file read (rulefile.c, builder.c): a file of examples
+ * takes about 20 times its size in memory once loaded, and jansson does
+ * not always fail cleanly when memory runs out (jansson issue #362). */
+#define MAX_RULE_FILE (16u * 1024 * 1024)
+
 #endif

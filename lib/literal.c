@@ -15,22 +15,65 @@
 #include "prefilter.h"
 #include "tsblog-private.h"
 
+/* Just past a POSIX class [:alpha:] (also [.x.], [=x=]) starting at @p
+ * inside a class, or NULL if PCRE2 would not read one there (its
+ * check_posix_syntax()). */
+static const char *
+posix_class_end(const char *p)
+{
+	char t = p[1];
+
+	if (p[0] != '[' || (t != ':' && t != '.' && t != '='))
+		return NULL;
+	for (p += 2; p[0] && p[1]; p++) {
+		if (p[0] == '\\' && (p[1] == ']' || p[1] == '\\'))
+			p++;
+		else if ((p[0] == '[' && p[1] == t) || p[0] == ']')
+			return NULL;
+		else if (p[0] == t && p[1] == ']')
+			return p + 2;
+	}
+	return NULL;
+}
+
+/* Just past \Q...\E at @p (or the end of the pattern, as PCRE2 reads an
+ * unclosed \Q). */
+static const char *
+quoted_end(const char *p)
+{
+	const char *e = strstr(p + 2, "\\E");
+
+	return e ? e + 2 : p + strlen(p);
+}
+
 /* Skip from p (just after an opening '(' or '[') to just after the
- * matching close, honouring escapes, classes and nesting. */
+ * matching close, honouring escapes, quoting, classes (with their POSIX
+ * classes), comments and nesting. */
 static const char *
 skip_group(const char *p, char close)
 {
 	int depth = 1;
 
+	if (close == ')' && p[0] == '?' && p[1] == '#') {
+		const char *e = strchr(p, ')');
+		return e ? e + 1 : p + strlen(p);
+	}
 	while (*p && depth) {
+		const char *q;
+
+		if (*p == '\\' && p[1] == 'Q') {
+			p = quoted_end(p);
+			continue;
+		}
 		if (*p == '\\' && p[1]) {
 			p += 2;
 			continue;
 		}
 		if (close == ']') {
-			if (*p == ']')
+			if ((q = posix_class_end(p)))
+				p = q;
+			else if (*p++ == ']')
 				depth = 0;
-			p++;
 			continue;
 		}
 		if (*p == '[') {
@@ -40,6 +83,11 @@ skip_group(const char *p, char close)
 			if (*p == ']')
 				p++;
 			p = skip_group(p, ']');
+			continue;
+		}
+		if (*p == '(' && p[1] == '?' && p[2] == '#') {
+			q = strchr(p, ')');        /* (?#...) ends at ')' */
+			p = q ? q + 1 : p + strlen(p);
 			continue;
 		}
 		if (*p == '(')
@@ -364,6 +412,12 @@ pattern_literals_at(const char *pattern, const char *end, char ***out,
 
 	*out = NULL;
 	for (;; p++) {
+		if (p < end && *p == '\\' && p + 1 < end && p[1] == 'Q') {
+			p = quoted_end(p) - 1;
+			if (p >= end)
+				p = end - 1;
+			continue;
+		}
 		if (p < end && *p == '\\' && p + 1 < end) {
 			p++;
 			continue;
@@ -415,5 +469,10 @@ nomem:
 int
 pattern_literals(const char *pattern, char ***out)
 {
+	/* (*ACCEPT) ends a match early, before text the pattern goes on to
+	 * name; a callout's string may hold any bracket.  No literal. */
+	*out = NULL;
+	if (strstr(pattern, "(*ACCEPT") || strstr(pattern, "(?C"))
+		return 0;
 	return pattern_literals_at(pattern, pattern + strlen(pattern), out, 0);
 }

@@ -150,6 +150,8 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	size_t i;
 
 	d->store.len = 0;
+	if (cleaner_subject(&m->clean, line, rec->msg.n) < 0)
+		return -1;
 	d->rule = r;
 	d->nfields = 0;
 	d->source = NULL;
@@ -194,7 +196,7 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	d->text_off = d->store.len;
 	if (clean_add(&m->clean, &d->store, rec->text.p, rec->text.n) < 0)
 		return -1;
-	return 0;
+	return cleaner_subject(&m->clean, NULL, 0);
 }
 
 int

@@ -352,6 +352,31 @@ reader_line_changes_state(const char *p, size_t n)
 	return doc_opens(p, n) || header_of(p, n) != HDR_NONE;
 }
 
+/* Whether a line could be part of a pretty-printed JSON document: after
+ * its indentation, a bracket, a quote, true/false/null or a number alone.
+ * A log line after a stray '{' is not, and ends the document there. */
+static int
+json_like_line(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i == n || strchr("{}[]\"", p[i]))
+		return 1;
+	if ((n - i >= 4 && (!memcmp(p + i, "true", 4) ||
+			    !memcmp(p + i, "null", 4))) ||
+	    (n - i >= 5 && !memcmp(p + i, "false", 5)))
+		return 1;
+	if (p[i] != '-' && (p[i] < '0' || p[i] > '9'))
+		return 0;
+	while (i < n && strchr("0123456789.eE+-", p[i]))
+		i++;
+	while (i < n && (p[i] == ' ' || p[i] == ',' || p[i] == '\r'))
+		i++;
+	return i == n;
+}
+
 int
 reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
 {
@@ -380,6 +405,14 @@ reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
 				 "line longer than the limit in the JSON document; the rest of the document is read as plain lines");
 		}
 		return 0;
+	}
+	if (rd->in_doc && !rd->item_open && !json_like_line(p, n)) {
+		/* Not a document after all: say so, and read this line (and
+		 * the rest) as plain lines. */
+		rd->in_doc = 0;
+		doc_fail(rd, line_no, 1,
+			 "JSON document opened at line %llu not closed; this and later lines read as plain lines",
+			 (unsigned long long)rd->doc_line);
 	}
 	if (rd->in_doc) {
 		rc = doc_line(rd, p, n, line_no);

@@ -1,22 +1,62 @@
 /*
  * Secrets stay secret: the logs of this job carry service-account JWTs,
- * JWKs, bearer tokens and PEM keys, and a diagnosis quotes the log.  Every
- * string we hand out from input bytes goes through here: made valid UTF-8
- * and, unless redaction is off, with each secret replaced by a marker
- * such as <redacted:jwt>.
+ * JWKs, bearer tokens, PEM keys, kubeconfigs and cloud credentials, and a
+ * diagnosis quotes the log.  Every string we hand out from input bytes
+ * goes through here: made valid UTF-8 and, unless redaction is off, with
+ * each secret replaced by a marker such as <redacted:jwt>.
+ *
+ * Secrets are found in the whole line (cleaner_subject) and a piece of
+ * that line (a captured field, a piece between summary placeholders) is
+ * cleaned with the line's secret spans: a field that captured a token
+ * without its "Bearer " is still redacted, and nothing that cuts a
+ * secret in two lets its second half out.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "limits.h"
 #include "tsblog-private.h"
 
-/* One alternation, one left-to-right pass.  JWK members may sit in JSON
- * that is itself escaped inside a JSON log line (\"d\":\"...\"). */
-static const char redact_pattern[] =
-	"(?<jwt>\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*)"
-	"|(?<bearer>\\b(?i:bearer)\\s+)[A-Za-z0-9._~+/=-]{8,}"
-	"|(?<pem>-----BEGIN [A-Z0-9 ]+-----(?:(?!-----END ).)*"
-	"(?:-----END [A-Z0-9 ]+-----)?)"
-	"|(?<jwk>(?<q>\\\\?\")(?:d|p|q|dp|dq|qi|k)\\k<q>\\s*:\\s*\\k<q>)"
-	"[^\"\\\\]*(?=\\k<q>)";
+/* One alternation, one left-to-right pass; \K starts the secret where a
+ * branch names its context first ("Bearer ", "d": ").  Every branch is
+ * linear: possessive runs, and a look-behind so no branch restarts
+ * inside a run it has just scanned (eyJ-eyJ-... was quadratic). */
+static const struct {
+	const char *mark;
+	const char *re;
+} kinds[] = {
+	{ "<redacted:jwt>", "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}+\\."
+			    "[A-Za-z0-9_-]{4,}+\\.[A-Za-z0-9_-]*+" },
+	{ "<redacted:token>", "\\b(?i:bearer|basic)\\s++\\K"
+			      "[A-Za-z0-9._~+/=-]{8,}+" },
+	{ "<redacted:pem>", "-----BEGIN [A-Z0-9 ]++-----(?:(?!-----END ).)*+"
+			    "(?:-----END [A-Z0-9 ]++-----)?" },
+	/* base64 of "-----BEGIN": kubeconfig client-key-data and friends */
+	{ "<redacted:pem>", "LS0tLS1CRUdJTi[A-Za-z0-9+/=]*+" },
+	{ "<redacted:key>", "\\b(?i:client-key-data|client-certificate-data|"
+			    "(?:id|refresh|access)[-_]token|secret[-_]?key|"
+			    "password|passwd)"
+			    "(?:\\\\*+[\"'])?\\s*+[:=]\\s*+(?:\\\\*+[\"'])?\\K"
+			    "[^\\s\"'\\\\,;]{4,}+" },
+	/* scheme://user:password@host */
+	{ "<redacted:password>", "://[^\\s:/@]*+:\\K[^\\s/@]++(?=@)" },
+	{ "<redacted:aws>", "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}"
+			    "(?![A-Z0-9])" },
+	{ "<redacted:aws>", "\\b(?i:aws_secret_access_key|secret_access_key|"
+			    "aws_session_token)(?:\\\\*+[\"'])?\\s*+[:=]"
+			    "\\s*+(?:\\\\*+[\"'])?\\K[A-Za-z0-9/+=]{16,}+" },
+	/* private JWK members, quoted with any escaping ("d", \"d\",
+	 * \\\"d\\\", 'd'), or in YAML (d: ...) */
+	{ "<redacted:jwk>", "(?<![\\\\])(?<q>\\\\*+[\"'])"
+			    "(?:d|p|q|dp|dq|qi|k)\\k<q>\\s*+:\\s*+\\k<q>\\K"
+			    "[^\"'\\\\]++(?=\\k<q>)" },
+	{ "<redacted:jwk>", "(?:^|(?<=[\\s{,]))(?:d|p|q|dp|dq|qi|k):\\s++\\K"
+			    "[A-Za-z0-9_-]{16,}+" },
+};
+#define NKINDS (sizeof(kinds) / sizeof(*kinds))
+
+/* Past REDACT_MATCH_LIMIT (limits.h), the rest of a string is withheld. */
+static const char withheld[] = "<redacted:unchecked>";
 
 /* The library's own patterns (shapes, secrets) are compiled as rules are,
  * JIT included. */
@@ -36,79 +76,142 @@ compile_own(const char *pattern)
 pcre2_code *
 redact_compile(void)
 {
-	return compile_own(redact_pattern);
-}
+	buf_t b = { 0 };
+	pcre2_code *c = NULL;
+	size_t i;
 
-static uint32_t
-group(const pcre2_code *code, const char *name)
-{
-	return (uint32_t)pcre2_substring_number_from_name(code,
-							  (PCRE2_SPTR)name);
+	/* Each branch names itself: (*MARK:3) */
+	for (i = 0; i < NKINDS; i++) {
+		char mark[16];
+		int k = snprintf(mark, sizeof(mark), "%s(*MARK:%zu)",
+				 i ? "|" : "", i);
+		if (buf_add(&b, mark, (size_t)k) < 0 ||
+		    buf_add(&b, kinds[i].re, strlen(kinds[i].re)) < 0)
+			goto out;
+	}
+	if (buf_add(&b, "", 1) == 0)
+		c = compile_own(b.data);
+out:
+	buf_free(&b);
+	return c;
 }
 
 int
 cleaner_init(cleaner *cl, const pcre2_code *code, int on)
 {
+	memset(cl, 0, sizeof(*cl));
 	cl->code = code;
 	cl->on = on && code;
-	cl->md = cl->on ? pcre2_match_data_create_from_pattern(code, NULL)
-			: NULL;
-	if (cl->md) {
-		/* By name, so that the pattern's groups may be reordered. */
-		cl->jwt = group(code, "jwt");
-		cl->bearer = group(code, "bearer");
-		cl->pem = group(code, "pem");
-		cl->jwk = group(code, "jwk");
-	}
-	return cl->on && !cl->md ? -1 : 0;
+	if (!cl->on)
+		return 0;
+	cl->md = pcre2_match_data_create_from_pattern(code, NULL);
+	cl->mc = pcre2_match_context_create(NULL);
+	if (!cl->md || !cl->mc)
+		return -1;
+	pcre2_set_match_limit(cl->mc, REDACT_MATCH_LIMIT);
+	return 0;
 }
 
 void
 cleaner_fini(cleaner *cl)
 {
 	pcre2_match_data_free(cl->md);
-	cl->md = NULL;
+	pcre2_match_context_free(cl->mc);
+	free(cl->line.v);
+	free(cl->other.v);
+	memset(cl, 0, sizeof(*cl));
+}
+
+static int
+add_span(spans *sp, size_t start, size_t end, const char *mark)
+{
+	if (sp->n == sp->cap) {
+		size_t cap = sp->cap ? 2 * sp->cap : 8;
+		secret_span *v = realloc(sp->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		sp->v = v;
+		sp->cap = cap;
+	}
+	sp->v[sp->n].start = start;
+	sp->v[sp->n].end = end;
+	sp->v[sp->n].mark = mark;
+	sp->n++;
+	return 0;
+}
+
+/* The secrets in [s, s+n), in order, into @sp. */
+static int
+find_secrets(cleaner *cl, spans *sp, const char *s, size_t n)
+{
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(cl->md);
+	PCRE2_SIZE at = 0;
+
+	sp->n = 0;
+	while (s && at < n) {
+		PCRE2_SPTR name;
+		size_t k;
+		int rc = pcre2_match(cl->code, (PCRE2_SPTR)s, n, at, 0, cl->md,
+				     cl->mc);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)
+			return add_span(sp, at, n, withheld);
+		name = pcre2_get_mark(cl->md);
+		k = name ? strtoul((const char *)name, NULL, 10) : NKINDS;
+		if (ov[1] > ov[0] && k < NKINDS &&
+		    add_span(sp, ov[0], ov[1], kinds[k].mark) < 0)
+			return -1;
+		at = ov[1] > at ? ov[1] : at + 1;
+	}
+	return 0;
+}
+
+int
+cleaner_subject(cleaner *cl, const char *s, size_t n)
+{
+	cl->subject = NULL;
+	cl->subject_n = 0;
+	if (!cl->on || !s)
+		return 0;
+	if (find_secrets(cl, &cl->line, s, n) < 0)
+		return -1;
+	cl->subject = s;
+	cl->subject_n = n;
+	return 0;
+}
+
+/* [s, s+n) at offset @base of the text @sp was found in: the bytes
+ * outside secrets, one marker for each secret the piece touches. */
+static int
+emit(buf_t *out, const spans *sp, size_t base, const char *s, size_t n)
+{
+	size_t pos = base, end = base + n, i;
+
+	for (i = 0; i < sp->n; i++) {
+		const secret_span *v = &sp->v[i];
+		if (v->end <= base || v->start >= end)
+			continue;
+		if (v->start > pos &&
+		    buf_add_utf8(out, s + (pos - base), v->start - pos) < 0)
+			return -1;
+		if (buf_add(out, v->mark, strlen(v->mark)) < 0)
+			return -1;
+		if (v->end > pos)
+			pos = v->end;
+	}
+	return pos < end ? buf_add_utf8(out, s + (pos - base), end - pos) : 0;
 }
 
 int
 clean_add(cleaner *cl, buf_t *out, const char *s, size_t n)
 {
-	PCRE2_SIZE at = 0;
-	const PCRE2_SIZE *ov;
-
-	/* Most strings hold no secret: one cheap look for a sign of one.
-	 * (!s keeps memmem() from ever seeing NULL; gcc 12 with UBSan warns
-	 * -Wnonnull of such a path otherwise.) */
-	if (!s || !cl->on || n < 8 ||
-	    !(memmem(s, n, "eyJ", 3) || memmem(s, n, "earer", 5) ||
-	      memmem(s, n, "EARER", 5) || memmem(s, n, "-----BEGIN ", 11) ||
-	      memchr(s, '"', n)))
+	if (!s || !cl->on)
 		return buf_add_utf8(out, s, n);
-	ov = pcre2_get_ovector_pointer(cl->md);
-	while (at < n) {
-		const char *mark;
-		PCRE2_SIZE keep;
-		int rc = pcre2_match(cl->code, (PCRE2_SPTR)s, n, at, 0, cl->md,
-				     NULL);
-		if (rc < 0)
-			break;
-		if (ov[2 * cl->jwt] != PCRE2_UNSET) {
-			mark = "<redacted:jwt>";
-			keep = ov[0];
-		} else if (ov[2 * cl->bearer] != PCRE2_UNSET) {
-			mark = "<redacted:token>";
-			keep = ov[2 * cl->bearer + 1]; /* "Bearer " stays */
-		} else if (ov[2 * cl->pem] != PCRE2_UNSET) {
-			mark = "<redacted:pem>";
-			keep = ov[0];
-		} else {
-			mark = "<redacted:jwk>";
-			keep = ov[2 * cl->jwk + 1];    /* "d":" stays */
-		}
-		if (buf_add_utf8(out, s + at, keep - at) < 0 ||
-		    buf_add(out, mark, strlen(mark)) < 0)
-			return -1;
-		at = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
-	}
-	return at < n ? buf_add_utf8(out, s + at, n - at) : 0;
+	if (cl->subject && s >= cl->subject &&
+	    s + n <= cl->subject + cl->subject_n)
+		return emit(out, &cl->line, (size_t)(s - cl->subject), s, n);
+	if (find_secrets(cl, &cl->other, s, n) < 0)
+		return -1;
+	return emit(out, &cl->other, 0, s, n);
 }

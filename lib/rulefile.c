@@ -795,6 +795,13 @@ rulefile_load(const char *name, char *text, size_t len,
 	f->len = len;
 	f->refs = 1;
 
+	if (len > MAX_RULE_FILE) {
+		err_raise(err, TSBLOG_ESCHEMA, &c.w, NO_POS, NULL, NULL,
+			  "rule file larger than %u MiB; split it into several files",
+			  MAX_RULE_FILE >> 20);
+		rule_file_unref(f);
+		return TSBLOG_ESCHEMA;
+	}
 	c.root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!c.root) {
 		rc = json_error_code(&jerr) == json_error_out_of_memory

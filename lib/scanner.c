@@ -316,23 +316,48 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 	       env_warn_inside(p, n);
 }
 
+/* Where the line at @p ends: a LF, or a CR followed by neither LF nor CR
+ * (old Mac line ends; a CR as the last byte waits for the next one). */
+static const char *
+line_end(const char *p, size_t avail)
+{
+	const char *nl = memchr(p, '\n', avail);
+	const char *e = nl ? nl : p + avail, *cr = p;
+
+	while (cr < e && (cr = memchr(cr, '\r', (size_t)(e - cr))) &&
+	       cr + 1 < p + avail) {
+		if (cr[1] != '\n' && cr[1] != '\r')
+			return cr;
+		cr++;
+	}
+	return nl;
+}
+
 /* The first byte in [p, end) that can hide a literal from the raw bytes,
  * or NULL: colour escapes can split one (they are removed before
- * matching), and JSON escapes like \u0074 or \/ hide one. */
+ * matching), JSON escapes like \u0074 or \/ hide one, and a CR line end
+ * splits the line there on the full path. */
 const char *
 disguise_at(const char *p, const char *end)
 {
-	const char *esc = memchr(p, '\x1b', (size_t)(end - p));
-	const char *q = p, *bs;
+	const char *first = memchr(p, '\x1b', (size_t)(end - p));
+	const char *q = p, *bs, *cr = p;
 
-	if (esc)
-		end = esc;
+	if (first)
+		end = first;
+	while ((cr = memchr(cr, '\r', (size_t)(end - cr))) && cr + 1 < end) {
+		if (cr[1] != '\n' && cr[1] != '\r') {
+			end = first = cr;
+			break;
+		}
+		cr++;
+	}
 	while ((bs = memchr(q, '\\', (size_t)(end - q))) && bs + 1 < end) {
 		if (bs[1] == 'u' || bs[1] == '/')
 			return bs;
 		q = bs + 2;
 	}
-	return esc;
+	return first;
 }
 
 /* Where in [p, end) a line needs the full path whatever its literals:
@@ -417,7 +442,20 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		}
 		p = s->chunk + s->pos;
 		avail = s->chunk_len - s->pos;
-		nl = memchr(p, '\n', avail);
+		if (s->carry_open && s->carry.len &&
+		    s->carry.data[s->carry.len - 1] == '\r' && *p != '\n' &&
+		    *p != '\r') {
+			/* The last chunk ended on a CR line end. */
+			s->carry.len--;
+			rc = scan_line(s, s->carry.data, s->carry.len,
+				       s->carry_over, out, err);
+			s->carry.len = 0;
+			s->carry_open = s->carry_over = 0;
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		nl = line_end(p, avail);
 
 		if (!nl) {
 			s->pos = s->chunk_len;

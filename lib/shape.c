@@ -34,6 +34,10 @@ shape_make(const pcre2_code *code, pcre2_match_data *md, cleaner *cl,
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 
 	out->len = 0;
+	/* Secrets are found in the whole message: a hole cut inside one must
+	 * not leave the rest of it unrecognised. */
+	if (cleaner_subject(cl, msg, n) < 0)
+		return -1;
 	/* klog's structured lines start with the constant message quoted:
 	 * "Unable to attach or mount volumes for pod; skipping pod" err=... */
 	if (n > 2 && msg[0] == '"') {
@@ -73,6 +77,6 @@ shape_make(const pcre2_code *code, pcre2_match_data *md, cleaner *cl,
 		out->len = k;
 		out->data[k] = '\0';
 	}
-	return 0;
+	return cleaner_subject(cl, NULL, 0);
 }
 

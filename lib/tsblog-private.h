@@ -170,10 +170,24 @@ typedef struct {
 
 /* See redact.c. */
 typedef struct {
+	size_t start, end;      /* the secret's bytes */
+	const char *mark;       /* what stands for them */
+} secret_span;
+
+typedef struct {
+	secret_span *v;
+	size_t n, cap;
+} spans;
+
+typedef struct {
 	const pcre2_code *code;         /* the rule set's */
 	pcre2_match_data *md;
+	pcre2_match_context *mc;
 	int on;
-	uint32_t jwt, bearer, pem, jwk; /* capture groups of the pattern */
+	const char *subject;            /* the line pieces come from */
+	size_t subject_n;
+	spans line;                     /* its secrets */
+	spans other;                    /* of a string from elsewhere */
 } cleaner;
 
 /* A record's metadata that a diagnosis carries. */
@@ -284,6 +298,9 @@ pcre2_code *redact_compile(void);
 pcre2_code *compile_own(const char *pattern);
 int cleaner_init(cleaner *cl, const pcre2_code *code, int on);
 void cleaner_fini(cleaner *cl);
+/* Secrets are looked for in @s as a whole; until the next call, a
+ * clean_add() of a piece of @s redacts with them (NULL: forget @s). */
+int cleaner_subject(cleaner *cl, const char *s, size_t n);
 int clean_add(cleaner *cl, buf_t *out, const char *s, size_t n);
 
 /* template.c */

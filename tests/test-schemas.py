@@ -517,7 +517,7 @@ def test_completion_is_valid_bash():
     (["tsblog", "--min-severity", ""], ["error", "warning", "info"]),
     (["tsblog", "rules", ""], ["list", "check", "why", "stats"]),
     (["tsblog", "doctor", "--k"], ["--kubeconfig", "--kubectl"]),
-    (["tsblog", "doctor", "--r"], ["--request-timeout", "--rules",
+    (["tsblog", "doctor", "--r"], ["--request-timeout", "--raw", "--rules",
                                    "--rule"]),
     (["tsblog", "--no-builtin", "--rule", ""], []),
 ])

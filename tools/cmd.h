@@ -3,6 +3,7 @@
 #define TSBLOG_CMD_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <tsblog.h>
 
@@ -40,7 +41,7 @@ enum {
 	OPT_NO_BUILTIN = 256, OPT_RULE, OPT_COLOR, OPT_MIN_SEVERITY,
 	OPT_FAIL_ON, OPT_PASSTHROUGH, OPT_NO_REDACT, OPT_CONTEXT,
 	OPT_KUBECONFIG, OPT_KUBECTL, OPT_REQUEST_TIMEOUT, OPT_COMPONENT,
-	OPT_POD, OPT_CONTAINER, OPT_NAMESPACE, OPT_LEVEL, OPT_SCOPE
+	OPT_POD, OPT_CONTAINER, OPT_NAMESPACE, OPT_LEVEL, OPT_SCOPE, OPT_RAW
 };
 
 /* getopt_long() with our messages: "unknown option --x (see HELP)" and
@@ -90,6 +91,17 @@ void term_color(term *t, enum color c);
 /* Write s with control characters (C0, DEL, C1) shown as \xNN, so a
  * hostile log line cannot move the cursor or rewrite the screen. */
 void term_put(term *t, const char *s);
+/* printf, with the result through term_put's escaping (newlines kept):
+ * for anything that quotes a rule file or an input. */
+void safe_printf(FILE *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void safe_vprintf(FILE *f, const char *fmt, va_list ap);
+/* A --passthrough line: its text and SGR colour sequences (as less -R
+ * shows them); every other control sequence, C0 or C1 control is
+ * dropped. */
+void put_passthrough(FILE *f, const char *p, size_t n);
+/* A JSON document on stdout, one line, with C1 controls and DEL escaped. */
+void put_json(const char *json);
 /* Decide colour for --color=auto|always|never and NO_COLOR; -1 if the
  * word is not one of those. */
 int color_choice(const char *word, FILE *f);
@@ -106,7 +118,7 @@ enum output { OUT_TEXT, OUT_JSON, OUT_SUMMARY_JSON };
 /* What the scan options say (also taken by doctor). */
 typedef struct {
 	enum output output;
-	int passthrough, follow, text, no_redact, recursive;
+	int passthrough, raw, follow, text, no_redact, recursive;
 	const char *color;      /* --color word; NULL = auto */
 	int fail_on;            /* lowest severity that fails, or FAIL_ON_NEVER */
 	int min_severity;
@@ -124,6 +136,7 @@ typedef struct {
 	{ "text", no_argument, NULL, 'a' },                          \
 	{ "recursive", no_argument, NULL, 'R' },                     \
 	{ "passthrough", no_argument, NULL, OPT_PASSTHROUGH },       \
+	{ "raw", no_argument, NULL, OPT_RAW },                       \
 	{ "no-redact", no_argument, NULL, OPT_NO_REDACT },           \
 	{ "color", required_argument, NULL, OPT_COLOR },             \
 	{ "colour", required_argument, NULL, OPT_COLOR },            \

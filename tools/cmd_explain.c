@@ -40,42 +40,42 @@ cmd_explain(int argc, char **argv)
 	}
 	t.color = color_choice(NULL, stdout);
 	term_color(&t, C_BOLD);
-	printf("%s", tsblog_rule_id(r));
+	safe_printf(stdout, "%s", tsblog_rule_id(r));
 	term_color(&t, C_RESET);
-	printf("  (%s", tsblog_severity_name(tsblog_rule_severity(r)));
+	safe_printf(stdout, "  (%s", tsblog_severity_name(tsblog_rule_severity(r)));
 	if (tsblog_rule_component(r))
-		printf(", %s", tsblog_rule_component(r));
-	printf(", from %s)\n%s\n\n", tsblog_rule_source(r), tsblog_rule_title(r));
-	printf("What it means:\n  %s\n", tsblog_rule_summary(r));
+		safe_printf(stdout, ", %s", tsblog_rule_component(r));
+	safe_printf(stdout, ", from %s)\n%s\n\n", tsblog_rule_source(r), tsblog_rule_title(r));
+	safe_printf(stdout, "What it means:\n  %s\n", tsblog_rule_summary(r));
 	if (tsblog_rule_context(r))
-		printf("\nOnly when the line's context matches:\n  %s\n",
-		       tsblog_rule_context(r));
+		safe_printf(stdout, "\nOnly when the line's context matches:\n  %s\n",
+			    tsblog_rule_context(r));
 	if (tsblog_rule_field_count(r)) {
-		printf("\nFields:");
+		safe_printf(stdout, "\nFields:");
 		for (i = 0; i < tsblog_rule_field_count(r); i++)
-			printf(" {%s}", tsblog_rule_field(r, i));
+			safe_printf(stdout, " {%s}", tsblog_rule_field(r, i));
 		putchar('\n');
 	}
 	if (tsblog_rule_fix_count(r))
-		printf("\nFix:\n");
+		safe_printf(stdout, "\nFix:\n");
 	for (i = 0; i < tsblog_rule_fix_count(r); i++)
-		printf("  %2zu. %s\n", i + 1, tsblog_rule_fix(r, i));
+		safe_printf(stdout, "  %2zu. %s\n", i + 1, tsblog_rule_fix(r, i));
 	if (tsblog_rule_example_count(r))
-		printf("\nExamples:\n");
+		safe_printf(stdout, "\nExamples:\n");
 	for (i = 0; i < tsblog_rule_example_count(r); i++) {
 		fputs("  ", stdout);
 		term_put(&t, tsblog_rule_example(r, i));
 		putchar('\n');
 	}
 	if (tsblog_rule_see_also_count(r)) {
-		printf("\nSee also:");
+		safe_printf(stdout, "\nSee also:");
 		for (i = 0; i < tsblog_rule_see_also_count(r); i++)
-			printf(" %s", tsblog_rule_see_also(r, i));
+			safe_printf(stdout, " %s", tsblog_rule_see_also(r, i));
 		putchar('\n');
 	}
 	if (tsblog_rule_docs(r))
-		printf("\nDocs: %s\n", tsblog_rule_docs(r));
-	printf("\nPattern:\n  %s\n", tsblog_rule_match(r));
+		safe_printf(stdout, "\nDocs: %s\n", tsblog_rule_docs(r));
+	safe_printf(stdout, "\nPattern:\n  %s\n", tsblog_rule_match(r));
 	status = EXIT_CLEAN;
 out:
 	tsblog_ruleset_free(rs);

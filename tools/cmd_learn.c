@@ -291,7 +291,7 @@ cmd_learn(int argc, char **argv)
 		if (!rule || !verify(rule, example)) {
 			/* The shape lost something the example needs (a long
 			 * message cut at 300 bytes, say): leave it out. */
-			fprintf(stderr, "tsblog: learn: skipped \"%.80s\": its skeleton does not match its own example\n",
+			safe_printf(stderr, "tsblog: learn: skipped \"%.80s\": its skeleton does not match its own example\n",
 				shape);
 			skipped++;
 			json_decref(rule);
@@ -302,7 +302,7 @@ cmd_learn(int argc, char **argv)
 	doc = (tsblog_free(doc), json_dumps(out, JSON_INDENT(2)));
 	if (!doc)
 		goto done;
-	puts(doc);
+	put_json(doc);
 	fprintf(stderr, "tsblog: learn: %zu rule skeletons (%d skipped); edit the TODOs, then: tsblog rules check FILE\n",
 		json_array_size(json_object_get(out, "rules")), skipped);
 	status = malformed ? EXIT_TROUBLE : EXIT_CLEAN;

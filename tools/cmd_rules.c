@@ -12,7 +12,7 @@ static int
 print_failure(const tsblog_check_failure *f, void *payload)
 {
 	(void)payload;
-	printf("%s\n", f->message);
+	safe_printf(stdout, "%s\n", f->message);
 	return 0;
 }
 
@@ -47,7 +47,7 @@ check_one(const char *path)
 		tsblog_ruleset_free(rs);
 		return -1;
 	}
-	printf("%s: %zu rules, %zu examples, %zu counter-examples: %s\n",
+	safe_printf(stdout, "%s: %zu rules, %zu examples, %zu counter-examples: %s\n",
 	       path ? path : "builtin", tsblog_ruleset_count(rs), nex,
 	       ncx, failures ? "FAILED" : "ok");
 	tsblog_ruleset_free(rs);
@@ -91,7 +91,7 @@ sub_usage(const char *name, const char *more)
 {
 	const command *c = find_command(rules_commands, name);
 
-	printf("Usage: tsblog rules %s [-r FILE]... [--no-builtin] %s\n"
+	safe_printf(stdout, "Usage: tsblog rules %s [-r FILE]... [--no-builtin] %s\n"
 	       "Show %s.\n\n"
 	       "  -r, --rules FILE  load a rule file before the bundled rules\n"
 	       "      --no-builtin  do not load the bundled TSB rules\n%s",
@@ -187,7 +187,7 @@ rules_list(int argc, char **argv)
 				  strcmp(component, tsblog_rule_component(r))))
 			continue;
 		if (!strcmp(output, "text")) {
-			printf("%-32s %-8s %s\n", tsblog_rule_id(r),
+			safe_printf(stdout, "%-32s %-8s %s\n", tsblog_rule_id(r),
 			       tsblog_severity_name(tsblog_rule_severity(r)),
 			       tsblog_rule_title(r));
 			continue;
@@ -196,7 +196,7 @@ rules_list(int argc, char **argv)
 			print_error("%s", err.message);
 			break;
 		}
-		puts(json);
+		put_json(json);
 		tsblog_free(json);
 	}
 	status = k < tsblog_ruleset_count(rs) ? EXIT_TROUBLE : EXIT_CLEAN;
@@ -294,10 +294,10 @@ rules_why(int argc, char **argv)
 		goto out;
 	}
 	if (rc == 1) {
-		printf("first match: %s\n",
+		safe_printf(stdout, "first match: %s\n",
 		       tsblog_rule_id(tsblog_diagnosis_rule(d)));
 	} else {
-		printf("no rule matches this line as a whole (rules see the message inside its envelope; try piping the line through tsblog)\n");
+		safe_printf(stdout, "no rule matches this line as a whole (rules see the message inside its envelope; try piping the line through tsblog)\n");
 	}
 	for (k = 0; k < tsblog_ruleset_count(rs); k++) {
 		const tsblog_rule *r = tsblog_ruleset_rule(rs, k);
@@ -307,9 +307,9 @@ rules_why(int argc, char **argv)
 			continue;
 		if (rc == 1 && tsblog_diagnosis_rule(d) == r) {
 			size_t f;
-			printf("  %-32s MATCH", tsblog_rule_id(r));
+			safe_printf(stdout, "  %-32s MATCH", tsblog_rule_id(r));
 			for (f = 0; f < tsblog_diagnosis_field_count(d); f++) {
-				printf(" %s=", tsblog_diagnosis_field_name(d, f));
+				safe_printf(stdout, " %s=", tsblog_diagnosis_field_name(d, f));
 				term_put(&t, tsblog_diagnosis_field_value(d, f));
 			}
 			putchar('\n');
@@ -319,28 +319,28 @@ rules_why(int argc, char **argv)
 			char why[300];
 			if (tsblog_rule_context_holds(r, line, len, &ctx, why,
 						      sizeof(why)) == 0)
-				printf("  %-32s no: the pattern matches, but not the context: %s\n",
-				       tsblog_rule_id(r), why);
+				safe_printf(stdout, "  %-32s no: the pattern matches, but not the context: %s\n",
+					    tsblog_rule_id(r), why);
 			else
-				printf("  %-32s would match, but an earlier rule wins\n",
-				       tsblog_rule_id(r));
+				safe_printf(stdout, "  %-32s would match, but an earlier rule wins\n",
+					    tsblog_rule_id(r));
 			continue;
 		}
 		if (!pr.any || pr.pat_pos == 0) {
-			printf("  %-32s no: the line has nothing the pattern starts with\n",
+			safe_printf(stdout, "  %-32s no: the line has nothing the pattern starts with\n",
 			       tsblog_rule_id(r));
 			continue;
 		}
 		upto = pr.subj_pos;
-		printf("  %-32s no: got to column %zu, where the pattern wants ",
+		safe_printf(stdout, "  %-32s no: got to column %zu, where the pattern wants ",
 		       tsblog_rule_id(r), upto + 1);
 		term_color(&t, C_GREEN);
 		/* The pattern from that item on: enough to recognise. */
-		printf("%.30s%s", tsblog_rule_pattern(r) + pr.pat_pos,
+		safe_printf(stdout, "%.30s%s", tsblog_rule_pattern(r) + pr.pat_pos,
 		       strlen(tsblog_rule_pattern(r) + pr.pat_pos) > 30 ? "..."
 									: "");
 		term_color(&t, C_RESET);
-		printf("\n  %-32s     ", "");
+		safe_printf(stdout, "\n  %-32s     ", "");
 		{
 			size_t from = upto > 40 ? upto - 40 : 0;
 			char *before = strndup(line + from, upto - from);
@@ -395,13 +395,13 @@ rules_stats(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (scan_file_quietly(s, argv[i], &malformed) < 0)
 			goto out;
-	printf("%-32s %10s %10s %8s %6s %10s %9s  %s\n", "rule", "lit hits",
+	safe_printf(stdout, "%-32s %10s %10s %8s %6s %10s %9s  %s\n", "rule", "lit hits",
 	       "regex runs", "matches", "limit", "time ms", "us/run", "literal");
 	for (k = 0; k < tsblog_ruleset_count(rs); k++) {
 		const tsblog_rule *r = tsblog_ruleset_rule(rs, k);
 		tsblog_rule_stats st;
 		tsblog_scanner_rule_stats(s, k, &st);
-		printf("%-32s %10llu %10llu %8llu %6llu %10.3f %9.2f  %s%s\n",
+		safe_printf(stdout, "%-32s %10llu %10llu %8llu %6llu %10.3f %9.2f  %s%s\n",
 		       tsblog_rule_id(r), (unsigned long long)st.literal_hits,
 		       (unsigned long long)st.regex_runs,
 		       (unsigned long long)st.matches,
@@ -414,7 +414,7 @@ rules_stats(int argc, char **argv)
 						    : "(none: every line pays)",
 		       tsblog_rule_literal_count(r) > 1 ? " ..." : "");
 	}
-	printf("%llu lines, %llu bytes\n",
+	safe_printf(stdout, "%llu lines, %llu bytes\n",
 	       (unsigned long long)tsblog_scanner_records(s),
 	       (unsigned long long)tsblog_scanner_bytes(s));
 	status = malformed ? EXIT_TROUBLE : EXIT_CLEAN;
@@ -448,7 +448,7 @@ stats_usage(void)
 static void
 check_usage(void)
 {
-	printf("Usage: tsblog rules check [FILE]...\n"
+	safe_printf(stdout, "Usage: tsblog rules check [FILE]...\n"
 	       "Run each rule file's own examples and counter-examples (the bundled\n"
 	       "rules when no FILE), and warn about rules that will be slow.\n");
 }

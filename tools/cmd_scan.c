@@ -64,6 +64,9 @@ scan_option(scan_opts *o, int code, const char *arg)
 	case OPT_PASSTHROUGH:
 		o->passthrough = 1;
 		return 1;
+	case OPT_RAW:
+		o->raw = 1;
+		return 1;
 	case OPT_NO_REDACT:
 		o->no_redact = 1;
 		return 1;
@@ -134,7 +137,9 @@ usage(void)
 	      "                        json: one JSON object per diagnosis (JSON Lines);\n"
 	      "                        summary-json: one document of problems at the end\n"
 	      "      --passthrough     copy every input line, with diagnoses after the lines\n"
-	      "                        that caused them\n"
+	      "                        that caused them; control sequences other than\n"
+	      "                        colours are dropped from the lines\n"
+	      "      --raw             with --passthrough: copy lines byte for byte\n"
 	      "  -f, --follow          follow the FILEs like tail -F (truncation, rotation),\n"
 	      "                        each problem shown as its line arrives; Ctrl-C ends\n"
 	      "      --color WHEN      auto (default), always or never; NO_COLOR and\n"

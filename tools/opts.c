@@ -10,7 +10,7 @@ print_error(const char *fmt, ...)
 	va_list ap;
 	fputs("tsblog: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	safe_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

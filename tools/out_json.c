@@ -12,8 +12,7 @@ out_json_line(const tsblog_diagnosis *d)
 		print_error("%s", err.message);
 		return -1;
 	}
-	fputs(json, stdout);
-	fputc('\n', stdout);
+	put_json(json);
 	tsblog_free(json);
 	return 0;
 }
@@ -54,7 +53,7 @@ out_summary_json(json_t *sum, const tsblog_ruleset *rs, const scan_opts *o,
 		print_error("out of memory");
 		return -1;
 	}
-	puts(text);
+	put_json(text);
 	free(text);
 	return 0;
 }

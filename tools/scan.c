@@ -164,20 +164,10 @@ scan_passthrough(scan_state *st, tsblog_scanner *s, const char *p, size_t n,
 	while (n && rc == 0) {
 		const char *nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) + 1 : n;
-		if (st->out.color) {
-			char *line = strndup(p, k);
-			if (!line) {
-				print_error("out of memory");
-				st->trouble = 1;
-				return TSBLOG_ENOMEM;
-			}
-			term_put(&st->out, line); /* a terminal: escape */
-			free(line);
-			if (nl)
-				fputc('\n', stdout);
-		} else {
+		if (st->o->raw)
 			fwrite(p, 1, k, stdout);
-		}
+		else
+			put_passthrough(stdout, p, k);
 		rc = tsblog_scanner_scan(s, p, k, on_scan, st, err);
 		p += k;
 		n -= k;

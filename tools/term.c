@@ -1,8 +1,29 @@
 /* Terminal output: colour, escaping, short times. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cmd.h"
+
+/* Whether the byte at @p continues a valid UTF-8 sequence that starts
+ * before it. */
+static int
+is_continuation(const char *s, const unsigned char *p)
+{
+	const unsigned char *q = p;
+	int back = 0;
+
+	while (q > (const unsigned char *)s && back < 3 && (*q & 0xc0) == 0x80) {
+		q--;
+		back++;
+	}
+	if ((*q & 0xc0) == 0x80)
+		return 0;
+	return (*q >= 0xc2 && *q <= 0xdf && back == 1) ||
+	       (*q >= 0xe0 && *q <= 0xef && back <= 2 && back >= 1) ||
+	       (*q >= 0xf0 && *q <= 0xf4 && back <= 3 && back >= 1);
+}
 
 static const char *const codes[] = {
 	"\033[0m", "\033[1m", "\033[2m", "\033[1;31m", "\033[1;33m",
@@ -16,24 +37,116 @@ term_color(term *t, enum color c)
 		fputs(codes[c], t->f);
 }
 
-void
-term_put(term *t, const char *s)
+/* The one sanitiser for text that reaches a terminal: C0 controls, DEL
+ * and C1 controls (U+0080-U+009F, and CSI among them) are shown as
+ * \xNN / \u00NN, so no byte from a log or a rule file can move the
+ * cursor, set a title or write the clipboard.  A tab is a space; a
+ * newline is kept when @keep_nl (our own messages' line breaks). */
+static void
+put_escaped(FILE *f, const char *s, int keep_nl)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p; p++) {
 		if (*p == '\t') {
-			fputc(' ', t->f);
+			fputc(' ', f);
+		} else if (*p == '\n' && keep_nl) {
+			fputc('\n', f);
 		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(t->f, "\\x%02x", *p);
+			fprintf(f, "\\x%02x", *p);
 		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			/* C1 controls (U+0080-U+009F): CSI is one of them. */
-			fprintf(t->f, "\\u%04x", p[1]);
+			fprintf(f, "\\u%04x", p[1]);
 			p++;
+		} else if (*p >= 0x80 && *p <= 0x9f && !is_continuation(s, p)) {
+			fprintf(f, "\\x%02x", *p);      /* raw 8-bit C1 */
 		} else {
-			fputc(*p, t->f);
+			fputc(*p, f);
 		}
 	}
+}
+
+void
+term_put(term *t, const char *s)
+{
+	put_escaped(t->f, s, 0);
+}
+
+void
+safe_vprintf(FILE *f, const char *fmt, va_list ap)
+{
+	char *text = NULL;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		return;
+	put_escaped(f, text, 1);
+	free(text);
+}
+
+void
+safe_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	safe_vprintf(f, fmt, ap);
+	va_end(ap);
+}
+
+void
+put_passthrough(FILE *f, const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p, *e = s + n, *q;
+
+	while (s < e) {
+		if (*s == 0x1b && s + 1 < e && s[1] == '[') {
+			/* CSI: parameters, intermediates, a final byte */
+			for (q = s + 2; q < e && *q >= 0x20 && *q <= 0x3f; q++)
+				;
+			if (q < e && *q == 'm')
+				fwrite(s, 1, (size_t)(q - s) + 1, f);
+			s = q < e && *q >= 0x40 && *q <= 0x7e ? q + 1 : q;
+		} else if (*s == 0x1b && s + 1 < e &&
+			   strchr("]PX^_", s[1])) {
+			/* OSC, DCS, SOS, PM, APC: a string up to BEL or ST */
+			for (q = s + 2; q < e && *q != 0x07 &&
+					!(*q == 0x1b && q + 1 < e && q[1] == '\\');
+			     q++)
+				;
+			s = q >= e ? e : q + (*q == 0x07 ? 1 : 2);
+		} else if (*s == 0x1b) {
+			s += s + 1 < e ? 2 : 1;         /* ESC c, ESC 7... */
+		} else if (*s == 0xc2 && s + 1 < e && s[1] >= 0x80 &&
+			   s[1] <= 0x9f) {
+			s += 2;                         /* C1 in UTF-8 */
+		} else if ((*s < 0x20 && *s != '\t' && *s != '\n') ||
+			   *s == 0x7f ||
+			   (*s >= 0x80 && *s <= 0x9f &&
+			    !is_continuation(p, s))) {
+			s++;                            /* C0, DEL, raw C1 */
+		} else {
+			fputc(*s++, f);
+		}
+	}
+}
+
+void
+put_json(const char *json)
+{
+	const char *p;
+
+	/* jansson leaves U+0080-U+009F and DEL raw; they are controls to a
+	 * terminal that shows the document. */
+	for (p = json; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == 0xc2 && (unsigned char)p[1] >= 0x80 &&
+		    (unsigned char)p[1] <= 0x9f)
+			printf("\\u%04x", (unsigned char)*++p);
+		else if (c == 0x7f)
+			fputs("\\u007f", stdout);
+		else
+			putchar(c);
+	}
+	putchar('\n');
 }
 
 int

@@ -80,8 +80,10 @@ fuzz_count_lines(const uint8_t *p, size_t n)
 	uint64_t lines = 0;
 	size_t i;
 
+	/* LF, or a CR followed by neither LF nor CR (see line_end()) */
 	for (i = 0; i < n; i++)
-		if (p[i] == '\n')
+		if (p[i] == '\n' || (p[i] == '\r' && i + 1 < n &&
+				     p[i + 1] != '\n' && p[i + 1] != '\r'))
 			lines++;
 	if (n && p[n - 1] != '\n')
 		lines++;

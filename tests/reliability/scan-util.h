@@ -150,8 +150,10 @@ su_lines(const char *p, size_t n)
 	uint64_t lines = 0;
 	size_t i;
 
+	/* LF, or a CR followed by neither LF nor CR (the scanner's line_end) */
 	for (i = 0; i < n; i++)
-		lines += p[i] == '\n';
+		lines += p[i] == '\n' || (p[i] == '\r' && i + 1 < n &&
+					  p[i + 1] != '\n' && p[i + 1] != '\r');
 	return lines + (n && p[n - 1] != '\n');
 }
 
