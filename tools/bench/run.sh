@@ -288,6 +288,7 @@ if want targets; then
 		echo '(?i)(?:err|warn|fatal|panic|crit)' >>"$D/plv.hs"
 		echo '(?i)(?:err|warn|fatal|panic|crit)' >>"$D/plv.pcre"
 	fi
+	[ $have_hs = 1 ] && measure compile "hs-scan + level words" "0" "tcompile.hs" "$D/bin/hs-scan" "$D/plv.hs" "$D/plv.pcre" "$D/empty.log"
 	for c in base 20 50; do
 		if [ $c = base ]; then f=$corpus; else f=${corpus%.log}-warn$c.log; fi
 		measure "$c" "tsblog (text report)" "0 1" "t$c.text" "$TSBLOG" "${builtin_args[@]}" "$f"
