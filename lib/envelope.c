@@ -440,28 +440,17 @@ env_stern(record *rec)
 	return 0;
 }
 
-/* Where the fast path must look: whether a journald or stern line
- * carries a warning-or-worse klog header (a letter, not a level word the
- * prefilter would see). */
+/* Whether @p may be a stern or journald line, by its first bytes: a
+ * lower-case pod name, a month ("Dec 03 ") or journalctl's ISO time with
+ * a +0000 zone.  Cheap, so the fast path can ask it of every line. */
 int
-env_warn_inside(const char *p, size_t n)
+env_maybe_wrapped(const char *p, size_t n)
 {
-	record r;
-
-	/* Most lines fail here: not a month ("Dec 03 ") nor journalctl's
-	 * ISO time with a +0000 zone, and no lower-case pod name first. */
-	if (n < 16 || (!(p[0] >= 'a' && p[0] <= 'z') &&
-		       !(p[3] == ' ' && p[6] == ' ') &&
-		       !(n > 27 && p[10] == 'T' && (p[19] == '+' || p[19] == '.') &&
-			 memchr(p + 19, '+', 8))))
-		return 0;
-	memset(&r, 0, sizeof(r));
-	r.msg = sl(p, n);
-	/* Cheap on the lines of other shapes: stern's start with a pod's
-	 * lower-case name, the journal's with a month or a year. */
-	if (!(p[0] >= 'a' && p[0] <= 'z' ? env_stern(&r) : env_journald(&r)))
-		return 0;
-	return n > 1 && level_warn(level_klog(r.msg.p[0])) && env_klog(&r);
+	return n >= 16 && ((p[0] >= 'a' && p[0] <= 'z') ||
+			   (p[3] == ' ' && p[6] == ' ') ||
+			   (n > 27 && p[10] == 'T' &&
+			    (p[19] == '+' || p[19] == '.') &&
+			    memchr(p + 19, '+', 8)));
 }
 
 /* Split "a  b  c" on runs of two or more spaces, the way kubectl's table

@@ -24,6 +24,6 @@ void env_kv(record *rec);
 int env_envoy(record *rec);
 int env_logfmt(record *rec);
 int env_stern(record *rec);
-int env_warn_inside(const char *p, size_t n);
+int env_maybe_wrapped(const char *p, size_t n);
 
 #endif

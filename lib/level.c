@@ -1,5 +1,5 @@
-/* Levels: see level.h.  Adding a word here is all it takes; the summary's
- * prefilter derives its stems from this table. */
+/* Levels: see level.h.  Adding a word here is all it takes: the scanner
+ * reads levels from envelopes through level_name(). */
 #include <string.h>
 #include "level.h"
 
@@ -50,31 +50,4 @@ level_warn(const char *level)
 {
 	return level && (!strcmp(level, "warn") || !strcmp(level, "error") ||
 			 !strcmp(level, "fatal") || !strcmp(level, "panic"));
-}
-
-/* A warn-or-above word is a stem unless it contains another one
- * ("warning" has "warn"). */
-static int
-is_stem(size_t i)
-{
-	size_t k;
-
-	if (!level_warn(words[i].level))
-		return 0;
-	for (k = 0; k < NWORDS; k++)
-		if (k != i && level_warn(words[k].level) &&
-		    strstr(words[i].word, words[k].word))
-			return 0;
-	return 1;
-}
-
-const char *
-level_stem(size_t i)
-{
-	size_t k;
-
-	for (k = 0; k < NWORDS; k++)
-		if (is_stem(k) && i-- == 0)
-			return words[k].word;
-	return NULL;
 }

@@ -13,9 +13,5 @@ const char *level_klog(char letter);
 /* Whether @level (NULL: none) is warn or above: what the summary counts
  * when no rule matched. */
 int level_warn(const char *level);
-/* The @i-th lower-case stem of the warn-or-above words (NULL past the
- * last): every such word, in any case, contains one, so a line none of
- * them is in cannot carry such a level as a word. */
-const char *level_stem(size_t i);
 
 #endif

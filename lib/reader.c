@@ -292,15 +292,37 @@ events_table_line(reader *rd, const char *p, size_t n, record *rec)
 
 /* --- the line dispatcher ---------------------------------------------- */
 
+/* The envelopes around a line, outermost first: kubectl's --prefix, or
+ * stern's, or the journal's; then kubectl's --timestamps.  One place for
+ * the reader and for reader_line_alert(), so the fast path sees every
+ * envelope the full path reads. */
+static void
+outer_envelopes(record *rec)
+{
+	if (!env_kubectl_prefix(rec) &&
+	    env_maybe_wrapped(rec->msg.p, rec->msg.n) && !env_stern(rec))
+		env_journald(rec);
+	env_kubectl_timestamp(rec);
+}
+
+/* The envelope of a message that is not JSON: klog (with kubelet's
+ * key="value" pairs), Envoy's, logfmt or the Istio console format. */
+static void
+inner_envelopes(record *rec)
+{
+	if (env_klog(rec))
+		env_kv(rec);
+	else if (!env_envoy(rec) && !env_logfmt(rec))
+		env_console(rec);
+}
+
 static int
 plain_line(reader *rd, record *rec)
 {
 	const char *p;
 	size_t n;
 
-	if (!env_kubectl_prefix(rec) && !env_stern(rec))
-		env_journald(rec);
-	env_kubectl_timestamp(rec);
+	outer_envelopes(rec);
 	p = rec->msg.p;
 	n = rec->msg.n;
 	if (n >= 2 && p[0] == '{') {
@@ -339,11 +361,63 @@ plain_line(reader *rd, record *rec)
 		}
 		return 1;
 	}
-	if (env_klog(rec))
-		env_kv(rec);
-	else if (!env_envoy(rec) && !env_logfmt(rec))
-		env_console(rec);
+	inner_envelopes(rec);
 	return 1;
+}
+
+/* Whether @key (a level key) is somewhere in the raw JSON line @p with a
+ * string value that names warn or above; a value with an escape counts,
+ * since only the decoder knows what it spells. */
+static int
+json_key_alert(const char *p, size_t n, const char *key)
+{
+	const char *end = p + n, *q = p, *v;
+	size_t k = strlen(key);
+
+	while ((q = memmem(q, (size_t)(end - q), key, k))) {
+		int quoted = q > p && q[-1] == '"';
+		q += k;
+		if (!quoted || q >= end || *q != '"')
+			continue;
+		q++;
+		for (v = q; v < end && (*v == ' ' || *v == '\t'); v++)
+			;
+		if (v >= end || *v++ != ':')
+			continue;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		if (v >= end || *v++ != '"')
+			continue;
+		for (q = v; q < end && *q != '"' && *q != '\\'; q++)
+			;
+		if (q >= end || *q == '\\' ||
+		    level_warn(level_name(v, (size_t)(q - v))))
+			return 1;
+	}
+	return 0;
+}
+
+int
+reader_line_alert(const char *p, size_t n)
+{
+	record rec;
+	int i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.msg = sl(p, n);
+	outer_envelopes(&rec);
+	if (rec.msg.n >= 2 && rec.msg.p[0] == '{') {
+		/* An Event's type, or a log line's level under any of its
+		 * keys (a superset of what the decoder will pick). */
+		if (memmem(rec.msg.p, rec.msg.n, "\"Warning\"", 9))
+			return 1;
+		for (i = 0; level_keys[i]; i++)
+			if (json_key_alert(rec.msg.p, rec.msg.n, level_keys[i]))
+				return 1;
+		return 0;
+	}
+	inner_envelopes(&rec);
+	return level_warn(rec.level);
 }
 
 int

@@ -51,6 +51,11 @@ void reader_fini(reader *rd);
  * table): such lines must be read even when nothing else in them is of
  * interest. */
 int reader_line_changes_state(const char *p, size_t n);
+/* Whether a cleaned line, read in the plain state, may give a record
+ * whose level is warn or above: the level read where its envelope puts
+ * it (console, klog, a JSON level key, an Event's type), after kubectl's
+ * prefix and timestamp.  Never no for a line that gives one. */
+int reader_line_alert(const char *p, size_t n);
 /* Take one cleaned line (@cut: it was longer than max_record and is only
  * its first part); then call reader_take() until it returns 0. */
 int reader_line(reader *rd, const char *p, size_t n, uint64_t line_no,

@@ -2,37 +2,17 @@
  * library's own patterns), lazy JIT, lookup, release. */
 #include <stdlib.h>
 #include <string.h>
-#include "level.h"
 #include "prefilter.h"
 #include "shape.h"
 
-/* Every upper/lower-case spelling of @stem, appended to lits[*n]. */
+/* One rule without a literal means every line must be tried, and then
+ * there is nothing to skip: no prefilter. */
 static int
-add_case_variants(char **lits, int *owner, size_t *n, const char *stem)
-{
-	size_t len = strlen(stem), v, k;
-
-	for (v = 0; v < (1u << len); v++) {
-		char *w = malloc(len + 1);
-		if (!w)
-			return -1;
-		for (k = 0; k < len; k++)
-			w[k] = (char)(v >> k & 1 ? stem[k] - 'a' + 'A' : stem[k]);
-		w[len] = '\0';
-		lits[*n] = w;
-		owner[(*n)++] = -1;
-	}
-	return 0;
-}
-
-/* Both prefilters, or neither: one rule without a literal means every
- * line must be tried, and then there is nothing to skip. */
-static int
-build_prefilters(tsblog_ruleset *rs)
+build_prefilter(tsblog_ruleset *rs)
 {
 	char **lits;
 	int *owner;
-	size_t i, k, n = 0, nlevels = 0, nrule;
+	size_t i, k, n = 0;
 	int rc = 0;
 
 	for (i = 0; i < rs->nrules; i++) {
@@ -40,15 +20,10 @@ build_prefilters(tsblog_ruleset *rs)
 			return 0;
 		n += rs->rules[i]->nliterals;
 	}
-	/* The summary looks at lines with a level word even when no rule's
-	 * literal is in them: the stems, in every mix of case. */
-	for (i = 0; level_stem(i); i++)
-		nlevels += (size_t)1 << strlen(level_stem(i));
 	if (!n)
 		return 0;
-	nrule = n;
-	lits = calloc(n + nlevels, sizeof(char *));
-	owner = calloc(n + nlevels, sizeof(int));
+	lits = calloc(n, sizeof(char *));
+	owner = calloc(n, sizeof(int));
 	if (!lits || !owner) {
 		rc = -1;
 		goto out;
@@ -59,18 +34,10 @@ build_prefilters(tsblog_ruleset *rs)
 			lits[n] = rs->rules[i]->literals[k];
 			owner[n++] = (int)i;
 		}
-	for (i = 0; level_stem(i); i++)
-		if (add_case_variants(lits, owner, &n, level_stem(i)) < 0) {
-			rc = -1;
-			goto out;
-		}
-	rs->pf = pf_new(lits, owner, nrule);
-	rs->pf_levels = pf_new(lits, owner, n);
-	if (!rs->pf || !rs->pf_levels)
+	rs->pf = pf_new(lits, owner, n);
+	if (!rs->pf)
 		rc = -1;
 out:
-	for (i = nrule; lits && i < n; i++)
-		free(lits[i]);
 	free(lits);
 	free(owner);
 	return rc;
@@ -88,10 +55,9 @@ ruleset_prepare(tsblog_ruleset *rs)
 	rs->redact_code = redact_compile();
 	if (rs->shape_code && rs->redact_code &&
 	    pthread_mutex_init(&rs->jit_lock, NULL) == 0) {
-		if (build_prefilters(rs) == 0)
+		if (build_prefilter(rs) == 0)
 			return 0;
 		pf_free(rs->pf);
-		pf_free(rs->pf_levels);
 		pthread_mutex_destroy(&rs->jit_lock);
 	}
 	pcre2_code_free(rs->shape_code);
@@ -113,7 +79,6 @@ tsblog_ruleset_free(tsblog_ruleset *rs)
 	pcre2_code_free(rs->shape_code);
 	pcre2_code_free(rs->redact_code);
 	pf_free(rs->pf);
-	pf_free(rs->pf_levels);
 	pthread_mutex_destroy(&rs->jit_lock);
 	free(rs);
 }

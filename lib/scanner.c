@@ -37,9 +37,9 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	s->opts.jobs = opts && opts->version >= 2 ? opts->jobs : 0;
 	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
 	s->m.timing = !!(s->opts.flags & TSBLOG_SCAN_TIME_RULES);
-	/* The summary also wants warnings no rule knows: their level words
-	 * are literals too. */
-	s->pf = s->summarise ? rs->pf_levels : rs->pf;
+	/* The summary also wants warnings no rule knows: special_line()
+	 * reads each line's level from its envelope. */
+	s->pf = rs->pf;
 	reader_init(&s->rd, s->opts.max_record);
 	s->m.clean.on = !(s->opts.flags & TSBLOG_SCAN_NO_REDACT);
 	if (summary_init(&s->sm, rs->shape_code, rs->redact_code,
@@ -285,13 +285,11 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 /* Whether the full path would do anything with this line beyond counting
  * it, when no literal is in it: it changes the reader's state (seen as
  * the full path sees it: without CR, cut at max_record), or, for the
- * summary, it may be a klog warning or error.  Erring towards yes only
+ * summary, its level is warn or above.  Erring towards yes only
  * costs time. */
 static int
 special_line(const tsblog_scanner *s, const char *p, size_t n)
 {
-	record rec;
-
 	if (n && p[n - 1] == '\r')
 		n--;
 	if (n > s->opts.max_record)
@@ -300,20 +298,7 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 		return 0;
 	if (reader_line_changes_state(p, n))
 		return 1;
-	if (!s->summarise)
-		return 0;
-	/* A klog line's level is one letter, after any kubectl prefix and
-	 * timestamp (the envelopes the reader takes off first), or inside a
-	 * journald or stern line. */
-	rec.msg.p = p;
-	rec.msg.n = n;
-	env_kubectl_prefix(&rec);
-	env_kubectl_timestamp(&rec);
-	p = rec.msg.p;
-	n = rec.msg.n;
-	return (n > 5 && level_warn(level_klog(p[0])) &&
-		p[1] >= '0' && p[1] <= '9') ||
-	       env_warn_inside(p, n);
+	return s->summarise && reader_line_alert(p, n);
 }
 
 /* Where the line at @p ends: a LF, or a CR followed by neither LF nor CR

@@ -115,7 +115,7 @@ struct tsblog_ruleset {
 	pcre2_code *redact_code;
 	/* Prefilters, only when every rule has literals: rule literals
 	 * alone, and with the level words the summary needs to see. */
-	struct prefilter_s *pf, *pf_levels;
+	struct prefilter_s *pf;
 	/* Held only while a pattern is JIT-compiled on first use. */
 	pthread_mutex_t jit_lock;
 };

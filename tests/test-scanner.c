@@ -697,6 +697,41 @@ START_TEST(scanner_absorb_pieces_equal_whole)
 }
 END_TEST
 
+/* The summary takes a line's level from where its envelope puts it, also
+ * on lines no rule literal is in: a klog warning behind kubectl's prefix
+ * and timestamp, a JSON severity, a console level; a level word in an
+ * info line's message does not count. */
+START_TEST(scanner_summary_levels_from_envelopes)
+{
+	static const char in[] =
+		"x ok\n"
+		"[pod/web-1/app] 2026-11-20T08:00:00.1Z W1120 08:00:00.013265       1 cache.go:1] disk nearly full\n"
+		"2026-11-20T08:00:00Z\tinfo\tads\tan error here is only info\n"
+		"{\"severity\":\"ERROR\",\"msg\":\"queue stalled\"}\n"
+		"{\"level\": \"info\", \"msg\": \"error word in info\"}\n"
+		"warn\tcache\tmemory low\n";
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scanner *s = scanner(rs, "lv.log", 0);
+	hits r = { .n = 0 };
+	char *json;
+
+	feed_all(s, in, sizeof(in) - 1, 0, 0, &r);
+	ck_assert_int_eq(r.n, 0);
+	json = summary_of(s);
+	ck_assert_ptr_nonnull(strstr(json,
+		"\"unclassified\":[{\"shape\":\"disk nearly full\",\"level\":\"warn\",\"count\":1,\"first_line\":2,"));
+	ck_assert_ptr_nonnull(strstr(json,
+		"{\"shape\":\"queue stalled\",\"level\":\"error\",\"count\":1,\"first_line\":4,"));
+	ck_assert_ptr_nonnull(strstr(json,
+		"{\"shape\":\"memory low\",\"level\":\"warn\",\"count\":1,\"first_line\":6,"));
+	ck_assert_ptr_null(strstr(json, "only info"));
+	ck_assert_ptr_null(strstr(json, "error word"));
+	tsblog_free(json);
+	tsblog_scanner_free(s);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 /* A callback that stops after @limit diagnoses, keeping their texts. */
 typedef struct {
 	int limit, n, progress, malformed;
@@ -1143,6 +1178,7 @@ suite(void)
 	tcase_add_test(tc, scanner_absorb_pieces_equal_whole);
 	tcase_add_test(tc, scanner_callback_aborts);
 	tcase_add_test(tc, scanner_malformed_event_called_back);
+	tcase_add_test(tc, scanner_summary_levels_from_envelopes);
 	tcase_add_test(tc, scanner_diagnosis_json);
 	tcase_add_test(tc, scanner_scan_fd_jobs_equal_one);
 	tcase_add_test(tc, scanner_scan_fd_jobs_abort);

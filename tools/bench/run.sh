@@ -13,7 +13,7 @@
 #   BENCH_DIR  work directory (default: /tmp/tsblog-bench)
 #   OUT_MD     the report (default: /tmp/tsblog-bench.md)
 #   SETS       rule set sizes (default: "12 100 1000"; 12 = the bundled rules)
-#   RUNS       runs per measurement, the best counts (default: 3)
+#   RUNS       runs per measurement; wall and CPU are their medians (default: 3)
 #   SLOW       seconds: a tool whose first run takes longer runs once (60)
 #   TIMEOUT    seconds before a run is killed (default: 1800)
 #   SEED       corpus seed (default: 1)
@@ -21,8 +21,10 @@
 #              generation and builds always run under nice)
 #   BLOCKS     set to 1 for a corpus that also holds whole `kubectl describe
 #              pod` and `kubectl get events` outputs, headers included
-#   TOOLS      which to run (default: all): json summary j nolit naive hs
-#              grep rg memchr (j = the -j 1 and -j 2 runs, when tsblog has
+#   TOOLS      which to run (default: all): json text summary j nolit naive
+#              hs grep rg memchr targets (targets = the issue-16 rows: the
+#              20% and 50% warn/error corpora, Hyperscan with the level
+#              words, the built-in catalog; j = the -j 1 and -j 2 runs, when tsblog has
 #              -j; nolit = the bundled rules plus one rule without a usable
 #              literal, which turns the prefilter off: its cost)
 #   NO_INSTALL set to 1 to never apt-get install missing baselines
@@ -42,7 +44,7 @@ TIMEOUT=${TIMEOUT:-1800}
 SEED=${SEED:-1}
 NICE=${NICE:-0}
 BLOCKS=${BLOCKS:-0}
-TOOLS=${TOOLS:-json summary j nolit naive hs grep rg memchr}
+TOOLS=${TOOLS:-json text summary j nolit naive hs grep rg memchr targets}
 want() { case " $TOOLS " in *" $1 "*) return 0 ;; esac; return 1; }
 start_s=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -126,7 +128,7 @@ live = [json.loads(l) for l in sys.stdin if l.strip()]
 doc = json.load(open(sys.argv[1]))
 sys.exit(0 if [(r["id"], r["match"]) for r in live] ==
          [(r["id"], r["match"]) for r in doc["rules"]] else 1)' "$bundled"; then
-	say "the binary's builtin rules differ from rules/tsb.json: using --no-builtin -r rules/tsb.json"
+	say "rows of the $(basename "$bundled") set: --no-builtin -r $bundled (the built-in catalog is rules/catalog.txt's files; the catalog rows use it)"
 	builtin_args=(--no-builtin -r "$bundled")
 fi
 nbundled=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["rules"]))' "$bundled")
@@ -192,37 +194,36 @@ printf 'set\ttool\twall_s\trss_kb\tcpu_s\truns\trc\tout\tstatus\tnote\n' >"$resu
 nicecmd=()
 [ "$NICE" != 0 ] && nicecmd=(nice -n "$NICE")
 
-# measure SET TOOL OKCODES OUTNAME CMD...: best wall of RUNS runs.
+# measure SET TOOL OKCODES OUTNAME CMD...: median wall and median CPU of
+# RUNS runs.  Every run writes its output to a file: GNU grep stops at the
+# first match when its stdout is /dev/null, even with -c.
 measure() {
 	local set=$1 tool=$2 ok=$3 outname=$4; shift 4
-	local best="" rss=0 cpu=0 runs=0 rc=0 status=ok note="" r t0 t1 wall tf=$D/time.txt
+	local rss=0 runs=0 rc=0 status=ok note="" r tf=$D/time.txt walls=() cpus=()
 	for ((r = 1; r <= RUNS; r++)); do
-		local out=/dev/null
-		[ $r = 1 ] && out=$D/out/$outname
 		# runtime: the wall clock around fork/exec/wait only (see runtime.c)
-		"$D/bin/runtime" "$TIMEOUT" "$tf" "${nicecmd[@]}" "$@" >"$out" 2>"$D/out/$outname.err"
+		"$D/bin/runtime" "$TIMEOUT" "$tf" "${nicecmd[@]}" "$@" >"$D/out/$outname" 2>"$D/out/$outname.err"
 		rc=$?
 		runs=$r
 		if [ $rc = 124 ]; then status="timeout"; note=">${TIMEOUT}s"; break; fi
 		case " $ok " in *" $rc "*) ;; *)
 			status="failed"; note="exit $rc: $(head -c 200 "$D/out/$outname.err" | tr '\n\t|' '   ')"; break ;;
 		esac
-		wall=$(awk '{print $1}' "$tf")
-		[ -z "$best" ] || [ $wall -lt $best ] && {
-			best=$wall
-			cpu=$(awk '{printf "%.2f", $3 + $4}' "$tf")
-		}
+		walls+=("$(awk '{print $1}' "$tf")")
+		cpus+=("$(awk '{printf "%.4f", $3 + $4}' "$tf")")
 		local m; m=$(awk '{print $2}' "$tf")
 		[ "$m" -gt "$rss" ] && rss=$m
-		[ $(( wall / 1000000000 )) -ge "$SLOW" ] && break
+		[ $(( ${walls[-1]} / 1000000000 )) -ge "$SLOW" ] && break
 	done
-	[ -z "$best" ] && best=0
+	local wall=0 cpu=0
+	if [ ${#walls[@]} -gt 0 ]; then
+		wall=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.4f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1e9}')
+		cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+	fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$set" "$tool" \
-		"$(awk -v n="$best" 'BEGIN{printf "%.4f", n / 1e9}')" "$rss" "$cpu" "$runs" "$rc" \
-		"$outname" "$status" "$note" >>"$results"
-	say "$(printf '%5s rules  %-24s %8.3f s  (%d run%s%s)' "$set" "$tool" \
-		"$(awk -v n="$best" 'BEGIN{printf "%.4f", n / 1e9}')" "$runs" \
-		"$([ "$runs" = 1 ] || echo s)" "$([ $status = ok ] || echo ", $status $note")")"
+		"$wall" "$rss" "$cpu" "$runs" "$rc" "$outname" "$status" "$note" >>"${RESULTS:-$results}"
+	say "$(printf '%5s rules  %-32s wall %8.3f s  CPU %7.3f s  (median of %d%s)' "$set" "$tool" \
+		"$wall" "$cpu" "$runs" "$([ $status = ok ] || echo ", $status $note")")"
 }
 
 has_j=0
@@ -234,6 +235,7 @@ for s in $SETS; do
 	if [ "$s" = "$nbundled" ]; then rargs=("${builtin_args[@]}"); else rargs=(--no-builtin -r "$D/rules-$s.json"); fi
 	measure "$s" "startup tsblog (empty input)" "0 1" "$s.startup" "$TSBLOG" "${rargs[@]}" -o json "$D/empty.log"
 	want json && measure "$s" "tsblog -o json" "0 1" "$s.tsblog-json" "$TSBLOG" "${rargs[@]}" -o json "$corpus"
+	want text && measure "$s" "tsblog (text report)" "0 1" "$s.tsblog-text" "$TSBLOG" "${rargs[@]}" "$corpus"
 	want summary && measure "$s" "tsblog -o summary-json" "0 1" "$s.tsblog-summary" "$TSBLOG" "${rargs[@]}" -o summary-json "$corpus"
 	if [ $has_j = 1 ] && want j; then
 		measure "$s" "tsblog -o json -j 1" "0 1" "$s.tsblog-j1" "$TSBLOG" "${rargs[@]}" -o json -j 1 "$corpus"
@@ -267,6 +269,45 @@ PY
 	want memchr && measure "$s" "memchr-lines" "0" "$s.memchr" "$D/bin/memchr-lines" "$corpus"
 done
 
+# --- the issue-16 targets -----------------------------------------------------
+# Rows for the targets table (targets.py): the text report against
+# Hyperscan scanning the seed rules plus the level words, at the corpus's
+# own share of warn/error lines and at 20% and 50%; -j 2 against -j 1;
+# start-up and a scan with the built-in catalog as users run it.
+if want targets; then
+	RESULTS=$D/targets.tsv
+	printf 'set\ttool\twall_s\trss_kb\tcpu_s\truns\trc\tout\tstatus\tnote\n' >"$RESULTS"
+	for pct in 20 50; do
+		dens=${corpus%.log}-warn$pct.log
+		[ -s "$dens" ] || nice python3 "$here/mkdensity.py" "$corpus" "$pct" "$dens" || die "mkdensity failed"
+	done
+	s=$nbundled
+	if [ $have_hs = 1 ]; then
+		cp "$D/p$s.hs" "$D/plv.hs" && cp "$D/p$s.pcre" "$D/plv.pcre" || die "cannot copy patterns"
+		[ -e "$D/p$s.hs.approx" ] && cp "$D/p$s.hs.approx" "$D/plv.hs.approx" && echo 0 >>"$D/plv.hs.approx"
+		echo '(?i)(?:err|warn|fatal|panic|crit)' >>"$D/plv.hs"
+		echo '(?i)(?:err|warn|fatal|panic|crit)' >>"$D/plv.pcre"
+	fi
+	[ $have_hs = 1 ] && measure compile "hs-scan + level words" "0" "tcompile.hs" "$D/bin/hs-scan" "$D/plv.hs" "$D/plv.pcre" "$D/empty.log"
+	for c in base 20 50; do
+		if [ $c = base ]; then f=$corpus; else f=${corpus%.log}-warn$c.log; fi
+		measure "$c" "tsblog (text report)" "0 1" "t$c.text" "$TSBLOG" "${builtin_args[@]}" "$f"
+		measure "$c" "tsblog -o json" "0 1" "t$c.json" "$TSBLOG" "${builtin_args[@]}" -o json "$f"
+		[ $have_hs = 1 ] && measure "$c" "hs-scan + level words" "0" "t$c.hs" "$D/bin/hs-scan" "$D/plv.hs" "$D/plv.pcre" "$f"
+		if [ $has_j = 1 ]; then
+			for m in text summary-json json; do
+				margs=(); [ $m = text ] || margs=(-o $m)
+				for j in 1 2; do
+					measure "$c" "tsblog -j $j $m" "0 1" "t$c.j$j.$m" "$TSBLOG" "${builtin_args[@]}" "${margs[@]}" -j $j "$f"
+				done
+			done
+		fi
+	done
+	measure catalog "startup, built-in catalog" "0 1" "tcat.startup" "$TSBLOG" -o json "$D/empty.log"
+	measure catalog "tsblog (text report)" "0 1" "tcat.text" "$TSBLOG" "$corpus"
+	unset RESULTS
+fi
+
 # --- the report -------------------------------------------------------------
 elapsed=$(( $(date +%s) - start_s ))
 buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG_ORIG")")" --buildoptions 2>/dev/null |
@@ -284,6 +325,7 @@ buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG_ORIG")")" --buildopt
 	echo "git=$git_rev"
 	echo "buildtype=$buildtype"
 	echo "runs=$RUNS"
+	echo "rules=the ${nbundled}-rule set is $(basename "$bundled") (${builtin_args[*]:-the built-in catalog}); 100 and 1000 are generated rules plus it; the catalog rows use the built-in catalog ($(grep -v '^#' "$root/rules/catalog.txt" | grep -c .) files of rules/catalog.txt)"
 	echo "slow=$SLOW"
 	echo "versions=PCRE2 $(pkg-config --modversion libpcre2-8)$([ $have_hs = 1 ] && echo ", Hyperscan $(pkg-config --modversion libhs 2>/dev/null)"), $(grep --version | sed -n 1p)$([ $have_rg = 1 ] && echo ", $(rg --version | sed -n 1p)"); helpers built with cc -O2"
 	echo "conversions=$conversions"
@@ -291,3 +333,4 @@ buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG_ORIG")")" --buildopt
 	echo "elapsed=$(( elapsed / 60 )) min $(( elapsed % 60 )) s (corpus generation included when it was not cached)"
 } >"$D/env.txt"
 python3 "$here/report.py" "$D" "$corpus" "$OUT_MD"
+want targets && python3 "$here/targets.py" "$D" "$nbundled" | tee -a "$OUT_MD"

@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""The issue-16 targets, met or not, from one run of run.sh.
+
+    targets.py WORKDIR NSEED
+
+Reads WORKDIR/results.tsv (the rule-set rows) and WORKDIR/targets.tsv
+(the density, -j and catalog rows).  CPU seconds are medians (user +
+system).  Hyperscan's "serialized database" time is hs-scan's CPU less
+its CPU on empty input (the compile).
+"""
+import filecmp
+import os
+import sys
+
+d, nseed = sys.argv[1], sys.argv[2]
+
+
+def rows(name):
+    out = {}
+    path = os.path.join(d, name)
+    if not os.path.exists(path):
+        return out
+    for ln in open(path):
+        p = ln.rstrip("\n").split("\t")
+        if p[0] == "set" or len(p) < 10 or p[8] != "ok":
+            continue
+        out[(p[0], p[1])] = {"cpu": float(p[4]), "rss": int(p[3]), "out": p[7]}
+    return out
+
+
+res, tg = rows("results.tsv"), rows("targets.tsv")
+
+
+def hs_cached(c):
+    """hs-scan's CPU on the corpus less its CPU on empty input (the
+    database compile): what a scan loading a cached database costs."""
+    r, e = tg.get((c, "hs-scan + level words")), tg.get(("compile", "hs-scan + level words"))
+    if not r or not e:
+        return None
+    return max(r["cpu"] - e["cpu"], 0.001)
+
+
+lines = []
+
+
+def target(what, value, limit, cmp_ok, how):
+    if value is None or limit is None:
+        lines.append("| %s | not measured | | %s |" % (what, how))
+        return
+    lines.append("| %s | %s | %s | %s |" % (what, value, limit, how) if cmp_ok is None else
+                 "| %s | %s | %s | **%s** — %s |" % (what, value, limit, "met" if cmp_ok else "not met", how))
+
+
+names = {"base": "the corpus", "20": "20% warn/error", "50": "50% warn/error"}
+for c, factor in (("base", 1), ("20", 2), ("50", 2)):
+    t, h = tg.get((c, "tsblog (text report)")), hs_cached(c)
+    if t and h is not None:
+        target("text report, %s (%s seed rules) ≤ %s× Hyperscan cached + level words" % (names[c], nseed, factor),
+               "%.3f s" % t["cpu"], "%.3f s" % (factor * h), t["cpu"] <= factor * h,
+               "%.1f× Hyperscan" % (t["cpu"] / h if h else float("inf")))
+    else:
+        target("text report, %s" % names[c], None, None, None, "no hs-scan or tsblog row")
+small, big = res.get((nseed, "tsblog -o json")), res.get(("1000", "tsblog -o json"))
+if small and big:
+    target("1000 generated rules ≤ 2× the CPU of %s (-o json)" % nseed, "%.3f s" % big["cpu"],
+           "%.3f s" % (2 * small["cpu"]), big["cpu"] <= 2 * small["cpu"], "%.2f×" % (big["cpu"] / small["cpu"]))
+same, worst = True, 0.0
+for c in ("base", "20", "50"):
+    for m in ("text", "summary-json", "json"):
+        a, b = tg.get((c, "tsblog -j 1 " + m)), tg.get((c, "tsblog -j 2 " + m))
+        if not a or not b:
+            same = None
+            continue
+        if not filecmp.cmp(os.path.join(d, "out", a["out"]), os.path.join(d, "out", b["out"]), shallow=False):
+            same = False
+        worst = max(worst, b["cpu"] / a["cpu"] if a["cpu"] else 0)
+if same is None:
+    target("-j 2 output identical to -j 1", None, None, None, "tsblog has no -j")
+else:
+    target("-j 2 output byte-identical to -j 1 (text, summary-json, json; 3 corpora)",
+           "identical" if same else "DIFFERENT", "identical", same, "cmp")
+    target("-j 2 CPU ≤ 1.10× -j 1 (worst of the 9)", "%.2f×" % worst, "1.10×", worst <= 1.10, "")
+st = tg.get(("catalog", "startup, built-in catalog"))
+target("start-up with the built-in catalog ≤ 2 ms CPU", st and "%.1f ms" % (st["cpu"] * 1000), "2 ms",
+       st and st["cpu"] <= 0.002, "empty input, -o json")
+rss = max([r["rss"] for k, r in list(res.items()) + list(tg.items()) if k[1].startswith("tsblog")] or [0])
+target("peak RSS < 32 MiB (every tsblog row)", "%.1f MiB" % (rss / 1024), "32 MiB", rss < 32 * 1024, "")
+cat = tg.get(("catalog", "tsblog (text report)"))
+if cat:
+    lines.append("| (for reference) text report with the built-in catalog, the corpus | %.3f s | | |" % cat["cpu"])
+lines.append("| Python and Go scans ≥ 90% of the command | not measured here | | bindings/python/bench.py, bindings/go/bench_test.go |")
+print("\n## Targets (issue 16), CPU seconds, medians\n")
+print("| target | measured | limit | verdict |")
+print("|---|---:|---:|---|")
+print("\n".join(lines))
