@@ -32,7 +32,7 @@ fi
 [ $# -gt 0 ] || set -- --suite unit
 TSBLOG_TEST_SLOW=1 \
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" \
-	$norand meson test -C "$dir" --print-errorlogs -t 5 "$@" 2>&1 |
+	$norand meson test -C "$dir" --print-errorlogs -t 10 "$@" 2>&1 |
 	tee "$dir/tsan-test.log"
 # meson's exit status is lost in the pipe: read its summary.
 ! grep -Eq '^(Fail|Timeout): +[1-9]' "$dir/tsan-test.log"
