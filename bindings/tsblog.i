@@ -116,6 +116,7 @@ TSBLOG_B_NOGIL(tsblog_builder_add_string)
 TSBLOG_B_NOGIL(tsblog_builder_add_builtin)
 TSBLOG_B_NOGIL(tsblog_b_builder_build)
 TSBLOG_B_NOGIL(tsblog_b_match)
+TSBLOG_B_NOGIL(tsblog_b_match_envelope)
 TSBLOG_B_NOGIL(tsblog_b_scan)
 TSBLOG_B_NOGIL(tsblog_b_summary)
 TSBLOG_B_NOGIL(tsblog_b_summary_merge)
@@ -386,6 +387,31 @@ int tsblog_b_match(tsblog_b_found *f, tsblog_matcher *m, const char *data,
 {
 	const tsblog_diagnosis *d;
 	int rc = tsblog_matcher_match(m, data, len, &d, err);
+	tsblog_b_clear(f);
+	if (rc == 1 && tsblog_b_found_cb(TSBLOG_SCAN_DIAGNOSIS, d, NULL, f))
+		return tsblog_b_nomem(err);
+	return rc;
+}
+
+/* tsblog_b_match_envelope: tsblog_matcher_match_envelope() of one record
+ * with what the engine knows of it; NULL or "" is unknown.  As
+ * tsblog_b_match() otherwise. */
+int tsblog_b_match_envelope(tsblog_b_found *f, tsblog_matcher *m,
+			    const char *data, size_t len, const char *pod,
+			    const char *ns, const char *container,
+			    const char *timestamp, const char *level,
+			    tsblog_error *err)
+{
+	tsblog_envelope env = TSBLOG_ENVELOPE_INIT;
+	const tsblog_diagnosis *d;
+	int rc;
+
+	env.pod_name = pod && *pod ? pod : NULL;
+	env.namespace_name = ns && *ns ? ns : NULL;
+	env.container_name = container && *container ? container : NULL;
+	env.timestamp = timestamp && *timestamp ? timestamp : NULL;
+	env.level = level && *level ? level : NULL;
+	rc = tsblog_matcher_match_envelope(m, data, len, &env, &d, err);
 	tsblog_b_clear(f);
 	if (rc == 1 && tsblog_b_found_cb(TSBLOG_SCAN_DIAGNOSIS, d, NULL, f))
 		return tsblog_b_nomem(err);

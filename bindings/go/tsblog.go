@@ -300,13 +300,38 @@ func (r *Rules) Match(line []byte) (Diagnosis, bool, error) {
 	return r.match(bytesView(line))
 }
 
+// Envelope is what a log engine knows of a record it has split off
+// (Kubernetes metadata, its time and level); "" is unknown.
+type Envelope struct {
+	Pod, Namespace, Container, Timestamp, Level string
+}
+
+// MatchRecord diagnoses one record as the tsblog command reads one line of
+// a file: its own envelope (kubectl prefix and timestamps, JSON, klog,
+// console) is unwrapped, and each non-empty field of env replaces what the
+// record says, in the diagnosis and for rules' context conditions (C:
+// tsblog_matcher_match_envelope).  Errors as Match.
+func (r *Rules) MatchRecord(msg []byte, env Envelope) (Diagnosis, bool, error) {
+	return r.matchWith(func(m *matcher) int64 {
+		return int64(c.Tsblog_b_match_envelope(m.found, m.m, bytesView(msg), env.Pod,
+			env.Namespace, env.Container, env.Timestamp, env.Level, m.err))
+	})
+}
+
 func (r *Rules) match(line string) (Diagnosis, bool, error) {
+	return r.matchWith(func(m *matcher) int64 {
+		return int64(c.Tsblog_b_match(m.found, m.m, line, m.err))
+	})
+}
+
+// matchWith runs one match call on a pooled matcher and decodes its result.
+func (r *Rules) matchWith(call func(*matcher) int64) (Diagnosis, bool, error) {
 	m, err := r.getMatcher()
 	if err != nil {
 		return Diagnosis{}, false, err
 	}
 	var d Diagnosis
-	rc := c.Tsblog_b_match(m.found, m.m, line, m.err)
+	rc := call(m)
 	if rc < 0 {
 		err = newError(m.err)
 	} else if rc > 0 {

@@ -1132,3 +1132,28 @@ func TestMergeSummaries(t *testing.T) {
 		t.Fatalf("empty merge: %+v, %v", empty, err)
 	}
 }
+
+// MatchRecord: the engine's metadata picks the advice for the same line.
+func TestMatchRecord(t *testing.T) {
+	r := open(t, Options{})
+	const expired = "Unable to connect to the server: x509: certificate has expired or is not " +
+		"yet valid: current time 2021-04-01T14:43:32+02:00 is before 2021-04-01T15:31:09Z"
+	d, ok, err := r.MatchRecord([]byte(expired), Envelope{Pod: "tsb-operator-control-plane-7d9c-x2x",
+		Namespace: "istio-system", Container: "tsb-operator", Level: "error"})
+	if err != nil || !ok || d.Rule != "tls-cert-expired" || d.Pod == nil ||
+		*d.Pod != "tsb-operator-control-plane-7d9c-x2x" || d.Namespace == nil ||
+		*d.Namespace != "istio-system" || d.Level == nil || *d.Level != "error" {
+		t.Fatalf("TSB pod: %+v %v %v", d, ok, err)
+	}
+	d, ok, err = r.MatchRecord([]byte(expired), Envelope{Pod: "webhook-5f6d-abcde"})
+	if err != nil || !ok || d.Rule != "x509-cert-expired" || d.Pod == nil || *d.Pod != "webhook-5f6d-abcde" {
+		t.Fatalf("other pod: %+v %v %v", d, ok, err)
+	}
+	if _, ok, err := r.MatchRecord([]byte("all is well"), Envelope{Pod: "edge-1"}); ok || err != nil {
+		t.Fatalf("no match: %v %v", ok, err)
+	}
+	r.Close()
+	if _, _, err := r.MatchRecord([]byte(expired), Envelope{}); err != ErrClosed {
+		t.Fatalf("after Close: %v", err)
+	}
+}

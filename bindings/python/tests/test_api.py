@@ -672,3 +672,36 @@ def test_redact_false_keeps_secrets():
     assert rules.match_line(line).fields["cred"] == JWT
     (s,) = list(rules.scan([line]))
     assert s.text == line
+
+
+# --- records from a log engine (tsblog_matcher_match_envelope) -------------------
+
+EXPIRED = ("Unable to connect to the server: x509: certificate has expired or is not "
+           "yet valid: current time 2021-04-01T14:43:32+02:00 is before 2021-04-01T15:31:09Z")
+
+
+def test_match_record_metadata_picks_the_advice(rules: tsblog.Rules) -> None:
+    """The same line: TSB steps from the TSB operator's pod, generic ones elsewhere."""
+    tsb = rules.match_record(EXPIRED, pod="tsb-operator-control-plane-7d9c-x2x",
+                             namespace="istio-system", container="tsb-operator",
+                             level="error")
+    assert tsb is not None
+    assert (tsb.rule, tsb.pod, tsb.namespace, tsb.container, tsb.level) == \
+        ("tls-cert-expired", "tsb-operator-control-plane-7d9c-x2x", "istio-system",
+         "tsb-operator", "error")
+    other = rules.match_record(EXPIRED, pod="webhook-5f6d-abcde", namespace="apps")
+    assert other is not None
+    assert (other.rule, other.pod, other.namespace) == \
+        ("x509-cert-expired", "webhook-5f6d-abcde", "apps")
+    assert rules.match_record(EXPIRED) == rules.match_line(EXPIRED)
+    assert rules.match_record("all is well", pod="edge-1") is None
+
+
+def test_match_record_unwraps_the_envelope(rules: tsblog.Rules) -> None:
+    """A kubectl --prefix line gives its pod unless the engine says otherwise."""
+    line = "[pod/webhook-5f6d-abcde/hook] " + EXPIRED
+    d = rules.match_record(line)
+    assert d is not None and (d.rule, d.pod, d.container) == \
+        ("x509-cert-expired", "webhook-5f6d-abcde", "hook")
+    d = rules.match_record(line, pod="edge-66f8c9d8b5-4kq2x")
+    assert d is not None and (d.rule, d.pod) == ("tls-cert-expired", "edge-66f8c9d8b5-4kq2x")

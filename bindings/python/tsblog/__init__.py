@@ -609,7 +609,7 @@ def _line_bytes(line: Union[str, bytes]) -> Any:
     elif isinstance(line, (bytes, bytearray, memoryview)):
         data = line
     else:
-        raise TypeError(f"match_line: expected str or bytes, not {type(line).__name__}")
+        raise TypeError(f"expected a str or bytes line, not {type(line).__name__}")
     return data
 
 
@@ -719,14 +719,39 @@ class Rules:
         matched as UTF-8; bytes may be any
         bytes.  The result has ``source`` and ``line`` None.
         """
-        data = _line_bytes(line)
+        m = self._matcher()
+        rc = _c.tsblog_b_match(m.found.ptr, m.ptr, _line_bytes(line), m.err.ptr)
+        return self._matched(m, rc)
+
+    def match_record(self, message: Union[str, bytes], *,
+                     pod: Optional[str] = None, namespace: Optional[str] = None,
+                     container: Optional[str] = None, timestamp: Optional[str] = None,
+                     level: Optional[str] = None) -> Optional[Diagnosis]:
+        """The diagnosis of one record that a log engine has already split
+        off, read as the command reads a line (its own kubectl, JSON, klog
+        or console envelope is unwrapped), or None.  What the engine knows
+        (``pod``, ``namespace``, ``container``, ``timestamp``, ``level``)
+        replaces what the message says, in the diagnosis and for rules'
+        context conditions (C: tsblog_matcher_match_envelope())."""
+        m = self._matcher()
+        rc = _c.tsblog_b_match_envelope(m.found.ptr, m.ptr, _line_bytes(message),
+                                        pod, namespace, container, timestamp,
+                                        level, m.err.ptr)
+        return self._matched(m, rc)
+
+    def _matcher(self) -> _Matcher:
+        """This OS thread's matcher (embedders give each call a fresh
+        threading.local, so the cache is keyed by thread id)."""
         me = threading.get_ident()
         m = self._matchers.get(me)
         if m is None:
             m = self._matchers[me] = _Matcher(self._rs)
             if self._scan_flags & _NO_REDACT:
                 _c.tsblog_matcher_set_redact(m.ptr, 0)
-        rc = _c.tsblog_b_match(m.found.ptr, m.ptr, data, m.err.ptr)
+        return m
+
+    @staticmethod
+    def _matched(m: _Matcher, rc: int) -> Optional[Diagnosis]:
         if rc <= 0:
             if rc < 0:
                 _raise(m.err)

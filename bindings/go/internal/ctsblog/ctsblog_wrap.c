@@ -420,6 +420,31 @@ int tsblog_b_match(tsblog_b_found *f, tsblog_matcher *m, const char *data,
 	return rc;
 }
 
+/* tsblog_b_match_envelope: tsblog_matcher_match_envelope() of one record
+ * with what the engine knows of it; NULL or "" is unknown.  As
+ * tsblog_b_match() otherwise. */
+int tsblog_b_match_envelope(tsblog_b_found *f, tsblog_matcher *m,
+			    const char *data, size_t len, const char *pod,
+			    const char *ns, const char *container,
+			    const char *timestamp, const char *level,
+			    tsblog_error *err)
+{
+	tsblog_envelope env = TSBLOG_ENVELOPE_INIT;
+	const tsblog_diagnosis *d;
+	int rc;
+
+	env.pod_name = pod && *pod ? pod : NULL;
+	env.namespace_name = ns && *ns ? ns : NULL;
+	env.container_name = container && *container ? container : NULL;
+	env.timestamp = timestamp && *timestamp ? timestamp : NULL;
+	env.level = level && *level ? level : NULL;
+	rc = tsblog_matcher_match_envelope(m, data, len, &env, &d, err);
+	tsblog_b_clear(f);
+	if (rc == 1 && tsblog_b_found_cb(TSBLOG_SCAN_DIAGNOSIS, d, NULL, f))
+		return tsblog_b_nomem(err);
+	return rc;
+}
+
 /* tsblog_b_scan: tsblog_scanner_scan() of the next len bytes of the input
  * (data is only read during the call), and with finish then
  * tsblog_scanner_finish().  What they found replaces f's content.  Returns
@@ -492,7 +517,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_349a0710b024f69d(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_f68e931ccd5e8a84(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -502,7 +527,7 @@ void _wrap_Swig_free_ctsblog_349a0710b024f69d(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -515,7 +540,7 @@ void *_wrap_Swig_malloc_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -528,7 +553,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_349a0710b024f69d(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -541,7 +566,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_349a0710b024f69d(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -554,7 +579,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_349a0710b024f69d(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -567,7 +592,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_349a0710b024f69d(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -580,7 +605,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_349a0710b024f69d(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -593,7 +618,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_349a0710b024f69d(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -606,7 +631,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_349a0710b024f69d(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -619,7 +644,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_349a0710b024f69d(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -632,7 +657,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_349a0710b024f69d(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_349a0710b024f69d() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_f68e931ccd5e8a84() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -643,7 +668,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_349a0710b024f69d() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -653,7 +678,7 @@ void _wrap_delete_tsblog_error_ctsblog_349a0710b024f69d(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -666,7 +691,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_349a0710b024f69d(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -679,7 +704,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_349a0710b024f69d(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -692,7 +717,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_349a0710b024f69d(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -705,7 +730,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_349a0710b024f69d(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -718,7 +743,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_349a0710b024f69d(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -731,7 +756,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_349a0710b024f69d(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -744,7 +769,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_349a0710b024f69d(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -757,7 +782,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_349a0710b024f69d(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_349a0710b024f69d() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_f68e931ccd5e8a84() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -768,7 +793,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_349a0710b024
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_349a0710b024f69d(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -778,7 +803,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_349a0710b024f69d(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_349a0710b024f69d() {
+_gostring_ _wrap_tsblog_version_ctsblog_f68e931ccd5e8a84() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -789,7 +814,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_349a0710b024f69d() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -802,7 +827,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_349a0710b024f69d(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -815,7 +840,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_349a0710b024f69d(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -843,7 +868,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_349a0710b024f69d(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -865,7 +890,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_349a0710b024f69d(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -880,7 +905,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_349a0710b024f69d(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -890,7 +915,7 @@ void _wrap_tsblog_builder_free_ctsblog_349a0710b024f69d(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -900,7 +925,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -913,7 +938,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_349a0710b024f69d(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -928,7 +953,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_349a0710b024f69d(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_349a0710b024f69d(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_f68e931ccd5e8a84(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -941,7 +966,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_349a0710b024f69d(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_349a0710b024f69d(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_f68e931ccd5e8a84(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -951,7 +976,7 @@ void _wrap_tsblog_matcher_free_ctsblog_349a0710b024f69d(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_349a0710b024f69d(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_f68e931ccd5e8a84(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -966,7 +991,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_349a0710b024f69d(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_349a0710b024f69d(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_f68e931ccd5e8a84(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -976,7 +1001,7 @@ void _wrap_tsblog_scanner_free_ctsblog_349a0710b024f69d(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_349a0710b024f69d() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_f68e931ccd5e8a84() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -987,7 +1012,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_349a0710b024f69d() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_349a0710b024f69d() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_f68e931ccd5e8a84() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -998,7 +1023,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_349a0710b024f69d() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_349a0710b024f69d(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1011,7 +1036,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_349a0710b024f69d(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1021,7 +1046,7 @@ void _wrap_tsblog_b_found_free_ctsblog_349a0710b024f69d(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1034,7 +1059,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_349a0710b024f69d(struct tsblog_b_f
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1047,7 +1072,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_349a0710b024f69d(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1062,7 +1087,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_349a0710b024f69d(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1075,7 +1100,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_349a0710b024f69d(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1090,7 +1115,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_349a0710b024f69d
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_349a0710b024f69d(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1103,7 +1128,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_349a0710b024f69d(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_349a0710b024f69d(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1118,7 +1143,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_349a0710b024f69d(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1133,7 +1158,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_349a0710b024f69d(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_349a0710b024f69d(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1159,7 +1184,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_349a0710b024f69d(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1182,7 +1207,65 @@ intgo _wrap_tsblog_b_match_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+  tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
+  tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
+  char *arg3 = (char *) 0 ;
+  size_t arg4 ;
+  char *arg5 = (char *) 0 ;
+  char *arg6 = (char *) 0 ;
+  char *arg7 = (char *) 0 ;
+  char *arg8 = (char *) 0 ;
+  char *arg9 = (char *) 0 ;
+  tsblog_error *arg10 = (tsblog_error *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tsblog_b_found **)&_swig_go_0; 
+  arg2 = *(tsblog_matcher **)&_swig_go_1; 
+  
+  arg3 = (char *)_swig_go_2.p;
+  arg4 = (size_t)_swig_go_2.n;
+  
+  
+  arg5 = (char *)malloc(_swig_go_3.n + 1);
+  memcpy(arg5, _swig_go_3.p, _swig_go_3.n);
+  arg5[_swig_go_3.n] = '\0';
+  
+  
+  arg6 = (char *)malloc(_swig_go_4.n + 1);
+  memcpy(arg6, _swig_go_4.p, _swig_go_4.n);
+  arg6[_swig_go_4.n] = '\0';
+  
+  
+  arg7 = (char *)malloc(_swig_go_5.n + 1);
+  memcpy(arg7, _swig_go_5.p, _swig_go_5.n);
+  arg7[_swig_go_5.n] = '\0';
+  
+  
+  arg8 = (char *)malloc(_swig_go_6.n + 1);
+  memcpy(arg8, _swig_go_6.p, _swig_go_6.n);
+  arg8[_swig_go_6.n] = '\0';
+  
+  
+  arg9 = (char *)malloc(_swig_go_7.n + 1);
+  memcpy(arg9, _swig_go_7.p, _swig_go_7.n);
+  arg9[_swig_go_7.n] = '\0';
+  
+  arg10 = *(tsblog_error **)&_swig_go_8; 
+  
+  result = (int)tsblog_b_match_envelope(arg1,arg2,(char const *)arg3,arg4,(char const *)arg5,(char const *)arg6,(char const *)arg7,(char const *)arg8,(char const *)arg9,arg10);
+  _swig_go_result = result; 
+  free(arg5); 
+  free(arg6); 
+  free(arg7); 
+  free(arg8); 
+  free(arg9); 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tsblog_b_scan_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1207,7 +1290,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1224,7 +1307,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_349a0710b024f69d(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1253,7 +1336,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_349a0710b024f69d(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_349a0710b024f69d(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
