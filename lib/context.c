@@ -279,38 +279,40 @@ tsblog_rule_context(const tsblog_rule *r)
 }
 
 void
-context_record_set(record *rec, const tsblog_context *ctx)
+context_record_set(record *rec, const tsblog_envelope *env)
 {
-	const char *v[CTX_NKEYS];
-	int k;
-
-	if (!ctx)
+	if (!env)
 		return;
-	v[CTX_POD] = ctx->pod;
-	v[CTX_CONTAINER] = ctx->container;
-	v[CTX_NAMESPACE] = ctx->ns;
-	v[CTX_LEVEL] = ctx->level;
-	v[CTX_SCOPE] = ctx->scope;
-	for (k = 0; k < CTX_MESSAGE; k++)
-		rec_set(rec, k, v[k]);
+	rec_set(rec, CTX_POD, env->pod_name);
+	rec_set(rec, CTX_CONTAINER, env->container_name);
+	rec_set(rec, CTX_NAMESPACE, env->namespace_name);
+	rec_set(rec, CTX_SCOPE, env->scope);
+	/* a level word the library does not know leaves the line's own */
+	if (env->level && level_name(env->level, strlen(env->level)))
+		rec_set(rec, CTX_LEVEL, env->level);
+	if (env->timestamp) {
+		rec->timestamp.p = env->timestamp;
+		rec->timestamp.n = strlen(env->timestamp);
+	}
 }
 
 int
 tsblog_rule_context_holds(const tsblog_rule *r, const char *line, size_t len,
-			  const tsblog_context *ctx, char *why, size_t size)
+			  const tsblog_envelope *env, char *why, size_t size)
 {
 	record rec;
 	pcre2_match_data *md;
 	int rc;
 
-	if (!r || (!line && len) || (why && !size))
+	if (!r || (!line && len) || (why && !size) ||
+	    (env && env->version != TSBLOG_ENVELOPE_VERSION))
 		return TSBLOG_EINVAL;
 	if (why)
 		why[0] = '\0';
 	memset(&rec, 0, sizeof(rec));
 	rec.msg.p = line ? line : "";
 	rec.msg.n = len;
-	context_record_set(&rec, ctx);
+	context_record_set(&rec, env);
 	md = pcre2_match_data_create(1, NULL);
 	if (!md)
 		return TSBLOG_ENOMEM;

@@ -5,34 +5,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "level.h"
 #include "reader.h"
 #include "prefilter.h"
-
-static void
-set(slice *s, const char *v)
-{
-	if (v) {
-		s->p = v;
-		s->n = strlen(v);
-	}
-}
-
-static void
-apply(record *rec, const tsblog_envelope *env)
-{
-	const char *level;
-
-	if (!env)
-		return;
-	set(&rec->pod, env->pod_name);
-	set(&rec->namespace, env->namespace_name);
-	set(&rec->container, env->container_name);
-	set(&rec->timestamp, env->timestamp);
-	level = env->level ? level_name(env->level, strlen(env->level)) : NULL;
-	if (level)
-		rec->level = level;
-}
 
 int
 tsblog_matcher_match_envelope(tsblog_matcher *m, const char *msg, size_t len,
@@ -79,7 +53,7 @@ tsblog_matcher_match_envelope(tsblog_matcher *m, const char *msg, size_t len,
 	if (reader_line(m->rd, msg, len, 1, 0) < 0)
 		goto nomem;
 	while ((rc = reader_take(m->rd, &rec, &line)) == 1) {
-		apply(&rec, env);
+		context_record_set(&rec, env);
 		rc = matcher_match_record(m, &rec, err);
 		if (rc == 1 && out)
 			*out = &m->diag;

@@ -270,7 +270,7 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 
 int
 tsblog_matcher_match_context(tsblog_matcher *m, const char *line, size_t len,
-			     const tsblog_context *ctx,
+			     const tsblog_envelope *env,
 			     const tsblog_diagnosis **out, tsblog_error *err)
 {
 	record rec;
@@ -278,6 +278,8 @@ tsblog_matcher_match_context(tsblog_matcher *m, const char *line, size_t len,
 
 	if (!m || (!line && len))
 		return err_inval(err, "tsblog_matcher_match: NULL argument");
+	if (env && env->version != TSBLOG_ENVELOPE_VERSION)
+		return err_inval(err, "tsblog_matcher_match_context: unknown envelope version");
 	/* A line read with its end (fgets, a binding's readline) is the
 	 * same line: the scanner never sees line ends either. */
 	if (len && line[len - 1] == '\n')
@@ -286,7 +288,7 @@ tsblog_matcher_match_context(tsblog_matcher *m, const char *line, size_t len,
 	rec.msg.p = rec.text.p = line ? line : "";
 	rec.msg.n = rec.text.n = len;
 	rec.count = 1;
-	context_record_set(&rec, ctx);
+	context_record_set(&rec, env);
 	rc = matcher_match_record(m, &rec, err);
 	if (rc == 1 && out)
 		*out = &m->diag;

@@ -359,7 +359,7 @@ int context_holds(const struct tsblog_rule *r, const record *rec,
 		  size_t size);
 /* Give @rec the metadata @ctx (public form) or @cv (an example's) has;
  * what they leave NULL stays as it was. */
-void context_record_set(record *rec, const tsblog_context *ctx);
+void context_record_set(record *rec, const tsblog_envelope *env);
 void context_record_values(record *rec, const ctx_values *cv);
 
 /* builtin-rules.c (generated): the bundled rule files in catalog order,

@@ -23,10 +23,14 @@ static const char *const RULES =
 	"  \"match\": \"certificate has expired\", \"summary\": \"generic\"}\n"
 	"]}\n";
 
+/* pod, container, namespace, level, scope */
+#define ENV(pod, container, ns, level, scope) \
+	{ TSBLOG_ENVELOPE_VERSION, pod, ns, container, NULL, level, scope }
+
 static const char *const LINE = "x509: certificate has expired or is not yet valid";
 
 static const char *
-first_rule(tsblog_matcher *m, const tsblog_context *ctx)
+first_rule(tsblog_matcher *m, const tsblog_envelope *ctx)
 {
 	const tsblog_diagnosis *d = NULL;
 	tsblog_error err;
@@ -42,15 +46,15 @@ START_TEST(context_decides_between_rules)
 	tsblog_ruleset *rs = tu_rules(RULES);
 	tsblog_matcher *m;
 	tsblog_error err;
-	tsblog_context op = { "tsb-operator-control-plane-7d9c", NULL,
-			      "istio-system", NULL, NULL };
-	tsblog_context op_elsewhere = { "tsb-operator-control-plane-7d9c", NULL,
-					"default", NULL, NULL };
-	tsblog_context edge = { "edge-6b8f9c7d4-m2xq9", NULL, NULL, NULL, NULL };
-	tsblog_context stream = { NULL, NULL, NULL, "warning", "stream" };
-	tsblog_context stream_err = { NULL, NULL, NULL, "error", "stream" };
-	tsblog_context webhook = { "cert-manager-webhook-5d8", "webhook",
-				   "cert-manager", "error", NULL };
+	tsblog_envelope op = ENV( "tsb-operator-control-plane-7d9c", NULL,
+			      "istio-system", NULL, NULL );
+	tsblog_envelope op_elsewhere = ENV( "tsb-operator-control-plane-7d9c", NULL,
+					"default", NULL, NULL );
+	tsblog_envelope edge = ENV( "edge-6b8f9c7d4-m2xq9", NULL, NULL, NULL, NULL );
+	tsblog_envelope stream = ENV( NULL, NULL, NULL, "warning", "stream" );
+	tsblog_envelope stream_err = ENV( NULL, NULL, NULL, "error", "stream" );
+	tsblog_envelope webhook = ENV( "cert-manager-webhook-5d8", "webhook",
+				   "cert-manager", "error", NULL );
 
 	ck_assert_int_eq(tsblog_matcher_new(&m, rs, &err), 0);
 	ck_assert_str_eq(first_rule(m, &op), "expired-tsb");
@@ -71,10 +75,10 @@ START_TEST(context_holds_says_which_condition_failed)
 	const tsblog_rule *tsb = tsblog_ruleset_find(rs, "expired-tsb");
 	const tsblog_rule *edge = tsblog_ruleset_find(rs, "expired-edge");
 	const tsblog_rule *plain = tsblog_ruleset_find(rs, "expired");
-	tsblog_context webhook = { "cert-manager-webhook-5d8", NULL, NULL,
-				   NULL, NULL };
-	tsblog_context op = { "tsb-operator-control-plane-7d9c", NULL, "tsb",
-			      NULL, NULL };
+	tsblog_envelope webhook = ENV( "cert-manager-webhook-5d8", NULL, NULL,
+				   NULL, NULL );
+	tsblog_envelope op = ENV( "tsb-operator-control-plane-7d9c", NULL, "tsb",
+			      NULL, NULL );
 	char why[200];
 
 	ck_assert_int_eq(tsblog_rule_context_holds(tsb, LINE, strlen(LINE), &webhook,
@@ -245,7 +249,7 @@ START_TEST(context_in_self_tests)
 END_TEST
 
 static const tsblog_diagnosis *
-builtin_match(tsblog_matcher *m, const char *line, const tsblog_context *ctx)
+builtin_match(tsblog_matcher *m, const char *line, const tsblog_envelope *ctx)
 {
 	const tsblog_diagnosis *d = NULL;
 	tsblog_error err;
@@ -261,14 +265,14 @@ START_TEST(context_builtin_advice_fits_the_source)
 		"x509: certificate has expired or is not yet valid: current time 2026-11-20T08:14:02Z is after 2026-11-19T23:59:59Z";
 	static const char unmounted[] =
 		"Unable to attach or mount volumes: unmounted volumes=[data], unattached volumes=[data kube-api-access-x2k4q], failed to process volumes=[]: timed out waiting for the condition";
-	tsblog_context op = { "tsb-operator-control-plane-7d9c", NULL,
-			      "istio-system", NULL, NULL };
-	tsblog_context webhook = { "cert-manager-webhook-5d8", NULL,
-				   "cert-manager", NULL, NULL };
-	tsblog_context app = { "payments-7f9d8c6b5-2xkqz", NULL, "payments",
-			       NULL, NULL };
-	tsblog_context edge = { "edge-6b8f9c7d4-m2xq9", NULL, "istio-system",
-				NULL, NULL };
+	tsblog_envelope op = ENV( "tsb-operator-control-plane-7d9c", NULL,
+			      "istio-system", NULL, NULL );
+	tsblog_envelope webhook = ENV( "cert-manager-webhook-5d8", NULL,
+				   "cert-manager", NULL, NULL );
+	tsblog_envelope app = ENV( "payments-7f9d8c6b5-2xkqz", NULL, "payments",
+			       NULL, NULL );
+	tsblog_envelope edge = ENV( "edge-6b8f9c7d4-m2xq9", NULL, "istio-system",
+				NULL, NULL );
 	tsblog_ruleset *rs = tu_builtin();
 	tsblog_matcher *m;
 	tsblog_error err;

@@ -193,7 +193,7 @@ int scan_file_quietly(tsblog_scanner *s, const char *path,
 tsblog_ruleset *rules_from_options(int argc, char **argv, const char *cmd,
 				   void (*usage)(void), const char **output,
 				   const char **id, const char **component,
-				   tsblog_context *ctx, int *status);
+				   tsblog_envelope *env, int *status);
 
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);

@@ -101,7 +101,7 @@ sub_usage(const char *name, const char *more)
 tsblog_ruleset *
 rules_from_options(int argc, char **argv, const char *cmd,
 		   void (*usage)(void), const char **output, const char **id,
-		   const char **component, tsblog_context *ctx, int *status)
+		   const char **component, tsblog_envelope *env, int *status)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -136,13 +136,13 @@ rules_from_options(int argc, char **argv, const char *cmd,
 			*id = optarg;
 		else if (c == OPT_COMPONENT && component)
 			*component = optarg;
-		else if (c >= OPT_POD && c <= OPT_SCOPE && ctx)
+		else if (c >= OPT_POD && c <= OPT_SCOPE && env)
 			/* The envelope a line given to `rules why` came with. */
-			*(c == OPT_POD         ? &ctx->pod
-			  : c == OPT_CONTAINER ? &ctx->container
-			  : c == OPT_NAMESPACE ? &ctx->ns
-			  : c == OPT_LEVEL     ? &ctx->level
-					       : &ctx->scope) = optarg;
+			*(c == OPT_POD         ? &env->pod_name
+			  : c == OPT_CONTAINER ? &env->container_name
+			  : c == OPT_NAMESPACE ? &env->namespace_name
+			  : c == OPT_LEVEL     ? &env->level
+					       : &env->scope) = optarg;
 		else if (c == 'o' || c == OPT_RULE || c == OPT_COMPONENT ||
 			 (c >= OPT_POD && c <= OPT_SCOPE)) {
 			const struct option *o = longopts;
@@ -261,7 +261,7 @@ static int
 rules_why(int argc, char **argv)
 {
 	const char *id = NULL;
-	tsblog_context ctx = { NULL, NULL, NULL, NULL, NULL };
+	tsblog_envelope env = TSBLOG_ENVELOPE_INIT;
 	tsblog_ruleset *rs;
 	tsblog_matcher *m = NULL;
 	const tsblog_diagnosis *d = NULL;
@@ -272,7 +272,7 @@ rules_why(int argc, char **argv)
 	term t = { stdout, 0 };
 
 	rs = rules_from_options(argc, argv, "tsblog rules why", why_usage, NULL,
-				&id, NULL, &ctx, &status);
+				&id, NULL, &env, &status);
 	if (!rs)
 		goto out;
 	status = EXIT_TROUBLE;
@@ -288,7 +288,7 @@ rules_why(int argc, char **argv)
 	len = strlen(line);
 	t.color = color_choice(NULL, stdout);
 	if (tsblog_matcher_new(&m, rs, &err) < 0 ||
-	    (rc = tsblog_matcher_match_context(m, line, len, &ctx, &d,
+	    (rc = tsblog_matcher_match_context(m, line, len, &env, &d,
 					       &err)) < 0) {
 		print_error("%s", err.message);
 		goto out;
@@ -317,7 +317,7 @@ rules_why(int argc, char **argv)
 		}
 		if (how_far(r, line, len, &pr) >= 0) {
 			char why[300];
-			if (tsblog_rule_context_holds(r, line, len, &ctx, why,
+			if (tsblog_rule_context_holds(r, line, len, &env, why,
 						      sizeof(why)) == 0)
 				safe_printf(stdout, "  %-32s no: the pattern matches, but not the context: %s\n",
 					    tsblog_rule_id(r), why);

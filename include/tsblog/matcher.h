@@ -49,24 +49,6 @@ TSBLOG_EXTERN(int) tsblog_matcher_match(tsblog_matcher *m, const char *line,
 					const tsblog_diagnosis **out,
 					tsblog_error *err);
 
-#define TSBLOG_ENVELOPE_VERSION 1
-
-/** What a log engine already knows about a message.  Every member is a
- * NUL-terminated string, or NULL for unknown; all are borrowed for the
- * call only. */
-typedef struct tsblog_envelope {
-	unsigned int version;   /**< TSBLOG_ENVELOPE_VERSION */
-	const char *pod_name;   /**< the names the kubelet uses */
-	const char *namespace_name;
-	const char *container_name;
-	const char *timestamp;  /**< as the engine writes it */
-	const char *level;      /**< a level word ("warning", "err", "info"…);
-				 * one the library does not know is
-				 * ignored */
-} tsblog_envelope;
-
-#define TSBLOG_ENVELOPE_INIT { TSBLOG_ENVELOPE_VERSION, NULL, NULL, NULL, NULL, NULL }
-
 /**
  * Match one record the way `tsblog` matches one line of a file, for
  * engines that have already split their input into records.
@@ -96,17 +78,21 @@ TSBLOG_EXTERN(int) tsblog_matcher_match_envelope(tsblog_matcher *m,
 						 tsblog_error *err);
 
 /**
- * The same, for a line that came with envelope metadata: rules with a
- * "context" match only when @p ctx satisfies it (see
- * tsblog_rule_context_holds()).  tsblog_matcher_match() is this with
- * nothing known, which no rule's "context" requiring a value accepts.
+ * tsblog_matcher_match() of @p line as given (no envelope of its own is
+ * read), for a line whose envelope metadata is known: rules with a
+ * "context" match only when @p env satisfies it (see
+ * tsblog_rule_context_holds()), and the diagnosis carries @p env's
+ * members.  tsblog_matcher_match() is this with nothing known, which no
+ * rule's "context" requiring a value accepts.
  *
- * @param ctx  borrowed, may be NULL.
- * @return as tsblog_matcher_match().
+ * @param env  borrowed, may be NULL; its version must be
+ *             TSBLOG_ENVELOPE_VERSION.
+ * @return as tsblog_matcher_match(), or TSBLOG_EINVAL for an unknown
+ *         @p env version.
  */
 TSBLOG_EXTERN(int) tsblog_matcher_match_context(tsblog_matcher *m,
 						const char *line, size_t len,
-						const tsblog_context *ctx,
+						const tsblog_envelope *env,
 						const tsblog_diagnosis **out,
 						tsblog_error *err);
 

@@ -193,30 +193,40 @@ TSBLOG_EXTERN(size_t) tsblog_rule_literal_count(const tsblog_rule *r);
 TSBLOG_EXTERN(const char *) tsblog_rule_literal(const tsblog_rule *r,
 						size_t i);
 
+#define TSBLOG_ENVELOPE_VERSION 1
+
 /**
- * Envelope metadata a line came with, for rules with a "context": each
- * member NULL when unknown (then tested as the empty string).  @c level
- * is a level word (error, warning, info, ...), normalised as the
- * envelopes are.
+ * What is known about a line besides its text: the envelope's metadata,
+ * for rules with a "context" and for tsblog_matcher_match_envelope().
+ * Every member is a NUL-terminated string, or NULL for unknown (a rule's
+ * context then tests it as the empty string); all are borrowed for the
+ * call only.  Start from TSBLOG_ENVELOPE_INIT.
  */
-typedef struct tsblog_context {
-	const char *pod;
-	const char *container;
-	const char *ns;         /* the namespace ("namespace" is C++'s) */
-	const char *level;
-	const char *scope;      /* the logger scope (Istio/TSB "scope") */
-} tsblog_context;
+typedef struct tsblog_envelope {
+	unsigned int version;   /**< TSBLOG_ENVELOPE_VERSION */
+	const char *pod_name;   /**< the names the kubelet uses */
+	const char *namespace_name;
+	const char *container_name;
+	const char *timestamp;  /**< as the engine writes it */
+	const char *level;      /**< a level word ("warning", "err", "info"…);
+				 * one the library does not know is
+				 * ignored */
+	const char *scope;      /**< the logger scope (Istio/TSB "scope") */
+} tsblog_envelope;
+
+#define TSBLOG_ENVELOPE_INIT \
+	{ TSBLOG_ENVELOPE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /** The rule's "context" member as compact JSON; NULL when it has none. */
 TSBLOG_EXTERN(const char *) tsblog_rule_context(const tsblog_rule *r);
 
 /**
- * Whether a line (the message @p line, @p len bytes) with metadata @p ctx
+ * Whether a line (the message @p line, @p len bytes) with metadata @p env
  * satisfies the rule's context conditions (a rule without any is satisfied
  * by every context).  Whether the rule's pattern matches is not asked.
  *
  * @param line      may be NULL when @p len is 0.
- * @param ctx       may be NULL: nothing known.
+ * @param env       may be NULL: nothing known.
  * @param[out] why  may be NULL; on 0, the first condition that failed,
  *                  e.g. `pod "cert-manager-webhook-5d8" does not match
  *                  ^edge-`, cut to @p size bytes.
@@ -225,7 +235,7 @@ TSBLOG_EXTERN(const char *) tsblog_rule_context(const tsblog_rule *r);
  */
 TSBLOG_EXTERN(int) tsblog_rule_context_holds(const tsblog_rule *r,
 					     const char *line, size_t len,
-					     const tsblog_context *ctx,
+					     const tsblog_envelope *env,
 					     char *why, size_t size);
 
 /**
