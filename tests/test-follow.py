@@ -105,6 +105,25 @@ check("-f text summary after Ctrl-C", p.returncode == 130 and text.endswith(
     "tsblog: interrupted: a.log after 1 lines\n"
     "tsblog: interrupted: b.log after 2 lines\n"), text[-400:] + errs)
 
+# -f on several files: one summary, where a problem seen in two files is
+# one problem with its counts added and both sources.
+with open("s1.log", "w") as f:
+    f.write("boom k1\n")
+with open("s2.log", "w") as f:
+    f.write("quiet\nboom k1\nboom k2\n")
+p = subprocess.Popen([TSBLOG, "--no-builtin", "-r", "rules.json", "-o", "summary-json",
+                      "-f", "s1.log", "s2.log"], stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, text=True)
+time.sleep(1)
+p.send_signal(signal.SIGINT)
+text, errs = p.communicate(10)
+doc = json.loads(text)
+got = [(q["fields"]["k"], q["count"], q["sources"], q["first_line"]) for q in doc["problems"]]
+check("-f summary merges the files' problems",
+      p.returncode == 130 and doc["records"] == 4 and
+      got == [("k1", 2, ["s1.log", "s2.log"], 1), ("k2", 1, ["s2.log"], 3)],
+      f"{p.returncode} {got} {errs}")
+
 # Ctrl-C at a terminal in the middle of a large file.
 sample = open(SAMPLE, "rb").read()
 with open("big.log", "wb") as f:

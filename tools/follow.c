@@ -136,76 +136,40 @@ check_file(scan_state *st, followed *f)
 		drain(st, f);
 }
 
-static int
-severity_rank(json_t *problem)
-{
-	const char *sev = json_string_value(json_object_get(problem, "severity"));
-
-	return !sev ? 3 : !strcmp(sev, "error") ? 0 : !strcmp(sev, "warning") ? 1 : 2;
-}
-
-/* One summary document for the report out of each file's (the library
- * merges scanners only inside one input): totals added, problems and
- * unclassified groups listed per file, by severity.  A problem seen in
- * two files is listed twice, once with each file's counts. */
+/* One summary document for the report out of each file's, merged by the
+ * library as `tsblog summary merge` does: a problem seen in several files
+ * is one problem with its counts added. */
 static void
 merge_summaries(scan_state *st, followed *v, int n)
 {
-	static const char *const totals[] = { "records", "bytes", "truncated",
-		"malformed", "limit_hits", "problems_dropped",
-		"unclassified_dropped", NULL };
-	static const char *const lists[] = { "problems", "unclassified",
-					     "limit_hit_rules", NULL };
-	json_t *all = NULL, *d, *probs;
-	json_t **sorted;
+	char **docs = calloc((size_t)n, sizeof(*docs));
+	size_t *lens = calloc((size_t)n, sizeof(*lens));
+	const char **names = calloc((size_t)n, sizeof(*names));
+	char *out = NULL;
 	tsblog_error err;
-	size_t k, np;
-	char *doc;
-	int i;
+	int i, ok = docs && lens && names;
 
-	for (i = 0; i < n; i++) {
-		if (tsblog_scanner_summary_json(&doc, v[i].s, &err) < 0)
-			goto nomem;
-		d = json_loads(doc, 0, NULL);
-		tsblog_free(doc);
-		if (!d)
-			goto nomem;
-		if (!all) {
-			all = d;
-			continue;
+	for (i = 0; ok && i < n; i++) {
+		ok = tsblog_scanner_summary_json(&docs[i], v[i].s, &err) == 0;
+		if (ok) {
+			lens[i] = strlen(docs[i]);
+			names[i] = v[i].path;
 		}
-		for (k = 0; totals[k]; k++)
-			json_object_set_new(all, totals[k], json_integer(
-				json_integer_value(json_object_get(all, totals[k])) +
-				json_integer_value(json_object_get(d, totals[k]))));
-		for (k = 0; lists[k]; k++)
-			json_array_extend(json_object_get(all, lists[k]),
-					  json_object_get(d, lists[k]));
-		json_decref(d);
 	}
-	probs = json_object_get(all, "problems");
-	np = json_array_size(probs);
-	sorted = np ? malloc(np * sizeof(*sorted)) : NULL;
-	if (np && !sorted)
-		goto nomem;
-	/* Insertion sort: stable, so each file's order stays. */
-	for (k = 0; k < np; k++) {
-		json_t *p = json_incref(json_array_get(probs, k));
-		size_t j = k;
-		for (; j > 0 && severity_rank(sorted[j - 1]) > severity_rank(p); j--)
-			sorted[j] = sorted[j - 1];
-		sorted[j] = p;
+	if (ok && tsblog_summary_merge(&out, (const char *const *)docs, lens,
+				       names, (size_t)n, &err) < 0) {
+		print_error("%s", err.message);
+		st->trouble = 1;
+	} else if (!ok || !(st->merged = json_loads(out, 0, NULL))) {
+		print_error("out of memory");
+		st->trouble = 1;
 	}
-	json_array_clear(probs);
-	for (k = 0; k < np; k++)
-		json_array_append_new(probs, sorted[k]);
-	free(sorted);
-	st->merged = all;
-	return;
-nomem:
-	json_decref(all);
-	print_error("out of memory");
-	st->trouble = 1;
+	tsblog_free(out);
+	for (i = 0; docs && i < n; i++)
+		tsblog_free(docs[i]);
+	free(docs);
+	free(lens);
+	free(names);
 }
 
 void
