@@ -86,7 +86,7 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->chunk = NULL;
 	s->chunk_len = s->pos = 0;
 	s->carry.len = 0;
-	s->carry_open = s->carry_over = 0;
+	s->carry_open = s->carry_over = s->carry_cr = 0;
 	s->finished = 0;
 	s->line_no = 0;
 	s->hit = NULL;
@@ -275,6 +275,8 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 			      ? s->opts.max_record + LINE_SLACK - s->carry.len
 			      : 0;
 	s->carry_open = 1;
+	if (n)
+		s->carry_cr = p[n - 1] == '\r';
 	if (n > room) {
 		s->carry_over = 1;
 		n = room;
@@ -427,15 +429,15 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		}
 		p = s->chunk + s->pos;
 		avail = s->chunk_len - s->pos;
-		if (s->carry_open && s->carry.len &&
-		    s->carry.data[s->carry.len - 1] == '\r' && *p != '\n' &&
-		    *p != '\r') {
-			/* The last chunk ended on a CR line end. */
-			s->carry.len--;
+		if (s->carry_open && s->carry_cr && *p != '\n' && *p != '\r') {
+			/* The last chunk ended on a CR line end (the CR itself
+			 * may be past max_record, and not stored). */
+			if (s->carry.len && s->carry.data[s->carry.len - 1] == '\r')
+				s->carry.len--;
 			rc = scan_line(s, s->carry.data, s->carry.len,
 				       s->carry_over, out, err);
 			s->carry.len = 0;
-			s->carry_open = s->carry_over = 0;
+			s->carry_open = s->carry_over = s->carry_cr = 0;
 			if (rc != 0)
 				return rc;
 			continue;
@@ -455,7 +457,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 			rc = scan_line(s, s->carry.data, s->carry.len,
 				       s->carry_over, out, err);
 			s->carry.len = 0;
-			s->carry_open = s->carry_over = 0;
+			s->carry_open = s->carry_over = s->carry_cr = 0;
 		} else {
 			rc = scan_line(s, p, (size_t)(nl - p), 0, out, err);
 		}
@@ -466,7 +468,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		int rc = scan_line(s, s->carry.data, s->carry.len,
 				   s->carry_over, out, err);
 		s->carry.len = 0;
-		s->carry_open = s->carry_over = 0;
+		s->carry_open = s->carry_over = s->carry_cr = 0;
 		if (rc != 0)
 			return rc;
 	}
