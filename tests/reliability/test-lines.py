@@ -55,6 +55,10 @@ def scan(name, f, diagnoses, malformed, error=None, jobs=("1", "2")):
               t["records"] == lines_of(f) and t["malformed"] == malformed,
               (t["records"], t["malformed"], lines_of(f)))
     check(name + " -j 1 == -j 2", len(outs) == 1)
+    # Through a pipe the lines come in other chunks: the same diagnoses.
+    p = subprocess.run([T, "-o", "json"], stdin=open(f, "rb"), capture_output=True)
+    check(name + " from a pipe", p.stdout.replace(b'"source":"-"', b'"source":' +
+                                                  json.dumps(f).encode()) in outs)
 
 
 def event(i, count=1, message=MSG, indent=None):
