@@ -1,7 +1,10 @@
 /*
  * `kubectl get events -o json` and its kin: Event objects decoded into
- * records, and pretty-printed event documents followed over many lines
- * (brace tracking, items cut at the line limit, resynchronising).
+ * records, pretty-printed event documents followed over many lines
+ * (brace tracking, items cut at the line limit, resynchronising), and
+ * compact lists longer than a record walked item by item with the same
+ * brace tracking.  jansson cannot stream here: json_load_callback() pulls
+ * its input and builds the whole list, and the scanner is pushed chunks.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,18 +102,17 @@ doc_opens(const char *p, size_t n)
 	return braces == 1;
 }
 
-/* Walk one line of the document; an item is an object directly inside
- * an array directly inside the top object ({"items": [ {...}, ... ]}). */
-int
-doc_line(reader *rd, const char *p, size_t n, uint64_t line_no)
+/* Walk @p from *at: 1 when an item closed there (*at is past its end; it
+ * is in rd->item), 0 at the end of @p, 3 (with @probe) before an item
+ * opens.  An item is an object directly inside an array directly inside
+ * the top object ({"items": [ {...}, ... ]}).  What of an open item @p
+ * holds is kept in rd->item, up to max_item bytes. */
+static int
+doc_walk(reader *rd, const char *p, size_t n, size_t *at, int probe)
 {
-	size_t i, item_start = 0;
-	int started_here = 0;
+	size_t i, from = *at;     /* where the open item's bytes start */
 
-	/* JSON strings cannot hold a raw newline, so each line starts
-	 * outside one: a broken quote spoils one line, not the rest. */
-	rd->doc_in_str = rd->doc_esc = 0;
-	for (i = 0; i < n; i++) {
+	for (i = *at; i < n; i++) {
 		char ch = p[i];
 		if (rd->doc_in_str) {
 			if (rd->doc_esc)
@@ -127,12 +129,15 @@ doc_line(reader *rd, const char *p, size_t n, uint64_t line_no)
 			if (rd->doc_depth == 2 && ch == '{' &&
 			    rd->doc_stack[0] == '{' && rd->doc_stack[1] == '[') {
 				size_t k = 0;
+				if (probe) {
+					*at = i;
+					return 3;
+				}
 				rd->item_open = 1;
 				rd->item_oversized = 0;
 				rd->item.len = 0;
-				rd->item_line = line_no;
-				item_start = i;
-				started_here = 1;
+				rd->item_line = rd->walk_line;
+				from = i;
 				while (k < i && (p[k] == ' ' || p[k] == '\t'))
 					k++;
 				rd->item_indent = k == i ? (int)i : -1;
@@ -143,30 +148,51 @@ doc_line(reader *rd, const char *p, size_t n, uint64_t line_no)
 		} else if (ch == '}' || ch == ']') {
 			rd->doc_depth--;
 			if (rd->doc_depth == 2 && rd->item_open) {
-				size_t from = started_here ? item_start : 0;
 				rd->item_open = 0;
-				return buf_add(&rd->item, p + from,
-					       i + 1 - from) < 0
+				*at = i + 1;
+				if (rd->item_oversized ||
+				    rd->item.len + (i + 1 - from) > rd->max_item) {
+					rd->item_oversized = 1;
+					return 1;
+				}
+				return buf_add(&rd->item, p + from, i + 1 - from) < 0
 					       ? -1
 					       : 1;
 			}
 			if (rd->doc_depth <= 0) {
 				rd->in_doc = 0;
+				rd->doc_closed = 1;
+				*at = n;
 				return 0;
 			}
 		}
 	}
-	if (rd->item_open) {
-		size_t from = started_here ? item_start : 0;
-		if (rd->item.len + (n - from) > rd->max_item) {
+	*at = n;
+	if (rd->item_open && !rd->item_oversized) {
+		if (rd->item.len + (n - from) > rd->max_item)
 			rd->item_oversized = 1;
-			return 0;
-		}
-		if (buf_add(&rd->item, p + from, n - from) < 0 ||
-		    buf_add(&rd->item, "\n", 1) < 0)
+		else if (buf_add(&rd->item, p + from, n - from) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* Walk one line of the document: 1 when it closed an item. */
+int
+doc_line(reader *rd, const char *p, size_t n, uint64_t line_no)
+{
+	size_t at = 0;
+	int rc;
+
+	/* JSON strings cannot hold a raw newline, so each line starts
+	 * outside one: a broken quote spoils one line, not the rest. */
+	rd->doc_in_str = rd->doc_esc = 0;
+	rd->walk_line = line_no;
+	rc = doc_walk(rd, p, n, &at, 0);
+	if (rc == 0 && rd->item_open && !rd->item_oversized &&
+	    buf_add(&rd->item, "\n", 1) < 0)
+		return -1;
+	return rc;
 }
 
 /* An item closed: decode it as an event. */
@@ -235,5 +261,66 @@ doc_resync(reader *rd, const char *p, size_t n, uint64_t line_no,
 		doc_fail(rd, rd->item_line, 1,
 			 "event cut at the line length limit; the document's end came before the event's");
 	}
+	return 0;
+}
+
+/* --- compact documents longer than a record ------------------------------ */
+
+int
+reader_stream(reader *rd, const char *p, size_t n, uint64_t line_no,
+	      int last)
+{
+	size_t at = 0;
+
+	if (!rd->streaming) {
+		/* Only a list whose first item opens within a record's
+		 * length; any other long line is cut as before. */
+		if (!n || p[0] != '{' || rd->in_doc)
+			return 0;
+		rd->doc_depth = rd->doc_in_str = rd->doc_esc = 0;
+		rd->item_open = rd->doc_closed = 0;
+		rd->walk_line = line_no;
+		if (doc_walk(rd, p, n < rd->max_item ? n : rd->max_item, &at,
+			     1) != 3)
+			return 0;
+		rd->streaming = rd->in_doc = 1;
+		rd->items_line = line_no;
+	}
+	rd->seg = p;
+	rd->seg_n = n;
+	rd->seg_at = at;
+	rd->seg_last = last;
+	return 1;
+}
+
+/* The next event of the streamed list's current part: 1 with it in @rec,
+ * 0 when the part is used up (or an error waits to be reported), -1 on
+ * no memory. */
+int
+stream_next(reader *rd, record *rec)
+{
+	int rc;
+
+	while (rd->seg_at < rd->seg_n && rd->in_doc && !rd->doc_error) {
+		rc = doc_walk(rd, rd->seg, rd->seg_n, &rd->seg_at, 0);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			memset(rec, 0, sizeof(*rec));
+			rec->count = 1;
+			rc = doc_item(rd, rec);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	if (rd->doc_error || !rd->seg_last ||
+	    (rd->seg_at < rd->seg_n && rd->in_doc))
+		return 0;
+	if (rd->in_doc)
+		doc_fail(rd, rd->walk_line, 1,
+			 "JSON document on this line (longer than %zu bytes) not closed at the end of the line",
+			 rd->max_item);
+	rd->streaming = rd->in_doc = 0;
+	rd->seg_n = rd->seg_at = 0;
 	return 0;
 }

@@ -45,6 +45,12 @@
 /* `kubectl get events -o json` documents: container kinds tracked, from
  * depth 1 (the root's members) to 3 (an event's members). */
 #define MAX_DOC_DEPTH 4
+/* The lines of a JSON document not yet read as events (since it opened or
+ * its last event closed) are held, and read as plain lines if it never
+ * gives one, for at most this many times max_record bytes: room for an
+ * event as long as a record and what precedes it.  Past that, a
+ * document still without an event is given up. */
+#define DOC_WINDOW_RECORDS 2
 
 /* Lints (tsblog_ruleset_check): a literal shorter than this lets many
  * lines through the prefilter; the backtracking probe pads each example

@@ -143,8 +143,11 @@ scan_piece(pool *p, slot *sl, long long k, char *buf)
 			return;
 		}
 		at += n;
+		/* A long compact list is read as one line of any length:
+		 * its diagnoses would pile up here, so it is read serially. */
 		if (tsblog_scanner_scan(sl->s, buf, (size_t)n, keep, sl,
-					NULL) < 0) {
+					NULL) < 0 ||
+		    sl->s->carry_stream) {
 			sl->serial = 1;
 			return;
 		}

@@ -14,6 +14,7 @@ reader_init(reader *rd, size_t max_item)
 {
 	memset(rd, 0, sizeof(*rd));
 	rd->max_item = max_item;
+	rd->window = DOC_WINDOW_RECORDS * max_item;
 }
 
 void
@@ -28,6 +29,10 @@ reader_reset(reader *rd)
 	rd->item_open = rd->item_oversized = rd->resync = 0;
 	rd->have_line_rec = 0;
 	rd->doc_error = 0;
+	rd->held.len = rd->replay_at = 0;
+	rd->replaying = rd->held_off = rd->doc_items = rd->has_pend = 0;
+	rd->streaming = rd->doc_closed = 0;
+	rd->seg_n = rd->seg_at = 0;
 }
 
 void
@@ -37,6 +42,7 @@ reader_fini(reader *rd)
 	buf_free(&rd->describe_pod);
 	buf_free(&rd->describe_ns);
 	buf_free(&rd->item);
+	buf_free(&rd->held);
 	buf_free(&rd->msg);
 	buf_free(&rd->text);
 }
@@ -451,21 +457,75 @@ json_like_line(const char *p, size_t n)
 	return i == n;
 }
 
-int
-reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
+/* A held line: its number and length, then its bytes. */
+typedef struct {
+	uint64_t line;
+	size_t n;
+} held_head;
+
+static int
+hold(reader *rd, const char *p, size_t n, uint64_t line_no)
 {
-	record *rec = &rd->line_rec;
-	int rc;
+	held_head h = { line_no, n };
 
-	rd->have_line_rec = 0;
-	rd->items = NULL;
-	memset(rec, 0, sizeof(*rec));
-	rec->msg = rec->text = sl(p, n);
-	rec->count = 1;
+	if (rd->held_off)
+		return 0;
+	if (rd->held.len + sizeof(h) + n > rd->window) {
+		/* Only an item as long as a record gets here after an event
+		 * (it is reported as skipped): stop holding until it ends. */
+		rd->held.len = 0;
+		rd->held_off = 1;
+		return 0;
+	}
+	return buf_add(&rd->held, (const char *)&h, sizeof(h)) < 0 ||
+			       buf_add(&rd->held, p, n) < 0
+		       ? -1
+		       : 0;
+}
 
-	if (rd->in_doc && rd->resync)
-		return doc_resync(rd, p, n, line_no, rec);
-	if (rd->in_doc && cut) {
+/* Give the open document up: its held lines are read as plain lines. */
+static void
+doc_abandon(reader *rd)
+{
+	rd->in_doc = rd->resync = rd->item_open = 0;
+	rd->replaying = 1;
+	rd->replay_at = 0;
+}
+
+static int line_step(reader *rd, const char *p, size_t n, uint64_t line_no,
+		     int cut, int replay);
+
+/* A line of an open document.  2: the document was given up before it
+ * (so read it after the held lines, as a fresh line). */
+static int
+doc_step(reader *rd, const char *p, size_t n, uint64_t line_no, int cut,
+	 record *rec)
+{
+	int rc = 0, was_resync = rd->resync;
+
+	if (!rd->resync && !cut && !json_like_line(p, n)) {
+		/* Not a document after all: say so, and read its lines, this
+		 * one and the rest as plain lines. */
+		doc_fail(rd, line_no, 1,
+			 "JSON document opened at line %llu not closed; its lines read as plain lines",
+			 (unsigned long long)rd->doc_line);
+		doc_abandon(rd);
+		return 2;
+	}
+	if (!rd->doc_items &&
+	    rd->held.len + sizeof(held_head) + n > rd->window) {
+		doc_fail(rd, line_no, 1,
+			 "JSON document opened at line %llu has no event in its first %zu bytes; its lines read as plain lines",
+			 (unsigned long long)rd->doc_line, rd->window);
+		doc_abandon(rd);
+		return 2;
+	}
+	rd->doc_closed = 0;
+	if (hold(rd, p, n, line_no) < 0)
+		return -1;
+	if (rd->resync) {
+		rc = doc_resync(rd, p, n, line_no, rec);
+	} else if (cut) {
 		/* The first part may open the item; after it, neither braces
 		 * nor quotes can be trusted. */
 		if (doc_line(rd, p, n, line_no) < 0)
@@ -474,41 +534,72 @@ reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
 			rd->item_oversized = 1;
 			rd->resync = 1;
 		} else {
-			rd->in_doc = 0;
 			doc_fail(rd, line_no, 1,
-				 "line longer than the limit in the JSON document; the rest of the document is read as plain lines");
+				 "line longer than the limit in the JSON document; its lines read as plain lines");
+			doc_abandon(rd);
+			return 0;
 		}
-		return 0;
-	}
-	if (rd->in_doc && !rd->item_open && !json_like_line(p, n)) {
-		/* Not a document after all: say so, and read this line (and
-		 * the rest) as plain lines. */
-		rd->in_doc = 0;
-		doc_fail(rd, line_no, 1,
-			 "JSON document opened at line %llu not closed; this and later lines read as plain lines",
-			 (unsigned long long)rd->doc_line);
-	}
-	if (rd->in_doc) {
+	} else {
 		rc = doc_line(rd, p, n, line_no);
-		if (rc < 0)
-			return -1;
 		if (rc == 1) {
+			/* Read, or reported as malformed. */
 			rc = doc_item(rd, rec);
-			if (rc < 0)
-				return -1;
-			rd->have_line_rec = rc;
+			rd->have_line_rec = rc == 1;
 			rd->items_line = rd->item_line;
+			rc = rc < 0 ? -1 : 1;
 		}
-		return 0;
 	}
-	if (doc_opens(p, n)) {
+	if (rc < 0)
+		return -1;
+	if (rc == 1 || (was_resync && !rd->resync)) {
+		/* An item ended: its lines are read. */
+		rd->doc_items = 1;
+		rd->held.len = 0;
+		rd->held_off = 0;
+	}
+	if (!rd->in_doc) {
+		if (rd->doc_closed && rd->doc_items)
+			rd->held.len = 0;
+		else
+			doc_abandon(rd);
+	}
+	return 0;
+}
+
+/* One line, read in the reader's state; @replay: a held line, read as
+ * if no document had opened before it (it opens none either, so each
+ * line is held and read again at most once). */
+static int
+line_step(reader *rd, const char *p, size_t n, uint64_t line_no, int cut,
+	  int replay)
+{
+	record *rec = &rd->line_rec;
+	int rc;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->msg = rec->text = sl(p, n);
+	rec->count = 1;
+	if (rd->in_doc) {
+		rc = doc_step(rd, p, n, line_no, cut, rec);
+		if (rc == 2) {
+			rd->pend = p;
+			rd->pend_n = n;
+			rd->pend_line = line_no;
+			rd->has_pend = 1;
+			rc = 0;
+		}
+		return rc;
+	}
+	if (!replay && doc_opens(p, n)) {
 		rd->in_doc = 1;
 		rd->doc_depth = 1;
 		rd->doc_stack[0] = '{';
 		rd->doc_in_str = rd->doc_esc = 0;
-		rd->item_open = 0;
+		rd->item_open = rd->resync = 0;
+		rd->doc_items = rd->held_off = 0;
+		rd->held.len = 0;
 		rd->doc_line = line_no;
-		return 0;
+		return hold(rd, p, n, line_no);
 	}
 	rd->items_line = line_no;
 	rc = describe_line(rd, p, n, rec);
@@ -527,33 +618,77 @@ reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
 }
 
 int
+reader_line(reader *rd, const char *p, size_t n, uint64_t line_no, int cut)
+{
+	rd->have_line_rec = 0;
+	rd->items = NULL;
+	return line_step(rd, p, n, line_no, cut, 0);
+}
+
+int
 reader_take(reader *rd, record *rec, uint64_t *rec_line)
 {
-	if (rd->have_line_rec) {
-		rd->have_line_rec = 0;
-		*rec = rd->line_rec;
-		*rec_line = rd->items_line;
-		return 1;
-	}
-	while (rd->items && rd->item_idx < json_array_size(rd->items)) {
-		json_t *ev = json_array_get(rd->items, rd->item_idx++);
-		memset(rec, 0, sizeof(*rec));
-		rec->count = 1;
-		if (json_is_object(ev) && event_record(ev, rec)) {
+	for (;;) {
+		held_head h;
+		int rc;
+
+		if (rd->have_line_rec) {
+			rd->have_line_rec = 0;
+			*rec = rd->line_rec;
 			*rec_line = rd->items_line;
 			return 1;
 		}
+		while (rd->items && rd->item_idx < json_array_size(rd->items)) {
+			json_t *ev = json_array_get(rd->items, rd->item_idx++);
+			memset(rec, 0, sizeof(*rec));
+			rec->count = 1;
+			if (json_is_object(ev) && event_record(ev, rec)) {
+				*rec_line = rd->items_line;
+				return 1;
+			}
+		}
+		rd->items = NULL;
+		if (rd->streaming) {
+			rc = stream_next(rd, rec);
+			if (rc == 1)
+				*rec_line = rd->items_line;
+			return rc;
+		}
+		if (rd->replaying && rd->replay_at < rd->held.len) {
+			memcpy(&h, rd->held.data + rd->replay_at, sizeof(h));
+			rd->replay_at += sizeof(h) + h.n;
+			if (line_step(rd, rd->held.data + rd->replay_at - h.n,
+				      h.n, h.line, 0, 1) < 0)
+				return -1;
+			continue;
+		}
+		if (rd->replaying) {
+			rd->replaying = 0;
+			rd->held.len = rd->replay_at = 0;
+		}
+		if (!rd->has_pend)
+			return 0;
+		rd->has_pend = 0;
+		if (line_step(rd, rd->pend, rd->pend_n, rd->pend_line, 0, 0) < 0)
+			return -1;
 	}
-	rd->items = NULL;
-	return 0;
 }
 
 void
 reader_finish(reader *rd, uint64_t line_no)
 {
-	if (rd->in_doc)
+	if (rd->in_doc) {
 		doc_fail(rd, line_no, 1,
-			 "JSON document opened at line %llu is not closed at the end of input",
+			 "JSON document opened at line %llu is not closed at the end of input; its lines read as plain lines",
 			 (unsigned long long)rd->doc_line);
-	rd->in_doc = 0;
+		doc_abandon(rd);
+	}
+}
+
+int
+reader_idle(const reader *rd)
+{
+	return !rd->in_doc && !rd->in_events && !rd->table_cols &&
+	       !rd->have_line_rec && !rd->items && !rd->streaming &&
+	       !rd->replaying && !rd->has_pend;
 }

@@ -29,6 +29,23 @@ typedef struct reader_s {
 	int resync;             /* a cut line lost the item's end: wait for
 				 * the "}" line at item_indent */
 	size_t max_item;
+	uint64_t walk_line;     /* of the line being walked */
+	int doc_closed;         /* its top object ended */
+	/* The lines of an open document since it opened or its last item
+	 * closed, up to window bytes: read as plain lines, in order, if the
+	 * document turns out not to be one (doc_abandon). */
+	buf_t held;
+	size_t window, replay_at;
+	int replaying, held_off, doc_items;
+	/* the line that showed it, read after them */
+	const char *pend;
+	size_t pend_n;
+	uint64_t pend_line;
+	int has_pend;
+	/* a compact list longer than max_record, walked a part at a time */
+	int streaming, seg_last;
+	const char *seg;        /* borrowed until the part is used up */
+	size_t seg_n, seg_at;
 	/* records waiting to be taken */
 	json_t *root;           /* keeps decoded strings alive */
 	json_t *items;          /* EventList being walked, or NULL */
@@ -63,8 +80,19 @@ int reader_line(reader *rd, const char *p, size_t n, uint64_t line_no,
 /* 1 with the next record in *rec (valid until the next reader call), 0
  * when this line has no more, -1 on no memory. */
 int reader_take(reader *rd, record *rec, uint64_t *rec_line);
-/* End of input: an unterminated document becomes an error. */
+/* End of input: an unterminated document becomes an error, and its held
+ * lines records. */
 void reader_finish(reader *rd, uint64_t line_no);
+/* A line longer than max_record that starts a compact JSON list, given a
+ * part at a time (@p borrowed until reader_take() returns 0), @last with
+ * the line's end: its items become records one by one, so memory stays
+ * within max_item whatever the list's length.  The first call returns 0
+ * (nothing taken: cut the line as usual) unless an item of the list
+ * opens in its first max_item bytes; later calls return 1. */
+int reader_stream(reader *rd, const char *p, size_t n, uint64_t line_no,
+		  int last);
+/* Whether the reader holds nothing for lines to come. */
+int reader_idle(const reader *rd);
 
 /* --- between reader.c and events.c ----------------------------------- */
 
@@ -101,6 +129,8 @@ int doc_line(reader *rd, const char *p, size_t n, uint64_t line_no);
 /* Decode the item just closed into @rec: 1, 0 (none; maybe reported),
  * -1 on no memory. */
 int doc_item(reader *rd, record *rec);
+/* The next item of a streamed list: 1, 0 (part used up), -1. */
+int stream_next(reader *rd, record *rec);
 /* A line after a cut one inside an item: wait for the item's end. */
 int doc_resync(reader *rd, const char *p, size_t n, uint64_t line_no,
 	       record *rec);

@@ -87,6 +87,7 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->chunk_len = s->pos = 0;
 	s->carry.len = 0;
 	s->carry_open = s->carry_over = s->carry_cr = 0;
+	s->carry_stream = s->carry_probed = 0;
 	s->finished = 0;
 	s->line_no = 0;
 	s->hit = NULL;
@@ -247,6 +248,9 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 	}
 	if (n && p[n - 1] == '\r' && !over)
 		n--;
+	if (!over && n > s->opts.max_record &&
+	    reader_stream(&s->rd, p, n, s->line_no, 1))
+		return take_records(s, out, err);
 	if (over || n > s->opts.max_record) {
 		n = n > s->opts.max_record ? s->opts.max_record : n;
 		s->truncated++;
@@ -294,6 +298,8 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 {
 	if (n && p[n - 1] == '\r')
 		n--;
+	if (n > s->opts.max_record && p[0] == '{')
+		return 1; /* maybe a long list, read in parts */
 	if (n > s->opts.max_record)
 		n = s->opts.max_record;
 	if (!n)
@@ -402,6 +408,43 @@ reader_plain(const reader *rd)
 	return !rd->in_doc && !rd->in_events && !rd->table_cols;
 }
 
+static void
+carry_done(tsblog_scanner *s)
+{
+	s->carry.len = 0;
+	s->carry_open = s->carry_over = s->carry_cr = 0;
+	s->carry_stream = s->carry_probed = 0;
+}
+
+/* The line being carried goes past max_record with the @n bytes at @p
+ * (@end: its end is among them).  If it starts a compact JSON list, it is
+ * read a part at a time from here instead of being cut: 1 when the
+ * reader took the carry (filled up to the limit from @p, s->pos moved
+ * past what of @p it took), else 0 and the line is cut as usual. */
+static int
+stream_start(tsblog_scanner *s, const char *p, size_t n)
+{
+	size_t room = s->opts.max_record + LINE_SLACK;
+	size_t k = room > s->carry.len ? room - s->carry.len : 0;
+
+	s->carry_probed = 1;
+	if (k > n)
+		k = n;
+	if (carry_add(s, p, k) < 0)
+		return -1;
+	if (!reader_stream(&s->rd, s->carry.data, s->carry.len,
+			   s->line_no + 1, 0)) {
+		s->carry.len -= k; /* carried on as usual */
+		return 0;
+	}
+	s->pos += k;
+	s->records++;
+	s->line_no++;
+	s->carry_stream = 1;
+	s->carry_cr = 0;
+	return 1;
+}
+
 int
 scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		    tsblog_error *err)
@@ -418,7 +461,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 	}
 	while (s->pos < s->chunk_len) {
 		const char *p, *nl;
-		size_t avail;
+		size_t avail, len;
 		int rc;
 
 		if (s->pf && !s->carry_open && s->line_no > 0 &&
@@ -436,13 +479,40 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				s->carry.len--;
 			rc = scan_line(s, s->carry.data, s->carry.len,
 				       s->carry_over, out, err);
-			s->carry.len = 0;
-			s->carry_open = s->carry_over = s->carry_cr = 0;
+			carry_done(s);
 			if (rc != 0)
 				return rc;
 			continue;
 		}
 		nl = line_end(p, avail);
+		len = nl ? (size_t)(nl - p) : avail;
+		if (s->carry_stream) {
+			/* The next part of a long compact list. */
+			s->pos += len + !!nl;
+			if (nl && len && p[len - 1] == '\r')
+				len--;
+			reader_stream(&s->rd, p, len, s->line_no, !!nl);
+			if (nl)
+				carry_done(s);
+			rc = take_records(s, out, err);
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		if ((!nl || s->carry_open) && !s->carry_over &&
+		    !s->carry_probed &&
+		    (s->carry.len ? s->carry.data[0] : *p) == '{' &&
+		    s->carry.len + len > s->opts.max_record + LINE_SLACK) {
+			rc = stream_start(s, p, len);
+			if (rc < 0)
+				goto nomem;
+			if (rc == 1) {
+				rc = take_records(s, out, err);
+				if (rc != 0)
+					return rc;
+				continue;
+			}
+		}
 
 		if (!nl) {
 			s->pos = s->chunk_len;
@@ -456,8 +526,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				goto nomem;
 			rc = scan_line(s, s->carry.data, s->carry.len,
 				       s->carry_over, out, err);
-			s->carry.len = 0;
-			s->carry_open = s->carry_over = s->carry_cr = 0;
+			carry_done(s);
 		} else {
 			rc = scan_line(s, p, (size_t)(nl - p), 0, out, err);
 		}
@@ -465,10 +534,16 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 			return rc;
 	}
 	if (s->finished && s->carry_open) {
-		int rc = scan_line(s, s->carry.data, s->carry.len,
-				   s->carry_over, out, err);
-		s->carry.len = 0;
-		s->carry_open = s->carry_over = s->carry_cr = 0;
+		int rc;
+		if (s->carry_stream) {
+			reader_stream(&s->rd, "", 0, s->line_no, 1);
+			carry_done(s);
+			rc = take_records(s, out, err);
+		} else {
+			rc = scan_line(s, s->carry.data, s->carry.len,
+				       s->carry_over, out, err);
+			carry_done(s);
+		}
 		if (rc != 0)
 			return rc;
 	}
@@ -546,8 +621,8 @@ scanner_at_rest(const tsblog_scanner *s)
 	/* Inside a describe header the object's name is remembered for the
 	 * Events rows to come: not at rest either. */
 	return s && !s->carry_open && s->pos >= s->chunk_len &&
-	       reader_plain(&s->rd) && !s->rd.have_line_rec && !s->rd.items &&
-	       !s->rd.describe_pod.len && !s->rd.describe_ns.len;
+	       reader_idle(&s->rd) && !s->rd.describe_pod.len &&
+	       !s->rd.describe_ns.len;
 }
 
 int

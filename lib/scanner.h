@@ -19,6 +19,9 @@ struct tsblog_scanner {
 	buf_t carry;            /* start of a line not yet ended */
 	int carry_open;         /* a line has started in carry */
 	int carry_over;         /* that line went past max_record */
+	int carry_stream;       /* that line is a long compact list, given to
+				 * the reader a part at a time */
+	int carry_probed;       /* that line is not one */
 	int carry_cr;           /* that line's last byte so far is a CR (kept
 				 * even when the byte itself was not stored) */
 	int finished;
