@@ -13,14 +13,6 @@
 #include "fuzz-common.h"
 #include "reader.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 static int
 plain(const reader *rd)
 {

@@ -24,14 +24,6 @@
 
 #define MAX_LINES 8
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* The pattern as a rule file (the second rule when @two); NULL when
  * jansson refuses it (not UTF-8).  Caller frees. */
 static char *

@@ -45,14 +45,6 @@ static const int load_codes[] = {
 	TSBLOG_EMACRO, TSBLOG_ETEMPLATE, TSBLOG_EDUPLICATE, 0
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 static void
 check_error(int rc, const tsblog_error *err, size_t size)
 {
