@@ -93,9 +93,11 @@ fuzz_count_lines(const uint8_t *p, size_t n)
 /* The repeat encoding, so that a small input can stand for lines longer
  * than max_record: 4 header bytes, then a body.  h[0] is the length of
  * the body's prefix, h[1] + 1 that of the unit after it, and
- * (h[2] | h[3] << 8) + 1 how many 64-byte blocks (up to 4 MiB) the unit
- * is repeated to fill; the rest of the body follows.  Returns the
- * expanded input (caller frees) and its size in *n. */
+ * (h[2] | h[3] << 8) + 1 how many 20-byte blocks (up to 1.25 MiB: just
+ * past the default max_record, and no more, since every byte costs under
+ * a sanitizer) the unit is repeated to fill; the rest of the body
+ * follows.  Returns the expanded input (caller frees) and its size in
+ * *n. */
 #define FUZZ_REPEAT_HEADER 4
 static inline uint8_t *
 fuzz_expand(const uint8_t *h, const uint8_t *body, size_t size, size_t *n)
@@ -103,7 +105,7 @@ fuzz_expand(const uint8_t *h, const uint8_t *body, size_t size, size_t *n)
 	size_t pre = h[0] < size ? h[0] : size;
 	size_t unit = (size_t)h[1] + 1 < size - pre ? (size_t)h[1] + 1
 						    : size - pre;
-	size_t fill = unit ? ((size_t)(h[2] | h[3] << 8) + 1) * 64 : 0;
+	size_t fill = unit ? ((size_t)(h[2] | h[3] << 8) + 1) * 20 : 0;
 	size_t rest = size - pre - unit, i;
 	uint8_t *out = malloc(pre + fill + rest + 1);
 
