@@ -90,7 +90,8 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->carry_stream = s->carry_probed = 0;
 	s->finished = 0;
 	s->line_no = 0;
-	s->hit = NULL;
+	s->hit = s->odd_at = NULL;
+	s->odd[0] = s->odd[1] = s->odd[2] = NULL;
 	reader_reset(&s->rd);
 	return 0;
 }
@@ -134,7 +135,8 @@ scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 	}
 	s->chunk = buf;
 	s->chunk_len = len;
-	s->hit = NULL;
+	s->hit = s->odd_at = NULL;
+	s->odd[0] = s->odd[1] = s->odd[2] = NULL;
 	s->pos = 0;
 	s->bytes += len;
 	return 0;
@@ -310,20 +312,71 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 }
 
 /* Where the line at @p ends: a LF, or a CR followed by neither LF nor CR
- * (old Mac line ends; a CR as the last byte waits for the next one). */
+ * (old Mac line ends; a CR as the last byte waits for the next one).
+ * Looked for in windows that double, so a line costs about its length
+ * whichever end it has, never the rest of the chunk. */
 static const char *
 line_end(const char *p, size_t avail)
 {
-	const char *nl = memchr(p, '\n', avail);
-	const char *e = nl ? nl : p + avail, *cr = p;
+	const char *end = p + avail, *q = p, *w, *nl, *cr;
+	size_t win = 128;
 
-	while (cr < e && (cr = memchr(cr, '\r', (size_t)(e - cr))) &&
-	       cr + 1 < p + avail) {
+	for (; q < end; q = w, win *= 2) {
+		w = (size_t)(end - q) > win ? q + win : end;
+		nl = memchr(q, '\n', (size_t)(w - q));
+		for (cr = q; (cr = memchr(cr, '\r', (size_t)((nl ? nl : w) - cr)));
+		     cr++) {
+			if (cr + 1 >= end)
+				return NULL;
+			if (cr[1] != '\n' && cr[1] != '\r')
+				return cr;
+		}
+		if (nl)
+			return nl;
+	}
+	return NULL;
+}
+
+/* The three kinds of disguise, each the first in [p, end) or end. */
+static const char *
+next_escape(const char *p, const char *end)
+{
+	const char *e = memchr(p, '\x1b', (size_t)(end - p));
+
+	return e ? e : end;
+}
+
+static const char *
+next_lone_cr(const char *p, const char *end)
+{
+	const char *cr = p;
+
+	while ((cr = memchr(cr, '\r', (size_t)(end - cr))) && cr + 1 < end) {
 		if (cr[1] != '\n' && cr[1] != '\r')
 			return cr;
 		cr++;
 	}
-	return nl;
+	return end;
+}
+
+/* Backslashes pair up from @p: start at a line start. */
+static const char *
+next_json_escape(const char *p, const char *end)
+{
+	const char *bs;
+
+	while ((bs = memchr(p, '\\', (size_t)(end - p))) && bs + 1 < end) {
+		if (bs[1] == 'u' || bs[1] == '/')
+			return bs;
+		p = bs + 2;
+	}
+	return end;
+}
+
+static const char *
+earliest(const char *a, const char *b)
+{
+	return a < b ? a : b;
 }
 
 /* The first byte in [p, end) that can hide a literal from the raw bytes,
@@ -333,43 +386,28 @@ line_end(const char *p, size_t avail)
 const char *
 disguise_at(const char *p, const char *end)
 {
-	const char *first = memchr(p, '\x1b', (size_t)(end - p));
-	const char *q = p, *bs, *cr = p;
+	const char *d = next_escape(p, end);
 
-	if (first)
-		end = first;
-	while ((cr = memchr(cr, '\r', (size_t)(end - cr))) && cr + 1 < end) {
-		if (cr[1] != '\n' && cr[1] != '\r') {
-			end = first = cr;
-			break;
-		}
-		cr++;
-	}
-	while ((bs = memchr(q, '\\', (size_t)(end - q))) && bs + 1 < end) {
-		if (bs[1] == 'u' || bs[1] == '/')
-			return bs;
-		q = bs + 2;
-	}
-	return first;
+	d = earliest(d, next_lone_cr(p, d));
+	d = earliest(d, next_json_escape(p, d));
+	return d < end ? d : NULL;
 }
 
-/* Where in [p, end) a line needs the full path whatever its literals:
- * the start of the first line with a disguise, or end. */
+/* The start of the line holding @d, not before @p. */
 static const char *
-first_disguised(const char *p, const char *end)
+line_start(const char *p, const char *d)
 {
-	const char *d = disguise_at(p, end);
+	const char *nl = d > p ? memrchr(p, '\n', (size_t)(d - p)) : NULL;
 
-	if (!d)
-		return end;
-	while (d > p && d[-1] != '\n')
-		d--;
-	return d;
+	return nl ? nl + 1 : p;
 }
 
 /* The fast path: count, without reading them, the whole lines before the
  * next prefilter hit.  Stops at the hit's line, at a special line, or at
- * a partial line at the end of the chunk; those take the full path. */
+ * a partial line at the end of the chunk; those take the full path.  The
+ * next hit and the next disguise in the chunk are kept, with their lines'
+ * starts, so that each is looked for once per chunk, not once per line
+ * the full path takes. */
 static void
 skip_lines(tsblog_scanner *s)
 {
@@ -380,13 +418,24 @@ skip_lines(tsblog_scanner *s)
 		s->hit = pf_find(s->pf, p, (size_t)(end - p));
 		if (!s->hit)
 			s->hit = end;
+		s->hit_line = line_start(p, s->hit);
 	}
-	limit = s->hit;
-	while (limit > p && limit[-1] != '\n')
-		limit--;
-	odd = first_disguised(p, limit);
-	if (odd < limit)
-		limit = odd;
+	/* Each kind kept apart: one disguise per line must not cost a
+	 * search to the end of the chunk for the others per line. */
+	if (!s->odd[0] || s->odd[0] < p)
+		s->odd[0] = next_escape(p, end);
+	if (!s->odd[1] || s->odd[1] < p)
+		s->odd[1] = next_lone_cr(p, end);
+	if (!s->odd[2] || s->odd[2] < p)
+		s->odd[2] = next_json_escape(p, end);
+	odd = earliest(s->odd[0], earliest(s->odd[1], s->odd[2]));
+	if (odd != s->odd_at) {
+		s->odd_at = odd;
+		s->odd_line = line_start(p, odd);
+	}
+	limit = earliest(s->hit_line, s->odd_line);
+	if (limit < p)
+		limit = p;
 	while (p < limit && (nl = memchr(p, '\n', (size_t)(limit - p)))) {
 		size_t n = (size_t)(nl - p);
 		if (special_line(s, p, n))

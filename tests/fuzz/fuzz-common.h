@@ -90,6 +90,34 @@ fuzz_count_lines(const uint8_t *p, size_t n)
 	return lines;
 }
 
+/* The repeat encoding, so that a small input can stand for lines longer
+ * than max_record: 4 header bytes, then a body.  h[0] is the length of
+ * the body's prefix, h[1] + 1 that of the unit after it, and
+ * (h[2] | h[3] << 8) + 1 how many 20-byte blocks (up to 1.25 MiB: just
+ * past the default max_record, and no more, since every byte costs under
+ * a sanitizer) the unit is repeated to fill; the rest of the body
+ * follows.  Returns the expanded input (caller frees) and its size in
+ * *n. */
+#define FUZZ_REPEAT_HEADER 4
+static inline uint8_t *
+fuzz_expand(const uint8_t *h, const uint8_t *body, size_t size, size_t *n)
+{
+	size_t pre = h[0] < size ? h[0] : size;
+	size_t unit = (size_t)h[1] + 1 < size - pre ? (size_t)h[1] + 1
+						    : size - pre;
+	size_t fill = unit ? ((size_t)(h[2] | h[3] << 8) + 1) * 20 : 0;
+	size_t rest = size - pre - unit, i;
+	uint8_t *out = malloc(pre + fill + rest + 1);
+
+	FUZZ_CHECK(out != NULL, "out of memory in the harness");
+	memcpy(out, body, pre);
+	for (i = 0; i < fill; i++)
+		out[pre + i] = body[pre + i % unit];
+	memcpy(out + pre + fill, body + pre + unit, rest);
+	*n = pre + fill + rest;
+	return out;
+}
+
 /* What one scan gave: every diagnosis as JSON, and the counters. */
 typedef struct {
 	fuzz_strv diags;
@@ -230,7 +258,8 @@ fuzz_same_scan(const fuzz_scan *a, const fuzz_scan *b)
 
 #ifdef FUZZ_BUILTIN_RULES
 /* The bundled rules, compiled once per target (scanner, events) and
- * freed at exit so the leak checker stays quiet. */
+ * freed at exit so the leak checker stays quiet; the other targets set
+ * nothing up. */
 static tsblog_ruleset *rules;
 
 static void
@@ -252,6 +281,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	FUZZ_CHECK(tsblog_ruleset_new_builtin(&rules, &err) == 0,
 		   "bundled rules: %s", err.message);
 	atexit(free_rules);
+	return 0;
+}
+#else
+/* Nothing to set up. */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
 	return 0;
 }
 #endif

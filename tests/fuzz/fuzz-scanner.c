@@ -5,7 +5,10 @@
  * Input layout: byte 0 and byte 1 pick two chunk sizes that alternate
  * (1..128 bytes, or multiples of 512), byte 2 picks max_record (its low
  * bits: default, or a small bound so that truncation and oversized events
- * happen on small inputs); the rest is the log.  Each input is scanned
+ * happen on small inputs); the rest is the log.  When byte 2's high bits
+ * are 10000, the log is in fuzz-common.h's repeat encoding (lines past
+ * the default max_record of 1 MiB), the chunks are 256 times larger and,
+ * to keep such runs short, the cut below is not tried.  Each input is scanned
  * twice: in those chunks keeping the summary, and in one chunk with
  * TSBLOG_SCAN_NO_SUMMARY.  Both runs must give the same diagnoses and
  * counters, every diagnosis and the summary must be valid one-line JSON,
@@ -109,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tsblog_scan_options opts = TSBLOG_SCAN_OPTIONS_INIT;
 	size_t sizes[3];
 	fuzz_scan a, b;
-	uint8_t cut;
+	uint8_t cut, *big = NULL;
 
 	if (size < 3)
 		return 0;
@@ -118,8 +121,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sizes[1] = chunk_size(data[1]);
 	sizes[2] = 0;
 	opts.max_record = max_records[data[2] & 7];
-	data += 3;
-	size -= 3;
+	if ((data[2] & 0xF8) == 0x80) {
+		if (size < 3 + FUZZ_REPEAT_HEADER)
+			return 0;
+		big = fuzz_expand(data + 3, data + 3 + FUZZ_REPEAT_HEADER,
+				  size - 3 - FUZZ_REPEAT_HEADER, &size);
+		data = big;
+		sizes[0] *= 256;
+		sizes[1] *= 256;
+	} else {
+		data += 3;
+		size -= 3;
+	}
 
 	fuzz_run_scan(rules, &opts, data, size, sizes, &a);
 	opts.flags = TSBLOG_SCAN_NO_SUMMARY;
@@ -131,8 +144,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(a.bytes == size, "bytes %llu of %zu",
 		   (unsigned long long)a.bytes, size);
 	opts.flags = 0;
-	check_pieces(&opts, data, size, size * cut / 256, &a);
+	if (!big)
+		check_pieces(&opts, data, size, size * cut / 256, &a);
 	fuzz_scan_free(&a);
 	fuzz_scan_free(&b);
+	free(big);
 	return 0;
 }

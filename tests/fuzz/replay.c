@@ -6,11 +6,12 @@
  *
  *   fuzz-replay TARGET:PATH [TARGET:PATH ...]
  *
- * TARGET is rules, scanner or events; PATH a file or a directory (its
- * files, not recursing; dot files skipped; a missing directory is
- * skipped).  Each input runs in a child process, so every failing input
+ * TARGET is rules, scanner, events, prefilter or envelope; PATH a file
+ * or a directory (its files, not recursing; dot files skipped; a missing
+ * directory is skipped).  Each input runs in a child process, so every failing input
  * is named (FUZZ_REPLAY_NOFORK=1 runs them in-process, for a debugger),
- * and gets FUZZ_REPLAY_TIMEOUT seconds (default 60): a hang is a failure.  Each input is copied so that it ends right before an
+ * and gets FUZZ_REPLAY_TIMEOUT seconds (default 60): a hang is a
+ * failure.  Each input is copied so that it ends right before an
  * unreadable page: reading one byte past the input faults even without
  * a sanitizer, as it would under libFuzzer with ASan.  Fails if no input
  * at all was run.
@@ -32,6 +33,8 @@
 DECLARE_TARGET(rules)
 DECLARE_TARGET(scanner)
 DECLARE_TARGET(events)
+DECLARE_TARGET(prefilter)
+DECLARE_TARGET(envelope)
 
 static const struct {
 	const char *name;
@@ -41,6 +44,8 @@ static const struct {
 	{ "rules", fuzz_rules_init, fuzz_rules_input },
 	{ "scanner", fuzz_scanner_init, fuzz_scanner_input },
 	{ "events", fuzz_events_init, fuzz_events_input },
+	{ "prefilter", fuzz_prefilter_init, fuzz_prefilter_input },
+	{ "envelope", fuzz_envelope_init, fuzz_envelope_input },
 };
 #define NTARGETS (sizeof(targets) / sizeof(*targets))
 

@@ -1,13 +1,19 @@
 #!/bin/sh
 # Build the libFuzzer targets with clang (ASan + UBSan) and run each one.
 #
-#   tests/fuzz/run.sh [SECONDS] [TARGET...]
+#   tests/fuzz/run.sh [SECONDS] [TARGET[:RUNS]...]
 #
-# SECONDS per target (default 60); TARGET is rules, scanner or events
-# TSBLOG_FUZZ_SEED=N and TSBLOG_FUZZ_RUNS=N make a run repeatable: the
-# same inputs in the same order, whatever the machine's speed (CI sets
-# both, so a new finding shows up here, not as a red CI on old code);
-# (default: all three, one after the other).  Everything is written under
+# SECONDS per target (default 60); TARGET is rules, scanner, events,
+# prefilter or envelope (default: all, one after the other).
+# TSBLOG_FUZZ_SEED=N and RUNS (or TSBLOG_FUZZ_RUNS=N for every target)
+# make a run repeatable: the same inputs in the same order, whatever the
+# machine's speed (CI sets both, so a new finding shows up here, not as a
+# red CI on old code).  For the long runs: tests/fuzz/run.sh 1800 TARGET.
+# Each target ends with one line:
+#   fuzz: TARGET ok|FAILED MINUTES min, EXECS execs, COV cov, CORPUS inputs
+# Seeds: tests/fuzz/corpus-TARGET, its regressions, and for rules the
+# bundled rules/*.json, for envelope tests/data/envelopes.  Everything is
+# written under
 # $TSBLOG_FUZZ_DIR (default /tmp/tsblog-fuzz): a meson build that only
 # generates builtin-rules.c and version.h, the fuzzer binaries, a writable
 # copy of each seed corpus (new inputs go there, never into the repo) and
@@ -22,7 +28,7 @@ set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-rules scanner events}
+targets=${*:-rules scanner events prefilter envelope}
 work=${TSBLOG_FUZZ_DIR:-/tmp/tsblog-fuzz}
 cc=${CC_FUZZ:-clang}
 mkdir -p "$work"
@@ -37,7 +43,7 @@ ninja -C "$work/meson" lib/builtin-rules.c >/dev/null
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -D_GNU_SOURCE -std=c11 -I$src/include -I$work/meson/include \
--I$src/lib $(pkg-config --cflags libpcre2-8 jansson)"
+-I$src/lib -I$src/tests/fuzz $(pkg-config --cflags libpcre2-8 jansson)"
 libs=$(pkg-config --libs libpcre2-8 jansson)
 
 # The library, instrumented for coverage.
@@ -50,8 +56,18 @@ for f in "$src"/lib/*.c "$work/meson/lib/builtin-rules.c"; do
 	objs="$objs $o"
 done
 
+copy_seeds() {
+	for f in "$@"; do
+		[ -f "$f" ] && cp "$f" "$corpus"/
+	done
+	return 0
+}
+
 status=0
-for t in $targets; do
+for arg in $targets; do
+	t=${arg%%:*}
+	runs=${TSBLOG_FUZZ_RUNS:-}
+	[ "$t" != "$arg" ] && runs=${arg#*:}
 	name=fuzz-$t
 	[ -f "$src/tests/fuzz/$name.c" ] || { echo "no target $t"; exit 2; }
 	# shellcheck disable=SC2086
@@ -59,26 +75,38 @@ for t in $targets; do
 		$libs -o "$work/$name"
 	corpus=$work/corpus-$t
 	mkdir -p "$corpus" "$work/artifacts/$t"
-	cp "$src/tests/fuzz/corpus-$t"/* "$corpus"/
-	if [ -d "$src/tests/fuzz/regressions/$name" ]; then
-		find "$src/tests/fuzz/regressions/$name" -type f \
-			-exec cp {} "$corpus"/ \;
-	fi
+	copy_seeds "$src/tests/fuzz/corpus-$t"/* "$src/tests/fuzz/regressions/$name"/*
+	case $t in
+	rules) copy_seeds "$src"/rules/*.json ;;
+	envelope) copy_seeds "$src"/tests/data/envelopes/* ;;
+	esac
 	dict=
 	[ -f "$src/tests/fuzz/$t.dict" ] && dict=-dict=$src/tests/fuzz/$t.dict
 	echo "fuzz: $name for ${secs}s, corpus $corpus"
+	start=$(date +%s)
+	# -max_len: room for the largest bundled rule file to grow; the
+	# scanner's and the prefilter's repeat encodings stand for longer
+	# lines (libFuzzer's default, the largest seed, stops at a few KiB).
 	if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	   nice -n 10 "$work/$name" -max_total_time="$secs" \
-		${TSBLOG_FUZZ_RUNS:+-runs=$TSBLOG_FUZZ_RUNS} \
+		${runs:+-runs=$runs} \
 		-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+		-max_len=262144 \
 		${TSBLOG_FUZZ_SEED:+-seed=$TSBLOG_FUZZ_SEED} \
 		-artifact_prefix="$work/artifacts/$t/" ${dict:+"$dict"} "$corpus" \
 		>"$work/$name.log" 2>&1; then
-		echo "fuzz: $name: $(grep -E '^Done [0-9]+ runs' "$work/$name.log" || echo finished)"
+		result=ok
 	else
 		status=1
-		echo "fuzz: $name FAILED; log $work/$name.log, artifacts:"
+		result=FAILED
+	fi
+	mins=$(awk -v s="$(($(date +%s) - start))" 'BEGIN { printf "%.1f", s / 60 }')
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log")
+	cov=$(grep -Eo 'cov: [0-9]+' "$work/$name.log" | tail -n 1 | cut -d' ' -f2)
+	echo "fuzz: $t $result $mins min, ${execs:-?} execs, ${cov:-?} cov, $(ls "$corpus" | wc -l) inputs"
+	if [ $result = FAILED ]; then
+		echo "fuzz: $name log $work/$name.log, artifacts:"
 		ls "$work/artifacts/$t"
 		grep -E 'ERROR|check failed|SUMMARY' "$work/$name.log" | head -5
 	fi
