@@ -284,8 +284,8 @@ out:
 	return rc;
 }
 
-static int
-cmp_problem(const void *a, const void *b)
+int
+summary_cmp_problem(const void *a, const void *b)
 {
 	const problem *x = *(const problem *const *)a;
 	const problem *y = *(const problem *const *)b;
@@ -345,7 +345,7 @@ summary_json(const summary *sm, const summary_totals *t)
 	for (i = 0; !bad && i < sm->nproblems; i++)
 		order[i] = &sm->problems[i];
 	if (!bad && sm->nproblems)
-		qsort(order, sm->nproblems, sizeof(*order), cmp_problem);
+		qsort(order, sm->nproblems, sizeof(*order), summary_cmp_problem);
 	for (i = 0; !bad && i < sm->nproblems; i++) {
 		const problem *p = order[i];
 		json_t *fields = json_object(), *fix = json_array(),

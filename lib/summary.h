@@ -1,6 +1,6 @@
 /* The scanner's summary of what went wrong (summary.c). */
-#ifndef TSBLOG_SUMMARY_H
-#define TSBLOG_SUMMARY_H
+#ifndef TSBLOG_LIB_SUMMARY_H
+#define TSBLOG_LIB_SUMMARY_H
 
 #include <jansson.h>
 #include "tsblog-private.h"
@@ -62,5 +62,8 @@ int summary_unmatched(summary *sm, const record *rec, uint64_t line,
  * after @dst's, its line numbers shifted by @offset. */
 int summary_absorb(summary *dst, const summary *src, uint64_t offset);
 json_t *summary_json(const summary *sm, const summary_totals *t);
+/* The order of problems in the document, for qsort() of an array of
+ * const problem *: by severity, then first seen. */
+int summary_cmp_problem(const void *a, const void *b);
 
 #endif

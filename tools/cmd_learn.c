@@ -198,7 +198,8 @@ cmd_learn(int argc, char **argv)
 	tsblog_ruleset *rs = NULL;
 	tsblog_scanner *s = NULL;
 	tsblog_error err;
-	json_t *sum = NULL, *out = NULL, *taken = json_object(), *g;
+	tsblog_summary *sum = NULL;
+	json_t *out = NULL, *taken = json_object();
 	json_t *seen = json_object();
 	rule_args ra;
 	const char *const *inputs = stdin_only;
@@ -234,16 +235,16 @@ cmd_learn(int argc, char **argv)
 	for (i = 0; i < ninputs; i++)
 		if (scan_file_quietly(s, inputs[i], &malformed) < 0)
 			goto done;
-	if (tsblog_scanner_summary_json(&doc, s, &err) < 0 ||
-	    !(sum = json_loads(doc, 0, NULL))) {
-		print_error("out of memory");
+	if (tsblog_scanner_summary(&sum, s, &err) < 0) {
+		print_error("%s", err.message);
 		goto done;
 	}
 	out = json_pack("{s:i, s:[]}", "tsblog", 1, "rules");
-	json_array_foreach(json_object_get(sum, "unclassified"), k, g) {
-		const char *shape = json_string_value(json_object_get(g, "shape"));
-		const char *level = json_string_value(json_object_get(g, "level"));
-		const char *example = json_string_value(json_object_get(g, "example"));
+	for (k = 0; k < tsblog_summary_group_count(sum); k++) {
+		const tsblog_summary_group *g = tsblog_summary_group_get(sum, k);
+		const char *shape = tsblog_summary_group_shape(g);
+		const char *level = tsblog_summary_group_level(g);
+		const char *example = tsblog_summary_group_example(g);
 		json_t *fields, *keys, *rule;
 		char id[80], title[100], *re, *summary = NULL;
 		size_t f, sn = 0;
@@ -299,7 +300,7 @@ cmd_learn(int argc, char **argv)
 		}
 		json_array_append_new(json_object_get(out, "rules"), rule);
 	}
-	doc = (tsblog_free(doc), json_dumps(out, JSON_INDENT(2)));
+	doc = json_dumps(out, JSON_INDENT(2));
 	if (!doc)
 		goto done;
 	put_json(doc);
@@ -307,8 +308,8 @@ cmd_learn(int argc, char **argv)
 		json_array_size(json_object_get(out, "rules")), skipped);
 	status = malformed ? EXIT_TROUBLE : EXIT_CLEAN;
 done:
-	tsblog_free(doc);
-	json_decref(sum);
+	free(doc);
+	tsblog_summary_free(sum);
 	json_decref(out);
 	json_decref(taken);
 	json_decref(seen);

@@ -8,7 +8,6 @@
  * lines of another; at the end their summaries are merged into one.
  */
 #include <errno.h>
-#include <jansson.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,11 +159,12 @@ merge_summaries(scan_state *st, followed *v, int n)
 				       names, (size_t)n, &err) < 0) {
 		print_error("%s", err.message);
 		st->trouble = 1;
-	} else if (!ok || !(st->merged = json_loads(out, 0, NULL))) {
+	} else if (!ok) {
 		print_error("out of memory");
 		st->trouble = 1;
+	} else {
+		st->merged = out;
 	}
-	tsblog_free(out);
 	for (i = 0; docs && i < n; i++)
 		tsblog_free(docs[i]);
 	free(docs);

@@ -46,11 +46,12 @@ void out_block(term *t, const problem_view *p);
 void out_repeat(term *t, const tsblog_diagnosis *d);
 /* A view of a diagnosis, valid while @d is. */
 void view_from_diagnosis(problem_view *p, const tsblog_diagnosis *d);
-/* The end: every problem of the summary document that @o keeps (as
- * blocks, or one line each when brief), then the unclassified errors,
- * the totals, and the inputs that were not read. */
-void out_report(term *t, const tsblog_ruleset *rs, json_t *summary,
-		int brief, const scan_opts *o, const input_list *inputs);
+/* The end: every problem of @summary that @o keeps (as blocks, or one
+ * line each when brief), then the unclassified errors, the totals, and
+ * the inputs that were not read. */
+void out_report(term *t, const tsblog_ruleset *rs,
+		const tsblog_summary *summary, int brief, const scan_opts *o,
+		const input_list *inputs);
 /* An annotation after a log line, for --passthrough. */
 void out_annotation(term *t, const tsblog_diagnosis *d);
 

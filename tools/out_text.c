@@ -153,9 +153,9 @@ diagnosis_fix(const void *d, size_t i)
 }
 
 static const char *
-json_fix(const void *fix, size_t i)
+summary_fix(const void *p, size_t i)
 {
-	return json_string_value(json_array_get((const json_t *)fix, i));
+	return tsblog_summary_problem_fix(p, i);
 }
 
 void
@@ -219,19 +219,6 @@ out_annotation(term *t, const tsblog_diagnosis *d)
 	}
 }
 
-static const char *
-js(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
-static uint64_t
-ji(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
-}
-
 /* The inputs of @status, as "a, b"; none: 0. */
 static size_t
 put_inputs(term *t, const input_list *inputs, input_status status,
@@ -271,20 +258,20 @@ put_interrupted(term *t, const input_list *inputs)
 }
 
 void
-out_report(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
-	   const scan_opts *o, const input_list *inputs)
+out_report(term *t, const tsblog_ruleset *rs, const tsblog_summary *sum,
+	   int brief, const scan_opts *o, const input_list *inputs)
 {
 	int complete = inputs_complete(inputs);
-	json_t *probs = json_object_get(doc, "problems");
-	json_t *uncl = json_object_get(doc, "unclassified");
-	json_t *p;
-	size_t i, shown = 0, nsev[3] = { 0, 0, 0 };
+	size_t i, n, shown = 0, nsev[3] = { 0, 0, 0 };
+	const char *id;
+	uint64_t hits, k;
 
-	if (brief && json_array_size(probs))
+	if (brief && tsblog_summary_problem_count(sum))
 		fputs("\nSummary:\n", t->f);
-	json_array_foreach(probs, i, p) {
-		const tsblog_rule *r = tsblog_ruleset_find(rs, js(p, "rule"));
-		json_t *fix = json_object_get(p, "fix");
+	for (i = 0; i < tsblog_summary_problem_count(sum); i++) {
+		const tsblog_summary_problem *p = tsblog_summary_problem_get(sum, i);
+		const tsblog_rule *r =
+			tsblog_ruleset_find(rs, tsblog_summary_problem_rule(p));
 		problem_view v;
 
 		if (!r || !scan_keeps(o, r))
@@ -295,7 +282,7 @@ out_report(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 			fputs("  ", t->f);
 			put_sev(t, tsblog_rule_severity(r));
 			fprintf(t->f, " \xc3\x97%-5llu [%s] ",
-				(unsigned long long)ji(p, "count"),
+				(unsigned long long)tsblog_summary_problem_sightings(p),
 				tsblog_rule_id(r));
 			term_put(t, tsblog_rule_title(r));
 			fputc('\n', t->f);
@@ -303,54 +290,55 @@ out_report(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 		}
 		memset(&v, 0, sizeof(v));
 		v.rule = r;
-		v.summary = js(p, "summary");
-		v.nfix = json_array_size(fix);
-		v.fix = json_fix;
-		v.fix_from = fix;
-		v.source = json_string_value(
-			json_array_get(json_object_get(p, "sources"), 0));
-		v.nsources = json_array_size(json_object_get(p, "sources"));
-		v.pod = js(p, "pod");
-		v.container = js(p, "container");
-		v.namespace = js(p, "namespace");
-		v.first_line = ji(p, "first_line");
-		v.last_line = ji(p, "last_line");
-		v.first_time = js(p, "first_time");
-		v.last_time = js(p, "last_time");
-		v.count = ji(p, "count");
+		v.summary = tsblog_summary_problem_text(p);
+		v.nfix = tsblog_summary_problem_fix_count(p);
+		v.fix = summary_fix;
+		v.fix_from = p;
+		v.source = tsblog_summary_problem_source(p, 0);
+		v.nsources = tsblog_summary_problem_source_count(p);
+		v.pod = tsblog_summary_problem_pod(p);
+		v.container = tsblog_summary_problem_container(p);
+		v.namespace = tsblog_summary_problem_namespace(p);
+		v.first_line = tsblog_summary_problem_first_line(p);
+		v.last_line = tsblog_summary_problem_last_line(p);
+		v.first_time = tsblog_summary_problem_first_time(p);
+		v.last_time = tsblog_summary_problem_last_time(p);
+		v.count = tsblog_summary_problem_sightings(p);
 		out_block(t, &v);
 	}
-	if (json_array_size(uncl)) {
+	n = tsblog_summary_group_count(sum);
+	if (n) {
 		fputs("\nWarnings and errors no rule knows yet:\n", t->f);
-		json_array_foreach(uncl, i, p) {
+		for (i = 0; i < n; i++) {
+			const tsblog_summary_group *g = tsblog_summary_group_get(sum, i);
 			if (i == UNCLASSIFIED_SHOWN) {
 				fprintf(t->f, "  ... and %zu more groups (-o summary-json lists them all)\n",
-					json_array_size(uncl) - UNCLASSIFIED_SHOWN);
+					n - UNCLASSIFIED_SHOWN);
 				break;
 			}
 			fprintf(t->f, "  \xc3\x97%-5llu %-5s ",
-				(unsigned long long)ji(p, "count"),
-				js(p, "level"));
-			term_put(t, js(p, "shape"));
+				(unsigned long long)tsblog_summary_group_sightings(g),
+				tsblog_summary_group_level(g));
+			term_put(t, tsblog_summary_group_shape(g));
 			fputc('\n', t->f);
 		}
 		fputs("  (tsblog learn FILE turns these into rule skeletons)\n",
 		      t->f);
 	}
-	if (json_array_size(json_object_get(doc, "limit_hit_rules"))) {
+	if (tsblog_summary_limited_count(sum)) {
 		fputs("\nRules that gave up on lines at their PCRE2 match limit (those lines\n"
 		      "were not matched by them; tsblog rules stats FILE shows what each costs):\n",
 		      t->f);
-		json_array_foreach(json_object_get(doc, "limit_hit_rules"), i, p) {
-			fprintf(t->f, "  \xc3\x97%-5llu [", (unsigned long long)ji(p, "count"));
-			term_put(t, js(p, "rule"));
+		for (i = 0; (id = tsblog_summary_limited_get(sum, i, &hits)); i++) {
+			fprintf(t->f, "  \xc3\x97%-5llu [", (unsigned long long)hits);
+			term_put(t, id);
 			fputs("]\n", t->f);
 		}
 	}
 	fputc('\n', t->f);
 	term_color(t, C_DIM);
 	fprintf(t->f, "tsblog: %llu lines, ",
-		(unsigned long long)ji(doc, "records"));
+		(unsigned long long)tsblog_summary_total_get(sum, TSBLOG_SUMMARY_RECORDS));
 	if (!shown && complete)
 		fputs("no known problem found", t->f);
 	else if (!shown)
@@ -360,15 +348,15 @@ out_report(term *t, const tsblog_ruleset *rs, json_t *doc, int brief,
 			shown, shown == 1 ? "" : "s", nsev[2],
 			nsev[2] == 1 ? "" : "s", nsev[1], nsev[1] == 1 ? "" : "s",
 			nsev[0]);
-	if (ji(doc, "truncated"))
+	if ((k = tsblog_summary_total_get(sum, TSBLOG_SUMMARY_TRUNCATED)))
 		fprintf(t->f, ", %llu over-long lines matched on their first MiB",
-			(unsigned long long)ji(doc, "truncated"));
-	if (ji(doc, "malformed"))
+			(unsigned long long)k);
+	if ((k = tsblog_summary_total_get(sum, TSBLOG_SUMMARY_MALFORMED)))
 		fprintf(t->f, ", %llu malformed events skipped",
-			(unsigned long long)ji(doc, "malformed"));
-	if (ji(doc, "problems_dropped"))
+			(unsigned long long)k);
+	if ((k = tsblog_summary_total_get(sum, TSBLOG_SUMMARY_PROBLEMS_DROPPED)))
 		fprintf(t->f, ", %llu sightings of further problems not listed (the problem table was full)",
-			(unsigned long long)ji(doc, "problems_dropped"));
+			(unsigned long long)k);
 	term_color(t, C_RESET);
 	fputc('\n', t->f);
 	if (complete)

@@ -407,39 +407,43 @@ files_close(void *ctx, int i, int fd)
 	return 0;
 }
 
-/* The summary at the end, in the chosen output. */
+/* The summary at the end, in the chosen output: the text report reads
+ * it in place; -o summary-json filters and extends its document. */
 static void
 finish(scan_state *st)
 {
+	tsblog_summary *view = NULL;
 	tsblog_error err;
+	char *doc = st->merged; /* -f on several files */
 	json_t *sum;
-	char *doc;
+	int rc;
 
 	if (st->o->output == OUT_JSON || st->o->passthrough)
 		return;
-	if (st->merged) {
-		sum = st->merged; /* -f on several files */
-		st->merged = NULL;
-	} else if (tsblog_scanner_summary_json(&doc, st->s, &err) < 0) {
+	if (st->o->output == OUT_TEXT) {
+		rc = doc ? tsblog_summary_parse(&view, doc, strlen(doc), &err)
+			 : tsblog_scanner_summary(&view, st->s, &err);
+		if (rc < 0) {
+			print_error("%s", err.message);
+			st->trouble = 1;
+		} else {
+			out_report(&st->out, st->rs, view, st->live, st->o,
+				   &st->inputs);
+		}
+		tsblog_summary_free(view);
+	} else if (!doc && tsblog_scanner_summary_json(&doc, st->s, &err) < 0) {
 		print_error("%s", err.message);
 		st->trouble = 1;
-		return;
-	} else {
-		sum = json_loads(doc, 0, NULL);
-		tsblog_free(doc);
-	}
-	if (!sum) {
+	} else if (!(sum = json_loads(doc, 0, NULL))) {
 		print_error("out of memory");
 		st->trouble = 1;
-		return;
-	}
-	if (st->o->output == OUT_SUMMARY_JSON) {
+	} else {
 		if (out_summary_json(sum, st->rs, st->o, &st->inputs) < 0)
 			st->trouble = 1;
-	} else {
-		out_report(&st->out, st->rs, sum, st->live, st->o, &st->inputs);
+		json_decref(sum);
 	}
-	json_decref(sum);
+	tsblog_free(doc);
+	st->merged = NULL;
 }
 
 int

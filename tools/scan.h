@@ -20,7 +20,7 @@ typedef struct {
 	int live, progress;
 	int failed, trouble, last_was_repeat;
 	input_list inputs;
-	json_t *merged;         /* the summary document, when not st->s's */
+	char *merged;           /* the summary document, when not st->s's */
 	/* the current input, from input_begin() */
 	uint64_t records0, bytes0;
 	/* the progress line */

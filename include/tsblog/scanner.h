@@ -220,7 +220,8 @@ TSBLOG_EXTERN(uint64_t) tsblog_scanner_malformed(const tsblog_scanner *s);
  * is full), unclassified (warnings and errors no rule matched, grouped by
  * the shape of their message: shape, level, count, first_line, source,
  * example) and unclassified_dropped.  Empty unless the scanner was made
- * without TSBLOG_SCAN_NO_SUMMARY.
+ * without TSBLOG_SCAN_NO_SUMMARY.  tsblog_scanner_summary() reads the
+ * same values without building the document.
  *
  * @param[out] out  Caller owns *out; release with tsblog_free().
  * @return 0, TSBLOG_EINVAL or TSBLOG_ENOMEM.
