@@ -178,16 +178,47 @@ tsblog_builder_add_string(tsblog_builder *b, const char *name,
 	return add_text(b, name ? name : "<string>", copy, len, err);
 }
 
+/* The rules of one bundled file, loaded and checked when the library was
+ * built: no JSON to parse, no pattern to compile until a rule is needed. */
+static int
+add_static(tsblog_builder *b, const builtin_rule_file *bf, tsblog_error *err)
+{
+	struct tsblog_rule **list = calloc(bf->nrules + 1, sizeof(*list));
+	rule_file *f = calloc(1, sizeof(*f));
+	size_t i, n = 0;
+	int rc = TSBLOG_ENOMEM;
+
+	if (list && f) {
+		f->name = (char *)bf->name;
+		f->text = (char *)bf->text;
+		f->len = bf->len;
+		f->refs = 1;
+		f->borrowed = 1;
+		while (n < bf->nrules && (list[n] = rule_borrow(&bf->rules[n], f)))
+			n++;
+		rc = n < bf->nrules ? TSBLOG_ENOMEM
+		     : n ? commit_rules(b, list, n, err) : 0;
+	}
+	if (rc == TSBLOG_ENOMEM)
+		err_nomem(err);
+	if (rc < 0)
+		for (i = 0; i < n; i++)
+			rule_free(list[i]);
+	free(list);
+	rule_file_unref(f);
+	return rc;
+}
+
 int
 tsblog_builder_add_builtin(tsblog_builder *b, tsblog_error *err)
 {
 	size_t i;
 	int rc;
 
+	if (!b)
+		return err_inval(err, "tsblog_builder_add_builtin: b is NULL");
 	for (i = 0; i < tsblog_builtin_nfiles; i++) {
-		rc = tsblog_builder_add_string(b, tsblog_builtin_files[i].name,
-					       tsblog_builtin_files[i].text,
-					       tsblog_builtin_files[i].len, err);
+		rc = add_static(b, &tsblog_builtin_files[i], err);
 		if (rc < 0)
 			return rc;
 	}
