@@ -51,6 +51,15 @@ strv(const char *name, char *const *v, size_t n)
 	fputs(" };\n", out);
 }
 
+/* The name of rule @n's table @what, until the next call. */
+static const char *
+nm(const char *what, size_t n)
+{
+	static char name[64];
+	snprintf(name, sizeof(name), "%s%zu", what, n);
+	return name;
+}
+
 static void
 ref(const char *type, const char *name, size_t n)
 {
@@ -104,12 +113,9 @@ rule_tables(const struct tsblog_rule *r, size_t n, FILE *rules)
 	char name[64];
 	size_t i, k;
 
-	snprintf(name, sizeof(name), "fix%zu", n);
-	strv(name, r->fix_src, r->nfix);
-	snprintf(name, sizeof(name), "see%zu", n);
-	strv(name, r->see_also, r->nsee);
-	snprintf(name, sizeof(name), "sum%zu", n);
-	segs(name, &r->summary);
+	strv(nm("fix", n), r->fix_src, r->nfix);
+	strv(nm("see", n), r->see_also, r->nsee);
+	segs(nm("sum", n), &r->summary);
 	for (i = 0; i < r->nfix; i++) {
 		snprintf(name, sizeof(name), "fix%zu_%zu", n, i);
 		segs(name, &r->fix[i]);
@@ -123,8 +129,7 @@ rule_tables(const struct tsblog_rule *r, size_t n, FILE *rules)
 		}
 		fputs(" };\n", out);
 	}
-	snprintf(name, sizeof(name), "fields%zu", n);
-	strv(name, r->fields, r->nfields);
+	strv(nm("fields", n), r->fields, r->nfields);
 	if (r->nfields) {
 		fprintf(out, "static const uint32_t groups%zu[] = {", n);
 		for (i = 0; i < r->nfields; i++)
@@ -161,8 +166,7 @@ rule_tables(const struct tsblog_rule *r, size_t n, FILE *rules)
 		}
 		fputs("};\n", out);
 	}
-	snprintf(name, sizeof(name), "counter%zu", n);
-	strv(name, r->counter, r->ncounter);
+	strv(nm("counter", n), r->counter, r->ncounter);
 	if (r->ncounter) {
 		fprintf(out, "static const ctx_values counterctx%zu[] = {", n);
 		for (i = 0; i < r->ncounter; i++) {
@@ -183,8 +187,7 @@ rule_tables(const struct tsblog_rule *r, size_t n, FILE *rules)
 		}
 		fputs(" };\n", out);
 	}
-	snprintf(name, sizeof(name), "lits%zu", n);
-	strv(name, r->literals, r->nliterals);
+	strv(nm("lits", n), r->literals, r->nliterals);
 
 	/* The initializer, in the struct's order. */
 #define F(...) fprintf(rules, __VA_ARGS__)
@@ -200,43 +203,31 @@ rule_tables(const struct tsblog_rule *r, size_t n, FILE *rules)
 		F(",\n\t  .summary_src = "); S(r->summary_src);
 		F(",\n\t  .severity = %d", r->severity);
 		F(", .fix_src = "); out = rules;
-		snprintf(name, sizeof(name), "fix%zu", n);
-		ref("char **", name, r->nfix);
+		ref("char **", nm("fix", n), r->nfix);
 		F(", .nfix = %zu, .see_also = ", r->nfix);
-		snprintf(name, sizeof(name), "see%zu", n);
-		ref("char **", name, r->nsee);
+		ref("char **", nm("see", n), r->nsee);
 		F(", .nsee = %zu,\n\t  .summary = ", r->nsee);
-		snprintf(name, sizeof(name), "sum%zu", n);
-		tmpl_init(&r->summary, name);
+		tmpl_init(&r->summary, nm("sum", n));
 		F(", .fix = ");
-		snprintf(name, sizeof(name), "fixt%zu", n);
-		ref("tmpl *", name, r->nfix);
+		ref("tmpl *", nm("fixt", n), r->nfix);
 		F(", .ngroups = %u,\n\t  .fields = ", r->ngroups);
-		snprintf(name, sizeof(name), "fields%zu", n);
-		ref("char **", name, r->nfields);
+		ref("char **", nm("fields", n), r->nfields);
 		F(", .field_group = ");
-		snprintf(name, sizeof(name), "groups%zu", n);
-		ref("uint32_t *", name, r->nfields);
+		ref("uint32_t *", nm("groups", n), r->nfields);
 		F(", .nfields = %zu, .keys = ", r->nfields);
-		snprintf(name, sizeof(name), "keys%zu", n);
-		ref("size_t *", name, r->nkeys);
+		ref("size_t *", nm("keys", n), r->nkeys);
 		F(", .nkeys = %zu,\n\t  .examples = ", r->nkeys);
-		snprintf(name, sizeof(name), "ex%zu", n);
-		ref("rule_example *", name, r->nexamples);
+		ref("rule_example *", nm("ex", n), r->nexamples);
 		F(", .nexamples = %zu, .counter = ", r->nexamples);
-		snprintf(name, sizeof(name), "counter%zu", n);
-		ref("char **", name, r->ncounter);
+		ref("char **", nm("counter", n), r->ncounter);
 		F(", .counter_ctx = ");
-		snprintf(name, sizeof(name), "counterctx%zu", n);
-		ref("ctx_values *", name, r->ncounter);
+		ref("ctx_values *", nm("counterctx", n), r->ncounter);
 		F(", .ncounter = %zu,\n\t  .ctx = ", r->ncounter);
-		snprintf(name, sizeof(name), "ctx%zu", n);
-		ref("struct ctx_alt *", name, r->nctx);
+		ref("struct ctx_alt *", nm("ctx", n), r->nctx);
 		F(", .nctx = %zu, .ctx_text = ", r->nctx);
 		str(r->ctx_text);
 		F(",\n\t  .literals = ");
-		snprintf(name, sizeof(name), "lits%zu", n);
-		ref("char **", name, r->nliterals);
+		ref("char **", nm("lits", n), r->nliterals);
 		F(", .nliterals = %zu, .file_index = %zu },\n",
 		  r->nliterals, r->file_index);
 		out = tables;
