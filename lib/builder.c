@@ -139,19 +139,16 @@ commit_rules(struct tsblog_builder *b, struct tsblog_rule **list, size_t n,
 	return 0;
 }
 
-
-/* Read @text (owned from here on) as a rule file and add its rules. */
+/* Hand the @n rules of @list over unless @rc says they were not all made;
+ * on failure free them.  @list is freed. */
 static int
-add_text(tsblog_builder *b, const char *name, char *text, size_t len,
-	 tsblog_error *err)
+commit_or_free(tsblog_builder *b, struct tsblog_rule **list, size_t n,
+	       int rc, tsblog_error *err)
 {
-	struct tsblog_rule **list = NULL;
-	size_t n = 0, i;
-	int rc = rulefile_load(name, text, len, b->cctx, &list, &n, err);
+	size_t i;
 
-	if (rc < 0)
-		return rc;
-	rc = n ? commit_rules(b, list, n, err) : 0;
+	if (rc == 0 && n)
+		rc = commit_rules(b, list, n, err);
 	if (rc == TSBLOG_ENOMEM)
 		err_nomem(err);
 	if (rc < 0)
@@ -159,6 +156,20 @@ add_text(tsblog_builder *b, const char *name, char *text, size_t len,
 			rule_free(list[i]);
 	free(list);
 	return rc;
+}
+
+/* Read @text (owned from here on) as a rule file and add its rules. */
+static int
+add_text(tsblog_builder *b, const char *name, char *text, size_t len,
+	 tsblog_error *err)
+{
+	struct tsblog_rule **list = NULL;
+	size_t n = 0;
+	int rc = rulefile_load(name, text, len, b->cctx, &list, &n, err);
+
+	if (rc < 0)
+		return rc;
+	return commit_or_free(b, list, n, 0, err);
 }
 
 int
@@ -178,16 +189,41 @@ tsblog_builder_add_string(tsblog_builder *b, const char *name,
 	return add_text(b, name ? name : "<string>", copy, len, err);
 }
 
+/* The rules of one bundled file, loaded and checked when the library was
+ * built: no JSON to parse, no pattern to compile until a rule is needed. */
+static int
+add_static(tsblog_builder *b, const builtin_rule_file *bf, tsblog_error *err)
+{
+	struct tsblog_rule **list = calloc(bf->nrules + 1, sizeof(*list));
+	rule_file *f = calloc(1, sizeof(*f));
+	size_t n = 0;
+	int rc = TSBLOG_ENOMEM;
+
+	if (list && f) {
+		f->name = (char *)bf->name;
+		f->text = (char *)bf->text;
+		f->len = bf->len;
+		f->refs = 1;
+		f->borrowed = 1;
+		while (n < bf->nrules && (list[n] = rule_borrow(&bf->rules[n], f)))
+			n++;
+		rc = n < bf->nrules ? TSBLOG_ENOMEM : 0;
+	}
+	rc = commit_or_free(b, list, n, rc, err);
+	rule_file_unref(f);
+	return rc;
+}
+
 int
 tsblog_builder_add_builtin(tsblog_builder *b, tsblog_error *err)
 {
 	size_t i;
 	int rc;
 
+	if (!b)
+		return err_inval(err, "tsblog_builder_add_builtin: b is NULL");
 	for (i = 0; i < tsblog_builtin_nfiles; i++) {
-		rc = tsblog_builder_add_string(b, tsblog_builtin_files[i].name,
-					       tsblog_builtin_files[i].text,
-					       tsblog_builtin_files[i].len, err);
+		rc = add_static(b, &tsblog_builtin_files[i], err);
 		if (rc < 0)
 			return rc;
 	}

@@ -89,7 +89,8 @@ static int
 match_rule(check_ctx *c, const struct tsblog_rule *r, const char *s,
 	   size_t n)
 {
-	rule_jit(c->rs, r);
+	if (rule_jit(c->rs, r) < 0)
+		return PCRE2_ERROR_NOMEMORY;
 	return pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, c->m->md,
 			   c->m->mctx);
 }
@@ -149,8 +150,9 @@ context_counter_fires(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	int rc = read_example(&rd, line, cv, &rec);
 
 	if (rc == 0) {
-		rule_jit(m->rs, r);
-		rc = pcre2_match(r->code, (PCRE2_SPTR)rec.msg.p, rec.msg.n, 0,
+		rc = rule_jit(m->rs, r);
+		if (rc == 0)
+			rc = pcre2_match(r->code, (PCRE2_SPTR)rec.msg.p, rec.msg.n, 0,
 				 0, m->md, m->mctx) >= 0;
 		if (rc == 1)
 			rc = context_holds(r, &rec, m->md, m->mctx, NULL, 0);

@@ -21,11 +21,6 @@ static const char *const ctx_keys[CTX_NKEYS + 1] = {
 	"pod", "container", "namespace", "level", "scope", "message", NULL
 };
 
-struct ctx_alt {
-	pcre2_code *re[CTX_NKEYS];      /* NULL: no condition on that key */
-	char *src[CTX_NKEYS];
-};
-
 static int
 key_index(const char *key)
 {
@@ -81,6 +76,35 @@ bad_key(char *bad, size_t size, const char *key)
 	return TSBLOG_ESCHEMA;
 }
 
+/* The regex of condition @k of @a, NULL when there is none; a bundled
+ * rule's is compiled on first use, by whichever thread comes first (the
+ * others free theirs), so the rule set stays shareable.  -1 in *rc when
+ * it cannot be (no memory: the build compiled every bundled one). */
+static const pcre2_code *
+alt_re(struct ctx_alt *a, int k, int *rc)
+{
+	pcre2_code *re = atomic_load_explicit(&a->re[k], memory_order_acquire);
+	pcre2_code *none = NULL;
+	PCRE2_SIZE eo;
+	int ec;
+
+	if (re || !a->src[k])
+		return re;
+	re = pcre2_compile((PCRE2_SPTR)a->src[k], PCRE2_ZERO_TERMINATED,
+			   PATTERN_OPTIONS, &ec, &eo, NULL);
+	if (!re) {
+		*rc = -1;
+		return NULL;
+	}
+	if (!atomic_compare_exchange_strong_explicit(&a->re[k], &none, re,
+						     memory_order_acq_rel,
+						     memory_order_acquire)) {
+		pcre2_code_free(re);
+		re = none;
+	}
+	return re;
+}
+
 static int
 compile_alt(struct ctx_alt *a, json_t *obj, pcre2_compile_context *cc,
 	    char *bad, size_t size, json_step *where, size_t *nwhere)
@@ -111,8 +135,7 @@ compile_alt(struct ctx_alt *a, json_t *obj, pcre2_compile_context *cc,
 		if (!a->src[k])
 			return TSBLOG_ENOMEM;
 		a->re[k] = pcre2_compile((PCRE2_SPTR)a->src[k],
-					 PCRE2_ZERO_TERMINATED,
-					 PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+					 PCRE2_ZERO_TERMINATED, PATTERN_OPTIONS,
 					 &ec, &eo, cc);
 		if (!a->re[k]) {
 			PCRE2_UCHAR msg[256];
@@ -219,10 +242,12 @@ context_free(struct tsblog_rule *r)
 	for (i = 0; r->ctx && i < r->nctx; i++)
 		for (k = 0; k < CTX_NKEYS; k++) {
 			pcre2_code_free(r->ctx[i].re[k]);
-			free(r->ctx[i].src[k]);
+			if (!r->borrowed)
+				free(r->ctx[i].src[k]);
 		}
 	free(r->ctx);
-	free(r->ctx_text);
+	if (!r->borrowed)
+		free(r->ctx_text);
 	r->ctx = NULL;
 	r->ctx_text = NULL;
 	r->nctx = 0;
@@ -239,14 +264,17 @@ context_holds(const struct tsblog_rule *r, const record *rec,
 	if (!r->nctx)
 		return 1;
 	for (i = 0; i < r->nctx; i++) {
-		const struct ctx_alt *a = &r->ctx[i];
+		struct ctx_alt *a = &r->ctx[i];
 		for (k = 0; k < CTX_NKEYS; k++) {
 			slice v;
-			int rc;
-			if (!a->re[k])
+			int rc = 0;
+			const pcre2_code *re = alt_re(a, k, &rc);
+			if (rc < 0)
+				return -1;
+			if (!re)
 				continue;
 			v = rec_value(rec, k);
-			rc = pcre2_match(a->re[k], (PCRE2_SPTR)v.p, v.n, 0, 0,
+			rc = pcre2_match(re, (PCRE2_SPTR)v.p, v.n, 0, 0,
 					 md, mc);
 			if (rc == PCRE2_ERROR_NOMEMORY)
 				return -1;

@@ -223,7 +223,11 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 
 		if (rs->pf && !m->cand[i])
 			continue;
-		rule_jit(rs, r);
+		if (rule_jit(rs, r) < 0) {
+			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, r->id,
+				  NULL, "out of memory compiling the pattern");
+			return TSBLOG_ENOMEM;
+		}
 		if (m->timing)
 			t0 = now_ns();
 		rc = pcre2_match(r->code, (PCRE2_SPTR)line, rec->msg.n, 0,

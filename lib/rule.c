@@ -20,9 +20,38 @@ rule_file_unref(rule_file *f)
 {
 	if (!f || --f->refs > 0)
 		return;
-	free(f->name);
-	free(f->text);
+	if (!f->borrowed) {
+		free(f->name);
+		free(f->text);
+	}
 	free(f);
+}
+
+struct tsblog_rule *
+rule_borrow(const struct tsblog_rule *src, rule_file *f)
+{
+	struct tsblog_rule *r = malloc(sizeof(*r));
+	size_t i;
+	int k;
+
+	if (!r)
+		return NULL;
+	memcpy(r, src, sizeof(*r));
+	r->borrowed = 1;
+	r->code = NULL;
+	atomic_init(&r->jitted, 0);
+	/* The compiled context regexes are this rule set's own. */
+	r->ctx = src->nctx ? calloc(src->nctx, sizeof(*r->ctx)) : NULL;
+	if (src->nctx && !r->ctx) {
+		free(r);
+		return NULL;
+	}
+	for (i = 0; i < src->nctx; i++)
+		for (k = 0; k < CTX_NKEYS; k++)
+			r->ctx[i].src[k] = src->ctx[i].src[k];
+	r->file = f;
+	f->refs++;
+	return r;
 }
 
 void
@@ -32,6 +61,13 @@ rule_free(struct tsblog_rule *r)
 
 	if (!r)
 		return;
+	if (r->borrowed) {
+		pcre2_code_free(r->code);
+		context_free(r);
+		rule_file_unref(r->file);
+		free(r);
+		return;
+	}
 	free(r->id);
 	free(r->component);
 	free(r->title);

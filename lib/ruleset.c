@@ -85,26 +85,43 @@ tsblog_ruleset_free(tsblog_ruleset *rs)
 
 /* JIT compiling costs more than compiling, and in a big rule set most
  * rules never meet a line holding their literal: so a pattern is JIT
- * compiled when first matched (1000 rules, 200 MB: 52 ever were).  Once
- * per rule, under the set's lock; the flag is set after, so a reader that
+ * compiled when first matched (1000 rules, 200 MB: 52 ever were), and a
+ * bundled one, checked at build time, is only compiled then.  Once per
+ * rule, under the set's lock; the flag is set after, so a reader that
  * sees it sees the finished code.  Without JIT (unsupported CPU, no
  * executable memory, no_jit) PCRE2 interprets: slower, same results. */
-void
+int
 rule_jit(const struct tsblog_ruleset *rs, const struct tsblog_rule *r)
 {
-	/* The lock and the flag are what a const rule set may change. */
+	/* The lock, the code of a bundled rule and the flag are what a
+	 * const rule set may change. */
 	pthread_mutex_t *lock = (pthread_mutex_t *)&rs->jit_lock;
-	atomic_int *jitted = (atomic_int *)&r->jitted;
+	struct tsblog_rule *w = (struct tsblog_rule *)r;
+	int rc = 0;
 
-	if (atomic_load_explicit(jitted, memory_order_acquire))
-		return;
+	if (atomic_load_explicit(&w->jitted, memory_order_acquire))
+		return 0;
 	pthread_mutex_lock(lock);
-	if (!atomic_load_explicit(jitted, memory_order_relaxed)) {
-		if (!rs->opts.no_jit)
-			(void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE);
-		atomic_store_explicit(jitted, 1, memory_order_release);
+	if (!atomic_load_explicit(&w->jitted, memory_order_relaxed)) {
+		if (!w->code) {
+			int ec;
+			PCRE2_SIZE eo;
+			w->code = pcre2_compile((PCRE2_SPTR)w->pattern,
+						PCRE2_ZERO_TERMINATED,
+						PATTERN_OPTIONS, &ec, &eo, NULL);
+		}
+		if (!w->code)
+			rc = -1;
+		else {
+			if (!rs->opts.no_jit)
+				(void)pcre2_jit_compile(w->code,
+							PCRE2_JIT_COMPLETE);
+			atomic_store_explicit(&w->jitted, 1,
+					      memory_order_release);
+		}
 	}
 	pthread_mutex_unlock(lock);
+	return rc;
 }
 
 size_t
