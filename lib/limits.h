@@ -52,6 +52,13 @@
  * document still without an event is given up. */
 #define DOC_WINDOW_RECORDS 2
 
+/* JSON log lines (jsonline.c): nesting, members and number lengths
+ * beyond these are left to jansson, which decides them exactly (a line
+ * of log fields has far fewer). */
+#define JSONLINE_MAX_DEPTH 32
+#define JSONLINE_MAX_MEMBERS 256
+#define JSONLINE_MAX_NUMBER 63
+
 /* Lints (tsblog_ruleset_check): a literal shorter than this lets many
  * lines through the prefilter; the backtracking probe pads each example
  * with this many bytes of noise, or repeats it this many times. */

@@ -45,6 +45,7 @@ reader_fini(reader *rd)
 	buf_free(&rd->held);
 	buf_free(&rd->msg);
 	buf_free(&rd->text);
+	jsonline_free(&rd->jl);
 }
 
 /* --- JSON log lines ------------------------------------------------- */
@@ -56,15 +57,6 @@ static const char *const time_keys[] = { "time", "ts", "timestamp",
 static const char *const scope_keys[] = { "scope", "logger", NULL };
 /* Not appended to the message: bulky or already shown. */
 static const char *const skip_keys[] = { "caller", "stacktrace", "v", NULL };
-
-static int
-in(const char *const *keys, const char *k)
-{
-	for (; *keys; keys++)
-		if (!strcmp(*keys, k))
-			return 1;
-	return 0;
-}
 
 /* The shortest text that reads back as the same double: zap writes epoch
  * seconds as 1763626442.401127, and that is what users should see. */
@@ -82,72 +74,97 @@ shortest_real(char *buf, size_t size, double d)
 
 /* A scalar as text: strings as they are, numbers as JSON writes them. */
 static int
-add_scalar(buf_t *b, json_t *v)
+add_scalar(buf_t *b, const jl_member *v)
 {
 	char num[64];
 	int k;
 
-	if (json_is_string(v))
-		return buf_add(b, json_string_value(v), json_string_length(v));
-	if (json_is_integer(v))
+	switch (v->type) {
+	case JL_STRING:
+		return buf_add(b, v->str.p, v->str.n);
+	case JL_INTEGER:
 		k = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			     json_integer_value(v));
-	else if (json_is_real(v))
-		k = shortest_real(num, sizeof(num), json_real_value(v));
-	else if (json_is_boolean(v))
+			     v->integer);
+		break;
+	case JL_REAL:
+		k = shortest_real(num, sizeof(num), v->real);
+		break;
+	case JL_TRUE:
+	case JL_FALSE:
 		k = snprintf(num, sizeof(num), "%s",
-			     json_is_true(v) ? "true" : "false");
-	else
+			     v->type == JL_TRUE ? "true" : "false");
+		break;
+	default:
 		return 0;
+	}
 	return buf_add(b, num, (size_t)k);
+}
+
+static int
+in(const char *const *keys, slice k)
+{
+	for (; *keys; keys++)
+		if (is(k, *keys))
+			return 1;
+	return 0;
+}
+
+/* The string member @key, or an empty slice. */
+static slice
+jl_str(const jsonline *jl, const char *key)
+{
+	const jl_member *v = jsonline_get(jl, key);
+	return v && v->type == JL_STRING ? v->str : sl(NULL, 0);
 }
 
 /* A zap / Istio --log_as_json line.  The message is matched decoded, and
  * every other field follows it as "<TAB>key=value", the way Istio's
  * console encoder prints them, so one rule serves both encodings. */
 static int
-json_log_record(reader *rd, json_t *o, record *rec)
+json_log_record(reader *rd, record *rec)
 {
-	const char *key;
-	json_t *v, *msg = NULL;
+	const jsonline *jl = &rd->jl;
+	const jl_member *v, *msg = NULL;
+	size_t k;
 	int i;
 
 	for (i = 0; msg_keys[i] && !msg; i++)
-		msg = json_object_get(o, msg_keys[i]);
-	if (!json_is_string(msg))
+		msg = jsonline_get(jl, msg_keys[i]);
+	if (!msg || msg->type != JL_STRING)
 		return 0;
 	rd->msg.len = 0;
-	if (buf_add(&rd->msg, json_string_value(msg), json_string_length(msg)) < 0)
+	if (buf_add(&rd->msg, msg->str.p, msg->str.n) < 0)
 		return -1;
 	rec->core_n = rd->msg.len;
-	json_object_foreach(o, key, v) {
-		if (in(msg_keys, key) || in(level_keys, key) ||
-		    in(time_keys, key) || in(scope_keys, key) ||
-		    in(skip_keys, key) || json_is_object(v) || json_is_array(v) ||
-		    json_is_null(v))
+	for (k = 0; k < jl->n; k++) {
+		v = &jl->m[k];
+		if (in(msg_keys, v->key) || in(level_keys, v->key) ||
+		    in(time_keys, v->key) || in(scope_keys, v->key) ||
+		    in(skip_keys, v->key) || v->type == JL_OBJECT ||
+		    v->type == JL_ARRAY || v->type == JL_NULL)
 			continue;
 		if (buf_add(&rd->msg, "\t", 1) < 0 ||
-		    buf_add(&rd->msg, key, strlen(key)) < 0 ||
+		    buf_add(&rd->msg, v->key.p, v->key.n) < 0 ||
 		    buf_add(&rd->msg, "=", 1) < 0 || add_scalar(&rd->msg, v) < 0)
 			return -1;
 	}
 	rec->msg = sl(rd->msg.data, rd->msg.len);
 	for (i = 0; level_keys[i]; i++) {
-		slice l = jstr(o, level_keys[i]);
+		slice l = jl_str(jl, level_keys[i]);
 		if (l.p) {
 			rec->level = level_name(l.p, l.n);
 			break;
 		}
 	}
 	for (i = 0; scope_keys[i] && !rec->scope.p; i++)
-		rec->scope = jstr(o, scope_keys[i]);
+		rec->scope = jl_str(jl, scope_keys[i]);
 	for (i = 0; time_keys[i]; i++) {
-		json_t *t = json_object_get(o, time_keys[i]);
-		if (json_is_string(t)) {
-			rec->timestamp = jstr(o, time_keys[i]);
+		const jl_member *t = jsonline_get(jl, time_keys[i]);
+		if (t && t->type == JL_STRING) {
+			rec->timestamp = t->str;
 			break;
 		}
-		if (json_is_number(t)) {
+		if (t && (t->type == JL_INTEGER || t->type == JL_REAL)) {
 			/* zap's epoch seconds: keep them as written. */
 			rd->text.len = 0;
 			if (add_scalar(&rd->text, t) < 0)
@@ -337,10 +354,26 @@ plain_line(reader *rd, record *rec)
 		int rc;
 		while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 			n--;
-		o = n && p[n - 1] == '}' ? json_loadb(p, n, 0, &jerr) : NULL;
+		if (!n || p[n - 1] != '}')
+			return 1;
+		rc = jsonline_read(&rd->jl, p, n);
+		if (rc < 0)
+			return -1;
+		/* Events are read from a tree (events.c). */
+		if (rc == JL_OK && (jsonline_get(&rd->jl, "items") ||
+				    jsonline_get(&rd->jl, "involvedObject") ||
+				    jsonline_get(&rd->jl, "regarding")))
+			rc = JL_UNSURE;
+		if (rc == JL_OK) {
+			events_drop(rd);
+			rc = json_log_record(rd, rec);
+			return rc != 0 ? rc : 1;
+		}
+		if (rc == JL_INVALID)
+			return 1;
+		o = json_loadb(p, n, 0, &jerr);
 		/* Not JSON after all is a plain line; no memory is not. */
-		if (!o && n && p[n - 1] == '}' &&
-		    json_error_code(&jerr) == json_error_out_of_memory)
+		if (!o && json_error_code(&jerr) == json_error_out_of_memory)
 			return -1;
 		if (o) {
 			events_drop(rd);
@@ -361,7 +394,9 @@ plain_line(reader *rd, record *rec)
 				rec->msg = sl(p, n);
 				return 1;
 			}
-			rc = json_log_record(rd, o, rec);
+			if (jsonline_from_tree(&rd->jl, o) < 0)
+				return -1;
+			rc = json_log_record(rd, rec);
 			if (rc != 0)
 				return rc;
 		}

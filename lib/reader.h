@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <string.h>
 #include "envelope.h"
+#include "jsonline.h"
 #include "limits.h"
 
 /* Turns lines into records.  Most lines are one record each; a line may
@@ -54,6 +55,7 @@ typedef struct reader_s {
 	int have_line_rec;
 	record line_rec;
 	buf_t msg, text;        /* decoded message and text */
+	jsonline jl;            /* the JSON log line's members */
 	/* a malformed event document: reported once through the scanner */
 	int doc_error;
 	int err_line, err_col;

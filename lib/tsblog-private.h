@@ -151,6 +151,9 @@ int buf_add(buf_t *b, const char *s, size_t n);
 /* Append @n bytes as valid UTF-8: invalid sequences and NUL bytes become
  * U+FFFD, so every string we hand out is printable as JSON and as C. */
 int buf_add_utf8(buf_t *b, const char *s, size_t n);
+/* Length of the valid UTF-8 sequence at @s (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF; a NUL is not valid), or 0. */
+size_t utf8_seq(const unsigned char *s, size_t n);
 void buf_free(buf_t *b);
 /* jansson's text of @v (json_dumps() flags), or NULL on no memory: unlike
  * json_dumps(), never a document cut short by a failed allocation. */

@@ -1,0 +1,412 @@
+/*
+ * A JSON log line's top-level members, without a tree.  What is accepted
+ * and what each member decodes to follow jansson 2.14's json_loadb(p, n,
+ * 0) (src/load.c, src/utf.c) rule for rule, because reader.c falls back
+ * to jansson for Events and for whatever this reader will not decide, and
+ * the same line must never read two ways.  tests/test-jsonline.c holds
+ * it to that, byte for byte, on generated and collected lines.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "jsonline.h"
+#include "limits.h"
+
+_Static_assert(JSONLINE_MAX_DEPTH < JSON_PARSER_MAX_DEPTH,
+	       "jansson's depth error must stay jansson's to report");
+
+typedef struct {
+	const unsigned char *p, *end;
+	char *out;              /* next free byte of the decode buffer */
+	int unsure;             /* JL_UNSURE or -1 (no memory) once known */
+} cur;
+
+#define BAD (-1)
+
+static void
+ws(cur *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' ||
+				 *c->p == '\n' || *c->p == '\r'))
+		c->p++;
+}
+
+static int
+hex4(const unsigned char *q)
+{
+	int i, v = 0;
+
+	for (i = 0; i < 4; i++) {
+		unsigned char h = q[i];
+		v <<= 4;
+		if (h >= '0' && h <= '9')
+			v += h - '0';
+		else if ((h | 0x20) >= 'a' && (h | 0x20) <= 'f')
+			v += (h | 0x20) - 'a' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+static char *
+put_utf8(char *o, long u)
+{
+	if (u < 0x80) {
+		*o++ = (char)u;
+	} else if (u < 0x800) {
+		*o++ = (char)(0xC0 | u >> 6);
+		*o++ = (char)(0x80 | (u & 0x3F));
+	} else if (u < 0x10000) {
+		*o++ = (char)(0xE0 | u >> 12);
+		*o++ = (char)(0x80 | (u >> 6 & 0x3F));
+		*o++ = (char)(0x80 | (u & 0x3F));
+	} else {
+		*o++ = (char)(0xF0 | u >> 18);
+		*o++ = (char)(0x80 | (u >> 12 & 0x3F));
+		*o++ = (char)(0x80 | (u >> 6 & 0x3F));
+		*o++ = (char)(0x80 | (u & 0x3F));
+	}
+	return o;
+}
+
+/* One escape at @q (its '\\'): the code point (-1: invalid), *len the
+ * bytes it takes.  A high surrogate needs its low one right after it; a
+ * \u0000 is refused in keys and values alike without JSON_ALLOW_NUL. */
+static long
+escape(const unsigned char *q, const unsigned char *end, size_t *len)
+{
+	static const char plain[] = "\"\\/bfnrt", as[] = "\"\\/\b\f\n\r\t";
+	const char *e;
+	long u, lo;
+
+	if (end - q < 2)
+		return -1;
+	if (q[1] != 'u') {
+		e = q[1] ? strchr(plain, q[1]) : NULL;
+		*len = 2;
+		return e ? (unsigned char)as[e - plain] : -1;
+	}
+	if (end - q < 6 || (u = hex4(q + 2)) < 0)
+		return -1;
+	*len = 6;
+	if (u >= 0xD800 && u <= 0xDBFF) {
+		if (end - q < 12 || q[6] != '\\' || q[7] != 'u' ||
+		    (lo = hex4(q + 8)) < 0xDC00 || lo > 0xDFFF)
+			return -1;
+		*len = 12;
+		return ((u - 0xD800) << 10) + (lo - 0xDC00) + 0x10000;
+	}
+	if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0)
+		return -1;
+	return u;
+}
+
+/* The string after the '"' at c->p; decoded into *@s when @s. */
+static int
+string(cur *c, slice *s)
+{
+	const unsigned char *q = ++c->p, *run = q;
+	char *o = NULL;
+	size_t k;
+	long u;
+
+	for (;;) {
+		while (q < c->end && *q >= 0x20 && *q < 0x80 && *q != '"' &&
+		       *q != '\\')
+			q++;
+		if (q >= c->end || *q < 0x20)
+			return BAD;
+		if (*q == '"')
+			break;
+		if (*q >= 0x80) {
+			if (!(k = utf8_seq(q, (size_t)(c->end - q))))
+				return BAD;
+			q += k;
+			continue;
+		}
+		if ((u = escape(q, c->end, &k)) < 0)
+			return BAD;
+		if (s) {
+			if (!o)
+				o = c->out;
+			memcpy(c->out, run, (size_t)(q - run));
+			c->out = put_utf8(c->out + (q - run), u);
+		}
+		q += k;
+		run = q;
+	}
+	if (s && o) {
+		memcpy(c->out, run, (size_t)(q - run));
+		c->out += q - run;
+		*s = (slice){ o, (size_t)(c->out - o) };
+	} else if (s) {
+		*s = (slice){ (const char *)c->p, (size_t)(q - c->p) };
+	}
+	c->p = q + 1;
+	return 0;
+}
+
+static const unsigned char *
+digits(const unsigned char *q, const unsigned char *end)
+{
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	return q;
+}
+
+/* A number as jansson lexes it: an integer unless it has a fraction or
+ * an exponent; out of range is an error, a real's underflow is not. */
+static int
+number(cur *c, jl_member *m)
+{
+	const unsigned char *q = c->p, *d;
+	char text[JSONLINE_MAX_NUMBER + 1], *dot;
+	const char *point;
+	int real = 0;
+	size_t len;
+
+	if (*q == '-')
+		q++;
+	d = digits(q, c->end);
+	if (d == q || (*q == '0' && d > q + 1))
+		return BAD;
+	q = d;
+	if (q < c->end && *q == '.') {
+		if ((d = digits(q + 1, c->end)) == q + 1)
+			return BAD;
+		q = d;
+		real = 1;
+	}
+	if (q < c->end && (*q == 'e' || *q == 'E')) {
+		q++;
+		if (q < c->end && (*q == '+' || *q == '-'))
+			q++;
+		if ((d = digits(q, c->end)) == q)
+			return BAD;
+		q = d;
+		real = 1;
+	}
+	len = (size_t)(q - c->p);
+	if (len > JSONLINE_MAX_NUMBER) {
+		c->unsure = JL_UNSURE;
+		return BAD;
+	}
+	memcpy(text, c->p, len);
+	text[len] = '\0';
+	c->p = q;
+	errno = 0;
+	if (!real) {
+		m->type = JL_INTEGER;
+		m->integer = strtoll(text, NULL, 10);
+		return errno == ERANGE ? BAD : 0;
+	}
+	/* jansson's to_locale(): strtod reads the locale's decimal point. */
+	point = localeconv()->decimal_point;
+	if (*point != '.' && (dot = strchr(text, '.')))
+		*dot = *point;
+	m->type = JL_REAL;
+	m->real = strtod(text, NULL);
+	return (m->real == HUGE_VAL || m->real == -HUGE_VAL) && errno == ERANGE
+		       ? BAD
+		       : 0;
+}
+
+static int
+word(cur *c, const char *w, size_t n)
+{
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, w, n))
+		return BAD;
+	c->p += n;
+	return 0;
+}
+
+static int container(cur *c, jsonline *jl, int depth);
+
+/* The value at c->p (after blanks) at nesting @depth (the line's own
+ * members: 2), into @m; strings decoded only when @dec. */
+static int
+value(cur *c, jl_member *m, int dec, int depth)
+{
+	if (c->p >= c->end)
+		return BAD;
+	switch (*c->p) {
+	case '"':
+		m->type = JL_STRING;
+		return string(c, dec ? &m->str : NULL);
+	case '{':
+	case '[':
+		m->type = *c->p == '{' ? JL_OBJECT : JL_ARRAY;
+		return container(c, NULL, depth);
+	case 't':
+		m->type = JL_TRUE;
+		return word(c, "true", 4);
+	case 'f':
+		m->type = JL_FALSE;
+		return word(c, "false", 5);
+	case 'n':
+		m->type = JL_NULL;
+		return word(c, "null", 4);
+	default:
+		if (*c->p == '-' || (*c->p >= '0' && *c->p <= '9'))
+			return number(c, m);
+		return BAD;
+	}
+}
+
+static jl_member *
+add_member(jsonline *jl)
+{
+	if (jl->n == jl->cap) {
+		size_t cap = jl->cap ? jl->cap * 2 : 16;
+		jl_member *m = realloc(jl->m, cap * sizeof(*m));
+		if (!m)
+			return NULL;
+		jl->m = m;
+		jl->cap = cap;
+	}
+	return &jl->m[jl->n++];
+}
+
+/* A key's member, kept where the key first appeared (jansson's
+ * hashtable_set replaces the value in place). */
+static jl_member *
+member(cur *c, jsonline *jl, slice key)
+{
+	size_t i;
+	jl_member *m;
+
+	for (i = 0; i < jl->n; i++)
+		if (jl->m[i].key.n == key.n &&
+		    !memcmp(jl->m[i].key.p, key.p, key.n))
+			return &jl->m[i];
+	if (jl->n == JSONLINE_MAX_MEMBERS) {
+		c->unsure = JL_UNSURE;
+		return NULL;
+	}
+	if (!(m = add_member(jl))) {
+		c->unsure = -1;
+		return NULL;
+	}
+	m->key = key;
+	return m;
+}
+
+/* The object or array at c->p whose members are at @depth + 1; the
+ * object's members kept in @jl when not NULL (the line's own). */
+static int
+container(cur *c, jsonline *jl, int depth)
+{
+	unsigned char close = *c->p == '{' ? '}' : ']';
+	jl_member scratch, *m = &scratch;
+	slice key;
+
+	if (depth >= JSONLINE_MAX_DEPTH) {
+		c->unsure = JL_UNSURE;
+		return BAD;
+	}
+	c->p++;
+	ws(c);
+	if (c->p < c->end && *c->p == close) {
+		c->p++;
+		return 0;
+	}
+	for (;;) {
+		if (close == '}') {
+			if (c->p >= c->end || *c->p != '"' ||
+			    string(c, jl ? &key : NULL) < 0)
+				return BAD;
+			ws(c);
+			if (c->p >= c->end || *c->p != ':')
+				return BAD;
+			c->p++;
+			ws(c);
+			if (jl && !(m = member(c, jl, key)))
+				return BAD;
+		}
+		if (value(c, m, jl != NULL, depth + 1) < 0)
+			return BAD;
+		ws(c);
+		if (c->p < c->end && *c->p == ',') {
+			c->p++;
+			ws(c);
+			continue;
+		}
+		if (c->p < c->end && *c->p == close) {
+			c->p++;
+			return 0;
+		}
+		return BAD;
+	}
+}
+
+int
+jsonline_read(jsonline *jl, const char *p, size_t n)
+{
+	cur c = { (const unsigned char *)p, (const unsigned char *)p + n,
+		  NULL, 0 };
+
+	jl->n = 0;
+	jl->dec.len = 0;
+	/* A decoded string is never longer than its source: one
+	 * reservation keeps every slice into the buffer stable. */
+	if (buf_reserve(&jl->dec, n) < 0)
+		return -1;
+	c.out = jl->dec.data;
+	if (!n || *c.p != '{' || container(&c, jl, 1) < 0)
+		return c.unsure ? c.unsure : JL_INVALID;
+	ws(&c);
+	return c.p == c.end ? JL_OK : JL_INVALID;
+}
+
+int
+jsonline_from_tree(jsonline *jl, json_t *o)
+{
+	static const jl_type types[] = {
+		[JSON_OBJECT] = JL_OBJECT, [JSON_ARRAY] = JL_ARRAY,
+		[JSON_STRING] = JL_STRING, [JSON_INTEGER] = JL_INTEGER,
+		[JSON_REAL] = JL_REAL,     [JSON_TRUE] = JL_TRUE,
+		[JSON_FALSE] = JL_FALSE,   [JSON_NULL] = JL_NULL,
+	};
+	const char *key;
+	json_t *v;
+	jl_member *m;
+
+	jl->n = 0;
+	json_object_foreach(o, key, v) {
+		if (!(m = add_member(jl)))
+			return -1;
+		memset(m, 0, sizeof(*m));
+		m->key = (slice){ key, strlen(key) };
+		m->type = types[json_typeof(v)];
+		if (json_is_string(v))
+			m->str = (slice){ json_string_value(v),
+					  json_string_length(v) };
+		else if (json_is_integer(v))
+			m->integer = json_integer_value(v);
+		else if (json_is_real(v))
+			m->real = json_real_value(v);
+	}
+	return 0;
+}
+
+const jl_member *
+jsonline_get(const jsonline *jl, const char *key)
+{
+	size_t i, k = strlen(key);
+
+	for (i = 0; i < jl->n; i++)
+		if (jl->m[i].key.n == k && !memcmp(jl->m[i].key.p, key, k))
+			return &jl->m[i];
+	return NULL;
+}
+
+void
+jsonline_free(jsonline *jl)
+{
+	free(jl->m);
+	buf_free(&jl->dec);
+	memset(jl, 0, sizeof(*jl));
+}

@@ -1,0 +1,48 @@
+/* The top-level members of a JSON log line, read in one pass without
+ * building a tree (jsonline.c): jansson costs ~150 instructions a byte
+ * on these lines, most of it allocating values nobody reads. */
+#ifndef TSBLOG_JSONLINE_H
+#define TSBLOG_JSONLINE_H
+
+#include <jansson.h>
+#include "tsblog-private.h"
+
+typedef enum {
+	JL_STRING, JL_INTEGER, JL_REAL, JL_TRUE, JL_FALSE, JL_NULL,
+	JL_OBJECT, JL_ARRAY
+} jl_type;
+
+typedef struct {
+	slice key;              /* decoded; never holds a NUL */
+	jl_type type;
+	slice str;              /* JL_STRING: decoded; never holds a NUL */
+	json_int_t integer;     /* JL_INTEGER */
+	double real;            /* JL_REAL */
+} jl_member;
+
+/* One object's members in jansson's order: where a key first appears,
+ * with the value it last had.  Slices point into the line, into @dec or
+ * into the tree they were taken from; valid until the next read. */
+typedef struct {
+	jl_member *m;
+	size_t n, cap;
+	buf_t dec;              /* strings that held escapes */
+} jsonline;
+
+enum { JL_INVALID = 0, JL_OK = 1, JL_UNSURE = 2 };
+
+/* Read the object @p[0..@n) (a line that starts with '{').  JL_OK with
+ * its members in @jl; JL_INVALID exactly when json_loadb(p, n, 0) would
+ * fail (not JSON, invalid UTF-8, a \u0000, a lone surrogate, a number
+ * out of range, text after the object); JL_UNSURE when this reader does
+ * not decide (nesting or member count beyond JSONLINE_MAX_*, a number
+ * longer than JSONLINE_MAX_NUMBER): ask jansson.  -1 on no memory. */
+int jsonline_read(jsonline *jl, const char *p, size_t n);
+/* The members of a jansson object @o; strings borrowed from @o.  -1 on
+ * no memory. */
+int jsonline_from_tree(jsonline *jl, json_t *o);
+/* The member named @key, or NULL. */
+const jl_member *jsonline_get(const jsonline *jl, const char *key);
+void jsonline_free(jsonline *jl);
+
+#endif

@@ -1,0 +1,403 @@
+/*
+ * jsonline.c against jansson: for every line that starts with '{', the
+ * reader must say "not JSON" exactly when json_loadb() fails, and give
+ * the members json_object_foreach() gives, byte for byte (or say it is
+ * unsure, and reader.c asks jansson).  Lines come from a generator of
+ * log-shaped objects with mutations, and from a collected corpus
+ * (tests/data/jsonline/lines.txt) whose verdicts are written down.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+#include "reader.h"     /* private: jsonline.h, the reader itself */
+
+static const char *const verdict_name[] = { "bad", "ok", "ask" };
+
+/* Compare one line; returns jsonline_read()'s verdict. */
+static int
+differ(const char *p, size_t n)
+{
+	jsonline a = { 0 }, b = { 0 };
+	json_error_t err;
+	json_t *o = json_loadb(p, n, 0, &err);
+	int rc = jsonline_read(&a, p, n);
+	size_t i;
+
+	/* Plain ifs: each ck_assert costs a write to Check's pipe. */
+	if (rc < 0)
+		ck_abort_msg("no memory");
+	if (rc == JL_UNSURE)
+		goto out;
+	if ((rc == JL_OK) != (o != NULL))
+		ck_abort_msg("jsonline says %s, jansson %s (%s) on [%.*s]",
+			     verdict_name[rc], o ? "ok" : "error",
+			     o ? "" : err.text, (int)n, p);
+	if (!o)
+		goto out;
+	if (!json_is_object(o) || jsonline_from_tree(&b, o) < 0)
+		ck_abort_msg("no object or no memory");
+	if (a.n != b.n)
+		ck_abort_msg("%zu members, jansson %zu on [%.*s]", a.n, b.n,
+			     (int)n, p);
+	for (i = 0; i < a.n; i++) {
+		const jl_member *x = &a.m[i], *y = &b.m[i];
+		if (x->key.n != y->key.n || memcmp(x->key.p, y->key.p, x->key.n) ||
+		    x->type != y->type ||
+		    (x->type == JL_STRING &&
+		     (x->str.n != y->str.n || memcmp(x->str.p, y->str.p, x->str.n))) ||
+		    (x->type == JL_INTEGER && x->integer != y->integer) ||
+		    (x->type == JL_REAL && memcmp(&x->real, &y->real, sizeof(double))))
+			ck_abort_msg("member %zu differs from jansson's on [%.*s]",
+				     i, (int)n, p);
+	}
+out:
+	json_decref(o);
+	jsonline_free(&a);
+	jsonline_free(&b);
+	return rc;
+}
+
+/* --- generated lines ---------------------------------------------------- */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+
+static unsigned
+pick(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+#define ANY(a) (a)[pick(sizeof(a) / sizeof(*(a)))]
+
+static const char *const keys[] = {
+	"msg", "message", "level", "severity", "lvl", "ts", "time",
+	"timestamp", "@timestamp", "scope", "logger", "caller", "stacktrace",
+	"v", "log", "stream", "kubernetes", "pod_name", "error", "a", "",
+	"m\\u0073g", "lev\\u0065l", "k\\u00e9y", "\\ud83d\\ude00",
+	"k\\u0000", "items", "involvedObject",
+};
+/* String pieces: plain text, every escape jansson knows and some it
+ * refuses, raw UTF-8 valid and not, control bytes. */
+static const char *const pieces[] = {
+	"connection refused", "error", "Warning", " ", "x",
+	"\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t",
+	"\\u0041", "\\u00e9", "\\u20AC", "\\uffff", "\\u0001", "\\u001f",
+	"\\ud83d\\ude00", "\\uDBFF\\uDFFF", "\\u0000", "\\ud800", "\\udc00",
+	"\\ud800\\u0041", "\\ud800\\ue000", "\\ud800\\n", "\\ud800x", "\\uD83D\\uDe00",
+	"\\x", "\\u12", "\\uzzzz", "\\U0041", "\\'", "\\",
+	"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xef\xbf\xbf",
+	"\x7f", "\x80", "\xc0\xaf", "\xc3", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+	"\xe0\x80\x80", "\xf0\x80\x80\x80", "\xff", "\xf5\x80\x80\x80",
+	"\x01", "\x1f", "\t",
+};
+#define NPIECES (sizeof(pieces) / sizeof(*pieces))
+static const char *const numbers[] = {
+	"0", "-0", "1", "-1", "42", "1763626442", "1763626442.401127",
+	"0.5", "-0.0", "1e3", "1E+3", "1e-3", "2.5e-07", "1.7976931348623157e308",
+	"1e308", "1e309", "-1e309", "1e-400", "4.9e-324",
+	"9223372036854775807", "9223372036854775808", "-9223372036854775808",
+	"-9223372036854775809", "123456789012345678901234567890",
+	"01", "-01", "1.", ".5", "-", "1e", "1e+", "+1", "0x1F", "1.2.3",
+	"00", "-a", "1ee3", "0.0000000000000000000000000000001",
+	"3.14159265358979323846264338327950288419716939937510582097494459230",
+};
+static const char *const spaces[] = { "", "", "", " ", "\t", "\r", "\n",
+				      " \r\n\t" };
+
+static void gen_value(buf_t *b, int depth);
+
+static void
+add(buf_t *b, const char *s)
+{
+	if (buf_add(b, s, strlen(s)) < 0)
+		ck_abort_msg("no memory");
+}
+
+static void
+gen_string(buf_t *b)
+{
+	unsigned i, k = pick(5);
+
+	add(b, "\"");
+	for (i = 0; i < k; i++)
+		add(b, pieces[pick(3) ? pick(5) : pick(NPIECES)]);
+	add(b, "\"");
+}
+
+static void
+gen_object(buf_t *b, int depth)
+{
+	unsigned i, k = pick(depth == 1 ? 9 : 4);
+
+	add(b, "{");
+	add(b, ANY(spaces));
+	for (i = 0; i < k; i++) {
+		if (i)
+			add(b, ",");
+		add(b, ANY(spaces));
+		add(b, "\"");
+		add(b, pick(8) ? ANY(keys) : ANY(pieces));
+		add(b, "\"");
+		add(b, ANY(spaces));
+		add(b, ":");
+		add(b, ANY(spaces));
+		gen_value(b, depth + 1);
+		add(b, ANY(spaces));
+	}
+	add(b, "}");
+}
+
+static void
+gen_value(buf_t *b, int depth)
+{
+	unsigned i, k;
+
+	switch (pick(depth > 3 ? 5 : 7)) {
+	case 0:
+	case 1:
+		gen_string(b);
+		break;
+	case 2:
+		add(b, ANY(numbers));
+		break;
+	case 3:
+		add(b, pick(4) ? (const char *[]){ "true", "false", "null" }[pick(3)]
+			       : (const char *[]){ "tru", "nul", "True",
+						   "falsey" }[pick(4)]);
+		break;
+	case 4:
+		/* now and then deeper than jsonline decides */
+		k = pick(20) ? 1 : 28 + pick(12);
+		for (i = 0; i < k; i++)
+			add(b, "[");
+		gen_string(b);
+		for (i = 0; i < k; i++)
+			add(b, "]");
+		break;
+	case 5:
+		gen_object(b, depth);
+		break;
+	default:
+		add(b, "[");
+		k = pick(4);
+		for (i = 0; i < k; i++) {
+			if (i)
+				add(b, ",");
+			gen_value(b, depth + 1);
+		}
+		add(b, "]");
+	}
+}
+
+/* Bytes a mutation inserts: JSON's own first. */
+static const char alphabet[] = "{}[]\":,\\u0123456789abcdefeE+-. tnrl\t\x80\xc3";
+
+static void
+mutate(buf_t *b)
+{
+	size_t at = b->len ? pick((unsigned)b->len) : 0;
+
+	switch (pick(5)) {
+	case 0: /* delete */
+		if (b->len > 1 && at) {
+			memmove(b->data + at, b->data + at + 1, b->len - at - 1);
+			b->len--;
+		}
+		break;
+	case 1: /* insert */
+		if (buf_reserve(b, 1) < 0)
+			ck_abort_msg("no memory");
+		memmove(b->data + at + 1, b->data + at, b->len - at);
+		b->data[at] = alphabet[pick(sizeof(alphabet) - 1)];
+		b->len++;
+		break;
+	case 2: /* replace */
+		if (at)
+			b->data[at] = alphabet[pick(sizeof(alphabet) - 1)];
+		break;
+	case 3: /* truncate, and maybe close again */
+		if (at) {
+			b->len = at;
+			if (pick(2))
+				add(b, "}");
+		}
+		break;
+	default: /* text after the object */
+		if (pick(7))
+			add(b, (const char *[]){ " ", "}", "{}", "x", "\t\r",
+						 "," }[pick(6)]);
+		else if (buf_add(b, "", 1) < 0) /* a NUL byte */
+			ck_abort_msg("no memory");
+	}
+	b->data[b->len] = '\0';
+}
+
+START_TEST(jsonline_matches_jansson_generated)
+{
+	buf_t b = { 0 };
+	unsigned count[3] = { 0 }, dups = 0, escaped = 0;
+	int i, k;
+
+	for (i = 0; i < 200000; i++) {
+		b.len = 0;
+		gen_object(&b, 1);
+		for (k = pick(3) ? 0 : 1 + pick(3); k > 0; k--)
+			mutate(&b);
+		if (!b.len || b.data[0] != '{')
+			continue;
+		count[differ(b.data, b.len)]++;
+		if (strstr(b.data, "\"msg\"") &&
+		    strstr(strstr(b.data, "\"msg\"") + 1, "\"msg\""))
+			dups++;
+		if (memchr(b.data, '\\', b.len))
+			escaped++;
+	}
+	buf_free(&b);
+	/* Both verdicts in earnest, the fallback reached, and the cases
+	 * that make the difference (repeated keys, escapes) many times. */
+	ck_assert_uint_gt(count[JL_OK], 30000);
+	ck_assert_uint_gt(count[JL_INVALID], 100000);
+	ck_assert_uint_gt(count[JL_UNSURE], 2000);
+	ck_assert_uint_gt(dups, 2000);
+	ck_assert_uint_gt(escaped, 100000);
+}
+END_TEST
+
+/* --- the collected corpus ---------------------------------------------- */
+
+/* A corpus line: VERDICT<TAB>LINE, where \x{HH} stands for a byte. */
+static size_t
+unescape(char *s)
+{
+	char *r = s, *w = s;
+	unsigned v;
+
+	while (*r) {
+		if (!strncmp(r, "\\x{", 3) && sscanf(r + 3, "%2x}", &v) == 1 &&
+		    r[5] == '}') {
+			*w++ = (char)v;
+			r += 6;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	return (size_t)(w - s);
+}
+
+START_TEST(jsonline_corpus)
+{
+	size_t len;
+	char *text = tu_read_file(tu_data("jsonline/lines.txt"), &len);
+	char *line, *save = NULL, *tab;
+	unsigned cases = 0;
+
+	ck_assert_ptr_nonnull(text);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int want, got;
+		size_t n;
+		if (line[0] == '#' || !(tab = strchr(line, '\t')))
+			continue;
+		*tab = '\0';
+		want = !strcmp(line, "ok") ? JL_OK : !strcmp(line, "bad") ? JL_INVALID
+									 : JL_UNSURE;
+		ck_assert_msg(want != JL_UNSURE || !strcmp(line, "ask"),
+			      "verdict %s", line);
+		n = unescape(tab + 1);
+		got = differ(tab + 1, n);
+		ck_assert_msg(got == want, "%s, not %s: [%s]", verdict_name[got],
+			      verdict_name[want], tab + 1);
+		cases++;
+	}
+	free(text);
+	ck_assert_uint_gt(cases, 100);
+}
+END_TEST
+
+/* --- what the reader makes of them -------------------------------------- */
+
+typedef struct {
+	const char *line, *msg, *level, *timestamp, *scope;
+	size_t core_n;
+} want_rec;
+
+static void
+expect_field(slice s, const char *want)
+{
+	if (!want) {
+		ck_assert_ptr_null(s.p);
+		return;
+	}
+	ck_assert_ptr_nonnull(s.p);
+	ck_assert_msg(s.n == strlen(want) && !memcmp(s.p, want, s.n),
+		      "[%.*s], not [%s]", (int)s.n, s.p, want);
+}
+
+START_TEST(reader_json_log_lines)
+{
+	static const want_rec cases[] = {
+		/* The last value of a repeated key, where it first was. */
+		{ "{\"level\":\"info\",\"n\":1,\"msg\":\"a\",\"level\":\"error\",\"n\":2.5}",
+		  "a\tn=2.5", "error", NULL, NULL, 1 },
+		/* An escaped key is its decoded self; \u escapes, pairs. */
+		{ "{\"m\\u0073g\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\"\\ttab\",\"lvl\":\"WARN\"}",
+		  "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\"\ttab", "warn", NULL, NULL, 18 },
+		/* zap's epoch seconds as written; nested and null skipped;
+		 * caller, v not appended. */
+		{ "{\"ts\":1763626442.401127,\"caller\":\"x.go:1\",\"msg\":\"m\",\"k\":{\"a\":[1,\"\\u0000x\"]},\"z\":null,\"b\":true,\"i\":-0,\"v\":1,\"scope\":\"ads\"}",
+		  NULL, NULL, NULL, NULL, 0 },
+		{ "{\"ts\":1763626442.401127,\"caller\":\"x.go:1\",\"msg\":\"m\",\"k\":{\"a\":[1,2e1]},\"z\":null,\"b\":true,\"i\":-0,\"v\":1,\"scope\":\"ads\"}  ",
+		  "m\tb=true\ti=0", NULL, "1763626442.401127", "ads", 1 },
+		/* message when there is no msg; a non-string msg is no
+		 * message (the line is kept as it is). */
+		{ "{\"message\":\"fallback\",\"severity\":\"CRITICAL\",\"time\":\"2026-11-20T08:14:02Z\"}",
+		  "fallback", "fatal", "2026-11-20T08:14:02Z", NULL, 8 },
+		{ "{\"msg\":7,\"message\":\"not this\"}",
+		  "{\"msg\":7,\"message\":\"not this\"}", NULL, NULL, NULL, 0 },
+		/* Deeper than jsonline goes: jansson reads it, same record. */
+		{ "{\"msg\":\"deep\",\"d\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],\"level\":\"warning\"}",
+		  "deep", "warn", NULL, NULL, 4 },
+	};
+	reader rd;
+	size_t i;
+
+	reader_init(&rd, 1 << 20);
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const want_rec *w = &cases[i];
+		record rec;
+		uint64_t at;
+		ck_assert_int_eq(reader_line(&rd, w->line, strlen(w->line), 1, 0), 0);
+		ck_assert_int_eq(reader_take(&rd, &rec, &at), 1);
+		/* the \u0000 case: not JSON, so the line as it is */
+		expect_field(rec.msg, w->msg ? w->msg : w->line);
+		ck_assert_uint_eq(rec.core_n, w->core_n);
+		if (w->level)
+			ck_assert_str_eq(rec.level, w->level);
+		else
+			ck_assert_ptr_null(rec.level);
+		expect_field(rec.timestamp, w->timestamp);
+		expect_field(rec.scope, w->scope);
+		ck_assert_int_eq(reader_take(&rd, &rec, &at), 0);
+	}
+	reader_fini(&rd);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("jsonline");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, jsonline_matches_jansson_generated);
+	tcase_add_test(tc, jsonline_corpus);
+	tcase_add_test(tc, reader_json_log_lines);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
