@@ -242,7 +242,9 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	k = strmap_find(&sm->shape_ix, shape.data, shape.len);
 	if (k == STRMAP_NONE) {
 		buf_t ex = { 0 };
-		if (sm->nshapes >= MAX_SHAPES) {
+		if (sm->allow ? strmap_find(sm->allow, shape.data, shape.len) ==
+					STRMAP_NONE
+			      : sm->nshapes >= MAX_SHAPES) {
 			sm->shapes_dropped = add_count(sm->shapes_dropped,
 						       rec->count);
 			rc = 0;
@@ -478,6 +480,27 @@ add_sources(summary *dst, problem *p, const summary *src, const problem *sp)
 		p->sources[p->nsources++] = idx;
 	}
 	return 0;
+}
+
+int
+summary_kept_shapes(const summary *dst, const summary *src, strmap *out)
+{
+	const char **a = keys_by_index(&dst->shape_ix, dst->nshapes);
+	const char **b = keys_by_index(&src->shape_ix, src->nshapes);
+	size_t i;
+	int rc = a && b ? 0 : -1;
+
+	for (i = 0; rc == 0 && i < dst->nshapes; i++)
+		rc = strmap_put(out, a[i], strlen(a[i]), i) == STRMAP_NOMEM
+			     ? -1 : 0;
+	for (i = 0; rc == 0 && i < src->nshapes && out->count < MAX_SHAPES;
+	     i++)
+		if (strmap_find(out, b[i], strlen(b[i])) == STRMAP_NONE)
+			rc = strmap_put(out, b[i], strlen(b[i]), out->count) ==
+					     STRMAP_NOMEM ? -1 : 0;
+	free(a);
+	free(b);
+	return rc;
 }
 
 int

@@ -39,6 +39,9 @@ typedef struct {
 	strmap problem_ix, shape_ix, source_ix;
 	cleaner clean;          /* for examples and shapes */
 	uint64_t problems_dropped, shapes_dropped;
+	/* When set, the only shapes kept (borrowed, read-only): a piece of
+	 * a -j scan after the whole input's table is full. */
+	const strmap *allow;
 	buf_t key;
 } summary;
 
@@ -61,6 +64,10 @@ int summary_unmatched(summary *sm, const record *rec, uint64_t line,
 /* Add @src's problems and shapes to @dst, as if @src's input had come
  * after @dst's, its line numbers shifted by @offset. */
 int summary_absorb(summary *dst, const summary *src, uint64_t offset);
+/* Into the empty @out: the shapes @dst keeps once @src is absorbed, were
+ * @src's table complete (its first ones in order fill @dst up); -1 on no
+ * memory.  -j uses it when a piece's own table overflowed. */
+int summary_kept_shapes(const summary *dst, const summary *src, strmap *out);
 json_t *summary_json(const summary *sm, const summary_totals *t);
 
 #endif
