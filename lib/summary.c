@@ -23,15 +23,10 @@ add_count(uint64_t a, uint64_t b)
 }
 
 int
-summary_init(summary *sm, const pcre2_code *shape, const pcre2_code *redact,
-	     int redacting)
+summary_init(summary *sm, const pcre2_code *redact, int redacting)
 {
 	memset(sm, 0, sizeof(*sm));
-	sm->shape = shape;
-	sm->md = pcre2_match_data_create_from_pattern(shape, NULL);
-	if (cleaner_init(&sm->clean, redact, redacting) < 0)
-		return -1;
-	return sm->md ? 0 : -1;
+	return cleaner_init(&sm->clean, redact, redacting);
 }
 
 static void
@@ -66,7 +61,6 @@ summary_fini(summary *sm)
 	strmap_free(&sm->problem_ix);
 	strmap_free(&sm->shape_ix);
 	strmap_free(&sm->source_ix);
-	pcre2_match_data_free(sm->md);
 	cleaner_fini(&sm->clean);
 	buf_free(&sm->key);
 	memset(sm, 0, sizeof(*sm));
@@ -233,7 +227,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 
 	if (!level_warn(rec->level))
 		return 0;
-	if (shape_make(sm->shape, sm->md, &sm->clean, rec->msg.p,
+	if (shape_make(&sm->clean, rec->msg.p,
 		       rec->core_n ? rec->core_n : rec->msg.n,
 		       &shape) < 0 ||
 	    buf_add(&shape, "\x1f", 1) < 0 ||

@@ -28,8 +28,6 @@ typedef struct {
 } unclassified;
 
 typedef struct {
-	const pcre2_code *shape;        /* borrowed from the rule set */
-	pcre2_match_data *md;
 	problem *problems;
 	size_t nproblems, capproblems;
 	unclassified *shapes;
@@ -52,8 +50,7 @@ typedef struct {
 	const tsblog_rule_stats *stats;
 } summary_totals;
 
-int summary_init(summary *sm, const pcre2_code *shape,
-		 const pcre2_code *redact, int redacting);
+int summary_init(summary *sm, const pcre2_code *redact, int redacting);
 void summary_fini(summary *sm);
 /* Count a diagnosis (after its source and line are set); sets its
  * occurrences. */

@@ -111,7 +111,6 @@ struct tsblog_ruleset {
 	size_t nrules;
 	strmap ids;
 	uint32_t max_groups;
-	pcre2_code *shape_code; /* message shapes for the summary */
 	pcre2_code *redact_code;
 	/* Prefilters, only when every rule has literals: rule literals
 	 * alone, and with the level words the summary needs to see. */
