@@ -12,7 +12,8 @@
  * ("<ip>").  <pod> is a pod-template/ReplicaSet hash and a pod's random
  * suffix behind a name and a dash (web-7d9f8c6b5-x2k4j, web-7d9f8c6b5,
  * fluentd-x2k4j): Kubernetes draws them from POD_ALPHABET, which has no
- * vowels, so words do not look like them. */
+ * vowels, so words do not look like them.  Not a key: they change with
+ * every rollout. */
 #define POD_ALPHABET "bcdfghjklmnpqrstvwxz2456789"
 static const struct shape_hole {
 	const char *name;       /* capture group, and placeholder */
@@ -24,7 +25,7 @@ static const struct shape_hole {
 	{ "uuid", "uuid", "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b", 1 },
 	{ "ip", "addr", "\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?:[:_]\\d+)?\\b|\\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\\](?::\\d+)?", 1 },
 	{ "dur", "duration", "\\b\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h)(?:\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h))*\\b", 0 },
-	{ "pod", "pod", "(?<=[0-9A-Za-z]-)(?:[" POD_ALPHABET "]{6,10}-[" POD_ALPHABET "]{5}|(?=[a-z]*\\d)[" POD_ALPHABET "]{6,10}|(?=[a-z]*\\d)[" POD_ALPHABET "]{5})(?![-\\w])", 1 },
+	{ "pod", "pod", "(?<=[0-9A-Za-z]-)(?:[" POD_ALPHABET "]{6,10}-[" POD_ALPHABET "]{5}|(?=[a-z]*\\d)[" POD_ALPHABET "]{6,10}|(?=[a-z]*\\d)[" POD_ALPHABET "]{5})(?![-\\w])", 0 },
 	{ "hex", "id", "\\b(?:0x)?(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{5,}\\b", 1 },
 	{ "num", "n", "\\b\\d+(?:\\.\\d+)?\\b", 0 },
 };
