@@ -276,3 +276,45 @@ shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 	}
 	return cleaner_subject(cl, NULL, 0);
 }
+
+int
+shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
+		buf_t *out)
+{
+	struct shape_memo_slot *sl;
+	char *p;
+
+	if (n > SHAPE_MEMO_MSG)
+		return shape_make(cl, msg, n, out);
+	if (!m->slots &&
+	    !(m->slots = calloc(SHAPE_MEMO_SLOTS, sizeof(*m->slots))))
+		return -1;
+	sl = &m->slots[strmap_hash(msg, n) % SHAPE_MEMO_SLOTS];
+	if (sl->msg && sl->n == n && !memcmp(sl->msg, msg, n)) {
+		out->len = 0;
+		return buf_add(out, sl->shape, sl->len);
+	}
+	if (shape_make(cl, msg, n, out) < 0)
+		return -1;
+	/* No memory for a copy only costs the next lookup. */
+	if ((p = realloc(sl->msg, n + out->len + 1))) {
+		memcpy(p, msg, n);
+		memcpy(p + n, out->data, out->len);
+		sl->msg = p;
+		sl->shape = p + n;
+		sl->n = n;
+		sl->len = out->len;
+	}
+	return 0;
+}
+
+void
+shape_memo_free(shape_memo *m)
+{
+	size_t i;
+
+	for (i = 0; m->slots && i < SHAPE_MEMO_SLOTS; i++)
+		free(m->slots[i].msg);
+	free(m->slots);
+	m->slots = NULL;
+}

@@ -37,6 +37,18 @@ static const struct shape_hole {
 /* @msg's shape into @out (reset first), at most MAX_SHAPE_LEN bytes, made
  * clean by @cl; -1 on no memory. */
 int shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out);
+
+/* An exact memo of shape_make(): the same message bytes, the same shape. */
+typedef struct {
+	struct shape_memo_slot {
+		char *msg, *shape;      /* one allocation, msg first */
+		size_t n, len;
+	} *slots;               /* SHAPE_MEMO_SLOTS, made on first use */
+} shape_memo;
+/* shape_make() through @m; -1 on no memory. */
+int shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
+		    buf_t *out);
+void shape_memo_free(shape_memo *m);
 #endif
 
 #endif

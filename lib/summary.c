@@ -62,6 +62,7 @@ summary_fini(summary *sm)
 	strmap_free(&sm->shape_ix);
 	strmap_free(&sm->source_ix);
 	cleaner_fini(&sm->clean);
+	shape_memo_free(&sm->memo);
 	buf_free(&sm->key);
 	memset(sm, 0, sizeof(*sm));
 }
@@ -227,7 +228,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 
 	if (!level_warn(rec->level))
 		return 0;
-	if (shape_make(&sm->clean, rec->msg.p,
+	if (shape_memo_make(&sm->memo, &sm->clean, rec->msg.p,
 		       rec->core_n ? rec->core_n : rec->msg.n,
 		       &shape) < 0 ||
 	    buf_add(&shape, "\x1f", 1) < 0 ||

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include "tsblog-private.h"
+#include "shape.h"
 
 typedef struct {
 	const struct tsblog_rule *rule;
@@ -36,6 +37,7 @@ typedef struct {
 	size_t nsources, capsources;
 	strmap problem_ix, shape_ix, source_ix;
 	cleaner clean;          /* for examples and shapes */
+	shape_memo memo;
 	uint64_t problems_dropped, shapes_dropped;
 	/* When set, the only shapes kept (borrowed, read-only): a piece of
 	 * a -j scan after the whole input's table is full. */

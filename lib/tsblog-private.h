@@ -96,6 +96,8 @@ size_t strmap_find(const strmap *m, const char *key, size_t len);
  * STRMAP_NOMEM. */
 size_t strmap_put(strmap *m, const char *key, size_t len, size_t val);
 void strmap_free(strmap *m);
+/* The hash strmap uses (FNV-1a). */
+size_t strmap_hash(const char *s, size_t n);
 
 struct tsblog_builder {
 	tsblog_compile_options opts;
