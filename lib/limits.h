@@ -41,6 +41,11 @@
 #define MAX_SHAPES 1000
 #define MAX_SHAPE_LEN 300
 #define MAX_EXAMPLE_LEN 1000
+/* Shapes remembered by their message (slots, and the longest message
+ * remembered): warnings repeat word for word, and a remembered shape
+ * skips the message's redaction and tokenizing. */
+#define SHAPE_MEMO_SLOTS 1024
+#define SHAPE_MEMO_MSG 512
 
 /* `kubectl get events -o json` documents: container kinds tracked, from
  * depth 1 (the root's members) to 3 (an event's members). */

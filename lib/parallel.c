@@ -17,6 +17,12 @@
  * it is merged, and the rest is read serially from that piece's first
  * byte, so the state that runs across the cut and the message's line
  * number come out right.
+ *
+ * The shape table keeps the first MAX_SHAPES shapes of the whole input.
+ * A piece's own table that overflowed lost the counts of shapes it met
+ * after it was full, which the whole input may keep: that piece is
+ * scanned again counting only the shapes the whole input keeps, which
+ * are known from then on, and later pieces count only those too.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -37,6 +43,7 @@ typedef struct {
 	int serial;             /* must be read again serially */
 	int at_rest;
 	off_t from, to;
+	const strmap *allow;    /* the shapes it was scanned for, or NULL */
 	tsblog_scanner *s;      /* made on first use, then cleared */
 	diag_list found;
 } slot;
@@ -55,6 +62,8 @@ typedef struct {
 	slot *slots;
 	long long nslots, npieces, next, merged;  /* handed out, merged */
 	int stop;
+	int frozen;             /* kept is final, read by every thread */
+	strmap kept;            /* the shapes the whole input keeps */
 } pool;
 
 static int
@@ -128,6 +137,7 @@ scan_piece(pool *p, slot *sl, long long k, char *buf)
 		return;
 	}
 	sl->s->problems_at_merge = 1;
+	sl->s->sm.allow = sl->allow;
 	for (at = sl->from; at < sl->to;) {
 		size_t want = sl->to - at < READ_SIZE ? (size_t)(sl->to - at)
 						      : READ_SIZE;
@@ -187,6 +197,31 @@ merge(pool *p, slot *sl, tsblog_scan_cb cb, void *payload,
 	return rc;
 }
 
+/* Piece @k's shape counts made whole (see the top); 0 or <0. */
+static int
+settle(pool *p, slot *sl, long long k, char *buf, tsblog_error *err)
+{
+	const summary *m = &p->main->sm;
+
+	if (!p->main->summarise || sl->allow || !sl->s->sm.shapes_dropped)
+		return 0;
+	if (!p->frozen) {
+		if (summary_kept_shapes(m, &sl->s->sm, &p->kept) < 0)
+			return err_nomem(err);
+		pthread_mutex_lock(&p->mu);
+		p->frozen = 1;
+		pthread_mutex_unlock(&p->mu);
+	}
+	/* With nothing before it, the piece's first shapes are the kept
+	 * ones and their counts are whole. */
+	if (!m->nshapes)
+		return 0;
+	diag_list_clear(&sl->found);
+	sl->allow = &p->kept;
+	scan_piece(p, sl, k, buf);
+	return 0;
+}
+
 /* The next piece to scan, if the window has room for it (lock held). */
 static int
 take(pool *p, long long *k)
@@ -204,6 +239,7 @@ scan_unlocked(pool *p, long long k, char *buf)
 {
 	slot *sl = &p->slots[k % p->nslots];
 
+	sl->allow = p->frozen ? &p->kept : NULL;
 	pthread_mutex_unlock(&p->mu);
 	scan_piece(p, sl, k, buf);
 	pthread_mutex_lock(&p->mu);
@@ -248,8 +284,12 @@ run(pool *p, char *buf, tsblog_scan_cb cb, void *payload, tsblog_error *err,
 			pthread_mutex_unlock(&p->mu);
 			if (sl->serial || (!last && !sl->at_rest))
 				*resume_at = sl->from;
-			else
-				rc = merge(p, sl, cb, payload, err);
+			else if ((rc = settle(p, sl, p->merged, buf, err)) == 0) {
+				if (sl->serial)
+					*resume_at = sl->from;
+				else
+					rc = merge(p, sl, cb, payload, err);
+			}
 			pthread_mutex_lock(&p->mu);
 			diag_list_clear(&sl->found);
 			sl->done = 0;
@@ -327,6 +367,7 @@ scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end,
 		diag_list_free(&p.slots[i].found);
 		tsblog_scanner_free(p.slots[i].s);
 	}
+	strmap_free(&p.kept);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	free(p.slots);

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "prefilter.h"
-#include "shape.h"
+#include "tsblog-private.h"
 
 /* One rule without a literal means every line must be tried, and then
  * there is nothing to skip: no prefilter. */
@@ -51,16 +51,14 @@ ruleset_prepare(tsblog_ruleset *rs)
 	for (i = 0; i < rs->nrules; i++)
 		if (rs->rules[i]->ngroups > rs->max_groups)
 			rs->max_groups = rs->rules[i]->ngroups;
-	rs->shape_code = shape_compile();
 	rs->redact_code = redact_compile();
-	if (rs->shape_code && rs->redact_code &&
+	if (rs->redact_code &&
 	    pthread_mutex_init(&rs->jit_lock, NULL) == 0) {
 		if (build_prefilter(rs) == 0)
 			return 0;
 		pf_free(rs->pf);
 		pthread_mutex_destroy(&rs->jit_lock);
 	}
-	pcre2_code_free(rs->shape_code);
 	pcre2_code_free(rs->redact_code);
 	return -1;
 }
@@ -76,7 +74,6 @@ tsblog_ruleset_free(tsblog_ruleset *rs)
 		rule_free(rs->rules[i]);
 	free(rs->rules);
 	strmap_free(&rs->ids);
-	pcre2_code_free(rs->shape_code);
 	pcre2_code_free(rs->redact_code);
 	pf_free(rs->pf);
 	pthread_mutex_destroy(&rs->jit_lock);

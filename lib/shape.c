@@ -1,37 +1,239 @@
-/* Message shapes: see shape.h. */
+/* Message shapes: see shape.h.  One left-to-right pass: where a word
+ * starts, each hole of shape_holes is tried in order, as a leftmost-first
+ * regex alternation would, and a word no hole takes is copied whole. */
 #include <stdlib.h>
 #include <string.h>
 #include "limits.h"
 #include "shape.h"
 
-pcre2_code *
-shape_compile(void)
-{
-	buf_t p = { 0 };
-	pcre2_code *code = NULL;
-	size_t i;
-	int bad = 0;
+enum { H_STR, H_UUID, H_IP, H_DUR, H_POD, H_HEX, H_NUM };
 
-	for (i = 0; i < SHAPE_HOLES; i++)
-		bad |= buf_add(&p, i ? "|(?<" : "(?<", i ? 4 : 3) < 0 ||
-		       buf_add(&p, shape_holes[i].name,
-			       strlen(shape_holes[i].name)) < 0 ||
-		       buf_add(&p, ">", 1) < 0 ||
-		       buf_add(&p, shape_holes[i].regex,
-			       strlen(shape_holes[i].regex)) < 0 ||
-		       buf_add(&p, ")", 1) < 0;
-	if (!bad)
-		code = compile_own(p.data);
-	buf_free(&p);
-	return code;
+/* \w and \b as PCRE2 has them without PCRE2_UCP: ASCII only. */
+static int
+isw(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+	       c == '_';
+}
+
+static int
+isd(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+isx(unsigned char c)
+{
+	return isd(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+static int
+ispod(unsigned char c)
+{
+	return c && strchr(POD_ALPHABET, c) != NULL;
+}
+
+/* Word character at @i of @s[0..n), out of range being none. */
+static int
+wat(const char *s, size_t n, size_t i)
+{
+	return i < n && isw((unsigned char)s[i]);
+}
+
+static size_t
+run(const char *s, size_t n, size_t i, int (*in)(unsigned char))
+{
+	size_t k = i;
+	while (k < n && in((unsigned char)s[k]))
+		k++;
+	return k - i;
+}
+
+/* Each returns the end of the hole starting at @i, or 0. */
+
+static size_t
+m_str(const char *s, size_t n, size_t i)
+{
+	size_t k;
+
+	if (s[i] == '"') {
+		/* \\. as PCRE2 has it: '.' is not a newline. */
+		for (k = i + 1; k < n && s[k] != '"'; k++)
+			if (s[k] == '\\' && (++k == n || s[k] == '\n'))
+				return 0;
+		return k < n ? k + 1 : 0;
+	}
+	for (k = i + 1; k < n && s[k] != '\'' && !strchr(" \t\n\v\f\r", s[k]);
+	     k++)
+		;
+	return k < n && s[k] == '\'' ? k + 1 : 0;
+}
+
+static size_t
+m_uuid(const char *s, size_t n, size_t i)
+{
+	static const unsigned char len[] = { 8, 4, 4, 4, 12 };
+	size_t g, k = i;
+
+	for (g = 0; g < 5; g++) {
+		if (g && (k >= n || s[k++] != '-'))
+			return 0;
+		if (run(s, n, k, isx) < len[g])
+			return 0;
+		k += len[g];
+	}
+	return wat(s, n, k) ? 0 : k;
+}
+
+/* [v6]:port, at a '['. */
+static size_t
+m_ip6(const char *s, size_t n, size_t i)
+{
+	size_t k = i + 1, colon = 0, p;
+
+	for (; k < n && (isx((unsigned char)s[k]) || s[k] == ':'); k++)
+		colon |= s[k] == ':';
+	if (!colon || k >= n || s[k] != ']')
+		return 0;
+	k++;
+	p = k < n && s[k] == ':' ? run(s, n, k + 1, isd) : 0;
+	return p ? k + 1 + p : k;
+}
+
+static size_t
+m_ip4(const char *s, size_t n, size_t i)
+{
+	size_t g, k = i, d, p;
+
+	for (g = 0; g < 4; g++) {
+		if (g && (k >= n || s[k++] != '.'))
+			return 0;
+		d = run(s, n, k, isd);
+		if (!d || d > 3)
+			return 0;
+		k += d;
+	}
+	/* :port or _port (Envoy's cluster names), if a word ends there. */
+	p = k < n && (s[k] == ':' || s[k] == '_') ? run(s, n, k + 1, isd) : 0;
+	if (p && !wat(s, n, k + 1 + p))
+		return k + 1 + p;
+	return wat(s, n, k) ? 0 : k;
+}
+
+static size_t
+m_dur(const char *s, size_t n, size_t i)
+{
+	static const char *const unit[] = { "ns", "us", "\xc2\xb5s", "ms",
+					    "s", "m", "h" };
+	size_t k = i, d, u;
+
+	/* Only the longest unit can be followed by a word end or a digit. */
+	for (;;) {
+		k += run(s, n, k, isd);
+		if (k < n && s[k] == '.' && (d = run(s, n, k + 1, isd)))
+			k += 1 + d;
+		for (u = 0; u < sizeof(unit) / sizeof(*unit); u++)
+			if (n - k >= strlen(unit[u]) &&
+			    !memcmp(s + k, unit[u], strlen(unit[u])))
+				break;
+		if (u == sizeof(unit) / sizeof(*unit))
+			return 0;
+		k += strlen(unit[u]);
+		if (k >= n || !isd((unsigned char)s[k]))
+			return wat(s, n, k) ? 0 : k;
+	}
+}
+
+static int
+has_digit(const char *s, size_t n)
+{
+	while (n--)
+		if (isd((unsigned char)*s++))
+			return 1;
+	return 0;
+}
+
+static size_t
+m_pod(const char *s, size_t n, size_t i)
+{
+	size_t a, b, k;
+
+	if (i < 2 || s[i - 1] != '-' || !isw((unsigned char)s[i - 2]) ||
+	    s[i - 2] == '_')
+		return 0;
+	a = run(s, n, i, ispod);
+	k = i + a;
+	if (a >= 6 && a <= 10 && k < n && s[k] == '-' &&
+	    (b = run(s, n, k + 1, ispod)) == 5 && !wat(s, n, k + 6) &&
+	    (k + 6 >= n || s[k + 6] != '-'))
+		return k + 6;
+	if (((a >= 6 && a <= 10) || a == 5) && has_digit(s + i, a) &&
+	    !wat(s, n, k) && (k >= n || s[k] != '-'))
+		return k;
+	return 0;
+}
+
+static size_t
+m_hex(const char *s, size_t n, size_t i)
+{
+	size_t k = i, r, j;
+	int digit = 0, letter = 0;
+
+	if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x')
+		k += 2;
+	r = run(s, n, k, isx);
+	for (j = k; j < k + r; j++) {
+		digit |= isd((unsigned char)s[j]);
+		letter |= !isd((unsigned char)s[j]);
+	}
+	return r >= 5 && digit && letter && !wat(s, n, k + r) ? k + r : 0;
+}
+
+static size_t
+m_num(const char *s, size_t n, size_t i)
+{
+	size_t k = i + run(s, n, i, isd), d;
+
+	if (k < n && s[k] == '.' && (d = run(s, n, k + 1, isd)) &&
+	    !wat(s, n, k + 1 + d))
+		return k + 1 + d;
+	return wat(s, n, k) ? 0 : k;
+}
+
+/* The hole at @i, its kind in @h; 0 if none starts there. */
+static size_t
+hole_at(const char *s, size_t n, size_t i, int *h)
+{
+	unsigned char c = (unsigned char)s[i];
+	size_t e = 0;
+
+	if (c == '"' || c == '\'')
+		return (*h = H_STR, m_str(s, n, i));
+	if (c == '[')
+		return (*h = H_IP, m_ip6(s, n, i));
+	if (!isw(c) || (i && isw((unsigned char)s[i - 1])))
+		return 0;
+	if (isx(c) && (e = m_uuid(s, n, i)))
+		return (*h = H_UUID, e);
+	if (isd(c) && (e = m_ip4(s, n, i)))
+		return (*h = H_IP, e);
+	if (isd(c) && (e = m_dur(s, n, i)))
+		return (*h = H_DUR, e);
+	if ((e = m_pod(s, n, i)))
+		return (*h = H_POD, e);
+	if (isx(c) && (e = m_hex(s, n, i)))
+		return (*h = H_HEX, e);
+	if (isd(c) && (e = m_num(s, n, i)))
+		return (*h = H_NUM, e);
+	return 0;
 }
 
 int
-shape_make(const pcre2_code *code, pcre2_match_data *md, cleaner *cl,
-	   const char *msg, size_t n, buf_t *out)
+shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 {
-	PCRE2_SIZE at = 0;
-	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	size_t at = 0, i = 0, e;
+	int h;
 
 	out->len = 0;
 	/* Secrets are found in the whole message: a hole cut inside one must
@@ -42,33 +244,28 @@ shape_make(const pcre2_code *code, pcre2_match_data *md, cleaner *cl,
 	 * "Unable to attach or mount volumes for pod; skipping pod" err=... */
 	if (n > 2 && msg[0] == '"') {
 		const char *q = memchr(msg + 1, '"', n - 1);
-		if (q) {
-			at = (PCRE2_SIZE)(q - msg) + 1;
-			if (clean_add(cl, out, msg, at) < 0)
-				return -1;
-		}
+		if (q)
+			i = (size_t)(q - msg) + 1;
 	}
-	while (at <= n && out->len < MAX_SHAPE_LEN) {
-		int rc = pcre2_match(code, (PCRE2_SPTR)msg, n, at, 0, md,
-				     NULL);
-		uint32_t g;
-		if (rc < 0) {
-			if (clean_add(cl, out, msg + at, n - at) < 0)
-				return -1;
-			break;
+	while (i < n && out->len < MAX_SHAPE_LEN) {
+		if (!(e = hole_at(msg, n, i, &h))) {
+			/* A word no hole takes: no hole starts inside it. */
+			if (isw((unsigned char)msg[i]))
+				i += run(msg, n, i, isw);
+			else
+				i++;
+			continue;
 		}
-		if (clean_add(cl, out, msg + at, ov[0] - at) < 0)
+		if (clean_add(cl, out, msg + at, i - at) < 0 ||
+		    buf_add(out, "<", 1) < 0 ||
+		    buf_add(out, shape_holes[h].name,
+			    strlen(shape_holes[h].name)) < 0 ||
+		    buf_add(out, ">", 1) < 0)
 			return -1;
-		for (g = 1; g <= SHAPE_HOLES && ov[2 * g] == PCRE2_UNSET; g++)
-			;
-		if (g <= SHAPE_HOLES &&
-		    (buf_add(out, "<", 1) < 0 ||
-		     buf_add(out, shape_holes[g - 1].name,
-			     strlen(shape_holes[g - 1].name)) < 0 ||
-		     buf_add(out, ">", 1) < 0))
-			return -1;
-		at = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+		at = i = e;
 	}
+	if (out->len < MAX_SHAPE_LEN && clean_add(cl, out, msg + at, n - at) < 0)
+		return -1;
 	if (out->len > MAX_SHAPE_LEN) {
 		/* Cut on a character boundary. */
 		size_t k = MAX_SHAPE_LEN;
@@ -80,3 +277,44 @@ shape_make(const pcre2_code *code, pcre2_match_data *md, cleaner *cl,
 	return cleaner_subject(cl, NULL, 0);
 }
 
+int
+shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
+		buf_t *out)
+{
+	struct shape_memo_slot *sl;
+	char *p;
+
+	if (n > SHAPE_MEMO_MSG)
+		return shape_make(cl, msg, n, out);
+	if (!m->slots &&
+	    !(m->slots = calloc(SHAPE_MEMO_SLOTS, sizeof(*m->slots))))
+		return -1;
+	sl = &m->slots[strmap_hash(msg, n) % SHAPE_MEMO_SLOTS];
+	if (sl->msg && sl->n == n && !memcmp(sl->msg, msg, n)) {
+		out->len = 0;
+		return buf_add(out, sl->shape, sl->len);
+	}
+	if (shape_make(cl, msg, n, out) < 0)
+		return -1;
+	/* No memory for a copy only costs the next lookup. */
+	if ((p = realloc(sl->msg, n + out->len + 1))) {
+		memcpy(p, msg, n);
+		memcpy(p + n, out->data, out->len);
+		sl->msg = p;
+		sl->shape = p + n;
+		sl->n = n;
+		sl->len = out->len;
+	}
+	return 0;
+}
+
+void
+shape_memo_free(shape_memo *m)
+{
+	size_t i;
+
+	for (i = 0; m->slots && i < SHAPE_MEMO_SLOTS; i++)
+		free(m->slots[i].msg);
+	free(m->slots);
+	m->slots = NULL;
+}

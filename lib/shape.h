@@ -5,9 +5,16 @@
 #ifndef TSBLOG_SHAPE_H
 #define TSBLOG_SHAPE_H
 
-/* Most specific first: the shape pattern is their alternation, so a
- * message is shaped in one left-to-right pass.  A placeholder is its name
- * in angle brackets ("<ip>"). */
+/* Most specific first: shape_make() (a hand-written pass, one byte at a
+ * time) tries them in this order where a word starts, and each regex here
+ * matches exactly what it replaces, so learn's rules match the messages
+ * they were learned from.  A placeholder is its name in angle brackets
+ * ("<ip>").  <pod> is a pod-template/ReplicaSet hash and a pod's random
+ * suffix behind a name and a dash (web-7d9f8c6b5-x2k4j, web-7d9f8c6b5,
+ * fluentd-x2k4j): Kubernetes draws them from POD_ALPHABET, which has no
+ * vowels, so words do not look like them.  Not a key: they change with
+ * every rollout. */
+#define POD_ALPHABET "bcdfghjklmnpqrstvwxz2456789"
 static const struct shape_hole {
 	const char *name;       /* capture group, and placeholder */
 	const char *field;      /* what learn calls the field */
@@ -16,8 +23,9 @@ static const struct shape_hole {
 } shape_holes[] = {
 	{ "str", "str", "\"(?:[^\"\\\\]|\\\\.)*\"|'[^'\\s]*'", 1 },
 	{ "uuid", "uuid", "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b", 1 },
-	{ "ip", "addr", "\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?\\b|\\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\\](?::\\d+)?", 1 },
+	{ "ip", "addr", "\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?:[:_]\\d+)?\\b|\\[[0-9a-fA-F:]*:[0-9a-fA-F:]*\\](?::\\d+)?", 1 },
 	{ "dur", "duration", "\\b\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h)(?:\\d+(?:\\.\\d+)?(?:ns|us|\xc2\xb5s|ms|s|m|h))*\\b", 0 },
+	{ "pod", "pod", "(?<=[0-9A-Za-z]-)(?:[" POD_ALPHABET "]{6,10}-[" POD_ALPHABET "]{5}|(?=[a-z]*\\d)[" POD_ALPHABET "]{6,10}|(?=[a-z]*\\d)[" POD_ALPHABET "]{5})(?![-\\w])", 0 },
 	{ "hex", "id", "\\b(?:0x)?(?=[0-9a-fA-F]*[0-9])(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{5,}\\b", 1 },
 	{ "num", "n", "\\b\\d+(?:\\.\\d+)?\\b", 0 },
 };
@@ -26,12 +34,21 @@ static const struct shape_hole {
 #ifndef TSBLOG_SHAPE_DATA_ONLY
 #include "tsblog-private.h"
 
-/* The alternation of shape_holes, compiled; NULL on no memory. */
-pcre2_code *shape_compile(void);
 /* @msg's shape into @out (reset first), at most MAX_SHAPE_LEN bytes, made
  * clean by @cl; -1 on no memory. */
-int shape_make(const pcre2_code *code, pcre2_match_data *md, cleaner *cl,
-	       const char *msg, size_t n, buf_t *out);
+int shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out);
+
+/* An exact memo of shape_make(): the same message bytes, the same shape. */
+typedef struct {
+	struct shape_memo_slot {
+		char *msg, *shape;      /* one allocation, msg first */
+		size_t n, len;
+	} *slots;               /* SHAPE_MEMO_SLOTS, made on first use */
+} shape_memo;
+/* shape_make() through @m; -1 on no memory. */
+int shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
+		    buf_t *out);
+void shape_memo_free(shape_memo *m);
 #endif
 
 #endif

@@ -6,8 +6,8 @@
 
 /* FNV-1a: short keys, no adversary worth a keyed hash (ids come from
  * rule files the user chose; shapes are bounded in number). */
-static size_t
-hash_bytes(const char *s, size_t n)
+size_t
+strmap_hash(const char *s, size_t n)
 {
 	size_t h = (size_t)1469598103934665603ULL, i;
 	for (i = 0; i < n; i++)
@@ -31,7 +31,7 @@ strmap_grow(strmap *m)
 	for (k = 0; k < m->cap; k++) {
 		if (!m->keys[k])
 			continue;
-		i = hash_bytes(m->keys[k], strlen(m->keys[k])) & (cap - 1);
+		i = strmap_hash(m->keys[k], strlen(m->keys[k])) & (cap - 1);
 		while (keys[i])
 			i = (i + 1) & (cap - 1);
 		keys[i] = m->keys[k];
@@ -48,7 +48,7 @@ strmap_grow(strmap *m)
 static size_t
 strmap_slot(const strmap *m, const char *key, size_t len)
 {
-	size_t i = hash_bytes(key, len) & (m->cap - 1);
+	size_t i = strmap_hash(key, len) & (m->cap - 1);
 	while (m->keys[i] &&
 	       !(!strncmp(m->keys[i], key, len) && !m->keys[i][len]))
 		i = (i + 1) & (m->cap - 1);

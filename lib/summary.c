@@ -23,15 +23,10 @@ add_count(uint64_t a, uint64_t b)
 }
 
 int
-summary_init(summary *sm, const pcre2_code *shape, const pcre2_code *redact,
-	     int redacting)
+summary_init(summary *sm, const pcre2_code *redact, int redacting)
 {
 	memset(sm, 0, sizeof(*sm));
-	sm->shape = shape;
-	sm->md = pcre2_match_data_create_from_pattern(shape, NULL);
-	if (cleaner_init(&sm->clean, redact, redacting) < 0)
-		return -1;
-	return sm->md ? 0 : -1;
+	return cleaner_init(&sm->clean, redact, redacting);
 }
 
 static void
@@ -66,8 +61,8 @@ summary_fini(summary *sm)
 	strmap_free(&sm->problem_ix);
 	strmap_free(&sm->shape_ix);
 	strmap_free(&sm->source_ix);
-	pcre2_match_data_free(sm->md);
 	cleaner_fini(&sm->clean);
+	shape_memo_free(&sm->memo);
 	buf_free(&sm->key);
 	memset(sm, 0, sizeof(*sm));
 }
@@ -233,7 +228,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 
 	if (!level_warn(rec->level))
 		return 0;
-	if (shape_make(sm->shape, sm->md, &sm->clean, rec->msg.p,
+	if (shape_memo_make(&sm->memo, &sm->clean, rec->msg.p,
 		       rec->core_n ? rec->core_n : rec->msg.n,
 		       &shape) < 0 ||
 	    buf_add(&shape, "\x1f", 1) < 0 ||
@@ -242,7 +237,9 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	k = strmap_find(&sm->shape_ix, shape.data, shape.len);
 	if (k == STRMAP_NONE) {
 		buf_t ex = { 0 };
-		if (sm->nshapes >= MAX_SHAPES) {
+		if (sm->allow ? strmap_find(sm->allow, shape.data, shape.len) ==
+					STRMAP_NONE
+			      : sm->nshapes >= MAX_SHAPES) {
 			sm->shapes_dropped = add_count(sm->shapes_dropped,
 						       rec->count);
 			rc = 0;
@@ -478,6 +475,27 @@ add_sources(summary *dst, problem *p, const summary *src, const problem *sp)
 		p->sources[p->nsources++] = idx;
 	}
 	return 0;
+}
+
+int
+summary_kept_shapes(const summary *dst, const summary *src, strmap *out)
+{
+	const char **a = keys_by_index(&dst->shape_ix, dst->nshapes);
+	const char **b = keys_by_index(&src->shape_ix, src->nshapes);
+	size_t i;
+	int rc = a && b ? 0 : -1;
+
+	for (i = 0; rc == 0 && i < dst->nshapes; i++)
+		rc = strmap_put(out, a[i], strlen(a[i]), i) == STRMAP_NOMEM
+			     ? -1 : 0;
+	for (i = 0; rc == 0 && i < src->nshapes && out->count < MAX_SHAPES;
+	     i++)
+		if (strmap_find(out, b[i], strlen(b[i])) == STRMAP_NONE)
+			rc = strmap_put(out, b[i], strlen(b[i]), out->count) ==
+					     STRMAP_NOMEM ? -1 : 0;
+	free(a);
+	free(b);
+	return rc;
 }
 
 int

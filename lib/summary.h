@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include "tsblog-private.h"
+#include "shape.h"
 
 typedef struct {
 	const struct tsblog_rule *rule;
@@ -28,8 +29,6 @@ typedef struct {
 } unclassified;
 
 typedef struct {
-	const pcre2_code *shape;        /* borrowed from the rule set */
-	pcre2_match_data *md;
 	problem *problems;
 	size_t nproblems, capproblems;
 	unclassified *shapes;
@@ -38,7 +37,11 @@ typedef struct {
 	size_t nsources, capsources;
 	strmap problem_ix, shape_ix, source_ix;
 	cleaner clean;          /* for examples and shapes */
+	shape_memo memo;
 	uint64_t problems_dropped, shapes_dropped;
+	/* When set, the only shapes kept (borrowed, read-only): a piece of
+	 * a -j scan after the whole input's table is full. */
+	const strmap *allow;
 	buf_t key;
 } summary;
 
@@ -49,8 +52,7 @@ typedef struct {
 	const tsblog_rule_stats *stats;
 } summary_totals;
 
-int summary_init(summary *sm, const pcre2_code *shape,
-		 const pcre2_code *redact, int redacting);
+int summary_init(summary *sm, const pcre2_code *redact, int redacting);
 void summary_fini(summary *sm);
 /* Count a diagnosis (after its source and line are set); sets its
  * occurrences. */
@@ -61,6 +63,10 @@ int summary_unmatched(summary *sm, const record *rec, uint64_t line,
 /* Add @src's problems and shapes to @dst, as if @src's input had come
  * after @dst's, its line numbers shifted by @offset. */
 int summary_absorb(summary *dst, const summary *src, uint64_t offset);
+/* Into the empty @out: the shapes @dst keeps once @src is absorbed, were
+ * @src's table complete (its first ones in order fill @dst up); -1 on no
+ * memory.  -j uses it when a piece's own table overflowed. */
+int summary_kept_shapes(const summary *dst, const summary *src, strmap *out);
 json_t *summary_json(const summary *sm, const summary_totals *t);
 /* The order of problems in the document, for qsort() of an array of
  * const problem *: by severity, then first seen. */

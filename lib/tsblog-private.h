@@ -105,6 +105,8 @@ size_t strmap_find(const strmap *m, const char *key, size_t len);
  * STRMAP_NOMEM. */
 size_t strmap_put(strmap *m, const char *key, size_t len, size_t val);
 void strmap_free(strmap *m);
+/* The hash strmap uses (FNV-1a). */
+size_t strmap_hash(const char *s, size_t n);
 
 struct tsblog_builder {
 	tsblog_compile_options opts;
@@ -120,7 +122,6 @@ struct tsblog_ruleset {
 	size_t nrules;
 	strmap ids;
 	uint32_t max_groups;
-	pcre2_code *shape_code; /* message shapes for the summary */
 	pcre2_code *redact_code;
 	/* Prefilters, only when every rule has literals: rule literals
 	 * alone, and with the level words the summary needs to see. */

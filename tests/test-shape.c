@@ -1,0 +1,159 @@
+/* Message shapes (lib/shape.c): the placeholders each message gets, and
+ * the hand-written pass equal to the alternation of shape_holes' regexes
+ * (which `tsblog learn` writes into rules) on generated messages. */
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+#include "limits.h"
+#include "shape.h"
+
+static char *
+shape_of(const char *msg)
+{
+	cleaner cl;
+	buf_t out = { 0 };
+
+	ck_assert_int_eq(cleaner_init(&cl, NULL, 0), 0);
+	ck_assert_int_eq(shape_make(&cl, msg, strlen(msg), &out), 0);
+	cleaner_fini(&cl);
+	return out.data ? out.data : strdup("");
+}
+
+START_TEST(placeholders)
+{
+	static const char *const cases[][2] = {
+		{ "pod web-7d9f8c6b5-x2k4j restarted", "pod web-<pod> restarted" },
+		{ "replicaset web-7d9f8c6b5 scaled", "replicaset web-<pod> scaled" },
+		{ "pod kube-proxy-x2k4j: ok", "pod kube-proxy-<pod>: ok" },
+		{ "istio-system/istiod-5b8c9d7f6-2xkqz.tsb", "istio-system/istiod-<pod>.tsb" },
+		/* words and names without the hash alphabet's look stay */
+		{ "re-sync of kube-proxy failed", "re-sync of kube-proxy failed" },
+		{ "pod web-0 and web-zqvjm", "pod web-<num> and web-zqvjm" },
+		{ "cluster outbound|9080||0.0.0.0_9080 gone", "cluster outbound|<num>||<ip> gone" },
+		{ "dial 10.0.3.4:8080 and [fe80::1]:443 refused", "dial <ip> and <ip> refused" },
+		{ "1.2.3.4:80x", "<ip>:80x" },
+		{ "took 1h30m5.5s, then 250ms, 5min", "took <dur>, then <dur>, 5min" },
+		{ "uid 3f2b6c1e-9a4d-4e2b-8c7f-1d2e3f4a5b6c", "uid <uuid>" },
+		{ "sha 0x1f2e3d4c and deadbeef42 and abcde", "sha <hex> and <hex> and abcde" },
+		{ "retry 3 of 1.5 \"quoted 9\" 'x1'", "retry <num> of <num> <str> <str>" },
+		{ "\"Constant 1 message\" err=\"x 2\"", "\"Constant 1 message\" err=<str>" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *got = shape_of(cases[i][0]);
+		ck_assert_msg(!strcmp(got, cases[i][1]), "%s: got \"%s\", want \"%s\"",
+			      cases[i][0], got, cases[i][1]);
+		free(got);
+	}
+}
+END_TEST
+
+/* The shape shape_holes' alternation makes, as learn's rules see it. */
+static void
+regex_shape(pcre2_code *code, pcre2_match_data *md, const char *msg,
+	    size_t n, buf_t *out)
+{
+	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	PCRE2_SIZE at = 0;
+	uint32_t g;
+
+	out->len = 0;
+	ck_assert_int_eq(buf_add(out, "", 0), 0);
+	if (n > 2 && msg[0] == '"') {
+		const char *q = memchr(msg + 1, '"', n - 1);
+		if (q) {
+			at = (PCRE2_SIZE)(q - msg) + 1;
+			buf_add(out, msg, at);
+		}
+	}
+	while (at <= n && out->len < MAX_SHAPE_LEN) {
+		if (pcre2_match(code, (PCRE2_SPTR)msg, n, at, 0, md, NULL) < 0) {
+			buf_add(out, msg + at, n - at);
+			break;
+		}
+		buf_add(out, msg + at, ov[0] - at);
+		for (g = 1; g <= SHAPE_HOLES && ov[2 * g] == PCRE2_UNSET; g++)
+			;
+		buf_add(out, "<", 1);
+		buf_add(out, shape_holes[g - 1].name, strlen(shape_holes[g - 1].name));
+		buf_add(out, ">", 1);
+		at = ov[1] > ov[0] ? ov[1] : ov[1] + 1;
+	}
+	if (out->len > MAX_SHAPE_LEN) {
+		size_t k = MAX_SHAPE_LEN;
+		while (k && ((unsigned char)out->data[k] & 0xC0) == 0x80)
+			k--;
+		out->len = k;
+		out->data[k] = '\0';
+	}
+}
+
+START_TEST(same_as_regexes)
+{
+	static const char *const toks[] = {
+		"0", "1", "2", "5", "7", "9", ".", ":", "_", "-", "a", "b", "c",
+		"d", "e", "f", "x", "m", "s", "h", "n", "u", "k", "g", "z", "A",
+		"F", "\"", "'", "\\", "[", "]", " ", "\t", "\n", "\xc2\xb5",
+		"\xc2\xb5s", "0x", "ms", "-7d9f8c6b5", "-x2k4j", "1.2.3.4",
+		"[::1]", ":8080", "_9080", "\xc3\xa9", "12h30m", "web",
+	};
+	buf_t pat = { 0 }, a = { 0 }, b = { 0 }, msg = { 0 };
+	pcre2_code *code;
+	pcre2_match_data *md;
+	cleaner cl;
+	unsigned long seed = 1;
+	size_t i, k, len;
+	int ec;
+	PCRE2_SIZE eo;
+
+	for (i = 0; i < SHAPE_HOLES; i++) {
+		buf_add(&pat, i ? "|(?<" : "(?<", i ? 4 : 3);
+		buf_add(&pat, shape_holes[i].name, strlen(shape_holes[i].name));
+		buf_add(&pat, ">", 1);
+		buf_add(&pat, shape_holes[i].regex, strlen(shape_holes[i].regex));
+		buf_add(&pat, ")", 1);
+	}
+	code = pcre2_compile((PCRE2_SPTR)pat.data, PCRE2_ZERO_TERMINATED,
+			     PATTERN_OPTIONS, &ec, &eo, NULL);
+	ck_assert_ptr_nonnull(code);
+	md = pcre2_match_data_create_from_pattern(code, NULL);
+	ck_assert_int_eq(cleaner_init(&cl, NULL, 0), 0);
+	for (i = 0; i < 100000; i++) {
+		msg.len = 0;
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		len = 1 + (seed >> 33) % (i % 100 ? 40 : 400);
+		for (k = 0; k < len; k++) {
+			const char *t;
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			t = toks[(seed >> 33) % (sizeof(toks) / sizeof(*toks))];
+			buf_add(&msg, t, strlen(t));
+		}
+		regex_shape(code, md, msg.data, msg.len, &a);
+		ck_assert_int_eq(shape_make(&cl, msg.data, msg.len, &b), 0);
+		ck_assert_msg(a.len == b.len && !memcmp(a.data, b.data, a.len),
+			      "\"%s\": regexes \"%s\", pass \"%s\"", msg.data,
+			      a.data, b.data);
+	}
+	cleaner_fini(&cl);
+	pcre2_match_data_free(md);
+	pcre2_code_free(code);
+	buf_free(&pat);
+	buf_free(&a);
+	buf_free(&b);
+	buf_free(&msg);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("shape");
+	TCase *tc = tcase_create("shape");
+
+	tcase_add_test(tc, placeholders);
+	tcase_add_test(tc, same_as_regexes);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
