@@ -187,9 +187,11 @@ TSBLOG_EXTERN(int) tsblog_scanner_finish(tsblog_scanner *s,
  * its current offset and not closed.
  *
  * With opts.jobs > 1, a regular file of more than 1 MiB and the current
- * input between records (as after tsblog_scanner_reset()), pieces of
- * 1-4 MiB are scanned on up to opts.jobs threads, this one included, and
- * merged in order: @p cb still sees everything in input order, from the
+ * input between records (as after tsblog_scanner_reset()), the first MiB
+ * is scanned on this thread; then, unless an events table, describe
+ * section or JSON document is open there (the file is read on this
+ * thread only), pieces of 1-4 MiB are scanned on up to opts.jobs
+ * threads, this one included, and merged in order: @p cb still sees everything in input order, from the
  * calling thread, with the same diagnoses, line numbers, summary and
  * totals as with one job; progress is reported as pieces are merged.  A
  * pipe, a terminal or a socket is read on this thread only.
