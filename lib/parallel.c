@@ -11,12 +11,14 @@
  * At most a window of pieces is in flight, so memory stays bounded however
  * big the file.
  *
- * A piece whose scanner does not end at rest (a describe section, events
- * table or JSON document runs across the cut), that met a malformed
- * document or that starts with a BOM stops the sharing: everything before
- * it is merged, and the rest is read serially from that piece's first
- * byte, so the state that runs across the cut and the message's line
- * number come out right.
+ * The first MiB is read on the calling thread: when a describe section,
+ * events table or JSON document is still open at its end, the input is
+ * read serially from there (a `kubectl get events` table runs to the end
+ * of its file).  Later, a piece whose scanner does not end at rest, that
+ * met a malformed document or that starts with a BOM stops the sharing:
+ * everything before it is merged, and the rest is read serially from
+ * that piece's first byte, so the state that runs across the cut and the
+ * message's line number come out right.
  *
  * The shape table keeps the first MAX_SHAPES shapes of the whole input.
  * A piece's own table that overflowed lost the counts of shapes it met
@@ -376,10 +378,11 @@ scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end,
 	return rc;
 }
 
-/* Read @fd from its offset to its end through @s, one block at a time. */
+/* Read @fd from its offset through @s, one block at a time: @limit bytes
+ * of it, or (@limit < 0) all of it, and then finish the input. */
 static int
-scan_serially(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
-	      tsblog_error *err)
+scan_serially(tsblog_scanner *s, int fd, off_t limit, tsblog_scan_cb cb,
+	      void *payload, tsblog_error *err)
 {
 	char *buf = malloc(READ_SIZE);
 	int rc = 0;
@@ -387,15 +390,21 @@ scan_serially(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
 	if (!buf)
 		return err_nomem(err);
 	for (;;) {
-		ssize_t n = read(fd, buf, READ_SIZE);
+		size_t want = limit >= 0 && limit < READ_SIZE ? (size_t)limit
+							      : READ_SIZE;
+		ssize_t n = want ? read(fd, buf, want) : 0;
 		if (n < 0 && errno != EINTR) {
 			rc = io_err(s, err);
 			break;
 		}
 		if (n == 0) {
-			rc = tsblog_scanner_finish(s, cb, payload, err);
+			if (limit < 0)
+				rc = tsblog_scanner_finish(s, cb, payload,
+							   err);
 			break;
 		}
+		if (n > 0 && limit >= 0)
+			limit -= n;
 		/* A signal (Ctrl-C on a pipe that stays open) is a chance
 		 * to stop too. */
 		if (n > 0)
@@ -417,7 +426,7 @@ tsblog_scan_fd(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
 	       tsblog_error *err)
 {
 	struct stat sb;
-	off_t at, resume_at;
+	off_t at, first, resume_at;
 	int rc;
 
 	if (!s || fd < 0) {
@@ -431,13 +440,25 @@ tsblog_scan_fd(tsblog_scanner *s, int fd, tsblog_scan_cb cb, void *payload,
 	if (s->opts.jobs < 2 || s->finished || !scanner_at_rest(s) ||
 	    fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
 	    (at = lseek(fd, 0, SEEK_CUR)) < 0 || sb.st_size - at <= PIECE_MIN)
-		return scan_serially(s, fd, cb, payload, err);
-	rc = scan_pieces(s, fd, at, sb.st_size, cb, payload, err, &resume_at);
+		return scan_serially(s, fd, -1, cb, payload, err);
+	/* The first piece on this thread: an input that opens an events
+	 * table, a describe section or a document there and keeps it open
+	 * (kubectl get events, a whole file of it) cannot be cut, so no
+	 * thread scans a piece only to have it scanned again. */
+	first = line_start_after(fd, at + PIECE_MIN, sb.st_size);
+	rc = scan_serially(s, fd, first - at, cb, payload, err);
+	if (rc < 0)
+		return rc;
+	if (!scanner_at_rest(s) || lseek(fd, 0, SEEK_CUR) != first ||
+	    sb.st_size - first <= PIECE_MIN)
+		return scan_serially(s, fd, -1, cb, payload, err);
+	rc = scan_pieces(s, fd, first, sb.st_size, cb, payload, err,
+			 &resume_at);
 	if (rc < 0)
 		return rc;
 	if (lseek(fd, resume_at >= 0 ? resume_at : sb.st_size, SEEK_SET) < 0)
 		return io_err(s, err);
 	if (resume_at < 0)
 		return tsblog_scanner_finish(s, cb, payload, err);
-	return scan_serially(s, fd, cb, payload, err);
+	return scan_serially(s, fd, -1, cb, payload, err);
 }

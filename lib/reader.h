@@ -59,7 +59,8 @@ typedef struct reader_s {
 	/* a malformed event document: reported once through the scanner */
 	int doc_error;
 	int err_line, err_col;
-	char err_text[200];
+	/* the message's text after its location */
+	char err_text[sizeof(((tsblog_error *)0)->message)];
 } reader;
 
 void reader_init(reader *rd, size_t max_item);

@@ -182,9 +182,11 @@ cleaner_subject(cleaner *cl, const char *s, size_t n)
 }
 
 /* [s, s+n) at offset @base of the text @sp was found in: the bytes
- * outside secrets, one marker for each secret the piece touches. */
+ * outside secrets through @add, one marker for each secret the piece
+ * touches. */
 static int
-emit(buf_t *out, const spans *sp, size_t base, const char *s, size_t n)
+emit(buf_t *out, const spans *sp, size_t base, const char *s, size_t n,
+     int (*add)(buf_t *, const char *, size_t))
 {
 	size_t pos = base, end = base + n, i;
 
@@ -193,14 +195,14 @@ emit(buf_t *out, const spans *sp, size_t base, const char *s, size_t n)
 		if (v->end <= base || v->start >= end)
 			continue;
 		if (v->start > pos &&
-		    buf_add_utf8(out, s + (pos - base), v->start - pos) < 0)
+		    add(out, s + (pos - base), v->start - pos) < 0)
 			return -1;
 		if (buf_add(out, v->mark, strlen(v->mark)) < 0)
 			return -1;
 		if (v->end > pos)
 			pos = v->end;
 	}
-	return pos < end ? buf_add_utf8(out, s + (pos - base), end - pos) : 0;
+	return pos < end ? add(out, s + (pos - base), end - pos) : 0;
 }
 
 int
@@ -210,8 +212,40 @@ clean_add(cleaner *cl, buf_t *out, const char *s, size_t n)
 		return buf_add_utf8(out, s, n);
 	if (cl->subject && s >= cl->subject &&
 	    s + n <= cl->subject + cl->subject_n)
-		return emit(out, &cl->line, (size_t)(s - cl->subject), s, n);
+		return emit(out, &cl->line, (size_t)(s - cl->subject), s, n,
+			    buf_add_utf8);
 	if (find_secrets(cl, &cl->other, s, n) < 0)
 		return -1;
-	return emit(out, &cl->other, 0, s, n);
+	return emit(out, &cl->other, 0, s, n, buf_add_utf8);
+}
+
+/* The matcher's cleaner has its match data whether or not it redacts
+ * diagnoses; "other" is scratch between its own uses, so the spans of
+ * the line being matched stay as they are. */
+int
+tsblog_matcher_redact(tsblog_matcher *m, const char *text, size_t len,
+		      char **out, size_t *out_len, tsblog_error *err)
+{
+	cleaner *cl;
+	buf_t b = { 0 };
+
+	if (out)
+		*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	if (!m || !out || (!text && len))
+		return err_inval(err, "tsblog_matcher_redact: NULL argument");
+	cl = &m->clean;
+	if (!cl->md || find_secrets(cl, &cl->other, text, len) < 0)
+		return err_nomem(err);
+	if (!cl->other.n)
+		return 0;
+	if (emit(&b, &cl->other, 0, text, len, buf_add) < 0) {
+		buf_free(&b);
+		return err_nomem(err);
+	}
+	*out = b.data;
+	if (out_len)
+		*out_len = b.len;
+	return 1;
 }

@@ -305,8 +305,7 @@ group_len(const PCRE2_SIZE *ov, uint32_t g)
 }
 
 /* redact.c: strings from input, made valid UTF-8 and, when on, with
- * secrets (JWTs, bearer tokens, PEM blocks, private JWK members) replaced
- * by markers. */
+ * secrets (the forms TSBLOG_SCAN_NO_REDACT lists) replaced by markers. */
 pcre2_code *redact_compile(void);
 /* Compile one of the library's own patterns (shapes, secrets) as rules
  * are compiled, JIT included; NULL only on no memory. */

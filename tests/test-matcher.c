@@ -951,6 +951,44 @@ START_TEST(envelope_same_as_scanner)
 }
 END_TEST
 
+/* tsblog_matcher_redact(): markers for secrets, every other byte as it
+ * was (NUL, invalid UTF-8, escapes), nothing allocated without a secret,
+ * whatever the matcher's own redaction switch says. */
+START_TEST(matcher_redact_copy)
+{
+	static const char line[] = "a\0\xff\x1b[1m Authorization: bEaReR "
+				   "abcdefghijkl, pw https://u:sekr1t@h/ ok\n";
+	static const char want[] = "a\0\xff\x1b[1m Authorization: bEaReR "
+				   "<redacted:token>, pw https://u:"
+				   "<redacted:password>@h/ ok\n";
+	fixture f = setup(RULES);
+	tsblog_error err;
+	char *out = (char *)1;
+	size_t n = 7;
+
+	ck_assert_int_eq(tsblog_matcher_set_redact(f.m, 0), 0);
+	ck_assert_int_eq(tsblog_matcher_redact(f.m, line, sizeof(line) - 1,
+					       &out, &n, &err), 1);
+	ck_assert_uint_eq(n, sizeof(want) - 1);
+	ck_assert(!memcmp(out, want, n) && out[n] == '\0');
+	tsblog_free(out);
+	ck_assert_int_eq(tsblog_matcher_redact(f.m, REFUSED, strlen(REFUSED),
+					       &out, &n, &err), 0);
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(tsblog_matcher_redact(f.m, NULL, 0, &out, NULL, &err),
+			 0);
+	ck_assert_int_eq(tsblog_matcher_redact(f.m, NULL, 1, &out, NULL, &err),
+			 TSBLOG_EINVAL);
+	ck_assert_str_eq(err.message, "tsblog_matcher_redact: NULL argument");
+	ck_assert_int_eq(tsblog_matcher_redact(NULL, "x", 1, &out, NULL, NULL),
+			 TSBLOG_EINVAL);
+	ck_assert_int_eq(tsblog_matcher_redact(f.m, "x", 1, NULL, NULL, NULL),
+			 TSBLOG_EINVAL);
+	teardown(&f);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -970,6 +1008,7 @@ suite(void)
 	tcase_add_test(tc, matcher_nul_bytes_inside_line);
 	tcase_add_test(tc, matcher_one_trailing_newline_dropped);
 	tcase_add_test(tc, matcher_cr_kept);
+	tcase_add_test(tc, matcher_redact_copy);
 	tcase_add_test(tc, matcher_catastrophic_pattern_limited);
 	tcase_add_test(tc, matcher_catastrophic_pattern_next_rule_matches);
 	tcase_add_test(tc, matcher_catastrophic_pattern_no_jit);

@@ -219,7 +219,7 @@ scan_member(scan_state *st, struct archive *a, const char *name, int depth)
 	if (scan_interrupted)
 		status = INPUT_INTERRUPTED;
 	else if (rc == 0)
-		rc = tsblog_scanner_finish(st->s, on_scan, st, &err);
+		rc = input_finish(st, st->s, &err);
 	input_end(st, st->s, name, status, rc, &err);
 	free(buf);
 	return n == ARCHIVE_FATAL ? -1 : 0;
@@ -253,7 +253,7 @@ scan_members(scan_state *st, source *src, const char *name, int depth,
 		archive_read_set_seek_callback(a, source_seek);
 	}
 	r = archive_read_open(a, src, NULL, source_read, NULL);
-	while (r == ARCHIVE_OK && !scan_interrupted &&
+	while (r == ARCHIVE_OK && !scan_stopping(st) &&
 	       ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK ||
 		r == ARCHIVE_WARN)) {
 		r = ARCHIVE_OK;

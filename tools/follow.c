@@ -61,8 +61,8 @@ close_followed(scan_state *st, followed *f)
 
 	if (f->fd < 0)
 		return;
-	if (tsblog_scanner_finish(f->s, on_scan, st, &err) < 0 &&
-	    !scan_interrupted) {
+	if (input_finish(st, f->s, &err) < 0 &&
+	    !scan_stopping(st)) {
 		print_error("%s", err.message);
 		st->trouble = 1;
 	}
@@ -78,14 +78,14 @@ drain(scan_state *st, followed *f)
 	tsblog_error err;
 	ssize_t n = 0;
 
-	while (!f->binary && !scan_interrupted &&
+	while (!f->binary && !scan_stopping(st) &&
 	       (n = read(f->fd, st->buf, READ_CHUNK)) > 0) {
 		if (!f->off && !st->o->text && memchr(st->buf, 0, (size_t)n)) {
 			print_error("%s: binary input skipped (-a reads it as text)",
 				    f->path);
 			f->binary = 1;
 		} else if (input_scan(st, f->s, st->buf, (size_t)n, &err) < 0 &&
-			   !scan_interrupted) {
+			   !scan_stopping(st)) {
 			print_error("%s", err.message);
 			st->trouble = 1;
 		}
@@ -198,9 +198,9 @@ follow_files(scan_state *st, const char *const *paths, int n)
 		if (v[i].fd >= 0)
 			drain(st, &v[i]);
 	}
-	while (!scan_interrupted) {
+	while (!scan_stopping(st)) {
 		nanosleep(&pause, NULL); /* Ctrl-C cuts it short */
-		for (i = 0; i < n && !scan_interrupted; i++) {
+		for (i = 0; i < n && !scan_stopping(st); i++) {
 			if (v[i].fd >= 0)
 				drain(st, &v[i]);
 			check_file(st, &v[i]);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,6 +70,24 @@ nomem:
 	print_error("out of memory");
 	st->trouble = 1;
 	return -1;
+}
+
+/* Whether standard output is still read.  With SIGPIPE ignored, a write
+ * to a pipe whose reader is gone fails with EPIPE instead of ending us:
+ * then every loop stops reading, as SIGPIPE would have stopped it, and
+ * the end says so.  @ask: also ask a pipe (a poll() per block read), so
+ * that a scan whose output is rare stops as soon. */
+static int
+output_read(scan_state *st, int ask)
+{
+	struct pollfd pf = { 1, POLLOUT, 0 };
+
+	if (!st->output_gone && ferror(stdout))
+		st->output_gone = errno ? errno : EIO;
+	if (!st->output_gone && ask && st->out_pipe && poll(&pf, 1, 0) == 1 &&
+	    (pf.revents & POLLERR))
+		st->output_gone = EPIPE;
+	return !st->output_gone;
 }
 
 static int
@@ -141,38 +160,101 @@ on_scan(tsblog_scan_what what, const tsblog_diagnosis *d,
 	case TSBLOG_SCAN_PROGRESS:
 		if (st->show)
 			progress(st);
+		output_read(st, 1);
 		break;
 	case TSBLOG_SCAN_DIAGNOSIS:
 		if (emit(st, d) < 0) {
 			st->trouble = 1;
 			return TSBLOG_ABORT;
 		}
+		output_read(st, 0);
 		break;
 	}
-	return scan_interrupted ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+	return scan_stopping(st) ? TSBLOG_ABORT : TSBLOG_CONTINUE;
 }
 
-/* --passthrough: each line goes out unchanged, then what it triggered.
- * Scanning line by line keeps the two in step; the scanner carries a
- * line that straddles reads. */
+/* --passthrough: a whole line out, its secrets redacted unless
+ * --no-redact (--raw is about control sequences, not secrets), then what
+ * it triggered. */
+static int
+pass_line(scan_state *st, tsblog_scanner *s, const char *p, size_t n,
+	  tsblog_error *err)
+{
+	char *red = NULL;
+	size_t red_n;
+	int rc = st->redactor ? tsblog_matcher_redact(st->redactor, p, n,
+						       &red, &red_n, err)
+			      : 0;
+
+	if (rc < 0)
+		return rc;
+	if (st->o->raw)
+		fwrite(red ? red : p, 1, red ? red_n : n, stdout);
+	else
+		put_passthrough(stdout, red ? red : p, red ? red_n : n);
+	tsblog_free(red);
+	if (!output_read(st, 0))
+		return TSBLOG_EUSER;
+	return tsblog_scanner_scan(s, p, n, on_scan, st, err);
+}
+
+static int
+pass_held(scan_state *st, tsblog_error *err)
+{
+	size_t n = st->held_n;
+
+	st->held_n = 0;
+	return n ? pass_line(st, st->held_s, st->held, n, err) : 0;
+}
+
+/* Lines go out whole, so the annotations come after them and a secret is
+ * not cut in two; the end of a read waits for the rest of its line. */
 static int
 scan_passthrough(scan_state *st, tsblog_scanner *s, const char *p, size_t n,
 		 tsblog_error *err)
 {
 	int rc = 0;
 
+	if (st->held_s != s)
+		rc = pass_held(st, err); /* -f: another file's line */
+	st->held_s = s;
 	while (n && rc == 0) {
 		const char *nl = memchr(p, '\n', n);
 		size_t k = nl ? (size_t)(nl - p) + 1 : n;
-		if (st->o->raw)
-			fwrite(p, 1, k, stdout);
-		else
-			put_passthrough(stdout, p, k);
-		rc = tsblog_scanner_scan(s, p, k, on_scan, st, err);
+		if (nl && !st->held_n) {
+			rc = pass_line(st, s, p, k, err);
+		} else {
+			if (st->held_n + k > st->held_cap) {
+				size_t cap = st->held_n + k > PASS_HOLD
+						     ? st->held_n + k
+						     : PASS_HOLD;
+				char *h = realloc(st->held, cap);
+				if (!h) {
+					snprintf(err->message,
+						 sizeof(err->message),
+						 "out of memory");
+					return TSBLOG_ENOMEM;
+				}
+				st->held = h;
+				st->held_cap = cap;
+			}
+			memcpy(st->held + st->held_n, p, k);
+			st->held_n += k;
+			if (nl || st->held_n >= PASS_HOLD)
+				rc = pass_held(st, err);
+		}
 		p += k;
 		n -= k;
 	}
 	return rc;
+}
+
+int
+input_finish(scan_state *st, tsblog_scanner *s, tsblog_error *err)
+{
+	int rc = st->held_s == s ? pass_held(st, err) : 0;
+
+	return rc == 0 ? tsblog_scanner_finish(s, on_scan, st, err) : rc;
 }
 
 int
@@ -184,6 +266,8 @@ input_scan(scan_state *st, tsblog_scanner *s, const char *p, size_t n,
 			 : tsblog_scanner_scan(s, p, n, on_scan, st, err);
 	if (st->show)
 		progress(st);
+	if (rc == 0 && !output_read(st, 1))
+		rc = TSBLOG_EUSER;
 	return rc;
 }
 
@@ -191,10 +275,17 @@ int
 input_begin(scan_state *st, tsblog_scanner *s, const char *name,
 	    long long size)
 {
+	tsblog_error err;
+
 	clock_gettime(CLOCK_MONOTONIC, &st->t0);
 	st->shown = st->t0;
 	st->total = size;
 	st->show = st->progress && size > PROGRESS_MIN && s == st->s;
+	/* -f: a file truncated in the middle of a line */
+	if (st->held_s == s && pass_held(st, &err) < 0 && !scan_stopping(st)) {
+		print_error("%s", err.message);
+		st->trouble = 1;
+	}
 	st->bytes0 = tsblog_scanner_bytes(s);
 	st->records0 = tsblog_scanner_records(s);
 	if (tsblog_scanner_reset(s, name) < 0) {
@@ -211,7 +302,7 @@ input_end(scan_state *st, tsblog_scanner *s, const char *name,
 {
 	input *in;
 
-	if (rc == TSBLOG_EUSER && scan_interrupted) {
+	if (rc == TSBLOG_EUSER && scan_stopping(st)) {
 		status = INPUT_INTERRUPTED;
 	} else if (rc == TSBLOG_EIO) {
 		print_error("%s", err->message);
@@ -244,7 +335,7 @@ scan_stream(scan_state *st, int fd, const char *name, input_status *status,
 	int first = 1, rc = 0;
 	ssize_t n;
 
-	while (!scan_interrupted && rc == 0) {
+	while (!scan_stopping(st) && rc == 0) {
 		n = read(fd, st->buf, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -268,7 +359,7 @@ scan_stream(scan_state *st, int fd, const char *name, input_status *status,
 	}
 	if (scan_interrupted)
 		*status = INPUT_INTERRUPTED;
-	return rc == 0 ? tsblog_scanner_finish(st->s, on_scan, st, err) : rc;
+	return rc == 0 ? input_finish(st, st->s, err) : rc;
 }
 
 static void walk(scan_state *st, const char *dir);
@@ -345,7 +436,7 @@ walk(scan_state *st, const char *dir)
 		add_input(st, dir, INPUT_UNREADABLE);
 		return;
 	}
-	while (!scan_interrupted && (e = fts_read(fts))) {
+	while (!scan_stopping(st) && (e = fts_read(fts))) {
 		switch (e->fts_info) {
 		case FTS_F:
 			fd = open(e->fts_accpath, O_RDONLY);
@@ -418,7 +509,8 @@ finish(scan_state *st)
 	json_t *sum;
 	int rc;
 
-	if (st->o->output == OUT_JSON || st->o->passthrough)
+	if (st->o->output == OUT_JSON || st->o->passthrough ||
+	    st->output_gone)
 		return;
 	if (st->o->output == OUT_TEXT) {
 		rc = doc ? tsblog_summary_parse(&view, doc, strlen(doc), &err)
@@ -496,10 +588,13 @@ run_scan(const scan_opts *o, const input_source *source,
 	sopts.jobs = (unsigned int)o->jobs;
 	st.sopts = &sopts;
 	st.buf = malloc(READ_CHUNK);
-	if (!st.buf || tsblog_scanner_new(&st.s, st.rs, NULL, &sopts, &err) < 0) {
+	if (!st.buf || tsblog_scanner_new(&st.s, st.rs, NULL, &sopts, &err) < 0 ||
+	    (o->passthrough && !o->no_redact &&
+	     tsblog_matcher_new(&st.redactor, st.rs, &err) < 0)) {
 		print_error("out of memory");
 		goto done;
 	}
+	st.out_pipe = fstat(1, &sb) == 0 && S_ISFIFO(sb.st_mode);
 	/* Ctrl-C ends the scan with the report of what was read; no
 	 * SA_RESTART, so a read() of a pipe returns. */
 	memset(&sa, 0, sizeof(sa));
@@ -513,7 +608,7 @@ run_scan(const scan_opts *o, const input_source *source,
 		follow_files(&st, fl.paths, fl.n);
 	if (!source)
 		source = &files;
-	for (i = 0; !following && !scan_interrupted; i++) {
+	for (i = 0; !following && !scan_stopping(&st); i++) {
 		const char *name = "-";
 		int fd = source->open(source->ctx, i, &name);
 		if (fd == SOURCE_END)
@@ -526,6 +621,10 @@ run_scan(const scan_opts *o, const input_source *source,
 		if (source->close(source->ctx, i, fd) < 0 && st.inputs.n)
 			st.inputs.v[st.inputs.n - 1].status = INPUT_UNREADABLE;
 	}
+	if (pass_held(&st, &err) < 0 && !scan_stopping(&st)) {
+		print_error("%s", err.message);
+		st.trouble = 1;
+	}
 	finish(&st);
 	for (k = 0; k < st.inputs.n; k++) {
 		nread += st.inputs.v[k].status == INPUT_READ;
@@ -537,11 +636,14 @@ run_scan(const scan_opts *o, const input_source *source,
 		print_error("%s", source->none_read);
 		st.trouble = 1;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		print_error("cannot write output: %s", strerror(errno));
+	fflush(stdout);
+	if (!output_read(&st, 0)) {
+		print_error("cannot write output: %s", strerror(st.output_gone));
 		st.trouble = 1;
 	}
 done:
+	tsblog_matcher_free(st.redactor);
+	free(st.held);
 	tsblog_scanner_free(st.s);
 	tsblog_ruleset_free(st.rs);
 	free(st.buf);

@@ -46,7 +46,7 @@ for c in tsblog kubectl-tsblog
     complete -c $c -n "$sd" -s o -l output -x -a 'text json summary-json' -d 'output format'
     complete -c $c -n "__fish_seen_subcommand_from list" -s o -l output -x -a 'text json' -d 'output format'
     complete -c $c -n "$sd" -l passthrough -d 'copy every input line, with diagnoses after'
-    complete -c $c -n "$sd" -l raw -d 'with --passthrough: copy lines byte for byte'
+    complete -c $c -n "$sd" -l raw -d 'with --passthrough: keep control sequences'
     complete -c $c -n "$sd" -s f -l follow -d 'follow the files like tail -F'
     complete -c $c -n "$sd" -l color -l colour -x -a 'auto always never' -d 'colour'
     complete -c $c -n "$sd" -l no-redact -d 'show secrets instead of markers'

@@ -104,6 +104,30 @@ TSBLOG_EXTERN(int) tsblog_matcher_match_context(tsblog_matcher *m,
  */
 TSBLOG_EXTERN(int) tsblog_matcher_set_redact(tsblog_matcher *m, int on);
 
+/**
+ * Redact secrets in @p text as diagnoses have them redacted (the forms
+ * are listed at TSBLOG_SCAN_NO_REDACT), for a caller that shows input
+ * lines itself (`tsblog --passthrough`).  Secrets are looked for in
+ * @p text as a whole, so give it whole lines: a secret cut in two may not
+ * be recognised in either piece.  Each secret becomes its marker; every
+ * other byte is copied as it is (not made valid UTF-8, no control
+ * dropped).  tsblog_matcher_set_redact() does not affect this call.
+ *
+ * @param text  borrowed for the call; any bytes, @p len of them.
+ * @param[out] out  on 1: caller owns *out, the redacted copy,
+ *                  NUL-terminated; release with tsblog_free().  NULL
+ *                  otherwise.
+ * @param[out] out_len  NULL, or on 1 the length of *out (without the
+ *                  NUL; @p text may hold NUL bytes); 0 otherwise.
+ * @return 1 if @p text held a secret; 0 if it held none (nothing is
+ *         allocated: show @p text as it is); TSBLOG_EINVAL (NULL @p m or
+ *         @p out, NULL @p text with a length); TSBLOG_ENOMEM.
+ */
+TSBLOG_EXTERN(int) tsblog_matcher_redact(tsblog_matcher *m,
+					 const char *text, size_t len,
+					 char **out, size_t *out_len,
+					 tsblog_error *err);
+
 /** What one rule cost and found, counted by a matcher or scanner. */
 typedef struct tsblog_rule_stats {
 	uint64_t literal_hits;  /**< lines holding one of its literals */

@@ -60,10 +60,27 @@ typedef struct tsblog_scan_options {
 
 /** Do not redact.  By default every string a diagnosis or the summary
  * quotes from the input (fields, summary, fix, text, examples, shapes)
- * has its secrets replaced by markers: JWTs (three base64url segments,
- * the first starting "eyJ") by <redacted:jwt>, the token after "Bearer "
- * by <redacted:token>, PEM blocks by <redacted:pem>, and the values of the
- * private JWK members d, p, q, dp, dq, qi and k by <redacted:jwk>. */
+ * has its secrets replaced by markers.  Secrets are found in the whole
+ * line, so a piece of it (a captured field) is redacted as the line is:
+ * - JWTs (three base64url segments, the first starting "eyJ"):
+ *   <redacted:jwt>;
+ * - the credentials after "Bearer " or "Basic ", in any case:
+ *   <redacted:token>;
+ * - PEM blocks, and base64 of a PEM block (kubeconfig client-key-data):
+ *   <redacted:pem>;
+ * - the value after "key: " or "key=" (quoted or not, in any JSON
+ *   escaping) of client-key-data, client-certificate-data, id_token,
+ *   refresh_token, access_token (with - or _), secret_key (with -, _
+ *   or neither), password and passwd, in any case: <redacted:key>;
+ * - the password of a URL's user:password@: <redacted:password>;
+ * - AWS access key ids (AKIA..., ASIA...) and the values of
+ *   aws_secret_access_key, secret_access_key and aws_session_token:
+ *   <redacted:aws>;
+ * - the values of the private JWK members d, p, q, dp, dq, qi and k,
+ *   quoted in any JSON escaping or in YAML: <redacted:jwk>.
+ * Should the search for secrets hit its work limit on a string, the rest
+ * of that string is withheld as <redacted:unchecked>.
+ * tsblog_matcher_redact() applies the same to text the caller shows. */
 #define TSBLOG_SCAN_NO_REDACT 4u
 
 #define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0, 0, 0 }
@@ -170,9 +187,11 @@ TSBLOG_EXTERN(int) tsblog_scanner_finish(tsblog_scanner *s,
  * its current offset and not closed.
  *
  * With opts.jobs > 1, a regular file of more than 1 MiB and the current
- * input between records (as after tsblog_scanner_reset()), pieces of
- * 1-4 MiB are scanned on up to opts.jobs threads, this one included, and
- * merged in order: @p cb still sees everything in input order, from the
+ * input between records (as after tsblog_scanner_reset()), the first MiB
+ * is scanned on this thread; then, unless an events table, describe
+ * section or JSON document is open there (the file is read on this
+ * thread only), pieces of 1-4 MiB are scanned on up to opts.jobs
+ * threads, this one included, and merged in order: @p cb still sees everything in input order, from the
  * calling thread, with the same diagnoses, line numbers, summary and
  * totals as with one job; progress is reported as pieces are merged.  A
  * pipe, a terminal or a socket is read on this thread only.
