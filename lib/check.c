@@ -87,12 +87,12 @@ clip(const char *s, char *buf, size_t size)
 /* @r alone on @s, with the rule set's limits: PCRE2's result. */
 static int
 match_rule(check_ctx *c, const struct tsblog_rule *r, const char *s,
-	   size_t n)
+	   size_t n, unsigned long budget)
 {
 	if (rule_jit(c->rs, r) < 0)
 		return PCRE2_ERROR_NOMEMORY;
-	return pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, 0, c->m->md,
-			   c->m->mctx);
+	return budget_match(c->rs, r, r->code, s, n, budget, c->m->md,
+			    c->m->mctx);
 }
 
 /* @line through the envelope reader, as the scanner reads it, with @cv
@@ -152,10 +152,12 @@ context_counter_fires(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	if (rc == 0) {
 		rc = rule_jit(m->rs, r);
 		if (rc == 0)
-			rc = pcre2_match(r->code, (PCRE2_SPTR)rec.msg.p, rec.msg.n, 0,
-				 0, m->md, m->mctx) >= 0;
+			rc = budget_match(m->rs, r, r->code, rec.msg.p,
+					  rec.msg.n, m->rs->opts.match_limit,
+					  m->md, m->mctx) >= 0;
 		if (rc == 1)
-			rc = context_holds(r, &rec, m->md, m->mctx, NULL, 0);
+			rc = context_holds(r, &rec, m->md, m->mctx,
+					   m->rs->opts.match_limit, NULL, 0);
 	}
 	reader_fini(&rd);
 	return rc;
@@ -226,36 +228,42 @@ check_rule(check_ctx *c, const struct tsblog_rule *r)
 	report(c, TSBLOG_SEVERITY_WARNING, r, kind, index, __VA_ARGS__)
 
 /* A pattern that backtracks badly (nested quantifiers such as (a+)+)
- * gives up at the PCRE2 match limit on lines a log can well hold.  Its
+ * spends its whole budget for a line on lines a log can well hold.  Its
  * own examples, padded with noise, are such lines: a run of the last
  * byte after one, a run of the first before it, and itself over and
- * over; each ended by a byte that breaks a match anchored at the end. */
+ * over; each ended by a byte that breaks a match anchored at the end.
+ * Padded to LINT_PAD bytes, not the longest record, with the budget cut
+ * in proportion: a linear pattern costs the same per byte, and the lint
+ * stays cheap. */
+static unsigned long
+lint_budget(const check_ctx *c)
+{
+	return c->rs->opts.match_limit / (DEFAULT_MAX_RECORD / LINT_PAD);
+}
+
 static int
 backtracks(check_ctx *c, const struct tsblog_rule *r, const char *ex)
 {
-	size_t n = strlen(ex), len, i;
-	char *b = malloc(LINT_PAD + (n + 1) * LINT_REPS + 2);
+	size_t n = strlen(ex), len, max = LINT_PAD;
+	char *b = n && n < max ? malloc(max) : NULL;
 	int v, rc = 0;
 
-	for (v = 0; b && n && v < 3 && !rc; v++) {
-		len = 0;
+	for (v = 0; b && v < 3 && !rc; v++) {
+		len = max - 1;
 		if (v == 0) {
 			memcpy(b, ex, n);
-			memset(b + n, ex[n - 1], LINT_PAD);
-			len = n + LINT_PAD;
+			memset(b + n, ex[n - 1], len - n);
 		} else if (v == 1) {
-			memset(b, ex[0], LINT_PAD);
-			memcpy(b + LINT_PAD, ex, n);
-			len = LINT_PAD + n;
+			memset(b, ex[0], len - n);
+			memcpy(b + len - n, ex, n);
 		} else {
-			for (i = 0; i < LINT_REPS; i++) {
+			for (len = 0; len + n + 1 < max; len += n + 1) {
 				memcpy(b + len, ex, n);
-				len += n;
-				b[len++] = ' ';
+				b[len + n] = ' ';
 			}
 		}
 		b[len++] = '!';
-		rc = match_rule(c, r, b, len);
+		rc = match_rule(c, r, b, len, lint_budget(c));
 		rc = rc == PCRE2_ERROR_MATCHLIMIT ||
 		     rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT;
 	}
@@ -286,7 +294,8 @@ lint_rule(check_ctx *c, const struct tsblog_rule *r)
 	for (i = 0; i < r->nexamples && !c->stopped; i++)
 		if (backtracks(c, r, r->examples[i].line)) {
 			warn(c, r, "examples", i,
-			     "padded with noise, it makes the pattern hit its PCRE2 match limit: it backtracks too much (look for nested quantifiers such as (a+)+), and lines like it will not be matched");
+			     "padded with noise to %d bytes, it makes the pattern spend over %lu PCRE2 steps (its budget of %lu for a line, cut to that length): it backtracks too much (look for nested quantifiers such as (a+)+), and lines like it will not be matched",
+			     LINT_PAD, lint_budget(c), c->rs->opts.match_limit);
 			break;
 		}
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "level.h"
+#include "limits.h"
 #include "tsblog-private.h"
 
 static const char *const ctx_keys[CTX_NKEYS + 1] = {
@@ -255,8 +256,8 @@ context_free(struct tsblog_rule *r)
 
 int
 context_holds(const struct tsblog_rule *r, const record *rec,
-	      pcre2_match_data *md, pcre2_match_context *mc, char *why,
-	      size_t size)
+	      pcre2_match_data *md, pcre2_match_context *mc,
+	      unsigned long budget, char *why, size_t size)
 {
 	size_t i;
 	int k;
@@ -274,6 +275,9 @@ context_holds(const struct tsblog_rule *r, const record *rec,
 			if (!re)
 				continue;
 			v = rec_value(rec, k);
+			/* Metadata values are short: the per-start limit
+			 * is the budget. */
+			pcre2_set_match_limit(mc, budget < UINT32_MAX ? (uint32_t)budget : UINT32_MAX);
 			rc = pcre2_match(re, (PCRE2_SPTR)v.p, v.n, 0, 0,
 					 md, mc);
 			if (rc == PCRE2_ERROR_NOMEMORY)
@@ -330,6 +334,7 @@ tsblog_rule_context_holds(const tsblog_rule *r, const char *line, size_t len,
 {
 	record rec;
 	pcre2_match_data *md;
+	pcre2_match_context *mc;
 	int rc;
 
 	if (!r || (!line && len) || (why && !size) ||
@@ -342,10 +347,12 @@ tsblog_rule_context_holds(const tsblog_rule *r, const char *line, size_t len,
 	rec.msg.n = len;
 	context_record_set(&rec, env);
 	md = pcre2_match_data_create(1, NULL);
-	if (!md)
-		return TSBLOG_ENOMEM;
-	rc = context_holds(r, &rec, md, NULL, why, size);
+	mc = pcre2_match_context_create(NULL);
+	rc = md && mc ? context_holds(r, &rec, md, mc, DEFAULT_MATCH_LIMIT,
+				      why, size)
+		      : -1;
 	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
 	return rc < 0 ? TSBLOG_ENOMEM : rc;
 }
 

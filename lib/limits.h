@@ -3,10 +3,15 @@
 #ifndef TSBLOG_LIMITS_H
 #define TSBLOG_LIMITS_H
 
-/* PCRE2 limits per match (tsblog_compile_options_init): the match limit
- * is PCRE2's own default; depth and heap (KiB) keep one hostile line
- * from taking seconds or megabytes. */
-#define DEFAULT_MATCH_LIMIT 1000000UL
+/* PCRE2 limits (tsblog_compile_options_init).  The match limit is one
+ * rule's budget for a whole line, shared by every start position PCRE2
+ * tries (budget_match; PCRE2's own limit is per start, so it bounds no
+ * line); depth and heap (KiB) keep one hostile line from taking
+ * megabytes. */
+#define DEFAULT_MATCH_LIMIT 10000000UL
+/* budget_match: the steps a start may take free of the budget when
+ * starts are tried one by one (most fail at once). */
+#define BUDGET_FREE_STEPS 16UL
 #define DEFAULT_DEPTH_LIMIT 10000UL
 #define DEFAULT_HEAP_LIMIT 20000UL
 
@@ -66,10 +71,9 @@
 
 /* Lints (tsblog_ruleset_check): a literal shorter than this lets many
  * lines through the prefilter; the backtracking probe pads each example
- * with this many bytes of noise, or repeats it this many times. */
+ * to this many bytes (a fraction of DEFAULT_MAX_RECORD). */
 #define LINT_SHORT_LITERAL 6
-#define LINT_PAD 4096
-#define LINT_REPS 32
+#define LINT_PAD 65536
 
 /* PCRE2 work the secret finder may spend on one string (redact.c): its
  * branches are linear, so only a bug gets there; the rest of the string

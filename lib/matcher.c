@@ -15,7 +15,6 @@ matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)
 	m->mctx = pcre2_match_context_create(NULL);
 	if (!m->md || !m->mctx)
 		goto fail;
-	pcre2_set_match_limit(m->mctx, (uint32_t)rs->opts.match_limit);
 	pcre2_set_depth_limit(m->mctx, (uint32_t)rs->opts.depth_limit);
 	pcre2_set_heap_limit(m->mctx, (uint32_t)rs->opts.heap_limit);
 	if (!rs->opts.no_jit) {
@@ -230,8 +229,8 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 		}
 		if (m->timing)
 			t0 = now_ns();
-		rc = pcre2_match(r->code, (PCRE2_SPTR)line, rec->msg.n, 0,
-				     0, m->md, m->mctx);
+		rc = budget_match(rs, r, r->code, line, rec->msg.n,
+				  rs->opts.match_limit, m->md, m->mctx);
 		m->stats[i].regex_runs++;
 		if (m->timing)
 			m->stats[i].nanoseconds += now_ns() - t0;
@@ -252,7 +251,8 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 		/* The envelope's metadata, only for a rule whose message
 		 * matched: most lines never get here. */
 		if (r->nctx) {
-			rc = context_holds(r, rec, m->md, m->mctx, NULL, 0);
+			rc = context_holds(r, rec, m->md, m->mctx,
+					   rs->opts.match_limit, NULL, 0);
 			if (rc < 0) {
 				err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS,
 					  r->id, NULL, "out of memory");

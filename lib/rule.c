@@ -63,6 +63,7 @@ rule_free(struct tsblog_rule *r)
 		return;
 	if (r->borrowed) {
 		pcre2_code_free(r->code);
+		pcre2_code_free(r->anchored);
 		context_free(r);
 		rule_file_unref(r->file);
 		free(r);
@@ -82,6 +83,7 @@ rule_free(struct tsblog_rule *r)
 		tmpl_free(&r->fix[i]);
 	free(r->fix);
 	pcre2_code_free(r->code);
+	pcre2_code_free(r->anchored);
 	strv_free(r->fields, r->nfields);
 	free(r->field_group);
 	free(r->keys);

@@ -2,6 +2,7 @@
  * library's own patterns), lazy JIT, lookup, release. */
 #include <stdlib.h>
 #include <string.h>
+#include "limits.h"
 #include "prefilter.h"
 #include "tsblog-private.h"
 
@@ -119,6 +120,100 @@ rule_jit(const struct tsblog_ruleset *rs, const struct tsblog_rule *r)
 	}
 	pthread_mutex_unlock(lock);
 	return rc;
+}
+
+/* PCRE2 counts its match limit per start position, so under it alone
+ * (a+)+$ takes 25 s on a 1 MiB line.  The budget is for the whole
+ * subject.  First each position PCRE2 may start at gets an equal share
+ * (one position if the pattern is anchored; none closer to the end than
+ * the shortest match): one call, and every start together stays within
+ * the budget.  If a start needs more than its share (a match spanning a
+ * long line does), each start is tried on its own: BUDGET_FREE_STEPS
+ * free, then limits doubling from there charged to a second budget, so a
+ * start is charged at most four times what it takes. */
+/* r->code compiled anchored and JIT-compiled, made once; NULL without
+ * JIT (the interpreter checks UTF-8 from the start offset to the end on
+ * every call, so one call per start would be quadratic) or memory. */
+static const pcre2_code *
+rule_anchored(const struct tsblog_ruleset *rs, const struct tsblog_rule *r)
+{
+	pthread_mutex_t *lock = (pthread_mutex_t *)&rs->jit_lock;
+	atomic_int *tried = (atomic_int *)&r->anchored_tried;
+	struct tsblog_rule *w = (struct tsblog_rule *)r;
+	size_t jit = 0;
+	int ec;
+	PCRE2_SIZE eo;
+
+	if (atomic_load_explicit(tried, memory_order_acquire))
+		return r->anchored;
+	pthread_mutex_lock(lock);
+	if (!atomic_load_explicit(tried, memory_order_relaxed)) {
+		pcre2_pattern_info(r->code, PCRE2_INFO_JITSIZE, &jit);
+		if (jit)
+			w->anchored = pcre2_compile(
+				(PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED,
+				PATTERN_OPTIONS | PCRE2_ANCHORED |
+					PCRE2_NO_START_OPTIMIZE, &ec, &eo, NULL);
+		if (w->anchored &&
+		    pcre2_jit_compile(w->anchored, PCRE2_JIT_COMPLETE) < 0) {
+			pcre2_code_free(w->anchored);
+			w->anchored = NULL;
+		}
+		atomic_store_explicit(tried, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(lock);
+	return r->anchored;
+}
+
+static void
+set_limit(pcre2_match_context *mc, unsigned long l)
+{
+	pcre2_set_match_limit(mc, l < UINT32_MAX ? (uint32_t)l : UINT32_MAX);
+}
+
+int
+budget_match(const struct tsblog_ruleset *rs, const struct tsblog_rule *r,
+	     const pcre2_code *code, const char *s, size_t n,
+	     unsigned long budget, pcre2_match_data *md,
+	     pcre2_match_context *mc)
+{
+	const pcre2_code *one;
+	uint32_t opts, minlen;
+	size_t starts = 1, at;
+	unsigned long share, left = budget, l;
+	int rc;
+
+	pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &opts);
+	pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &minlen);
+	if (!(opts & PCRE2_ANCHORED) && n > minlen)
+		starts = n - minlen + 1;
+	share = budget / starts;
+	set_limit(mc, share ? share : 1);
+	rc = pcre2_match(code, (PCRE2_SPTR)s, n, 0, 0, md, mc);
+	if (rc != PCRE2_ERROR_MATCHLIMIT || starts == 1 || !r ||
+	    !(one = rule_anchored(rs, r)))
+		return rc;
+	for (at = 0; at < starts; at++) {
+		/* A start inside a UTF-8 character is none. */
+		if ((s[at] & 0xC0) == 0x80)
+			continue;
+		for (l = BUDGET_FREE_STEPS;; l *= 2) {
+			if (l > BUDGET_FREE_STEPS) {
+				if (!left)
+					return PCRE2_ERROR_MATCHLIMIT;
+				l = l < left ? l : left;
+				left -= l;
+			}
+			set_limit(mc, l);
+			rc = pcre2_match(one, (PCRE2_SPTR)s, n, at, 0, md,
+					 mc);
+			if (rc != PCRE2_ERROR_MATCHLIMIT)
+				break;
+		}
+		if (rc != PCRE2_ERROR_NOMATCH)
+			return rc;
+	}
+	return PCRE2_ERROR_NOMATCH;
 }
 
 size_t

@@ -71,6 +71,10 @@ struct tsblog_rule {
 	int borrowed;           /* bundled: every array and string is the
 				 * static catalog's; the rule owns only its
 				 * code and its ctx array */
+	/* code compiled anchored, for budget_match's start-by-start pass;
+	 * made on first need (rule_anchored), NULL if it could not be. */
+	pcre2_code *anchored;
+	atomic_int anchored_tried;
 	uint32_t ngroups;       /* capture groups, not counting group 0 */
 	char **fields;          /* named groups, in group order */
 	uint32_t *field_group;
@@ -139,6 +143,15 @@ int ruleset_prepare(struct tsblog_ruleset *rs);
  * logically immutable.  -1 when the pattern could not be compiled (no
  * memory: the build compiled every bundled one). */
 int rule_jit(const struct tsblog_ruleset *rs, const struct tsblog_rule *r);
+/* pcre2_match(@code, @s, @n) from offset 0 within @budget steps of
+ * PCRE2's match limit over all the start positions it tries (and a few
+ * free steps per start); sets the match limit of @mc.  With @r (then
+ * @code is r->code), a start that needs more than its share is given
+ * more from the budget. */
+int budget_match(const struct tsblog_ruleset *rs,
+		 const struct tsblog_rule *r, const pcre2_code *code,
+		 const char *s, size_t n, unsigned long budget,
+		 pcre2_match_data *md, pcre2_match_context *mc);
 
 /* A growable byte buffer; on allocation failure it stays valid and
  * buf_* return -1. */
@@ -370,10 +383,11 @@ int context_values_parse(ctx_values *out, struct json_t *v, char *bad,
 void context_values_free(ctx_values *cv);
 void context_free(struct tsblog_rule *r);
 /* Whether @rec's metadata satisfies @r's context: 1 yes, 0 no (then @why,
- * when not NULL, names the condition that failed), <0 no memory. */
+ * when not NULL, names the condition that failed), <0 no memory.  Each
+ * value's match is held to @budget (budget_match). */
 int context_holds(const struct tsblog_rule *r, const record *rec,
-		  pcre2_match_data *md, pcre2_match_context *mc, char *why,
-		  size_t size);
+		  pcre2_match_data *md, pcre2_match_context *mc,
+		  unsigned long budget, char *why, size_t size);
 /* Give @rec the metadata @ctx (public form) or @cv (an example's) has;
  * what they leave NULL stays as it was. */
 void context_record_set(record *rec, const tsblog_envelope *env);

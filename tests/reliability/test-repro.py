@@ -3,7 +3,7 @@ result (diagnosed, bounded, redacted, escaped, or a clear error), and a
 redaction corpus (every secret form plain, JSON-escaped and
 kubectl-prefixed, plus random keys and tokens) leaks no secret into any
 output.  Usage: test-repro.py TSBLOG REPRO_DIR"""
-import base64, json, os, random, re, signal, subprocess, sys, tempfile, threading, time
+import base64, json, os, random, re, resource, signal, subprocess, sys, tempfile, threading, time
 
 T, R = sys.argv[1], sys.argv[2]
 failures = []
@@ -207,5 +207,37 @@ for hostile in ("eyJ-" * (1 << 18), "\\\\\\" * (1 << 18), "bearer " * (1 << 17),
                 "'d': '" * (1 << 17), "LS0tLS1CRUdJTi" * (1 << 16)):
     c = cost(hostile)
     check("linear on %r" % hostile[:12], c < 30 * plain + 0.5, (c, plain))
+
+# D3: a rule that backtracks spends at most its budget for the line,
+# across all start positions (PCRE2's own limit is per start), and says
+# so: one limit hit, naming the rule, at a small multiple of the CPU a
+# plain line of the same size costs.
+def cpu_run(*args):
+    best, out = 1e9, None
+    for _ in range(3):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        _, out, _ = run(*args)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best = min(best, r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+    return best, out
+N = 1 << 20
+redos = {
+    "redos-per-start": {"per-start-jit": "REDOSH " + ("a" * 16 + "!") * (N // 17),
+                        "per-start-nojit": "REDOSI " + ("a" * 16 + "!") * (N // 17)},
+}
+for stem, lines in redos.items():
+    rules = path(stem + ".rules.json")
+    for rule, line in lines.items():
+        with tempfile.NamedTemporaryFile("w", suffix=".log") as h, \
+             tempfile.NamedTemporaryFile("w", suffix=".log") as p:
+            h.write(line + "\n"); h.flush()
+            p.write(line[:7] + "b" * (len(line) - 7) + "\n"); p.flush()
+            hc, out = cpu_run("--no-builtin", "-r", rules, "-o", "summary-json", h.name)
+            pc, _ = cpu_run("--no-builtin", "-r", rules, "-o", "summary-json", p.name)
+            s = json.loads(out)
+            check("budget %s limit hit" % rule, s["limit_hits"] == 1 and
+                  s["limit_hit_rules"] == [{"rule": rule, "count": 1}],
+                  {k: s[k] for k in ("limit_hits", "limit_hit_rules")})
+            check("budget %s cost" % rule, hc <= 20 * pc, (hc, pc))
 
 sys.exit(1 if failures else 0)
