@@ -171,6 +171,29 @@ set_limit(pcre2_match_context *mc, unsigned long l)
 	pcre2_set_match_limit(mc, l < UINT32_MAX ? (uint32_t)l : UINT32_MAX);
 }
 
+/* The second pass tries starts without PCRE2's start optimisations, so it
+ * would lose their cheapest refusal (`.*?x[a-z]*@` on 1 MiB of `xa` took
+ * 300 s): a code unit every match holds.  Refuse when the line lacks it.
+ * ASCII units only, a letter in both cases; not k or s, which caseless
+ * UTF matching folds to characters outside ASCII. */
+static int
+lacks_required(const pcre2_code *code, const char *s, size_t n)
+{
+	uint32_t type = 0, cu = 0;
+	int lo, up;
+
+	if (pcre2_pattern_info(code, PCRE2_INFO_LASTCODETYPE, &type) ||
+	    type != 1 ||
+	    pcre2_pattern_info(code, PCRE2_INFO_LASTCODEUNIT, &cu) ||
+	    cu >= 0x80)
+		return 0;
+	lo = cu >= 'A' && cu <= 'Z' ? (int)cu + 32 : (int)cu;
+	up = cu >= 'a' && cu <= 'z' ? (int)cu - 32 : (int)cu;
+	if (lo == 'k' || lo == 's')
+		return 0;
+	return !memchr(s, lo, n) && !memchr(s, up, n);
+}
+
 int
 budget_match(const struct tsblog_ruleset *rs, const struct tsblog_rule *r,
 	     const pcre2_code *code, const char *s, size_t n,
@@ -193,6 +216,8 @@ budget_match(const struct tsblog_ruleset *rs, const struct tsblog_rule *r,
 	if (rc != PCRE2_ERROR_MATCHLIMIT || starts == 1 || !r ||
 	    !(one = rule_anchored(rs, r)))
 		return rc;
+	if (lacks_required(code, s, n))
+		return PCRE2_ERROR_NOMATCH;
 	for (at = 0; at < starts; at++) {
 		/* A start inside a UTF-8 character is none. */
 		if ((s[at] & 0xC0) == 0x80)

@@ -290,7 +290,7 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 	    !(m->slots = calloc(SHAPE_MEMO_SLOTS, sizeof(*m->slots))))
 		return -1;
 	sl = &m->slots[strmap_hash(msg, n) % SHAPE_MEMO_SLOTS];
-	if (sl->msg && sl->n == n && !memcmp(sl->msg, msg, n)) {
+	if (sl->msg && sl->n == n && (!n || !memcmp(sl->msg, msg, n))) {
 		out->len = 0;
 		return buf_add(out, sl->shape, sl->len);
 	}
@@ -298,8 +298,11 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		return -1;
 	/* No memory for a copy only costs the next lookup. */
 	if ((p = realloc(sl->msg, n + out->len + 1))) {
-		memcpy(p, msg, n);
-		memcpy(p + n, out->data, out->len);
+		/* An empty message or shape may have no buffer at all. */
+		if (n)
+			memcpy(p, msg, n);
+		if (out->len)
+			memcpy(p + n, out->data, out->len);
 		sl->msg = p;
 		sl->shape = p + n;
 		sl->n = n;
