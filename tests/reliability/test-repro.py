@@ -208,6 +208,30 @@ for hostile in ("eyJ-" * (1 << 18), "\\\\\\" * (1 << 18), "bearer " * (1 << 17),
     c = cost(hostile)
     check("linear on %r" % hostile[:12], c < 30 * plain + 0.5, (c, plain))
 
+# D1, D8: the audit's own secret lines, with the bundled rules and with a
+# rule that captures the token into a field, summary and fix, in every
+# output; no 12-character run of any secret may appear.
+SECRETS = [b"OPAQUE_MIXEDCASE_TOKEN_123", b"OPAQUE_FIELD_TOKEN_4567890",
+           b"PRIVATE_D_MEMBER_SECRET_VALUE_0123456789", b"PRIVATE_P_SECRET",
+           b"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVB",
+           b"URL_PASSWORD_S3cr3t", b"YWRtaW46QkFTSUNfUEFTU1dPUkQ=",
+           b"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+           b"MIIEvQ+12/PRIVATEKEYMATERIALabcdefghijklmnopqrstuvwxyz0123",
+           b"SIG-123-SIGNATURESECRETabcdefghijklmnop"]
+def leaks(out):
+    return [x for x in SECRETS for i in range(len(x) - 11) if x[i:i + 12] in out][:1]
+for log in ("redact-gaps.log", "redact-shape-split.log"):
+    for extra in ([], ["-r", path("redact-field-context.rules.json")]):
+        for mode in ([], ["-o", "json"], ["-o", "summary-json"], ["--passthrough"], ["learn"]):
+            args = mode[:1] + extra + mode[1:] if mode == ["learn"] else extra + mode
+            rc, out, err = run(*args, path(log))
+            check("repro %s %s" % (log, " ".join(args)), not leaks(out + err),
+                  leaks(out + err))
+rc, out, _ = run("-r", path("redact-field-context.rules.json"), "-o", "json", path("redact-gaps.log"))
+check("field-context rule fires", b'"rule":"token-rejected"' in out, out[:300])
+rc, out, _ = run("--no-redact", path("redact-gaps.log"))
+check("--no-redact shows a secret (the check above can fail)", bool(leaks(out)), out[:200])
+
 # D3: a rule that backtracks spends at most its budget for the line,
 # across all start positions (PCRE2's own limit is per start), and says
 # so: one limit hit, naming the rule, at a small multiple of the CPU a
