@@ -15,15 +15,14 @@ const size_t tsblog_builtin_nfiles = 0;
 
 static FILE *out;
 
+/* @n bytes of @s as a C string literal. */
 static void
-str(const char *s)
+strn(const char *s, size_t n)
 {
-	if (!s) {
-		fputs("NULL", out);
-		return;
-	}
+	const char *end = s + n;
+
 	putc('"', out);
-	for (; *s; s++) {
+	for (; s < end; s++) {
 		unsigned char ch = (unsigned char)*s;
 		if (ch == '"' || ch == '\\' || ch == '?')
 			fprintf(out, "\\%c", ch);
@@ -33,6 +32,15 @@ str(const char *s)
 			putc(ch, out);
 	}
 	putc('"', out);
+}
+
+static void
+str(const char *s)
+{
+	if (s)
+		strn(s, strlen(s));
+	else
+		fputs("NULL", out);
 }
 
 /* A named array of strings, or nothing when empty. */
@@ -99,8 +107,18 @@ segs(const char *name, const tmpl *t)
 static void
 tmpl_init(const tmpl *t, const char *segs_name)
 {
+	size_t i, n = 0;
+
+	/* A template's literal bytes are not NUL-terminated: their length
+	 * is where the last literal segment ends. */
+	for (i = 0; i < t->nsegs; i++)
+		if (t->segs[i].field < 0 && t->segs[i].off + t->segs[i].len > n)
+			n = t->segs[i].off + t->segs[i].len;
 	fputs("{ ", out);
-	str(t->lit);
+	if (t->lit)
+		strn(t->lit, n);
+	else
+		fputs("NULL", out);
 	fputs(", ", out);
 	ref("tmpl_seg *", segs_name, t->nsegs);
 	fprintf(out, ", %zu }", t->nsegs);
