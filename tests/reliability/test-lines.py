@@ -4,6 +4,8 @@ has records == lines, every line a rule knows is diagnosed, and -j 1 and
 import json, os, re, resource, subprocess, sys, tempfile
 
 T, R = sys.argv[1], sys.argv[2]
+with open(T, "rb") as _f:
+    ASAN = b"__asan_init" in _f.read()
 failures = []
 tmp = tempfile.mkdtemp()
 ERR = ("2026-11-20T08:10:01.251903Z\terror\tcontrolplane\ttoken rotation failed, "
@@ -165,6 +167,9 @@ for j in ("1", "2"):
     counts = [(p["rule"], p["count"]) for p in d["problems"]]
     check("50 MB list -j %s: %d diagnoses" % (j, n), rc == 1 and counts == [(EDGE, n)] and
           d["records"] == 1 and d["malformed"] == 0, (rc, counts, d["records"]))
-    check("50 MB list -j %s: peak RSS %d KiB < 64 MiB" % (j, rss), rss < 64 << 10)
+    if ASAN:  # its shadow memory and quarantine are not the scanner's
+        print("skip  50 MB list -j %s: peak RSS under AddressSanitizer (%d KiB)" % (j, rss))
+    else:
+        check("50 MB list -j %s: peak RSS %d KiB < 64 MiB" % (j, rss), rss < 64 << 10)
 
 sys.exit(1 if failures else 0)
