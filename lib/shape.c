@@ -52,17 +52,26 @@ run(const char *s, size_t n, size_t i, int (*in)(unsigned char))
 
 /* Each returns the end of the hole starting at @i, or 0. */
 
+/* @dead: a '"' before it opens no string.  A scan from a '"' that finds
+ * no closing one fails at a point every '"' it passed fails at too (each
+ * was escaped, so a scan from it reads the same escapes), and a line of
+ * \" would otherwise be rescanned to its end from each of them. */
 static size_t
-m_str(const char *s, size_t n, size_t i)
+m_str(const char *s, size_t n, size_t i, size_t *dead)
 {
 	size_t k;
 
 	if (s[i] == '"') {
+		if (i < *dead)
+			return 0;
 		/* \\. as PCRE2 has it: '.' is not a newline. */
 		for (k = i + 1; k < n && s[k] != '"'; k++)
 			if (s[k] == '\\' && (++k == n || s[k] == '\n'))
-				return 0;
-		return k < n ? k + 1 : 0;
+				break;
+		if (k < n && s[k] == '"')
+			return k + 1;
+		*dead = k;
+		return 0;
 	}
 	for (k = i + 1; k < n && s[k] != '\'' && !strchr(" \t\n\v\f\r", s[k]);
 	     k++)
@@ -201,15 +210,16 @@ m_num(const char *s, size_t n, size_t i)
 	return wat(s, n, k) ? 0 : k;
 }
 
-/* The hole at @i, its kind in @h; 0 if none starts there. */
+/* The hole at @i, its kind in @h; 0 if none starts there.  @dead is
+ * m_str's, 0 at a message's start. */
 static size_t
-hole_at(const char *s, size_t n, size_t i, int *h)
+hole_at(const char *s, size_t n, size_t i, int *h, size_t *dead)
 {
 	unsigned char c = (unsigned char)s[i];
 	size_t e = 0;
 
 	if (c == '"' || c == '\'')
-		return (*h = H_STR, m_str(s, n, i));
+		return (*h = H_STR, m_str(s, n, i, dead));
 	if (c == '[')
 		return (*h = H_IP, m_ip6(s, n, i));
 	if (!isw(c) || (i && isw((unsigned char)s[i - 1])))
@@ -232,7 +242,7 @@ hole_at(const char *s, size_t n, size_t i, int *h)
 int
 shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 {
-	size_t at = 0, i = 0, e;
+	size_t at = 0, i = 0, e, dead = 0;
 	int h;
 
 	out->len = 0;
@@ -248,7 +258,7 @@ shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 			i = (size_t)(q - msg) + 1;
 	}
 	while (i < n && out->len < MAX_SHAPE_LEN) {
-		if (!(e = hole_at(msg, n, i, &h))) {
+		if (!(e = hole_at(msg, n, i, &h, &dead))) {
 			/* A word no hole takes: no hole starts inside it. */
 			if (isw((unsigned char)msg[i]))
 				i += run(msg, n, i, isw);

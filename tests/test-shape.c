@@ -37,6 +37,8 @@ START_TEST(placeholders)
 		{ "sha 0x1f2e3d4c and deadbeef42 and abcde", "sha <hex> and <hex> and abcde" },
 		{ "retry 3 of 1.5 \"quoted 9\" 'x1'", "retry <num> of <num> <str> <str>" },
 		{ "\"Constant 1 message\" err=\"x 2\"", "\"Constant 1 message\" err=<str>" },
+		/* an unclosed string fails for every quote it escaped too */
+		{ "a \"\\\"b\\\n\"c\" d", "a \"\\\"b\\\n<str> d" },
 	};
 	size_t i;
 

@@ -9,6 +9,9 @@
 # make a run repeatable: the same inputs in the same order, whatever the
 # machine's speed (CI sets both, so a new finding shows up here, not as a
 # red CI on old code).  For the long runs: tests/fuzz/run.sh 1800 TARGET.
+# TSBLOG_FUZZ_TIMEOUT=S (default 10) is libFuzzer's per-input -timeout:
+# raise it when several fuzzers share a loaded machine, where a slow
+# input is the load, not a finding.
 # Each target ends with one line:
 #   fuzz: TARGET ok|FAILED MINUTES min, EXECS execs, COV cov, CORPUS inputs
 # Seeds: tests/fuzz/corpus-TARGET, its regressions, and for rules the
@@ -91,7 +94,7 @@ for arg in $targets; do
 	   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	   nice -n 10 "$work/$name" -max_total_time="$secs" \
 		${runs:+-runs=$runs} \
-		-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+		-rss_limit_mb=2048 -timeout="${TSBLOG_FUZZ_TIMEOUT:-10}" -print_final_stats=1 \
 		-max_len=262144 \
 		${TSBLOG_FUZZ_SEED:+-seed=$TSBLOG_FUZZ_SEED} \
 		-artifact_prefix="$work/artifacts/$t/" ${dict:+"$dict"} "$corpus" \
