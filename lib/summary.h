@@ -52,6 +52,11 @@ typedef struct {
 	const tsblog_rule_stats *stats;
 } summary_totals;
 
+/* Members of a summary document (summary_merge.c): member @k of @o as a
+ * count (0 unless a positive integer), or a string (NULL if none). */
+json_int_t summary_count_of(json_t *o, const char *k);
+const char *summary_str_of(json_t *o, const char *k);
+
 int summary_init(summary *sm, const pcre2_code *redact, int redacting);
 void summary_fini(summary *sm);
 /* Count a diagnosis (after its source and line are set); sets its

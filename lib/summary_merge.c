@@ -19,8 +19,8 @@ static const char *const totals[] = { "records", "bytes", "truncated",
 				      "unclassified_dropped", NULL };
 enum { PROBLEMS_DROPPED = 5, UNCLASSIFIED_DROPPED = 6 };
 
-static json_int_t
-int_of(json_t *o, const char *k)
+json_int_t
+summary_count_of(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 	return json_is_integer(v) && json_integer_value(v) > 0
@@ -93,8 +93,8 @@ cmp_time(const char *a, const char *b)
 	return c ? c : strcmp(a, b);
 }
 
-static const char *
-str_of(json_t *o, const char *k)
+const char *
+summary_str_of(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
 }
@@ -129,7 +129,7 @@ cmp_text(json_t *a, json_t *b)
 static int
 cmp_line(json_t *a, json_t *b, const char *k)
 {
-	json_int_t x = int_of(a, k), y = int_of(b, k);
+	json_int_t x = summary_count_of(a, k), y = summary_count_of(b, k);
 	return (x > y) - (x < y);
 }
 
@@ -137,7 +137,8 @@ cmp_line(json_t *a, json_t *b, const char *k)
 static int
 cmp_first(json_t *a, json_t *b)
 {
-	int c = cmp_time(str_of(a, "first_time"), str_of(b, "first_time"));
+	int c = cmp_time(summary_str_of(a, "first_time"),
+			 summary_str_of(b, "first_time"));
 	if (!c)
 		c = strcmp(first_source(a), first_source(b));
 	if (!c)
@@ -150,7 +151,8 @@ cmp_first(json_t *a, json_t *b)
 static int
 cmp_last(json_t *a, json_t *b)
 {
-	const char *x = str_of(a, "last_time"), *y = str_of(b, "last_time");
+	const char *x = summary_str_of(a, "last_time");
+	const char *y = summary_str_of(b, "last_time");
 	int c = !x || !y ? !!x - !!y : cmp_time(x, y);
 	return c ? c : cmp_line(a, b, "last_line");
 }
@@ -223,15 +225,18 @@ merge_problem(json_t *a, json_t *b)
 	json_t *last_line = json_incref(json_object_get(
 		cmp_last(b, a) > 0 ? b : a, "last_line"));
 	char *ft = NULL, *lt = NULL;
-	json_int_t count = sat_add(int_of(a, "count"), int_of(b, "count"));
+	json_int_t count = sat_add(summary_count_of(a, "count"),
+				   summary_count_of(b, "count"));
 	int rc = 0;
 
 	if (!srcs)
 		return -1;
-	if (earlier(str_of(a, "first_time"), str_of(b, "first_time")))
-		ft = strdup(earlier(str_of(a, "first_time"), str_of(b, "first_time")));
-	if (later(str_of(a, "last_time"), str_of(b, "last_time")))
-		lt = strdup(later(str_of(a, "last_time"), str_of(b, "last_time")));
+	if (earlier(summary_str_of(a, "first_time"), summary_str_of(b, "first_time")))
+		ft = strdup(earlier(summary_str_of(a, "first_time"),
+				    summary_str_of(b, "first_time")));
+	if (later(summary_str_of(a, "last_time"), summary_str_of(b, "last_time")))
+		lt = strdup(later(summary_str_of(a, "last_time"),
+				  summary_str_of(b, "last_time")));
 	if (first == b) {
 		const char *k;
 		json_t *v;
@@ -252,7 +257,7 @@ merge_problem(json_t *a, json_t *b)
 static int
 cmp_example(json_t *a, json_t *b)
 {
-	int c = cmp_str(str_of(a, "source"), str_of(b, "source"));
+	int c = cmp_str(summary_str_of(a, "source"), summary_str_of(b, "source"));
 	if (!c)
 		c = cmp_line(a, b, "first_line");
 	return c ? c : cmp_text(a, b);
@@ -261,7 +266,8 @@ cmp_example(json_t *a, json_t *b)
 static int
 merge_shape(json_t *a, json_t *b)
 {
-	json_int_t count = sat_add(int_of(a, "count"), int_of(b, "count"));
+	json_int_t count = sat_add(summary_count_of(a, "count"),
+				   summary_count_of(b, "count"));
 	if (cmp_example(b, a) < 0) {
 		const char *k;
 		json_t *v;
@@ -275,7 +281,7 @@ merge_shape(json_t *a, json_t *b)
 static int
 severity_rank(json_t *p)
 {
-	const char *s = str_of(p, "severity");
+	const char *s = summary_str_of(p, "severity");
 	return !cmp_str(s, "error") ? 0 : !cmp_str(s, "warning") ? 1 : 2;
 }
 
@@ -302,8 +308,8 @@ cmp_shape_order(const void *x, const void *y)
 static int
 cmp_rule_order(const void *x, const void *y)
 {
-	return cmp_str(str_of(*(json_t *const *)x, "rule"),
-		       str_of(*(json_t *const *)y, "rule"));
+	return cmp_str(summary_str_of(*(json_t *const *)x, "rule"),
+		       summary_str_of(*(json_t *const *)y, "rule"));
 }
 
 /* Fold each member of array @arr into @groups (key -> object), by the
@@ -350,7 +356,7 @@ shape_id(json_t *u)
 static char *
 rule_id(json_t *r)
 {
-	const char *s = str_of(r, "rule");
+	const char *s = summary_str_of(r, "rule");
 	return strdup(s ? s : "");
 }
 
@@ -358,8 +364,8 @@ static int
 add_counts(json_t *a, json_t *b)
 {
 	return json_object_set_new(a, "count",
-				   json_integer(sat_add(int_of(a, "count"),
-							int_of(b, "count"))));
+				   json_integer(sat_add(summary_count_of(a, "count"),
+							summary_count_of(b, "count"))));
 }
 
 /* The groups of @groups as an array in @cmp order, the first @cap of
@@ -384,7 +390,7 @@ sorted(json_t *groups, int (*cmp)(const void *, const void *), size_t cap,
 		if (i < cap)
 			json_array_append(out, v[i]);
 		else
-			*dropped = sat_add(*dropped, int_of(v[i], "count"));
+			*dropped = sat_add(*dropped, summary_count_of(v[i], "count"));
 	}
 	free(v);
 	return out;
@@ -407,7 +413,8 @@ status_rank(const char *s)
 static int
 merge_input(json_t *a, json_t *b)
 {
-	if (status_rank(str_of(b, "status")) > status_rank(str_of(a, "status")))
+	if (status_rank(summary_str_of(b, "status")) >
+	    status_rank(summary_str_of(a, "status")))
 		return json_object_set(a, "status", json_object_get(b, "status"));
 	return 0;
 }
@@ -415,15 +422,15 @@ merge_input(json_t *a, json_t *b)
 static char *
 input_id(json_t *i)
 {
-	const char *s = str_of(i, "source");
+	const char *s = summary_str_of(i, "source");
 	return strdup(s ? s : "");
 }
 
 static int
 cmp_input_order(const void *x, const void *y)
 {
-	return cmp_str(str_of(*(json_t *const *)x, "source"),
-		       str_of(*(json_t *const *)y, "source"));
+	return cmp_str(summary_str_of(*(json_t *const *)x, "source"),
+		       summary_str_of(*(json_t *const *)y, "source"));
 }
 
 /* A summary document this merge understands, or why not. */
@@ -494,7 +501,7 @@ tsblog_summary_merge(char **out, const char *const *docs, const size_t *lens,
 			goto done;
 		}
 		for (i = 0; totals[i]; i++)
-			sums[i] = sat_add(sums[i], int_of(doc, totals[i]));
+			sums[i] = sat_add(sums[i], summary_count_of(doc, totals[i]));
 		if (fold(probs, json_object_get(doc, "problems"), problem_id,
 			 merge_problem) < 0 ||
 		    fold(shapes, json_object_get(doc, "unclassified"), shape_id,

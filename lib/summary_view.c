@@ -11,6 +11,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "scanner.h"
+#include "summary.h"
 #include "tsblog/summary.h"
 
 struct tsblog_summary_problem {
@@ -160,22 +161,6 @@ tsblog_scanner_summary(tsblog_summary **out, const tsblog_scanner *s,
 	return 0;
 }
 
-static uint64_t
-int_of(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_integer(v) && json_integer_value(v) > 0
-		       ? (uint64_t)json_integer_value(v)
-		       : 0;
-}
-
-/* Member @k of @o: a string, or NULL. */
-static const char *
-str_of(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 /* The strings of array @a into @pool; -1 if one is not a string. */
 static int
 strings_of(json_t *a, const char **pool, size_t *n)
@@ -200,18 +185,18 @@ fill_parsed(tsblog_summary *v, json_t *doc)
 	size_t i, npool = 0;
 
 	for (i = 0; i < NTOTALS; i++)
-		v->totals[i] = int_of(doc, total_names[i]);
+		v->totals[i] = (uint64_t)summary_count_of(doc, total_names[i]);
 	json_array_foreach(probs, i, e) {
 		struct tsblog_summary_problem *q = &v->problems[i];
-		q->rule = str_of(e, "rule");
-		q->text = str_of(e, "summary");
+		q->rule = summary_str_of(e, "rule");
+		q->text = summary_str_of(e, "summary");
 		if (!q->rule || !q->text)
 			return "problems: a problem without rule or summary";
-		q->first_time = str_of(e, "first_time");
-		q->last_time = str_of(e, "last_time");
-		q->pod = str_of(e, "pod");
-		q->container = str_of(e, "container");
-		q->namespace = str_of(e, "namespace");
+		q->first_time = summary_str_of(e, "first_time");
+		q->last_time = summary_str_of(e, "last_time");
+		q->pod = summary_str_of(e, "pod");
+		q->container = summary_str_of(e, "container");
+		q->namespace = summary_str_of(e, "namespace");
 		q->fix = &v->pool[npool];
 		if (strings_of(json_object_get(e, "fix"), &v->pool[npool],
 			       &q->nfix) < 0)
@@ -222,25 +207,25 @@ fill_parsed(tsblog_summary *v, json_t *doc)
 			       &q->nsources) < 0)
 			return "problems: sources holds a non-string";
 		npool += q->nsources;
-		q->count = int_of(e, "count");
-		q->first_line = int_of(e, "first_line");
-		q->last_line = int_of(e, "last_line");
+		q->count = (uint64_t)summary_count_of(e, "count");
+		q->first_line = (uint64_t)summary_count_of(e, "first_line");
+		q->last_line = (uint64_t)summary_count_of(e, "last_line");
 	}
 	v->nproblems = json_array_size(probs);
 	json_array_foreach(uncl, i, e) {
 		struct tsblog_summary_group *g = &v->groups[i];
-		g->shape = str_of(e, "shape");
-		g->level = str_of(e, "level");
-		g->example = str_of(e, "example");
+		g->shape = summary_str_of(e, "shape");
+		g->level = summary_str_of(e, "level");
+		g->example = summary_str_of(e, "example");
 		if (!g->shape || !g->level || !g->example)
 			return "unclassified: a group without shape, level or example";
-		g->count = int_of(e, "count");
+		g->count = (uint64_t)summary_count_of(e, "count");
 	}
 	v->ngroups = json_array_size(uncl);
 	json_array_foreach(lim, i, e) {
-		if (!(v->limited[i].rule = str_of(e, "rule")))
+		if (!(v->limited[i].rule = summary_str_of(e, "rule")))
 			return "limit_hit_rules: an entry without rule";
-		v->limited[i].hits = int_of(e, "count");
+		v->limited[i].hits = (uint64_t)summary_count_of(e, "count");
 	}
 	v->nlimited = json_array_size(lim);
 	return NULL;
