@@ -26,7 +26,7 @@ matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)
 			pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
 	}
 	/* Redaction is on unless the scanner turns it off. */
-	if (cleaner_init(&m->clean, rs->redact_code, 1) < 0)
+	if (cleaner_init(&m->clean, rs, 1) < 0)
 		goto fail;
 	m->cand = calloc(rs->nrules + 1, 1);
 	m->stats = calloc(rs->nrules + 1, sizeof(*m->stats));
@@ -93,8 +93,7 @@ tsblog_matcher_set_redact(tsblog_matcher *m, int on)
 {
 	if (!m)
 		return TSBLOG_EINVAL;
-	/* The match data is made at init; only the switch changes. */
-	m->clean.on = on && m->clean.md;
+	m->clean.on = on && m->clean.rs;
 	return 0;
 }
 

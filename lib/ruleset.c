@@ -52,15 +52,12 @@ ruleset_prepare(tsblog_ruleset *rs)
 	for (i = 0; i < rs->nrules; i++)
 		if (rs->rules[i]->ngroups > rs->max_groups)
 			rs->max_groups = rs->rules[i]->ngroups;
-	rs->redact_code = redact_compile();
-	if (rs->redact_code &&
-	    pthread_mutex_init(&rs->jit_lock, NULL) == 0) {
+	if (pthread_mutex_init(&rs->jit_lock, NULL) == 0) {
 		if (build_prefilter(rs) == 0)
 			return 0;
 		pf_free(rs->pf);
 		pthread_mutex_destroy(&rs->jit_lock);
 	}
-	pcre2_code_free(rs->redact_code);
 	return -1;
 }
 

@@ -42,7 +42,7 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	s->pf = rs->pf;
 	reader_init(&s->rd, s->opts.max_record);
 	s->m.clean.on = !(s->opts.flags & TSBLOG_SCAN_NO_REDACT);
-	if (summary_init(&s->sm, rs->redact_code,
+	if (summary_init(&s->sm, rs,
 			 s->m.clean.on) < 0)
 		goto nomem;
 	if (tsblog_scanner_reset(s, source) < 0)
@@ -104,7 +104,7 @@ scanner_clear(tsblog_scanner *s, const char *source)
 	if (!s)
 		return TSBLOG_EINVAL;
 	/* Everything that can fail comes before anything changes. */
-	if (summary_init(&fresh, s->m.rs->redact_code,
+	if (summary_init(&fresh, s->m.rs,
 			 s->m.clean.on) < 0) {
 		summary_fini(&fresh);
 		return TSBLOG_ENOMEM;

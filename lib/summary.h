@@ -52,7 +52,8 @@ typedef struct {
 	const tsblog_rule_stats *stats;
 } summary_totals;
 
-int summary_init(summary *sm, const pcre2_code *redact, int redacting);
+int summary_init(summary *sm, const struct tsblog_ruleset *rs,
+		 int redacting);
 void summary_fini(summary *sm);
 /* Count a diagnosis (after its source and line are set); sets its
  * occurrences. */
