@@ -127,9 +127,10 @@ struct tsblog_ruleset {
 	strmap ids;
 	uint32_t max_groups;
 	_Atomic(pcre2_code *) redact_code; /* see redact_code() */
-	/* Prefilters, only when every rule has literals: rule literals
-	 * alone, and with the level words the summary needs to see. */
-	struct prefilter_s *pf;
+	/* The prefilter of the rule literals, only when every rule has
+	 * some (pf_nlits, else 0); see ruleset_pf(). */
+	_Atomic(struct prefilter_s *) pf;
+	size_t pf_nlits;
 	/* Held only while a pattern is JIT-compiled on first use. */
 	pthread_mutex_t jit_lock;
 };
@@ -323,6 +324,10 @@ group_len(const PCRE2_SIZE *ov, uint32_t g)
 /* @rs's secret patterns, compiled on first use (NULL: no memory); freed
  * with @rs. */
 const pcre2_code *redact_code(const struct tsblog_ruleset *rs);
+/* ruleset.c: @rs's prefilter, built on first use; NULL when it has none,
+ * or on no memory with -1 in *rc.  Freed with @rs. */
+const struct prefilter_s *ruleset_pf(const struct tsblog_ruleset *rs,
+				     int *rc);
 /* Compile one of the library's own patterns (shapes, secrets) as rules
  * are compiled, JIT included; NULL only on no memory. */
 pcre2_code *compile_own(const char *pattern);
