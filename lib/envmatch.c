@@ -15,7 +15,8 @@ tsblog_matcher_match_envelope(tsblog_matcher *m, const char *msg, size_t len,
 {
 	record rec;
 	uint64_t line;
-	int rc;
+	const prefilter *pf;
+	int rc, pf_rc = 0;
 
 	if (!m || (!msg && len) ||
 	    (env && env->version != TSBLOG_ENVELOPE_VERSION)) {
@@ -38,8 +39,10 @@ tsblog_matcher_match_envelope(tsblog_matcher *m, const char *msg, size_t len,
 		len--;
 	/* As the scanner skips them: without a rule literal in its bytes,
 	 * and nothing that could hide one, no envelope needs reading. */
-	if (m->rs->pf && !pf_find(m->rs->pf, msg, len) &&
-	    !disguise_at(msg, msg + len))
+	pf = ruleset_pf(m->rs, &pf_rc);
+	if (pf_rc < 0)
+		goto nomem;
+	if (pf && !pf_find(pf, msg, len) && !disguise_at(msg, msg + len))
 		return 0;
 	if (memchr(msg, '\x1b', len)) {
 		if (strip_escapes(&m->line, msg, len) < 0)

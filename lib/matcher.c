@@ -26,7 +26,7 @@ matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs)
 			pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
 	}
 	/* Redaction is on unless the scanner turns it off. */
-	if (cleaner_init(&m->clean, rs->redact_code, 1) < 0)
+	if (cleaner_init(&m->clean, rs, 1) < 0)
 		goto fail;
 	m->cand = calloc(rs->nrules + 1, 1);
 	m->stats = calloc(rs->nrules + 1, sizeof(*m->stats));
@@ -93,8 +93,7 @@ tsblog_matcher_set_redact(tsblog_matcher *m, int on)
 {
 	if (!m)
 		return TSBLOG_EINVAL;
-	/* The match data is made at init; only the switch changes. */
-	m->clean.on = on && m->clean.md;
+	m->clean.on = on && m->clean.rs;
 	return 0;
 }
 
@@ -204,12 +203,16 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 {
 	const struct tsblog_ruleset *rs = m->rs;
 	const char *line = rec->msg.p ? rec->msg.p : "";
+	int pf_rc = 0;
+	const prefilter *pf = ruleset_pf(rs, &pf_rc);
 	size_t i;
 
+	if (pf_rc < 0)
+		return err_nomem(err);
 	/* Only rules whose literal is in the line can match it. */
-	if (rs->pf) {
+	if (pf) {
 		memset(m->cand, 0, rs->nrules);
-		if (!pf_collect(rs->pf, line, rec->msg.n, m->cand, rs->nrules))
+		if (!pf_collect(pf, line, rec->msg.n, m->cand, rs->nrules))
 			return 0;
 		for (i = 0; i < rs->nrules; i++)
 			m->stats[i].literal_hits += m->cand[i];
@@ -220,7 +223,7 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 
 		uint64_t t0 = 0;
 
-		if (rs->pf && !m->cand[i])
+		if (pf && !m->cand[i])
 			continue;
 		if (rule_jit(rs, r) < 0) {
 			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, r->id,

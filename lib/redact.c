@@ -73,7 +73,7 @@ compile_own(const char *pattern)
 	return c;
 }
 
-pcre2_code *
+static pcre2_code *
 redact_compile(void)
 {
 	buf_t b = { 0 };
@@ -96,20 +96,52 @@ out:
 	return c;
 }
 
+/* Compiling the secret patterns was 60% of start-up, and a run that
+ * meets no line needs none of it: compiled on first use, by whichever
+ * thread comes first (the others free theirs), so the rule set stays
+ * shareable. */
+const pcre2_code *
+redact_code(const tsblog_ruleset *rs)
+{
+	_Atomic(pcre2_code *) *slot =
+		(_Atomic(pcre2_code *) *)&rs->redact_code;
+	pcre2_code *c = atomic_load_explicit(slot, memory_order_acquire);
+	pcre2_code *none = NULL;
+
+	if (c || !(c = redact_compile()))
+		return c;
+	if (!atomic_compare_exchange_strong_explicit(slot, &none, c,
+						     memory_order_acq_rel,
+						     memory_order_acquire)) {
+		pcre2_code_free(c);
+		c = none;
+	}
+	return c;
+}
+
 int
-cleaner_init(cleaner *cl, const pcre2_code *code, int on)
+cleaner_init(cleaner *cl, const struct tsblog_ruleset *rs, int on)
 {
 	memset(cl, 0, sizeof(*cl));
-	cl->code = code;
-	cl->on = on && code;
-	if (!cl->on)
+	cl->rs = rs;
+	cl->on = on && rs;
+	return 0;
+}
+
+/* The code and match data, made when first looked for: a command that
+ * meets no line never compiles the secret patterns (most of start-up). */
+static int
+cleaner_ready(cleaner *cl)
+{
+	if (cl->md)
 		return 0;
-	cl->md = pcre2_match_data_create_from_pattern(code, NULL);
-	cl->mc = pcre2_match_context_create(NULL);
-	if (!cl->md || !cl->mc)
+	if (!cl->rs || !(cl->code = redact_code(cl->rs)))
+		return -1;
+	if (!cl->mc && !(cl->mc = pcre2_match_context_create(NULL)))
 		return -1;
 	pcre2_set_match_limit(cl->mc, REDACT_MATCH_LIMIT);
-	return 0;
+	cl->md = pcre2_match_data_create_from_pattern(cl->code, NULL);
+	return cl->md ? 0 : -1;
 }
 
 void
@@ -174,7 +206,7 @@ cleaner_subject(cleaner *cl, const char *s, size_t n)
 	cl->subject_n = 0;
 	if (!cl->on || !s)
 		return 0;
-	if (find_secrets(cl, &cl->line, s, n) < 0)
+	if (cleaner_ready(cl) < 0 || find_secrets(cl, &cl->line, s, n) < 0)
 		return -1;
 	cl->subject = s;
 	cl->subject_n = n;
@@ -214,12 +246,12 @@ clean_add(cleaner *cl, buf_t *out, const char *s, size_t n)
 	    s + n <= cl->subject + cl->subject_n)
 		return emit(out, &cl->line, (size_t)(s - cl->subject), s, n,
 			    buf_add_utf8);
-	if (find_secrets(cl, &cl->other, s, n) < 0)
+	if (cleaner_ready(cl) < 0 || find_secrets(cl, &cl->other, s, n) < 0)
 		return -1;
 	return emit(out, &cl->other, 0, s, n, buf_add_utf8);
 }
 
-/* The matcher's cleaner has its match data whether or not it redacts
+/* The matcher's cleaner can find secrets whether or not it redacts
  * diagnoses; "other" is scratch between its own uses, so the spans of
  * the line being matched stay as they are. */
 int
@@ -236,7 +268,8 @@ tsblog_matcher_redact(tsblog_matcher *m, const char *text, size_t len,
 	if (!m || !out || (!text && len))
 		return err_inval(err, "tsblog_matcher_redact: NULL argument");
 	cl = &m->clean;
-	if (!cl->md || find_secrets(cl, &cl->other, text, len) < 0)
+	if (cleaner_ready(cl) < 0 ||
+	    find_secrets(cl, &cl->other, text, len) < 0)
 		return err_nomem(err);
 	if (!cl->other.n)
 		return 0;

@@ -8,40 +8,63 @@
 
 /* One rule without a literal means every line must be tried, and then
  * there is nothing to skip: no prefilter. */
-static int
-build_prefilter(tsblog_ruleset *rs)
+static size_t
+count_literals(const tsblog_ruleset *rs)
 {
-	char **lits;
-	int *owner;
-	size_t i, k, n = 0;
-	int rc = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < rs->nrules; i++) {
 		if (!rs->rules[i]->nliterals)
 			return 0;
 		n += rs->rules[i]->nliterals;
 	}
-	if (!n)
-		return 0;
-	lits = calloc(n, sizeof(char *));
-	owner = calloc(n, sizeof(int));
-	if (!lits || !owner) {
-		rc = -1;
-		goto out;
+	return n;
+}
+
+static prefilter *
+build_prefilter(const tsblog_ruleset *rs)
+{
+	char **lits = calloc(rs->pf_nlits, sizeof(char *));
+	int *owner = calloc(rs->pf_nlits, sizeof(int));
+	prefilter *pf = NULL;
+	size_t i, k, n = 0;
+
+	if (lits && owner) {
+		for (i = 0; i < rs->nrules; i++)
+			for (k = 0; k < rs->rules[i]->nliterals; k++) {
+				lits[n] = rs->rules[i]->literals[k];
+				owner[n++] = (int)i;
+			}
+		pf = pf_new(lits, owner, n);
 	}
-	n = 0;
-	for (i = 0; i < rs->nrules; i++)
-		for (k = 0; k < rs->rules[i]->nliterals; k++) {
-			lits[n] = rs->rules[i]->literals[k];
-			owner[n++] = (int)i;
-		}
-	rs->pf = pf_new(lits, owner, n);
-	if (!rs->pf)
-		rc = -1;
-out:
 	free(lits);
 	free(owner);
-	return rc;
+	return pf;
+}
+
+/* Building the prefilter's tables was a third of the bundled catalog's
+ * start-up, and a run that meets no line never uses them: built on first
+ * use, like redact_code(). */
+const prefilter *
+ruleset_pf(const tsblog_ruleset *rs, int *rc)
+{
+	_Atomic(prefilter *) *slot = (_Atomic(prefilter *) *)&rs->pf;
+	prefilter *pf = atomic_load_explicit(slot, memory_order_acquire);
+	prefilter *none = NULL;
+
+	if (pf || !rs->pf_nlits)
+		return pf;
+	if (!(pf = build_prefilter(rs))) {
+		*rc = -1;
+		return NULL;
+	}
+	if (!atomic_compare_exchange_strong_explicit(slot, &none, pf,
+						     memory_order_acq_rel,
+						     memory_order_acquire)) {
+		pf_free(pf);
+		pf = none;
+	}
+	return pf;
 }
 
 int
@@ -52,16 +75,8 @@ ruleset_prepare(tsblog_ruleset *rs)
 	for (i = 0; i < rs->nrules; i++)
 		if (rs->rules[i]->ngroups > rs->max_groups)
 			rs->max_groups = rs->rules[i]->ngroups;
-	rs->redact_code = redact_compile();
-	if (rs->redact_code &&
-	    pthread_mutex_init(&rs->jit_lock, NULL) == 0) {
-		if (build_prefilter(rs) == 0)
-			return 0;
-		pf_free(rs->pf);
-		pthread_mutex_destroy(&rs->jit_lock);
-	}
-	pcre2_code_free(rs->redact_code);
-	return -1;
+	rs->pf_nlits = count_literals(rs);
+	return pthread_mutex_init(&rs->jit_lock, NULL) == 0 ? 0 : -1;
 }
 
 void

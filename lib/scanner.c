@@ -37,12 +37,12 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	s->opts.jobs = opts && opts->version >= 2 ? opts->jobs : 0;
 	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
 	s->m.timing = !!(s->opts.flags & TSBLOG_SCAN_TIME_RULES);
-	/* The summary also wants warnings no rule knows: special_line()
-	 * reads each line's level from its envelope. */
-	s->pf = rs->pf;
+	/* s->pf is taken when input comes (scanner_feed()).  The summary
+	 * also wants warnings no rule knows: special_line() reads each
+	 * line's level from its envelope. */
 	reader_init(&s->rd, s->opts.max_record);
 	s->m.clean.on = !(s->opts.flags & TSBLOG_SCAN_NO_REDACT);
-	if (summary_init(&s->sm, rs->redact_code,
+	if (summary_init(&s->sm, rs,
 			 s->m.clean.on) < 0)
 		goto nomem;
 	if (tsblog_scanner_reset(s, source) < 0)
@@ -104,7 +104,7 @@ scanner_clear(tsblog_scanner *s, const char *source)
 	if (!s)
 		return TSBLOG_EINVAL;
 	/* Everything that can fail comes before anything changes. */
-	if (summary_init(&fresh, s->m.rs->redact_code,
+	if (summary_init(&fresh, s->m.rs,
 			 s->m.clean.on) < 0) {
 		summary_fini(&fresh);
 		return TSBLOG_ENOMEM;
@@ -132,6 +132,12 @@ scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 			  : s->finished ? "input already finished"
 					: "previous chunk not drained");
 		return TSBLOG_EINVAL;
+	}
+	if (len && !s->pf) {
+		int rc = 0;
+		s->pf = ruleset_pf(s->m.rs, &rc);
+		if (rc < 0)
+			return err_nomem(err);
 	}
 	s->chunk = buf;
 	s->chunk_len = len;

@@ -23,10 +23,10 @@ add_count(uint64_t a, uint64_t b)
 }
 
 int
-summary_init(summary *sm, const pcre2_code *redact, int redacting)
+summary_init(summary *sm, const struct tsblog_ruleset *rs, int redacting)
 {
 	memset(sm, 0, sizeof(*sm));
-	return cleaner_init(&sm->clean, redact, redacting);
+	return cleaner_init(&sm->clean, rs, redacting);
 }
 
 static void

@@ -57,7 +57,8 @@ typedef struct {
 json_int_t summary_count_of(json_t *o, const char *k);
 const char *summary_str_of(json_t *o, const char *k);
 
-int summary_init(summary *sm, const pcre2_code *redact, int redacting);
+int summary_init(summary *sm, const struct tsblog_ruleset *rs,
+		 int redacting);
 void summary_fini(summary *sm);
 /* Count a diagnosis (after its source and line are set); sets its
  * occurrences. */

@@ -126,10 +126,11 @@ struct tsblog_ruleset {
 	size_t nrules;
 	strmap ids;
 	uint32_t max_groups;
-	pcre2_code *redact_code;
-	/* Prefilters, only when every rule has literals: rule literals
-	 * alone, and with the level words the summary needs to see. */
-	struct prefilter_s *pf;
+	_Atomic(pcre2_code *) redact_code; /* see redact_code() */
+	/* The prefilter of the rule literals, only when every rule has
+	 * some (pf_nlits, else 0); see ruleset_pf(). */
+	_Atomic(struct prefilter_s *) pf;
+	size_t pf_nlits;
 	/* Held only while a pattern is JIT-compiled on first use. */
 	pthread_mutex_t jit_lock;
 };
@@ -208,7 +209,8 @@ typedef struct {
 } spans;
 
 typedef struct {
-	const pcre2_code *code;         /* the rule set's */
+	const struct tsblog_ruleset *rs;
+	const pcre2_code *code;         /* rs's, taken on first use */
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
 	int on;
@@ -319,11 +321,17 @@ group_len(const PCRE2_SIZE *ov, uint32_t g)
 
 /* redact.c: strings from input, made valid UTF-8 and, when on, with
  * secrets (the forms TSBLOG_SCAN_NO_REDACT lists) replaced by markers. */
-pcre2_code *redact_compile(void);
+/* @rs's secret patterns, compiled on first use (NULL: no memory); freed
+ * with @rs. */
+const pcre2_code *redact_code(const struct tsblog_ruleset *rs);
+/* ruleset.c: @rs's prefilter, built on first use; NULL when it has none,
+ * or on no memory with -1 in *rc.  Freed with @rs. */
+const struct prefilter_s *ruleset_pf(const struct tsblog_ruleset *rs,
+				     int *rc);
 /* Compile one of the library's own patterns (shapes, secrets) as rules
  * are compiled, JIT included; NULL only on no memory. */
 pcre2_code *compile_own(const char *pattern);
-int cleaner_init(cleaner *cl, const pcre2_code *code, int on);
+int cleaner_init(cleaner *cl, const struct tsblog_ruleset *rs, int on);
 void cleaner_fini(cleaner *cl);
 /* Secrets are looked for in @s as a whole; until the next call, a
  * clean_add() of a piece of @s redacts with them (NULL: forget @s). */

@@ -159,7 +159,8 @@ START_TEST(catalog_tables_equal_rule_files)
 END_TEST
 
 /* Nothing is compiled at start: a rule's pattern is on its first match,
- * its context regexes when first tested, and nobody else's. */
+ * its context regexes when first tested, and nobody else's; the secret
+ * patterns and the prefilter when a first line is matched. */
 START_TEST(catalog_compiled_on_first_use)
 {
 	tsblog_ruleset *rs = tu_builtin();
@@ -183,12 +184,17 @@ START_TEST(catalog_compiled_on_first_use)
 	}
 	ck_assert_ptr_nonnull(r);
 	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_gt(rs->pf_nlits, 0);
 	ck_assert_int_eq(tsblog_matcher_new(&m, rs, &err), 0);
+	ck_assert_ptr_null(rs->redact_code);
+	ck_assert_ptr_null(rs->pf);
 	ck_assert_int_eq(tsblog_matcher_match(m, r->examples[0].line,
 					      strlen(r->examples[0].line), &d,
 					      &err), 1);
 	ck_assert_str_eq(tsblog_rule_id(tsblog_diagnosis_rule(d)), r->id);
 	ck_assert_ptr_nonnull(r->code);
+	ck_assert_ptr_nonnull(rs->redact_code);
+	ck_assert_ptr_nonnull(rs->pf);
 	for (i = hit + 1; i < rs->nrules; i++)
 		ck_assert_ptr_null(rs->rules[i]->code);
 	tsblog_matcher_free(m);

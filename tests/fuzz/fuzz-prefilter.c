@@ -165,8 +165,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The lines as one log, with and without the prefilter. */
 	{
-		size_t n = 0;
-		struct prefilter_s *pf = rs->pf;
+		size_t n = 0, nlits;
+		struct prefilter_s *pf;
 		fuzz_scan with, without;
 
 		for (i = 0; i < nlines; i++)
@@ -179,10 +179,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			text[n++] = '\n';
 		}
 		fuzz_run_scan(rs, NULL, (const uint8_t *)text, n, NULL, &with);
+		/* Built by now if the rule set has one (ruleset_pf()). */
+		pf = rs->pf;
+		nlits = rs->pf_nlits;
 		rs->pf = NULL;
+		rs->pf_nlits = 0;
 		fuzz_run_scan(rs, NULL, (const uint8_t *)text, n, NULL,
 			      &without);
 		rs->pf = pf;
+		rs->pf_nlits = nlits;
 		fuzz_same_scan(&with, &without);
 		/* A line the prefilter skips never runs its regex, so it
 		 * cannot hit a limit there either: then only the limit
