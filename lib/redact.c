@@ -11,6 +11,7 @@
  * without its "Bearer " is still redacted, and nothing that cuts a
  * secret in two lets its second half out.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,50 +199,85 @@ url_at(const unsigned char *s, size_t n, size_t i)
 	return i < n && s[i] == '@';
 }
 
-/* One pass, stopping only at the bytes some branch's text holds and
- * logs seldom do.  A "maybe" costs the regex; a "no" must be sound:
+/* Whether a match's text can hold the byte s[i]: the bytes some
+ * branch's text holds and logs seldom do, and the text around them. */
+static int
+anchor_at(const unsigned char *s, size_t n, size_t i)
+{
+	switch (s[i]) {
+	case 'J':
+		return lit_at(s, n, i, jwt_start, 1) ||
+		       lit_at(s, n, i, pem64_begin, 1);
+	case 'G':
+		return lit_at(s, n, i, pem_begin, 1);
+	case 'I':
+		return lit_at(s, n, i, aws_ids, N(aws_ids));
+	case 'b':
+	case 'B':
+		return word_at(s, n, i, token_words, N(token_words), 0);
+	case ':':
+		if (url_at(s, n, i) || jwk_at(s, n, i))
+			return 1;
+		/* fall through */
+	case '=':
+		return key_at(s, i);
+	case 0xc5:
+	case 0xe2:
+		return lit_at(s, n, i, ascii_folds, N(ascii_folds));
+	}
+	return 0;
+}
+
+#ifdef __GNUC__
+/* Which of 16 bytes are anchor_at()'s case labels, one bit each, by a
+ * vector compare: most bytes are not. */
+typedef unsigned char v16 __attribute__((vector_size(16)));
+static unsigned
+anchors(const unsigned char *p)
+{
+	v16 x;
+	uint64_t h[2];
+
+	memcpy(&x, p, sizeof(x));
+	x = (v16)((x == 'J') | (x == 'G') | (x == 'I') | ((x | 0x20) == 'b') |
+		  (x == ':') | (x == '=') | (x == 0xc5) | (x == 0xe2));
+	memcpy(h, &x, sizeof(h));
+	/* each byte's top bit, gathered into the top byte */
+	return (unsigned)(((h[0] & 0x8080808080808080u) *
+			   0x0002040810204081u) >> 56 |
+			  ((h[1] & 0x8080808080808080u) *
+			   0x0002040810204081u) >> 56 << 8);
+}
+#define NEXT(m) (unsigned)__builtin_ctz(m)
+#else
+#define anchors(p) 0xffffu
+#define NEXT(m) next_bit(m)
+static unsigned
+next_bit(unsigned m)
+{
+	unsigned k = 0;
+	while (!(m >> k & 1))
+		k++;
+	return k;
+}
+#endif
+
+/* A "maybe" costs the regex; a "no" must be sound:
  * tests/reliability/test-redact.c checks it against the regex. */
 int
 redact_maybe(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i;
+	unsigned m;
 
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case 'J':
-			if (lit_at(s, n, i, jwt_start, 1) ||
-			    lit_at(s, n, i, pem64_begin, 1))
+	for (i = 0; n - i >= 16; i += 16)
+		for (m = anchors(s + i); m; m &= m - 1)
+			if (anchor_at(s, n, i + NEXT(m)))
 				return 1;
-			break;
-		case 'G':
-			if (lit_at(s, n, i, pem_begin, 1))
-				return 1;
-			break;
-		case 'I':
-			if (lit_at(s, n, i, aws_ids, N(aws_ids)))
-				return 1;
-			break;
-		case 'b':
-		case 'B':
-			if (word_at(s, n, i, token_words, N(token_words), 0))
-				return 1;
-			break;
-		case ':':
-			if (url_at(s, n, i) || jwk_at(s, n, i))
-				return 1;
-			/* fall through */
-		case '=':
-			if (key_at(s, i))
-				return 1;
-			break;
-		case 0xc5:
-		case 0xe2:
-			if (lit_at(s, n, i, ascii_folds, N(ascii_folds)))
-				return 1;
-			break;
-		}
-	}
+	for (; i < n; i++)
+		if (anchor_at(s, n, i))
+			return 1;
 	return 0;
 }
 
