@@ -103,29 +103,33 @@ ci_eq(unsigned char c, char w)
 	       (w >= 'a' && w <= 'z' && (c | 0x20) == (unsigned char)w);
 }
 
-/* Whether a word of @l starts at s[i] (@back 0) or ends before it (1);
- * the byte next to the anchor, in either case, rules most words out. */
+/* Whether a word of @l ends before s[j]; its last letter, compared
+ * first, rules most words out. */
 static int
-word_at(const unsigned char *s, size_t n, size_t i, const item *l,
-	size_t nl, int back)
+word_ends(const unsigned char *s, size_t j, const item *l, size_t nl)
 {
-	unsigned char c;
+	unsigned char c = j ? s[j - 1] | 0x20 : 0;
 
-	if (back ? !i : i == n)
-		return 0;
-	c = (back ? s[i - 1] : s[i]) | 0x20;
 	for (; nl--; l++) {
-		const unsigned char *p;
-		size_t k;
-		if ((back ? i < l->n : n - i < l->n) ||
-		    c != ((unsigned char)l->s[back ? l->n - 1 : 0] | 0x20))
+		size_t k = l->n;
+		if (!j || c != ((unsigned char)l->s[k - 1] | 0x20) || j < k)
 			continue;
-		p = back ? s + i - l->n : s + i;
-		for (k = l->n; k && ci_eq(p[k - 1], l->s[k - 1]); k--)
-			;
+		while (k && ci_eq(s[j - l->n + k - 1], l->s[k - 1]))
+			k--;
 		if (!k)
 			return 1;
 	}
+	return 0;
+}
+
+/* Whether a word of @l starts at s[i]. */
+static int
+word_starts(const unsigned char *s, size_t n, size_t i, const item *l,
+	    size_t nl)
+{
+	for (; nl--; l++)
+		if (n - i >= l->n && word_ends(s + i, l->n, l, 1))
+			return 1;
 	return 0;
 }
 
@@ -141,8 +145,8 @@ key_at(const unsigned char *s, size_t i)
 		while (i && s[i - 1] == '\\')
 			i--;
 	}
-	return word_at(s, i, i, key_words, N(key_words), 1) ||
-	       word_at(s, i, i, aws_words, N(aws_words), 1);
+	return word_ends(s, i, key_words, N(key_words)) ||
+	       word_ends(s, i, aws_words, N(aws_words));
 }
 
 /* Whether a JWK member ends at s[j], after a byte of @before (or at
@@ -154,7 +158,8 @@ member_at(const unsigned char *s, size_t j, const char *before, int start)
 	size_t nl = N(jwk_members);
 
 	for (; nl--; l++)
-		if (j >= l->n && !memcmp(s + j - l->n, l->s, l->n) &&
+		if (j >= l->n && s[j - 1] == (unsigned char)l->s[l->n - 1] &&
+		    !memcmp(s + j - l->n, l->s, l->n) &&
 		    (j == l->n ? start : s[j - l->n - 1] &&
 		     strchr(before, s[j - l->n - 1]) != NULL))
 			return 1;
@@ -214,7 +219,7 @@ anchor_at(const unsigned char *s, size_t n, size_t i)
 		return lit_at(s, n, i, aws_ids, N(aws_ids));
 	case 'b':
 	case 'B':
-		return word_at(s, n, i, token_words, N(token_words), 0);
+		return word_starts(s, n, i, token_words, N(token_words));
 	case ':':
 		if (url_at(s, n, i) || jwk_at(s, n, i))
 			return 1;
