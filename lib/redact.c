@@ -233,9 +233,10 @@ anchor_at(const unsigned char *s, size_t n, size_t i)
 	return 0;
 }
 
-#ifdef __GNUC__
-/* Which of 16 bytes are anchor_at()'s case labels, one bit each, by a
- * vector compare: most bytes are not. */
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Which of 16 bytes are anchor_at()'s case labels, byte k as bit k (the
+ * gather below reads bytes little-endian), by a vector compare: most
+ * bytes are not. */
 typedef unsigned char v16 __attribute__((vector_size(16)));
 static unsigned
 anchors(const unsigned char *p)
