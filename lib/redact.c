@@ -11,49 +11,281 @@
  * without its "Bearer " is still redacted, and nothing that cuts a
  * secret in two lets its second half out.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "limits.h"
+#include "redact.h"
 #include "tsblog-private.h"
 
 /* One alternation, one left-to-right pass; \K starts the secret where a
  * branch names its context first ("Bearer ", "d": ").  Every branch is
  * linear: possessive runs, and a look-behind so no branch restarts
- * inside a run it has just scanned (eyJ-eyJ-... was quadratic). */
+ * inside a run it has just scanned (eyJ-eyJ-... was quadratic).  The
+ * text each branch holds is in redact.h, for redact_maybe() below. */
+#define RE_W(w) w
+#define RE_OR "|"
 static const struct {
 	const char *mark;
 	const char *re;
 } kinds[] = {
-	{ "<redacted:jwt>", "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}+\\."
-			    "[A-Za-z0-9_-]{4,}+\\.[A-Za-z0-9_-]*+" },
-	{ "<redacted:token>", "\\b(?i:bearer|basic)\\s++\\K"
+	{ "<redacted:jwt>", "(?<![A-Za-z0-9_-])" JWT_START "[A-Za-z0-9_-]{4,}+"
+			    "\\.[A-Za-z0-9_-]{4,}+\\.[A-Za-z0-9_-]*+" },
+	{ "<redacted:token>", "\\b(?i:" TOKEN_WORDS(RE_W, RE_OR) ")\\s++\\K"
 			      "[A-Za-z0-9._~+/=-]{8,}+" },
-	{ "<redacted:pem>", "-----BEGIN [A-Z0-9 ]++-----(?:(?!-----END ).)*+"
+	{ "<redacted:pem>", PEM_BEGIN "[A-Z0-9 ]++-----(?:(?!-----END ).)*+"
 			    "(?:-----END [A-Z0-9 ]++-----)?" },
-	/* base64 of "-----BEGIN": kubeconfig client-key-data and friends */
-	{ "<redacted:pem>", "LS0tLS1CRUdJTi[A-Za-z0-9+/=]*+" },
-	{ "<redacted:key>", "\\b(?i:client-key-data|client-certificate-data|"
-			    "(?:id|refresh|access)[-_]token|secret[-_]?key|"
-			    "password|passwd)"
+	{ "<redacted:pem>", PEM64_BEGIN "[A-Za-z0-9+/=]*+" },
+	{ "<redacted:key>", "\\b(?i:" KEY_WORDS(RE_W, RE_OR) ")"
 			    "(?:\\\\*+[\"'])?\\s*+[:=]\\s*+(?:\\\\*+[\"'])?\\K"
 			    "[^\\s\"'\\\\,;]{4,}+" },
 	/* scheme://user:password@host */
 	{ "<redacted:password>", "://[^\\s:/@]*+:\\K[^\\s/@]++(?=@)" },
-	{ "<redacted:aws>", "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}"
+	{ "<redacted:aws>", "(?<![A-Z0-9])(?:" AWS_IDS(RE_W, RE_OR) ")[A-Z0-9]{16}"
 			    "(?![A-Z0-9])" },
-	{ "<redacted:aws>", "\\b(?i:aws_secret_access_key|secret_access_key|"
-			    "aws_session_token)(?:\\\\*+[\"'])?\\s*+[:=]"
+	{ "<redacted:aws>", "\\b(?i:" AWS_WORDS(RE_W, RE_OR) ")(?:\\\\*+[\"'])?\\s*+[:=]"
 			    "\\s*+(?:\\\\*+[\"'])?\\K[A-Za-z0-9/+=]{16,}+" },
 	/* private JWK members, quoted with any escaping ("d", \"d\",
 	 * \\\"d\\\", 'd'), or in YAML (d: ...) */
 	{ "<redacted:jwk>", "(?<![\\\\])(?<q>\\\\*+[\"'])"
-			    "(?:d|p|q|dp|dq|qi|k)\\k<q>\\s*+:\\s*+\\k<q>\\K"
+			    "(?:" JWK_MEMBERS(RE_W, RE_OR) ")\\k<q>\\s*+:\\s*+\\k<q>\\K"
 			    "[^\"'\\\\]++(?=\\k<q>)" },
-	{ "<redacted:jwk>", "(?:^|(?<=[\\s{,]))(?:d|p|q|dp|dq|qi|k):\\s++\\K"
+	{ "<redacted:jwk>", "(?:^|(?<=[\\s{,]))(?:" JWK_MEMBERS(RE_W, RE_OR) "):\\s++\\K"
 			    "[A-Za-z0-9_-]{16,}+" },
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
+
+/* The lists again, as arrays for redact_maybe(). */
+typedef struct {
+	const char *s;
+	size_t n;
+} item;
+#define ITEM(w) { w, sizeof(w) - 1 },
+#define LIST(name, L) static const item name[] = { L(ITEM, ) }
+LIST(token_words, TOKEN_WORDS);
+LIST(key_words, KEY_WORDS);
+LIST(aws_ids, AWS_IDS);
+LIST(aws_words, AWS_WORDS);
+LIST(jwk_members, JWK_MEMBERS);
+LIST(ascii_folds, ASCII_FOLDS);
+static const item jwt_start[] = { ITEM(JWT_START) };
+static const item pem_begin[] = { ITEM(PEM_BEGIN) };
+static const item pem64_begin[] = { ITEM(PEM64_BEGIN) };
+#define N(a) (sizeof(a) / sizeof(*(a)))
+
+static int
+is_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');  /* \s without UCP */
+}
+
+/* Whether an item of @l, where it holds the byte s[i], sits there;
+ * aligning only its first such byte suffices, as that is in s too. */
+static int
+lit_at(const unsigned char *s, size_t n, size_t i, const item *l, size_t nl)
+{
+	for (; nl--; l++) {
+		const char *a = memchr(l->s, s[i], l->n);
+		size_t at = a ? (size_t)(a - l->s) : 0;
+		if (a && i >= at && n - (i - at) >= l->n &&
+		    !memcmp(s + i - at, l->s, l->n))
+			return 1;
+	}
+	return 0;
+}
+
+/* (?i) in ASCII: @w is lower case */
+static int
+ci_eq(unsigned char c, char w)
+{
+	return c == (unsigned char)w ||
+	       (w >= 'a' && w <= 'z' && (c | 0x20) == (unsigned char)w);
+}
+
+/* Whether a word of @l ends before s[j]; its last letter, compared
+ * first, rules most words out. */
+static int
+word_ends(const unsigned char *s, size_t j, const item *l, size_t nl)
+{
+	unsigned char c = j ? s[j - 1] | 0x20 : 0;
+
+	for (; nl--; l++) {
+		size_t k = l->n;
+		if (!j || c != ((unsigned char)l->s[k - 1] | 0x20) || j < k)
+			continue;
+		while (k && ci_eq(s[j - l->n + k - 1], l->s[k - 1]))
+			k--;
+		if (!k)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether a word of @l starts at s[i]. */
+static int
+word_starts(const unsigned char *s, size_t n, size_t i, const item *l,
+	    size_t nl)
+{
+	for (; nl--; l++)
+		if (n - i >= l->n && word_ends(s + i, l->n, l, 1))
+			return 1;
+	return 0;
+}
+
+/* The key branches at a ':' or '=' at s[i]: a word, an optional
+ * \\*+["'], spaces. */
+static int
+key_at(const unsigned char *s, size_t i)
+{
+	while (i && is_space(s[i - 1]))
+		i--;
+	if (i && (s[i - 1] == '"' || s[i - 1] == '\'')) {
+		i--;
+		while (i && s[i - 1] == '\\')
+			i--;
+	}
+	return word_ends(s, i, key_words, N(key_words)) ||
+	       word_ends(s, i, aws_words, N(aws_words));
+}
+
+/* Whether a JWK member ends at s[j], after a byte of @before (or at
+ * the line's start, when @start). */
+static int
+member_at(const unsigned char *s, size_t j, const char *before, int start)
+{
+	const item *l = jwk_members;
+	size_t nl = N(jwk_members);
+
+	for (; nl--; l++)
+		if (j >= l->n && s[j - 1] == (unsigned char)l->s[l->n - 1] &&
+		    !memcmp(s + j - l->n, l->s, l->n) &&
+		    (j == l->n ? start : s[j - l->n - 1] &&
+		     strchr(before, s[j - l->n - 1]) != NULL))
+			return 1;
+	return 0;
+}
+
+/* The JWK branches at a ':' at s[i]: "d": (any quote, any escaping, as
+ * the closing quote repeats the opening one) or d: after a space, '{',
+ * ',' or the line's start. */
+static int
+jwk_at(const unsigned char *s, size_t n, size_t i)
+{
+	size_t j = i;
+
+	if (i + 1 < n && is_space(s[i + 1]) &&
+	    member_at(s, i, " \t\n\v\f\r{,", 1))
+		return 1;
+	while (j && is_space(s[j - 1]))
+		j--;
+	if (!j || (s[j - 1] != '"' && s[j - 1] != '\''))
+		return 0;
+	j--;
+	while (j && s[j - 1] == '\\')
+		j--;
+	return member_at(s, j, "\"'", 0);
+}
+
+/* scheme://user:password@host at the ':' at s[i], as its branch reads
+ * it: [^\s:/@]*+ then ':' then [^\s/@]++ up to an '@'. */
+static int
+url_at(const unsigned char *s, size_t n, size_t i)
+{
+	if (n - i < 3 || s[i + 1] != '/' || s[i + 2] != '/')
+		return 0;
+	for (i += 3; i < n && !is_space(s[i]) && s[i] != ':' && s[i] != '/' &&
+		     s[i] != '@'; i++)
+		;
+	if (i == n || s[i] != ':')
+		return 0;
+	for (i++; i < n && !is_space(s[i]) && s[i] != '/' && s[i] != '@'; i++)
+		;
+	return i < n && s[i] == '@';
+}
+
+/* Whether a match's text can hold the byte s[i]: the bytes some
+ * branch's text holds and logs seldom do, and the text around them. */
+static int
+anchor_at(const unsigned char *s, size_t n, size_t i)
+{
+	switch (s[i]) {
+	case 'J':
+		return lit_at(s, n, i, jwt_start, 1) ||
+		       lit_at(s, n, i, pem64_begin, 1);
+	case 'G':
+		return lit_at(s, n, i, pem_begin, 1);
+	case 'I':
+		return lit_at(s, n, i, aws_ids, N(aws_ids));
+	case 'b':
+	case 'B':
+		return word_starts(s, n, i, token_words, N(token_words));
+	case ':':
+		if (url_at(s, n, i) || jwk_at(s, n, i))
+			return 1;
+		/* fall through */
+	case '=':
+		return key_at(s, i);
+	case 0xc5:
+	case 0xe2:
+		return lit_at(s, n, i, ascii_folds, N(ascii_folds));
+	}
+	return 0;
+}
+
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Which of 16 bytes are anchor_at()'s case labels, byte k as bit k (the
+ * gather below reads bytes little-endian), by a vector compare: most
+ * bytes are not. */
+typedef unsigned char v16 __attribute__((vector_size(16)));
+static unsigned
+anchors(const unsigned char *p)
+{
+	v16 x;
+	uint64_t h[2];
+
+	memcpy(&x, p, sizeof(x));
+	x = (v16)((x == 'J') | (x == 'G') | (x == 'I') | ((x | 0x20) == 'b') |
+		  (x == ':') | (x == '=') | (x == 0xc5) | (x == 0xe2));
+	memcpy(h, &x, sizeof(h));
+	/* each byte's top bit, gathered into the top byte */
+	return (unsigned)(((h[0] & 0x8080808080808080u) *
+			   0x0002040810204081u) >> 56 |
+			  ((h[1] & 0x8080808080808080u) *
+			   0x0002040810204081u) >> 56 << 8);
+}
+#define NEXT(m) (unsigned)__builtin_ctz(m)
+#else
+#define anchors(p) 0xffffu
+#define NEXT(m) next_bit(m)
+static unsigned
+next_bit(unsigned m)
+{
+	unsigned k = 0;
+	while (!(m >> k & 1))
+		k++;
+	return k;
+}
+#endif
+
+/* A "maybe" costs the regex; a "no" must be sound:
+ * tests/reliability/test-redact.c checks it against the regex. */
+int
+redact_maybe(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i;
+	unsigned m;
+
+	for (i = 0; n - i >= 16; i += 16)
+		for (m = anchors(s + i); m; m &= m - 1)
+			if (anchor_at(s, n, i + NEXT(m)))
+				return 1;
+	for (; i < n; i++)
+		if (anchor_at(s, n, i))
+			return 1;
+	return 0;
+}
 
 /* Past REDACT_MATCH_LIMIT (limits.h), the rest of a string is withheld. */
 static const char withheld[] = "<redacted:unchecked>";
@@ -180,7 +412,9 @@ find_secrets(cleaner *cl, spans *sp, const char *s, size_t n)
 	PCRE2_SIZE at = 0;
 
 	sp->n = 0;
-	while (s && at < n) {
+	if (!s || !redact_maybe(s, n))
+		return 0;
+	while (at < n) {
 		PCRE2_SPTR name;
 		size_t k;
 		int rc = pcre2_match(cl->code, (PCRE2_SPTR)s, n, at, 0, cl->md,
