@@ -305,7 +305,7 @@ compile_own(const char *pattern)
 	return c;
 }
 
-static pcre2_code *
+pcre2_code *
 redact_compile(void)
 {
 	buf_t b = { 0 };

@@ -324,6 +324,9 @@ group_len(const PCRE2_SIZE *ov, uint32_t g)
 /* @rs's secret patterns, compiled on first use (NULL: no memory); freed
  * with @rs. */
 const pcre2_code *redact_code(const struct tsblog_ruleset *rs);
+/* The secret patterns compiled anew (caller frees), NULL on no memory;
+ * for redact_code() and the tests that check it. */
+pcre2_code *redact_compile(void);
 /* ruleset.c: @rs's prefilter, built on first use; NULL when it has none,
  * or on no memory with -1 in *rc.  Freed with @rs. */
 const struct prefilter_s *ruleset_pf(const struct tsblog_ruleset *rs,
