@@ -6,7 +6,7 @@
  *
  *   fuzz-replay TARGET:PATH [TARGET:PATH ...]
  *
- * TARGET is rules, scanner, events, prefilter or envelope; PATH a file
+ * TARGET is rules, scanner, events, prefilter, envelope or redact; PATH a file
  * or a directory (its files, not recursing; dot files skipped; a missing
  * directory is skipped).  Each input runs in a child process, so every failing input
  * is named (FUZZ_REPLAY_NOFORK=1 runs them in-process, for a debugger),
@@ -35,6 +35,7 @@ DECLARE_TARGET(scanner)
 DECLARE_TARGET(events)
 DECLARE_TARGET(prefilter)
 DECLARE_TARGET(envelope)
+DECLARE_TARGET(redact)
 
 static const struct {
 	const char *name;
@@ -46,6 +47,7 @@ static const struct {
 	{ "events", fuzz_events_init, fuzz_events_input },
 	{ "prefilter", fuzz_prefilter_init, fuzz_prefilter_input },
 	{ "envelope", fuzz_envelope_init, fuzz_envelope_input },
+	{ "redact", fuzz_redact_init, fuzz_redact_input },
 };
 #define NTARGETS (sizeof(targets) / sizeof(*targets))
 

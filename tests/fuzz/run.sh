@@ -4,7 +4,7 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET[:RUNS]...]
 #
 # SECONDS per target (default 60); TARGET is rules, scanner, events,
-# prefilter or envelope (default: all, one after the other).
+# prefilter, envelope or redact (default: all, one after the other).
 # TSBLOG_FUZZ_SEED=N and RUNS (or TSBLOG_FUZZ_RUNS=N for every target)
 # make a run repeatable: the same inputs in the same order, whatever the
 # machine's speed (CI sets both, so a new finding shows up here, not as a
@@ -31,7 +31,7 @@ set -eu
 src=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-rules scanner events prefilter envelope}
+targets=${*:-rules scanner events prefilter envelope redact}
 work=${TSBLOG_FUZZ_DIR:-/tmp/tsblog-fuzz}
 cc=${CC_FUZZ:-clang}
 mkdir -p "$work"
