@@ -12,6 +12,7 @@
 #include <string.h>
 #include "testutil.h"
 #include "reader.h"     /* private: jsonline.h, the reader itself */
+#include "xorshift.h"
 
 static const char *const verdict_name[] = { "bad", "ok", "ask" };
 
@@ -66,10 +67,7 @@ static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static unsigned
 pick(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return xorshift_below(&rng, n);
 }
 
 #define ANY(a) (a)[pick(sizeof(a) / sizeof(*(a)))]

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "redact.h"
 #include "tsblog-private.h"
+#include "xorshift.h"
 
 #define W(w) w,
 static const char *const lists[] = {
@@ -32,10 +33,7 @@ static uint64_t rng = 16;
 static unsigned
 rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return xorshift_below(&rng, n);
 }
 
 typedef struct {
