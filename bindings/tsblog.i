@@ -12,11 +12,13 @@
  * The surface is small on purpose.  The binding sees opaque handles, the C
  * calls that are already binding-friendly, tsblog_error as a struct whose
  * members it reads, and the tsblog_b_* helpers below.  A diagnosis crosses
- * as its `tsblog -o json` line (tsblog_diagnosis_to_json), which each
- * language decodes with its own JSON library; an error or a malformed event
- * as a tsblog_error.  The idioms (exceptions or error values, iterators,
- * closing, a child keeping its parent alive) live in the hand-written layer
- * of each language, not here.
+ * in a packed form (tsblog_b_pack: strings with their lengths, nothing to
+ * unescape, the rule's part converted once per rule), which Go decodes in
+ * packed.go and Python in C (tsblog_b_found_diagnoses, at the end); its
+ * `tsblog -o json` line is there too, for tests.  An error or a malformed
+ * event crosses as a tsblog_error.  The idioms (exceptions or error values,
+ * iterators, closing, a child keeping its parent alive) live in the
+ * hand-written layer of each language, not here.
  *
  * Ownership: a const char * result is copied into a language string by the
  * generated wrapper.  Handles are freed explicitly by the binding
@@ -160,9 +162,13 @@ void tsblog_scanner_free(tsblog_scanner *s);
 %constant unsigned int TSBLOG_SCAN_NO_REDACT = TSBLOG_SCAN_NO_REDACT;
 
 /* ---- tsblog_b_found: what one call found ------------------------------- */
+/* What a tsblog_b_found keeps of each diagnosis (tsblog_b_found_new). */
+%constant int TSBLOG_B_JSON = 1;
+%constant int TSBLOG_B_PACKED = 2;
 %{
+enum { TSBLOG_B_JSON = 1, TSBLOG_B_PACKED = 2 };
 typedef struct tsblog_b_found {
-	int diagnoses;                /* whether diagnoses become lines */
+	int diagnoses;                /* 0, TSBLOG_B_JSON or TSBLOG_B_PACKED */
 	char *lines;                  /* JSON lines, or the summary document */
 	size_t len, cap;
 	tsblog_error *events;         /* malformed events */
@@ -234,8 +240,90 @@ tsblog_b_nomem(tsblog_error *err)
 	return TSBLOG_ENOMEM;
 }
 
-/* The scan callback: a diagnosis becomes its `tsblog -o json` line, a
- * malformed event is kept as it is. */
+/* A string of the packed form (see tsblog_b_found_new): its length in
+ * decimal, ':', its bytes; NULL is "~". */
+static int
+tsblog_b_pack_str(tsblog_b_found *f, const char *s)
+{
+	char num[24];
+	size_t n;
+	if (!s)
+		return tsblog_b_add(f, "~", 1);
+	n = strlen(s);
+	return tsblog_b_add(f, num, (size_t)snprintf(num, sizeof(num), "%zu:", n)) < 0 ||
+		       tsblog_b_add(f, s, n) < 0
+		       ? -1
+		       : 0;
+}
+
+/* A number as the string of its digits, or "~" for 0 if zero_null. */
+static int
+tsblog_b_pack_num(tsblog_b_found *f, uint64_t v, int zero_null)
+{
+	char num[24];
+	if (zero_null && !v)
+		return tsblog_b_add(f, "~", 1);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	return tsblog_b_pack_str(f, num);
+}
+
+/* A list: its length in decimal and '#'; its strings follow. */
+static int
+tsblog_b_pack_list(tsblog_b_found *f, size_t n)
+{
+	char num[24];
+	return tsblog_b_add(f, num, (size_t)snprintf(num, sizeof(num), "%zu#", n));
+}
+
+/* One diagnosis in the packed form, in this order: the rule's key (its
+ * address: the same for every diagnosis of one rule while the rule set
+ * lives), then what only depends on the rule: id, severity, component,
+ * title, see_also (list), docs; then summary, fix (list), fields (list of
+ * name, value, name, value...), source, line, timestamp, level, pod,
+ * container, namespace, count, text.  Those are the keys of a `tsblog -o
+ * json` line with the same values (line "~" for none), but no escapes to
+ * undo, and a binding may convert the rule's part once per rule. */
+static int
+tsblog_b_pack(tsblog_b_found *f, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	char key[32];
+	size_t i, n;
+	int bad;
+
+	snprintf(key, sizeof(key), "%p", (const void *)r);
+	n = tsblog_rule_see_also_count(r);
+	bad = tsblog_b_pack_str(f, key) < 0 || tsblog_b_pack_str(f, tsblog_rule_id(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_severity_name(tsblog_rule_severity(r))) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_component(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_title(r)) < 0 || tsblog_b_pack_list(f, n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_rule_see_also(r, i)) < 0;
+	n = tsblog_diagnosis_fix_count(d);
+	bad = bad || tsblog_b_pack_str(f, tsblog_rule_docs(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_diagnosis_summary(d)) < 0 || tsblog_b_pack_list(f, n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_diagnosis_fix(d, i)) < 0;
+	n = tsblog_diagnosis_field_count(d);
+	bad = bad || tsblog_b_pack_list(f, 2 * n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_diagnosis_field_name(d, i)) < 0 ||
+		      tsblog_b_pack_str(f, tsblog_diagnosis_field_value(d, i)) < 0;
+	return bad || tsblog_b_pack_str(f, tsblog_diagnosis_source(d)) < 0 ||
+			       tsblog_b_pack_num(f, tsblog_diagnosis_line(d), 1) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_timestamp(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_level(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_pod(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_container(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_namespace(d)) < 0 ||
+			       tsblog_b_pack_num(f, tsblog_diagnosis_count(d), 0) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_text(d)) < 0
+		       ? -1
+		       : 0;
+}
+
+/* The scan callback: a diagnosis becomes its `tsblog -o json` line or its
+ * packed form, a malformed event is kept as it is. */
 static int
 tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
 		  const tsblog_error *event, void *payload)
@@ -248,6 +336,9 @@ tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
 			return TSBLOG_ABORT;
 		f->events = e;
 		e[f->nevents++] = *event;
+	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses == TSBLOG_B_PACKED) {
+		if (tsblog_b_pack(f, d) < 0)
+			return TSBLOG_ABORT;
 	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses) {
 		char *json;
 		int bad;
@@ -283,9 +374,12 @@ tsblog_b_check_cb(const tsblog_check_failure *c, void *payload)
 
 %inline %{
 /* tsblog_b_found_new: an empty result holder, reused from call to call by
- * one thread; NULL if out of memory.  With diagnoses 0, tsblog_b_scan()
- * keeps only malformed events (summary scans).  Free with
- * tsblog_b_found_free(). */
+ * one thread; NULL if out of memory.  diagnoses says what scans and
+ * matches keep of each diagnosis: 0 nothing (summary scans keep only
+ * malformed events), TSBLOG_B_JSON its `tsblog -o json` line, or
+ * TSBLOG_B_PACKED its packed form (tsblog_b_pack above: what the bindings
+ * decode, as it has no escapes to undo and names each diagnosis' rule).
+ * Free with tsblog_b_found_free(). */
 tsblog_b_found *tsblog_b_found_new(int diagnoses)
 {
 	tsblog_b_found *f = (tsblog_b_found *)calloc(1, sizeof(*f));
@@ -306,7 +400,8 @@ void tsblog_b_found_free(tsblog_b_found *f)
 }
 
 /* tsblog_b_found_lines: what the last call found as text: `tsblog -o json`
- * lines, each ending in "\n" ("" for none), or the summary document. */
+ * lines, each ending in "\n", or diagnoses one after the other in the
+ * packed form ("" for none), or the summary document.  Holds no NUL. */
 const char *tsblog_b_found_lines(const tsblog_b_found *f)
 {
 	return f->len ? f->lines : "";
@@ -486,3 +581,181 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 	return rc == TSBLOG_EUSER ? tsblog_b_nomem(err) : rc;
 }
 %}
+
+#ifdef SWIGPYTHON
+/* tsblog_b_found_diagnoses(f, rules, fields, diagnosis): the diagnoses in
+ * f (packed) as a list of diagnosis(*values) objects, values in the order
+ * of a `tsblog -o json` line, str, int or None; fix and see_also tuples;
+ * fields(dict) for the fields.  rules is a dict that keeps the values of
+ * each rule's part, for one rule set (its keys are rule addresses).  With
+ * the GIL: it makes Python objects.  NULL and an exception on failure. */
+%{
+/* The packed form being read (tsblog_b_pack): next at p, ends at e. */
+typedef struct { const char *p, *e; } tsblog_b_rd;
+
+/* The next item, a string (1, *s and *n) or null (0); -1 if malformed. */
+static int
+tsblog_b_next(tsblog_b_rd *r, const char **s, size_t *n)
+{
+	size_t v = 0;
+	if (r->p < r->e && *r->p == '~') {
+		r->p++;
+		return 0;
+	}
+	while (r->p < r->e && *r->p >= '0' && *r->p <= '9' && v < ((size_t)-1) / 20)
+		v = v * 10 + (size_t)(*r->p++ - '0');
+	if (r->p >= r->e || *r->p != ':' || v > (size_t)(r->e - r->p - 1))
+		return -1;
+	*s = r->p + 1;
+	*n = v;
+	r->p += 1 + v;
+	return 1;
+}
+
+/* The next item as a new reference: str, or int if num, or None. */
+static PyObject *
+tsblog_b_py(tsblog_b_rd *r, int num)
+{
+	const char *s;
+	size_t n;
+	int rc = tsblog_b_next(r, &s, &n);
+	if (rc < 0) {
+		PyErr_SetString(PyExc_RuntimeError, "tsblog: malformed packed diagnosis");
+		return NULL;
+	}
+	if (!rc)
+		Py_RETURN_NONE;
+	if (num) {
+		char digits[24];
+		if (n >= sizeof(digits))
+			n = sizeof(digits) - 1;
+		memcpy(digits, s, n);
+		digits[n] = '\0';
+		return PyLong_FromString(digits, NULL, 10);
+	}
+	return PyUnicode_DecodeUTF8(s, (Py_ssize_t)n, "surrogateescape");
+}
+
+/* A list's length (its "N#"); -1 if malformed. */
+static Py_ssize_t
+tsblog_b_list(tsblog_b_rd *r)
+{
+	Py_ssize_t v = 0;
+	while (r->p < r->e && *r->p >= '0' && *r->p <= '9' && v < PY_SSIZE_T_MAX / 20)
+		v = v * 10 + (*r->p++ - '0');
+	if (r->p >= r->e || *r->p != '#') {
+		PyErr_SetString(PyExc_RuntimeError, "tsblog: malformed packed diagnosis");
+		return -1;
+	}
+	r->p++;
+	return v;
+}
+
+/* The next list as a tuple of str, or if dict, a dict of its pairs. */
+static PyObject *
+tsblog_b_py_list(tsblog_b_rd *r, int dict)
+{
+	Py_ssize_t i, n = tsblog_b_list(r);
+	PyObject *o;
+	if (n < 0)
+		return NULL;
+	o = dict ? PyDict_New() : PyTuple_New(n);
+	for (i = 0; o && i < n; i++) {
+		PyObject *k = tsblog_b_py(r, 0), *v = NULL;
+		if (k && dict && ++i < n && (v = tsblog_b_py(r, 0)) && PyDict_SetItem(o, k, v) == 0) {
+			Py_DECREF(k);
+			Py_DECREF(v);
+			continue;
+		}
+		if (k && !dict) {
+			PyTuple_SET_ITEM(o, i, k);
+			continue;
+		}
+		Py_XDECREF(k);
+		Py_XDECREF(v);
+		Py_CLEAR(o);
+	}
+	return o;
+}
+
+/* One diagnosis: diagnosis(*values), values as tsblog_b_found_diagnoses()
+ * says. */
+static PyObject *
+tsblog_b_py_diagnosis(tsblog_b_rd *r, PyObject *rules, PyObject *fields, PyObject *diagnosis)
+{
+	PyObject *v = PyTuple_New(18), *key = tsblog_b_py(r, 0), *rule = NULL, *o = NULL;
+	static const int part[6] = { 0, 1, 2, 3, 7, 8 }; /* the rule's, in order */
+	int i;
+
+	if (!v || !key)
+		goto out;
+	rule = PyDict_GetItemWithError(rules, key);
+	if (rule) {
+		/* skip what was read before */
+		Py_INCREF(rule);
+		for (i = 0; i < 6; i++) {
+			PyObject *skip = i == 4 ? tsblog_b_py_list(r, 0) : tsblog_b_py(r, 0);
+			if (!skip)
+				goto out;
+			Py_DECREF(skip);
+		}
+	} else {
+		if (PyErr_Occurred() || !(rule = PyTuple_New(6)))
+			goto out;
+		for (i = 0; i < 6; i++) {
+			PyObject *x = i == 4 ? tsblog_b_py_list(r, 0) : tsblog_b_py(r, 0);
+			if (!x)
+				goto out;
+			PyTuple_SET_ITEM(rule, i, x);
+		}
+		if (PyDict_SetItem(rules, key, rule) < 0)
+			goto out;
+	}
+	for (i = 0; i < 6; i++) {
+		PyObject *x = PyTuple_GET_ITEM(rule, i);
+		Py_INCREF(x);
+		PyTuple_SET_ITEM(v, part[i], x);
+	}
+	/* summary, fix, fields, then source ... text (line and count ints) */
+	for (i = 4; i < 18; i++) {
+		PyObject *x;
+		if (i == 7 || i == 8)
+			continue;
+		if (i == 5)
+			x = tsblog_b_py_list(r, 0);
+		else if (i == 6) {
+			PyObject *d = tsblog_b_py_list(r, 1);
+			x = d ? PyObject_CallOneArg(fields, d) : NULL;
+			Py_XDECREF(d);
+		} else
+			x = tsblog_b_py(r, i == 10 || i == 16);
+		if (!x)
+			goto out;
+		PyTuple_SET_ITEM(v, i, x);
+	}
+	o = PyObject_Call(diagnosis, v, NULL);
+out:
+	Py_XDECREF(v);
+	Py_XDECREF(key);
+	Py_XDECREF(rule);
+	return o;
+}
+%}
+%inline %{
+PyObject *tsblog_b_found_diagnoses(const tsblog_b_found *f, PyObject *rules,
+				   PyObject *fields, PyObject *diagnosis)
+{
+	tsblog_b_rd r;
+	PyObject *list = PyList_New(0);
+	r.p = f->lines;
+	r.e = f->lines + f->len;
+	while (list && r.p < r.e) {
+		PyObject *d = tsblog_b_py_diagnosis(&r, rules, fields, diagnosis);
+		if (!d || PyList_Append(list, d) < 0)
+			Py_CLEAR(list);
+		Py_XDECREF(d);
+	}
+	return list;
+}
+%}
+#endif

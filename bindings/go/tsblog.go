@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -60,6 +59,7 @@ type matcher struct {
 	m     c.Struct_SS_tsblog_matcher
 	err   c.Tsblog_error
 	found c.Struct_SS_tsblog_b_found
+	dec   decoder
 }
 
 // chunkSize is how much Scan reads and hands to C at a time, as the
@@ -245,7 +245,7 @@ func (r *Rules) getMatcher() (*matcher, error) {
 	if m != nil {
 		return m, nil
 	}
-	m = &matcher{found: c.Tsblog_b_found_new(1)}
+	m = &matcher{found: c.Tsblog_b_found_new(c.TSBLOG_B_PACKED)}
 	var err error
 	if m.err, err = newCError(); err == nil && m.found.Swigcptr() == 0 {
 		err = errNoMem
@@ -335,7 +335,10 @@ func (r *Rules) matchWith(call func(*matcher) int64) (Diagnosis, bool, error) {
 	if rc < 0 {
 		err = newError(m.err)
 	} else if rc > 0 {
-		err = json.Unmarshal([]byte(c.Tsblog_b_found_lines(m.found)), &d)
+		err = m.dec.decode(c.Tsblog_b_found_lines(m.found), func(x Diagnosis) error {
+			d = x
+			return nil
+		})
 	}
 	r.putMatcher(m)
 	return d, rc > 0 && err == nil, err
@@ -394,6 +397,7 @@ type scanner struct {
 	err   c.Tsblog_error
 	found c.Struct_SS_tsblog_b_found
 	fn    func(Diagnosis) error
+	dec   decoder
 	// malformed events, reported at the end
 	events []*Error
 }
@@ -423,7 +427,7 @@ func (r *Rules) scan(ctx context.Context, in io.Reader, source string,
 	}
 	diagnoses := 0
 	if fn != nil {
-		diagnoses = 1
+		diagnoses = c.TSBLOG_B_PACKED
 	}
 	sc := &scanner{fn: fn, found: c.Tsblog_b_found_new(diagnoses)}
 	// Freed before release() (deferred earlier, so run later) can free rs.
@@ -502,17 +506,7 @@ func (sc *scanner) chunk(r *Rules, data string, finish bool) error {
 	if sc.fn == nil {
 		return nil
 	}
-	dec := json.NewDecoder(strings.NewReader(c.Tsblog_b_found_lines(sc.found)))
-	for dec.More() {
-		var d Diagnosis
-		if err := dec.Decode(&d); err != nil {
-			return fmt.Errorf("tsblog: reading a diagnosis: %w", err)
-		}
-		if err := sc.fn(d); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sc.dec.decode(c.Tsblog_b_found_lines(sc.found), sc.fn)
 }
 
 // decodeSummary reads the document of tsblog_scanner_summary_json().

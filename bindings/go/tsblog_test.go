@@ -182,10 +182,12 @@ func cMatchJSON(t testing.TB, r *Rules, line string) string {
 		t.Fatal(err)
 	}
 	defer r.putMatcher(m)
-	if c.Tsblog_b_match(m.found, m.m, line, m.err) != 1 {
+	found := c.Tsblog_b_found_new(c.TSBLOG_B_JSON)
+	defer c.Tsblog_b_found_free(found)
+	if c.Tsblog_b_match(found, m.m, line, m.err) != 1 {
 		t.Fatalf("C: no match for %q", line)
 	}
-	return strings.TrimSuffix(c.Tsblog_b_found_lines(m.found), "\n")
+	return strings.TrimSuffix(c.Tsblog_b_found_lines(found), "\n")
 }
 
 // sameJSON says whether two JSON texts hold the same value.
@@ -333,6 +335,52 @@ func TestInvalidUTF8(t *testing.T) {
 	}
 	if !strings.Contains(d.Text, "\terror\tcontrolplane\t\uFFFD(\uFFFD token rotation") || !utf8.ValidString(d.Text) {
 		t.Errorf("Text = %q", d.Text)
+	}
+}
+
+// TestSourceNotUTF8: a source name that is not UTF-8 comes back with each
+// such byte made U+FFFD, as in the C library's JSON line.
+func TestSourceNotUTF8(t *testing.T) {
+	r := open(t, Options{})
+	var got []Diagnosis
+	err := r.Scan(strings.NewReader(saLine+"\n"), "n\xff\xe2\x28.log", func(d Diagnosis) error {
+		got = append(got, d)
+		return nil
+	})
+	if err != nil || len(got) != 1 || got[0].Source == nil {
+		t.Fatalf("Scan: %v, %v", err, got)
+	}
+	if want := "n\uFFFD\uFFFD(.log"; *got[0].Source != want {
+		t.Errorf("Source = %q, want %q", *got[0].Source, want)
+	}
+}
+
+// TestDecodeMalformed: the packed form, cut or damaged anywhere, is an
+// error, never a panic or a diagnosis.
+func TestDecodeMalformed(t *testing.T) {
+	r := open(t, Options{})
+	m, err := r.getMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.putMatcher(m)
+	if c.Tsblog_b_match(m.found, m.m, saLine, m.err) != 1 {
+		t.Fatal("no match")
+	}
+	whole := c.Tsblog_b_found_lines(m.found)
+	var dec decoder
+	var d Diagnosis
+	if err := dec.decode(whole, func(x Diagnosis) error { d = x; return nil }); err != nil || d.Rule != saRule {
+		t.Fatalf("decode: %v, %q", err, d.Rule)
+	}
+	for _, bad := range []string{whole[:len(whole)-1], whole[:len(whole)/2], "x", "5:abc", "~", "3#",
+		strings.Replace(whole, ":", "#", 1), strings.Replace(whole, "#", ":", 1)} {
+		for _, dec := range []*decoder{{}, &dec} { // rule part read, or known
+			n := 0
+			if err := dec.decode(bad, func(Diagnosis) error { n++; return nil }); err != errPacked || n != 0 {
+				t.Errorf("decode(%.40q): %v, %d diagnoses", bad, err, n)
+			}
+		}
 	}
 }
 

@@ -370,6 +370,24 @@ def test_match_line_invalid_utf8(rules: tsblog.Rules) -> None:
     assert e == rules.match_line(raw)
 
 
+def test_diagnosis_is_the_c_json_line(rules: tsblog.Rules) -> None:
+    """What crosses from C (the packed form) gives the values of the C
+    library's own JSON line, whatever the bytes: controls, quotes,
+    backslashes, non-ASCII, invalid UTF-8."""
+    from tsblog import _c, _Found  # type: ignore[attr-defined]
+    ctrl = bytes(range(1, 32)).decode()
+    m = rules._matcher()
+    js = _Found.__new__(_Found)
+    js.ptr = _c.tsblog_b_found_new(_c.TSBLOG_B_JSON)
+    for line in [SA_LINE + " " + ctrl, SA_LINE + ' \u2028 "q" \\ / \U0001F600 é',
+                 b"\xff\xfe" + SA_LINE.encode() + b"\xc0\xaf \xed\xa0\x80 end"]:
+        d = rules.match_line(line)
+        data = line.encode() if isinstance(line, str) else line
+        assert _c.tsblog_b_match(js.ptr, m.ptr, data, m.err.ptr) == 1
+        assert d is not None and d.to_dict() == json.loads(js.text()), line
+    js.close()
+
+
 # --- Diagnosis -------------------------------------------------------------------
 
 def test_diagnosis_is_a_frozen_value(rules: tsblog.Rules) -> None:

@@ -240,15 +240,6 @@ class Diagnosis:
     count: int                #: occurrences (an event's count, else 1)
     text: str                 #: the line as read (or the event's message)
 
-    @classmethod
-    def _from_json(cls, line: str) -> Diagnosis:
-        o = _loads(line)
-        return cls(o["rule"], o["severity"], o["component"], o["title"],
-                   o["summary"], tuple(o["fix"]), Fields(o["fields"]),
-                   tuple(o["see_also"]), o["docs"], o["source"], o["line"],
-                   o["timestamp"], o["level"], o["pod"], o["container"],
-                   o["namespace"], o["count"], o["text"])
-
     def to_dict(self) -> dict[str, Any]:
         """The diagnosis as the object of one ``tsblog -o json`` line: same
         keys, same order, same values (lists, a dict, None for null)."""
@@ -337,20 +328,26 @@ class _Found(_Owner):
     _free = _c.tsblog_b_found_free
 
     def __init__(self, diagnoses: bool = True) -> None:
-        self.ptr = _c.tsblog_b_found_new(int(diagnoses))
+        self.ptr = _c.tsblog_b_found_new(_c.TSBLOG_B_PACKED if diagnoses else 0)
         if self.ptr is None:
             raise MemoryError("out of memory")
 
     def text(self) -> str:
         return _c.tsblog_b_found_lines(self.ptr)
 
+    def diagnoses(self, rs: _Ruleset) -> list[Diagnosis]:
+        return _c.tsblog_b_found_diagnoses(self.ptr, rs.rules, Fields, Diagnosis)
+
 
 class _Ruleset(_Owner):
-    __slots__ = ()
+    # rules: each rule's part of a diagnosis (rule, severity, component,
+    # title, see_also, docs) by the rule's key, converted once.
+    __slots__ = ("rules",)
     _free = _c.tsblog_ruleset_free
 
     def __init__(self, ptr: Any) -> None:
         self.ptr = ptr
+        self.rules: dict[str, tuple[Any, ...]] = {}
 
 
 class _Matcher(_Owner):
@@ -521,8 +518,8 @@ def _run(sc: _Scanner, chunks: Iterator[Any], errors: list[ScanWarning],
     """Scan every chunk in C (without the GIL) and yield what it found.
 
     stacklevel: frames from here up to the caller's code, for warnings."""
-    scan, lines = _c.tsblog_b_scan, _c.tsblog_b_found_lines
-    found, ptr, err = sc.found.ptr, sc.ptr, sc.err.ptr
+    scan, diagnoses = _c.tsblog_b_scan, _c.tsblog_b_found_diagnoses
+    found, ptr, err, rules = sc.found.ptr, sc.ptr, sc.err.ptr, sc.rs.rules
     final = False
     while not final:
         chunk = next(chunks, None)
@@ -533,8 +530,7 @@ def _run(sc: _Scanner, chunks: Iterator[Any], errors: list[ScanWarning],
             w = ScanWarning._from_c(_c.tsblog_b_found_event(found, i))
             errors.append(w)
             warnings.warn(w, stacklevel=stacklevel)
-        for line in lines(found).split("\n")[:-1]:
-            yield Diagnosis._from_json(line)
+        yield from diagnoses(found, rules, Fields, Diagnosis)
 
 
 class Scan(Iterator[Diagnosis]):
@@ -756,7 +752,7 @@ class Rules:
             if rc < 0:
                 _raise(m.err)
             return None
-        return Diagnosis._from_json(m.found.text())
+        return m.found.diagnoses(m.rs)[0]
 
     def scan(self, source: Source, name: Optional[str] = None) -> Scan:
         """Stream ``source`` through the rules; iterate the result for the

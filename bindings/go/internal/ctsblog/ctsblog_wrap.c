@@ -189,8 +189,9 @@ static void* Swig_malloc(int c) {
 #include <tsblog.h>
 
 
+enum { TSBLOG_B_JSON = 1, TSBLOG_B_PACKED = 2 };
 typedef struct tsblog_b_found {
-	int diagnoses;                /* whether diagnoses become lines */
+	int diagnoses;                /* 0, TSBLOG_B_JSON or TSBLOG_B_PACKED */
 	char *lines;                  /* JSON lines, or the summary document */
 	size_t len, cap;
 	tsblog_error *events;         /* malformed events */
@@ -262,8 +263,90 @@ tsblog_b_nomem(tsblog_error *err)
 	return TSBLOG_ENOMEM;
 }
 
-/* The scan callback: a diagnosis becomes its `tsblog -o json` line, a
- * malformed event is kept as it is. */
+/* A string of the packed form (see tsblog_b_found_new): its length in
+ * decimal, ':', its bytes; NULL is "~". */
+static int
+tsblog_b_pack_str(tsblog_b_found *f, const char *s)
+{
+	char num[24];
+	size_t n;
+	if (!s)
+		return tsblog_b_add(f, "~", 1);
+	n = strlen(s);
+	return tsblog_b_add(f, num, (size_t)snprintf(num, sizeof(num), "%zu:", n)) < 0 ||
+		       tsblog_b_add(f, s, n) < 0
+		       ? -1
+		       : 0;
+}
+
+/* A number as the string of its digits, or "~" for 0 if zero_null. */
+static int
+tsblog_b_pack_num(tsblog_b_found *f, uint64_t v, int zero_null)
+{
+	char num[24];
+	if (zero_null && !v)
+		return tsblog_b_add(f, "~", 1);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+	return tsblog_b_pack_str(f, num);
+}
+
+/* A list: its length in decimal and '#'; its strings follow. */
+static int
+tsblog_b_pack_list(tsblog_b_found *f, size_t n)
+{
+	char num[24];
+	return tsblog_b_add(f, num, (size_t)snprintf(num, sizeof(num), "%zu#", n));
+}
+
+/* One diagnosis in the packed form, in this order: the rule's key (its
+ * address: the same for every diagnosis of one rule while the rule set
+ * lives), then what only depends on the rule: id, severity, component,
+ * title, see_also (list), docs; then summary, fix (list), fields (list of
+ * name, value, name, value...), source, line, timestamp, level, pod,
+ * container, namespace, count, text.  Those are the keys of a `tsblog -o
+ * json` line with the same values (line "~" for none), but no escapes to
+ * undo, and a binding may convert the rule's part once per rule. */
+static int
+tsblog_b_pack(tsblog_b_found *f, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	char key[32];
+	size_t i, n;
+	int bad;
+
+	snprintf(key, sizeof(key), "%p", (const void *)r);
+	n = tsblog_rule_see_also_count(r);
+	bad = tsblog_b_pack_str(f, key) < 0 || tsblog_b_pack_str(f, tsblog_rule_id(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_severity_name(tsblog_rule_severity(r))) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_component(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_title(r)) < 0 || tsblog_b_pack_list(f, n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_rule_see_also(r, i)) < 0;
+	n = tsblog_diagnosis_fix_count(d);
+	bad = bad || tsblog_b_pack_str(f, tsblog_rule_docs(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_diagnosis_summary(d)) < 0 || tsblog_b_pack_list(f, n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_diagnosis_fix(d, i)) < 0;
+	n = tsblog_diagnosis_field_count(d);
+	bad = bad || tsblog_b_pack_list(f, 2 * n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_diagnosis_field_name(d, i)) < 0 ||
+		      tsblog_b_pack_str(f, tsblog_diagnosis_field_value(d, i)) < 0;
+	return bad || tsblog_b_pack_str(f, tsblog_diagnosis_source(d)) < 0 ||
+			       tsblog_b_pack_num(f, tsblog_diagnosis_line(d), 1) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_timestamp(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_level(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_pod(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_container(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_namespace(d)) < 0 ||
+			       tsblog_b_pack_num(f, tsblog_diagnosis_count(d), 0) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_text(d)) < 0
+		       ? -1
+		       : 0;
+}
+
+/* The scan callback: a diagnosis becomes its `tsblog -o json` line or its
+ * packed form, a malformed event is kept as it is. */
 static int
 tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
 		  const tsblog_error *event, void *payload)
@@ -276,6 +359,9 @@ tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
 			return TSBLOG_ABORT;
 		f->events = e;
 		e[f->nevents++] = *event;
+	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses == TSBLOG_B_PACKED) {
+		if (tsblog_b_pack(f, d) < 0)
+			return TSBLOG_ABORT;
 	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses) {
 		char *json;
 		int bad;
@@ -310,9 +396,12 @@ tsblog_b_check_cb(const tsblog_check_failure *c, void *payload)
 
 
 /* tsblog_b_found_new: an empty result holder, reused from call to call by
- * one thread; NULL if out of memory.  With diagnoses 0, tsblog_b_scan()
- * keeps only malformed events (summary scans).  Free with
- * tsblog_b_found_free(). */
+ * one thread; NULL if out of memory.  diagnoses says what scans and
+ * matches keep of each diagnosis: 0 nothing (summary scans keep only
+ * malformed events), TSBLOG_B_JSON its `tsblog -o json` line, or
+ * TSBLOG_B_PACKED its packed form (tsblog_b_pack above: what the bindings
+ * decode, as it has no escapes to undo and names each diagnosis' rule).
+ * Free with tsblog_b_found_free(). */
 tsblog_b_found *tsblog_b_found_new(int diagnoses)
 {
 	tsblog_b_found *f = (tsblog_b_found *)calloc(1, sizeof(*f));
@@ -333,7 +422,8 @@ void tsblog_b_found_free(tsblog_b_found *f)
 }
 
 /* tsblog_b_found_lines: what the last call found as text: `tsblog -o json`
- * lines, each ending in "\n" ("" for none), or the summary document. */
+ * lines, each ending in "\n", or diagnoses one after the other in the
+ * packed form ("" for none), or the summary document.  Holds no NUL. */
 const char *tsblog_b_found_lines(const tsblog_b_found *f)
 {
 	return f->len ? f->lines : "";
@@ -517,7 +607,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_f68e931ccd5e8a84(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_96a4719a97894f47(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -527,7 +617,7 @@ void _wrap_Swig_free_ctsblog_f68e931ccd5e8a84(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -540,7 +630,7 @@ void *_wrap_Swig_malloc_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -553,7 +643,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -566,7 +656,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_f68e931ccd5e8a84(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -579,7 +669,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -592,7 +682,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -605,7 +695,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_f68e931ccd5e8a84(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -618,7 +708,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_f68e931ccd5e8a84(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -631,7 +721,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_f68e931ccd5e8a84(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -644,7 +734,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_f68e931ccd5e8a84(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -657,7 +747,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_f68e931ccd5e8a84(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_f68e931ccd5e8a84() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_96a4719a97894f47() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -668,7 +758,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_f68e931ccd5e8a84() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -678,7 +768,7 @@ void _wrap_delete_tsblog_error_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -691,7 +781,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -704,7 +794,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_f68e931ccd5e8a84(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -717,7 +807,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -730,7 +820,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_f68e931ccd5e8a84(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -743,7 +833,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_f68e931ccd5e8a84(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -756,7 +846,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_f68e931ccd5e8a84(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -769,7 +859,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -782,7 +872,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_f68e931ccd5e8a84(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_f68e931ccd5e8a84() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_96a4719a97894f47() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -793,7 +883,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_f68e931ccd5e
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -803,7 +893,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_f68e931ccd5e8a84(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_f68e931ccd5e8a84() {
+_gostring_ _wrap_tsblog_version_ctsblog_96a4719a97894f47() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -814,7 +904,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_f68e931ccd5e8a84() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -827,7 +917,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -840,7 +930,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -868,7 +958,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_f68e931ccd5e8a84(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -890,7 +980,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_f68e931ccd5e8a84(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -905,7 +995,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_f68e931ccd5e8a84(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -915,7 +1005,7 @@ void _wrap_tsblog_builder_free_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -925,7 +1015,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -938,7 +1028,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_f68e931ccd5e8a84(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -953,7 +1043,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_f68e931ccd5e8a84(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_f68e931ccd5e8a84(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_96a4719a97894f47(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -966,7 +1056,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_f68e931ccd5e8a84(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_f68e931ccd5e8a84(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_96a4719a97894f47(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -976,7 +1066,7 @@ void _wrap_tsblog_matcher_free_ctsblog_f68e931ccd5e8a84(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_f68e931ccd5e8a84(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_96a4719a97894f47(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -991,7 +1081,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_f68e931ccd5e8a84(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_f68e931ccd5e8a84(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_96a4719a97894f47(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -1001,7 +1091,7 @@ void _wrap_tsblog_scanner_free_ctsblog_f68e931ccd5e8a84(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_f68e931ccd5e8a84() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_96a4719a97894f47() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1012,7 +1102,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_f68e931ccd5e8a84() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_f68e931ccd5e8a84() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_96a4719a97894f47() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1023,7 +1113,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_f68e931ccd5e8a84() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1036,7 +1126,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_f68e931ccd5e8a84(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1046,7 +1136,7 @@ void _wrap_tsblog_b_found_free_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1059,7 +1149,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_f68e931ccd5e8a84(struct tsblog_b_f
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1072,7 +1162,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_f68e931ccd5e8a84(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1087,7 +1177,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_f68e931ccd5e8a84(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1100,7 +1190,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_f68e931ccd5e8a84(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1115,7 +1205,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_f68e931ccd5e8a84
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1128,7 +1218,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1143,7 +1233,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_f68e931ccd5e8a84(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1158,7 +1248,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1184,7 +1274,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1207,7 +1297,7 @@ intgo _wrap_tsblog_b_match_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_match_envelope_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1265,7 +1355,7 @@ intgo _wrap_tsblog_b_match_envelope_ctsblog_f68e931ccd5e8a84(struct tsblog_b_fou
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1290,7 +1380,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1307,7 +1397,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1336,7 +1426,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_f68e931ccd5e8a84(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
