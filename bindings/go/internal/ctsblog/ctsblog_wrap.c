@@ -263,39 +263,49 @@ tsblog_b_nomem(tsblog_error *err)
 	return TSBLOG_ENOMEM;
 }
 
+/* v in decimal, then end (by hand: snprintf was 3% of a dense scan). */
+static int
+tsblog_b_pack_dec(tsblog_b_found *f, uint64_t v, char end)
+{
+	char num[24], *p = num + sizeof(num);
+	*--p = end;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return tsblog_b_add(f, p, (size_t)(num + sizeof(num) - p));
+}
+
 /* A string of the packed form (see tsblog_b_found_new): its length in
  * decimal, ':', its bytes; NULL is "~". */
 static int
 tsblog_b_pack_str(tsblog_b_found *f, const char *s)
 {
-	char num[24];
 	size_t n;
 	if (!s)
 		return tsblog_b_add(f, "~", 1);
 	n = strlen(s);
-	return tsblog_b_add(f, num, (size_t)snprintf(num, sizeof(num), "%zu:", n)) < 0 ||
-		       tsblog_b_add(f, s, n) < 0
-		       ? -1
-		       : 0;
+	return tsblog_b_pack_dec(f, n, ':') < 0 || tsblog_b_add(f, s, n) < 0 ? -1 : 0;
 }
 
 /* A number as the string of its digits, or "~" for 0 if zero_null. */
 static int
 tsblog_b_pack_num(tsblog_b_found *f, uint64_t v, int zero_null)
 {
-	char num[24];
+	char num[24], *p = num + sizeof(num) - 1;
 	if (zero_null && !v)
 		return tsblog_b_add(f, "~", 1);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	return tsblog_b_pack_str(f, num);
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return tsblog_b_pack_str(f, p);
 }
 
 /* A list: its length in decimal and '#'; its strings follow. */
 static int
 tsblog_b_pack_list(tsblog_b_found *f, size_t n)
 {
-	char num[24];
-	return tsblog_b_add(f, num, (size_t)snprintf(num, sizeof(num), "%zu#", n));
+	return tsblog_b_pack_dec(f, n, '#');
 }
 
 /* One diagnosis in the packed form, in this order: the rule's key (its
@@ -310,13 +320,11 @@ static int
 tsblog_b_pack(tsblog_b_found *f, const tsblog_diagnosis *d)
 {
 	const tsblog_rule *r = tsblog_diagnosis_rule(d);
-	char key[32];
-	size_t i, n;
+	size_t i, n = tsblog_rule_see_also_count(r);
 	int bad;
 
-	snprintf(key, sizeof(key), "%p", (const void *)r);
-	n = tsblog_rule_see_also_count(r);
-	bad = tsblog_b_pack_str(f, key) < 0 || tsblog_b_pack_str(f, tsblog_rule_id(r)) < 0 ||
+	bad = tsblog_b_pack_num(f, (uint64_t)(uintptr_t)r, 0) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_id(r)) < 0 ||
 	      tsblog_b_pack_str(f, tsblog_severity_name(tsblog_rule_severity(r))) < 0 ||
 	      tsblog_b_pack_str(f, tsblog_rule_component(r)) < 0 ||
 	      tsblog_b_pack_str(f, tsblog_rule_title(r)) < 0 || tsblog_b_pack_list(f, n) < 0;
@@ -607,7 +615,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_96a4719a97894f47(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_e66e148c415c07bb(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -617,7 +625,7 @@ void _wrap_Swig_free_ctsblog_96a4719a97894f47(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -630,7 +638,7 @@ void *_wrap_Swig_malloc_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -643,7 +651,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_96a4719a97894f47(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -656,7 +664,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_96a4719a97894f47(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -669,7 +677,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_96a4719a97894f47(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -682,7 +690,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_96a4719a97894f47(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -695,7 +703,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_96a4719a97894f47(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -708,7 +716,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_96a4719a97894f47(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -721,7 +729,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_96a4719a97894f47(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -734,7 +742,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_96a4719a97894f47(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -747,7 +755,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_96a4719a97894f47(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_96a4719a97894f47() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_e66e148c415c07bb() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -758,7 +766,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_96a4719a97894f47() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -768,7 +776,7 @@ void _wrap_delete_tsblog_error_ctsblog_96a4719a97894f47(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -781,7 +789,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_96a4719a97894f47(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -794,7 +802,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_96a4719a97894f47(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -807,7 +815,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_96a4719a97894f47(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -820,7 +828,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_96a4719a97894f47(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -833,7 +841,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_96a4719a97894f47(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -846,7 +854,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_96a4719a97894f47(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -859,7 +867,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_96a4719a97894f47(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -872,7 +880,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_96a4719a97894f47(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_96a4719a97894f47() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_e66e148c415c07bb() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -883,7 +891,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_96a4719a9789
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_96a4719a97894f47(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -893,7 +901,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_96a4719a97894f47(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_96a4719a97894f47() {
+_gostring_ _wrap_tsblog_version_ctsblog_e66e148c415c07bb() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -904,7 +912,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_96a4719a97894f47() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -917,7 +925,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_96a4719a97894f47(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -930,7 +938,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_96a4719a97894f47(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -958,7 +966,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_96a4719a97894f47(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -980,7 +988,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_96a4719a97894f47(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -995,7 +1003,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_96a4719a97894f47(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -1005,7 +1013,7 @@ void _wrap_tsblog_builder_free_ctsblog_96a4719a97894f47(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -1015,7 +1023,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1028,7 +1036,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_96a4719a97894f47(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -1043,7 +1051,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_96a4719a97894f47(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_96a4719a97894f47(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_e66e148c415c07bb(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1056,7 +1064,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_96a4719a97894f47(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_96a4719a97894f47(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_e66e148c415c07bb(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -1066,7 +1074,7 @@ void _wrap_tsblog_matcher_free_ctsblog_96a4719a97894f47(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_96a4719a97894f47(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_e66e148c415c07bb(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -1081,7 +1089,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_96a4719a97894f47(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_96a4719a97894f47(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_e66e148c415c07bb(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -1091,7 +1099,7 @@ void _wrap_tsblog_scanner_free_ctsblog_96a4719a97894f47(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_96a4719a97894f47() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_e66e148c415c07bb() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1102,7 +1110,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_96a4719a97894f47() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_96a4719a97894f47() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_e66e148c415c07bb() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1113,7 +1121,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_96a4719a97894f47() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_96a4719a97894f47(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1126,7 +1134,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_96a4719a97894f47(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1136,7 +1144,7 @@ void _wrap_tsblog_b_found_free_ctsblog_96a4719a97894f47(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1149,7 +1157,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_96a4719a97894f47(struct tsblog_b_f
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1162,7 +1170,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_96a4719a97894f47(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1177,7 +1185,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_96a4719a97894f47(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1190,7 +1198,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_96a4719a97894f47(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1205,7 +1213,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_96a4719a97894f47
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_96a4719a97894f47(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1218,7 +1226,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_96a4719a97894f47(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_96a4719a97894f47(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1233,7 +1241,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_96a4719a97894f47(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1248,7 +1256,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_96a4719a97894f47(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_96a4719a97894f47(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1274,7 +1282,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_96a4719a97894f47(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1297,7 +1305,7 @@ intgo _wrap_tsblog_b_match_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_match_envelope_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1355,7 +1363,7 @@ intgo _wrap_tsblog_b_match_envelope_ctsblog_96a4719a97894f47(struct tsblog_b_fou
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1380,7 +1388,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1397,7 +1405,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_96a4719a97894f47(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1426,7 +1434,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_96a4719a97894f47(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_96a4719a97894f47(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
