@@ -45,6 +45,7 @@
 
 %{
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <tsblog.h>
 %}
@@ -57,6 +58,7 @@ typedef struct tsblog_rule tsblog_rule;
 typedef struct tsblog_matcher tsblog_matcher;
 typedef struct tsblog_scanner tsblog_scanner;
 typedef struct tsblog_b_found tsblog_b_found;
+typedef struct tsblog_b_fd tsblog_b_fd;
 
 /* Structs the binding reads member by member (read-only; the C compiler
  * checks these declarations against tsblog/errors.h and ruleset.h).  A
@@ -123,6 +125,8 @@ TSBLOG_B_NOGIL(tsblog_b_scan)
 TSBLOG_B_NOGIL(tsblog_b_summary)
 TSBLOG_B_NOGIL(tsblog_b_summary_merge)
 TSBLOG_B_NOGIL(tsblog_b_check)
+TSBLOG_B_NOGIL(tsblog_b_fd_next)
+TSBLOG_B_NOGIL(tsblog_b_fd_free)
 #endif
 
 #ifdef SWIGGO
@@ -469,16 +473,19 @@ tsblog_matcher *tsblog_b_matcher_new(const tsblog_ruleset *rs,
 
 /* tsblog_b_scanner_new: tsblog_scanner_new() for input named source
  * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY and TSBLOG_SCAN_NO_REDACT,
- * max_record 0 for the default; NULL on failure.  The rule set must
- * outlive the scanner. */
+ * max_record 0 for the default, jobs the threads tsblog_b_fd_new() may use
+ * (0 or 1: its own); NULL on failure.  The rule set must outlive the
+ * scanner. */
 tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 				     const char *source, unsigned int flags,
-				     size_t max_record, tsblog_error *err)
+				     size_t max_record, unsigned int jobs,
+				     tsblog_error *err)
 {
 	tsblog_scanner *s = NULL;
 	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
 	o.flags = flags;
 	o.max_record = max_record;
+	o.jobs = jobs;
 	return tsblog_scanner_new(&s, rs, source, &o, err) < 0 ? NULL : s;
 }
 
@@ -536,6 +543,180 @@ int tsblog_b_scan(tsblog_b_found *f, tsblog_scanner *s, const char *data,
 	return rc == TSBLOG_EUSER ? tsblog_b_nomem(err) : rc;
 }
 
+%}
+%{
+typedef struct tsblog_b_fd tsblog_b_fd;
+struct tsblog_b_fd {
+	tsblog_scanner *s;
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	tsblog_b_found *fill;  /* what the scan adds to */
+	tsblog_b_found *ready; /* a batch for tsblog_b_fd_next(), or NULL */
+	tsblog_b_found *spare; /* an empty one, or NULL while ready is set */
+	int done, stop, joined, rc;
+	tsblog_error err;
+};
+
+/* Big enough that a batch costs one crossing per ~1000 diagnoses. */
+#define TSBLOG_B_BATCH (1u << 20)
+
+/* Hand the batch to the caller once it has taken the one before; 0, or
+ * -1 if the handle is being freed. */
+static int
+tsblog_b_fd_hand(struct tsblog_b_fd *h)
+{
+	int stop;
+	pthread_mutex_lock(&h->mu);
+	while (h->ready && !h->stop)
+		pthread_cond_wait(&h->cv, &h->mu);
+	stop = h->stop;
+	if (!stop) {
+		h->ready = h->fill;
+		h->fill = h->spare;
+		h->spare = NULL;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return stop ? -1 : 0;
+}
+
+/* After each block read (a chance to stop, and the summary scans' only
+ * batches) and when the batch is big. */
+static int
+tsblog_b_fd_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
+	       const tsblog_error *event, void *payload)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)payload;
+	if (what != TSBLOG_SCAN_PROGRESS &&
+	    tsblog_b_found_cb(what, d, event, h->fill) != TSBLOG_CONTINUE)
+		return TSBLOG_ABORT;
+	if (what != TSBLOG_SCAN_PROGRESS && h->fill->len < TSBLOG_B_BATCH)
+		return TSBLOG_CONTINUE;
+	return tsblog_b_fd_hand(h) < 0 ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+}
+
+static void *
+tsblog_b_fd_run(void *payload)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)payload;
+	int rc = tsblog_scan_fd(h->s, h->fd, tsblog_b_fd_cb, h, &h->err);
+	if (rc == 0 && tsblog_b_fd_hand(h) < 0)
+		rc = TSBLOG_EUSER;
+	pthread_mutex_lock(&h->mu);
+	h->rc = rc;
+	h->done = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* The contents of a and b exchanged (not what they keep of diagnoses). */
+static void
+tsblog_b_found_swap(tsblog_b_found *a, tsblog_b_found *b)
+{
+	tsblog_b_found t = *a;
+	int da = a->diagnoses, db = b->diagnoses;
+	*a = *b;
+	*b = t;
+	a->diagnoses = da;
+	b->diagnoses = db;
+}
+%}
+%inline %{
+/* tsblog_b_fd_free: stop the scan if it runs (at its next block or
+ * diagnosis), wait for its thread, free the handle.  NULL is a no-op. */
+void tsblog_b_fd_free(tsblog_b_fd *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	if (!h->joined)
+		pthread_join(h->thread, NULL);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	tsblog_b_found_free(h->fill);
+	tsblog_b_found_free(h->ready);
+	tsblog_b_found_free(h->spare);
+	free(h);
+}
+
+/* tsblog_b_fd_new: scan the file fd (from its offset to its end; not
+ * closed) with s, as the tsblog command scans a file: tsblog_scan_fd() on
+ * s's jobs threads, on a thread of its own, while the caller takes what it
+ * found with tsblog_b_fd_next(), batch after batch, in input order.  The
+ * scan waits while a batch is not taken, so memory stays bounded.  What a
+ * batch keeps of diagnoses is what f0, a tsblog_b_found_new() result,
+ * says.  NULL if out of memory or no thread can be started (err says
+ * which).  s and fd must outlive the handle: free it with
+ * tsblog_b_fd_free(), done or not. */
+tsblog_b_fd *tsblog_b_fd_new(tsblog_scanner *s, int fd, const tsblog_b_found *f0,
+			     tsblog_error *err)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)calloc(1, sizeof(*h));
+	if (!h || !(h->fill = tsblog_b_found_new(f0->diagnoses)) ||
+	    !(h->spare = tsblog_b_found_new(f0->diagnoses))) {
+		if (h) {
+			tsblog_b_found_free(h->fill);
+			free(h);
+		}
+		tsblog_b_nomem(err);
+		return NULL;
+	}
+	h->s = s;
+	h->fd = fd;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	if (pthread_create(&h->thread, NULL, tsblog_b_fd_run, h) != 0) {
+		h->joined = 1;
+		tsblog_b_fd_free(h);
+		if (err) {
+			memset(err, 0, sizeof(*err));
+			err->code = TSBLOG_ENOMEM;
+			strcpy(err->message, "cannot start a scanning thread");
+		}
+		return NULL;
+	}
+	return h;
+}
+
+/* tsblog_b_fd_next: the next batch into f (its content replaced): 1; or 0
+ * once the scan is over and everything was taken; or the scan's negative
+ * code (err says why).  Waits for the batch. */
+int tsblog_b_fd_next(tsblog_b_fd *h, tsblog_b_found *f, tsblog_error *err)
+{
+	int rc = 1;
+	tsblog_b_clear(f);
+	pthread_mutex_lock(&h->mu);
+	while (!h->ready && !h->done)
+		pthread_cond_wait(&h->cv, &h->mu);
+	if (h->ready) {
+		tsblog_b_found_swap(f, h->ready);
+		tsblog_b_clear(h->ready);
+		h->spare = h->ready;
+		h->ready = NULL;
+		pthread_cond_broadcast(&h->cv);
+	} else if (h->rc == TSBLOG_EUSER) {
+		rc = tsblog_b_nomem(err); /* only a callback out of memory */
+	} else {
+		rc = h->rc;
+		if (rc < 0 && err)
+			*err = h->err;
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (rc < 1 && !h->joined) {
+		pthread_join(h->thread, NULL);
+		h->joined = 1;
+	}
+	return rc;
+}
+
+%}
+%inline %{
 /* tsblog_b_summary: tsblog_scanner_summary_json(), the `tsblog -o
  * summary-json` document, into f's lines; 0 or a negative code. */
 int tsblog_b_summary(tsblog_b_found *f, const tsblog_scanner *s,

@@ -616,6 +616,112 @@ func TestScanChunks(t *testing.T) {
 	}
 }
 
+// bigFile writes a log of about mib MiB, a diagnosis on every other line,
+// and returns its path, its bytes and its diagnoses.
+func bigFile(t *testing.T, mib int) (string, []byte, int) {
+	var b bytes.Buffer
+	n := 0
+	for b.Len() < mib<<20 {
+		fmt.Fprintf(&b, "2026-11-20T08:10:01.%06dZ\tinfo\tfiller line %d\n", n%1000000, n)
+		fmt.Fprintf(&b, "error\tcontrolplane\t%s\n", saLine)
+		n++
+	}
+	path := filepath.Join(t.TempDir(), "big.log")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, b.Bytes(), n
+}
+
+// TestScanFile: an *os.File is scanned by C on Jobs threads, with the
+// diagnoses and summary of the same bytes read through an io.Reader,
+// whatever Jobs; a callback error, Close and a cancelled context stop it.
+func TestScanFile(t *testing.T) {
+	path, data, n := bigFile(t, 3)
+	r1 := open(t, Options{Jobs: 1})
+	want, err := scanAll(t, r1, bytes.NewReader(data), path)
+	if err != nil || len(want) != n {
+		t.Fatalf("reader: %v, %d of %d diagnoses", err, len(want), n)
+	}
+	wantSum, err := r1.Summarize(bytes.NewReader(data), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, jobs := range []int{1, 2, 0} {
+		r := open(t, Options{Jobs: jobs})
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := scanAll(t, r, f, path)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("Jobs %d: %v, %d diagnoses, want %d the same", jobs, err, len(got), len(want))
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Summarize(f, path)
+		if err != nil || !reflect.DeepEqual(sum, wantSum) {
+			t.Errorf("Jobs %d: summary %v\n%s\nwant\n%s", jobs, err, marshalLine(t, sum), marshalLine(t, wantSum))
+		}
+		f.Close()
+	}
+
+	before := live()
+	r, err := Open(Options{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("enough")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for i, tc := range []struct {
+		name string
+		fn   func(calls int) error
+		want error
+	}{
+		{"callback error", func(calls int) error {
+			if calls == 3 {
+				return stop
+			}
+			return nil
+		}, stop},
+		{"cancel", func(calls int) error {
+			if calls == 3 {
+				cancel()
+			}
+			return nil
+		}, context.Canceled},
+		{"close", func(calls int) error {
+			if calls == 3 {
+				r.Close()
+			}
+			return nil
+		}, ErrClosed},
+	} {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		if i == 2 {
+			ctx = context.Background()
+		}
+		err = r.ScanContext(ctx, f, path, func(Diagnosis) error {
+			calls++
+			return tc.fn(calls)
+		})
+		f.Close()
+		// The first batch is delivered whole, then the scan stops.
+		if err != tc.want || calls < 3 || calls >= n {
+			t.Errorf("%s: %v after %d of %d diagnoses", tc.name, err, calls, n)
+		}
+	}
+	if live() != before {
+		t.Error("C memory still held after the scans ended")
+	}
+}
+
 func TestScanCallbackError(t *testing.T) {
 	r := open(t, Options{})
 	stop := errors.New("enough")

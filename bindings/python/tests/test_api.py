@@ -625,6 +625,31 @@ def test_scan_closes_its_file(rules: tsblog.Rules) -> None:
     assert repr(rules.scan(OPERATOR_LOG, name="n")) == "<tsblog.Scan of 'n'>"
 
 
+def test_scan_path_jobs(rules: tsblog.Rules, tmp_path: pathlib.Path) -> None:
+    """A path is read and scanned by C on ``jobs`` threads: the diagnoses
+    and summary of the same bytes read from a file object, whatever jobs;
+    closing the scan early stops the C thread."""
+    parts = []
+    for n in range(30000):  # ~3 MiB: pieces for two threads
+        parts.append(f"2026-11-20T08:10:01.{n:06d}Z\tinfo\tfiller line {n}\n")
+        parts.append(f"error\tcontrolplane\t{SA_LINE}\n")
+    data = "".join(parts).encode()
+    path = tmp_path / "big.log"
+    path.write_bytes(data)
+    want = list(rules.scan(io.BytesIO(data), name=str(path)))
+    assert len(want) == 30000 and want[-1].line == 60000
+    summary = rules.summarize(io.BytesIO(data), name=str(path))
+    for jobs in (1, 2, None):
+        assert list(rules.scan(path, jobs=jobs)) == want, jobs
+        assert rules.summarize(path, jobs=jobs) == summary, jobs
+    scan = rules.scan(path, jobs=2)
+    assert next(scan) == want[0]
+    scan.close()
+    assert list(scan) == []
+    with pytest.raises(ValueError):
+        rules.scan(path, jobs=0)
+
+
 def test_rules_outlive_their_wrapper(user_rules_file: pathlib.Path) -> None:
     """A scan keeps the rule set alive after the Rules object is gone."""
     r = tsblog.Rules(files=[user_rules_file])

@@ -185,6 +185,7 @@ static void* Swig_malloc(int c) {
 
 
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <tsblog.h>
 
@@ -491,16 +492,19 @@ tsblog_matcher *tsblog_b_matcher_new(const tsblog_ruleset *rs,
 
 /* tsblog_b_scanner_new: tsblog_scanner_new() for input named source
  * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY and TSBLOG_SCAN_NO_REDACT,
- * max_record 0 for the default; NULL on failure.  The rule set must
- * outlive the scanner. */
+ * max_record 0 for the default, jobs the threads tsblog_b_fd_new() may use
+ * (0 or 1: its own); NULL on failure.  The rule set must outlive the
+ * scanner. */
 tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 				     const char *source, unsigned int flags,
-				     size_t max_record, tsblog_error *err)
+				     size_t max_record, unsigned int jobs,
+				     tsblog_error *err)
 {
 	tsblog_scanner *s = NULL;
 	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
 	o.flags = flags;
 	o.max_record = max_record;
+	o.jobs = jobs;
 	return tsblog_scanner_new(&s, rs, source, &o, err) < 0 ? NULL : s;
 }
 
@@ -557,6 +561,180 @@ int tsblog_b_scan(tsblog_b_found *f, tsblog_scanner *s, const char *data,
 		rc = tsblog_scanner_finish(s, tsblog_b_found_cb, f, err);
 	return rc == TSBLOG_EUSER ? tsblog_b_nomem(err) : rc;
 }
+
+
+
+typedef struct tsblog_b_fd tsblog_b_fd;
+struct tsblog_b_fd {
+	tsblog_scanner *s;
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	tsblog_b_found *fill;  /* what the scan adds to */
+	tsblog_b_found *ready; /* a batch for tsblog_b_fd_next(), or NULL */
+	tsblog_b_found *spare; /* an empty one, or NULL while ready is set */
+	int done, stop, joined, rc;
+	tsblog_error err;
+};
+
+/* Big enough that a batch costs one crossing per ~1000 diagnoses. */
+#define TSBLOG_B_BATCH (1u << 20)
+
+/* Hand the batch to the caller once it has taken the one before; 0, or
+ * -1 if the handle is being freed. */
+static int
+tsblog_b_fd_hand(struct tsblog_b_fd *h)
+{
+	int stop;
+	pthread_mutex_lock(&h->mu);
+	while (h->ready && !h->stop)
+		pthread_cond_wait(&h->cv, &h->mu);
+	stop = h->stop;
+	if (!stop) {
+		h->ready = h->fill;
+		h->fill = h->spare;
+		h->spare = NULL;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return stop ? -1 : 0;
+}
+
+/* After each block read (a chance to stop, and the summary scans' only
+ * batches) and when the batch is big. */
+static int
+tsblog_b_fd_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
+	       const tsblog_error *event, void *payload)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)payload;
+	if (what != TSBLOG_SCAN_PROGRESS &&
+	    tsblog_b_found_cb(what, d, event, h->fill) != TSBLOG_CONTINUE)
+		return TSBLOG_ABORT;
+	if (what != TSBLOG_SCAN_PROGRESS && h->fill->len < TSBLOG_B_BATCH)
+		return TSBLOG_CONTINUE;
+	return tsblog_b_fd_hand(h) < 0 ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+}
+
+static void *
+tsblog_b_fd_run(void *payload)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)payload;
+	int rc = tsblog_scan_fd(h->s, h->fd, tsblog_b_fd_cb, h, &h->err);
+	if (rc == 0 && tsblog_b_fd_hand(h) < 0)
+		rc = TSBLOG_EUSER;
+	pthread_mutex_lock(&h->mu);
+	h->rc = rc;
+	h->done = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* The contents of a and b exchanged (not what they keep of diagnoses). */
+static void
+tsblog_b_found_swap(tsblog_b_found *a, tsblog_b_found *b)
+{
+	tsblog_b_found t = *a;
+	int da = a->diagnoses, db = b->diagnoses;
+	*a = *b;
+	*b = t;
+	a->diagnoses = da;
+	b->diagnoses = db;
+}
+
+
+/* tsblog_b_fd_free: stop the scan if it runs (at its next block or
+ * diagnosis), wait for its thread, free the handle.  NULL is a no-op. */
+void tsblog_b_fd_free(tsblog_b_fd *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	if (!h->joined)
+		pthread_join(h->thread, NULL);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	tsblog_b_found_free(h->fill);
+	tsblog_b_found_free(h->ready);
+	tsblog_b_found_free(h->spare);
+	free(h);
+}
+
+/* tsblog_b_fd_new: scan the file fd (from its offset to its end; not
+ * closed) with s, as the tsblog command scans a file: tsblog_scan_fd() on
+ * s's jobs threads, on a thread of its own, while the caller takes what it
+ * found with tsblog_b_fd_next(), batch after batch, in input order.  The
+ * scan waits while a batch is not taken, so memory stays bounded.  What a
+ * batch keeps of diagnoses is what f0, a tsblog_b_found_new() result,
+ * says.  NULL if out of memory or no thread can be started (err says
+ * which).  s and fd must outlive the handle: free it with
+ * tsblog_b_fd_free(), done or not. */
+tsblog_b_fd *tsblog_b_fd_new(tsblog_scanner *s, int fd, const tsblog_b_found *f0,
+			     tsblog_error *err)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)calloc(1, sizeof(*h));
+	if (!h || !(h->fill = tsblog_b_found_new(f0->diagnoses)) ||
+	    !(h->spare = tsblog_b_found_new(f0->diagnoses))) {
+		if (h) {
+			tsblog_b_found_free(h->fill);
+			free(h);
+		}
+		tsblog_b_nomem(err);
+		return NULL;
+	}
+	h->s = s;
+	h->fd = fd;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	if (pthread_create(&h->thread, NULL, tsblog_b_fd_run, h) != 0) {
+		h->joined = 1;
+		tsblog_b_fd_free(h);
+		if (err) {
+			memset(err, 0, sizeof(*err));
+			err->code = TSBLOG_ENOMEM;
+			strcpy(err->message, "cannot start a scanning thread");
+		}
+		return NULL;
+	}
+	return h;
+}
+
+/* tsblog_b_fd_next: the next batch into f (its content replaced): 1; or 0
+ * once the scan is over and everything was taken; or the scan's negative
+ * code (err says why).  Waits for the batch. */
+int tsblog_b_fd_next(tsblog_b_fd *h, tsblog_b_found *f, tsblog_error *err)
+{
+	int rc = 1;
+	tsblog_b_clear(f);
+	pthread_mutex_lock(&h->mu);
+	while (!h->ready && !h->done)
+		pthread_cond_wait(&h->cv, &h->mu);
+	if (h->ready) {
+		tsblog_b_found_swap(f, h->ready);
+		tsblog_b_clear(h->ready);
+		h->spare = h->ready;
+		h->ready = NULL;
+		pthread_cond_broadcast(&h->cv);
+	} else if (h->rc == TSBLOG_EUSER) {
+		rc = tsblog_b_nomem(err); /* only a callback out of memory */
+	} else {
+		rc = h->rc;
+		if (rc < 0 && err)
+			*err = h->err;
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (rc < 1 && !h->joined) {
+		pthread_join(h->thread, NULL);
+		h->joined = 1;
+	}
+	return rc;
+}
+
+
 
 /* tsblog_b_summary: tsblog_scanner_summary_json(), the `tsblog -o
  * summary-json` document, into f's lines; 0 or a negative code. */
@@ -615,7 +793,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_e66e148c415c07bb(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_9eb3c6ed8df7dc1f(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -625,7 +803,7 @@ void _wrap_Swig_free_ctsblog_e66e148c415c07bb(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -638,7 +816,7 @@ void *_wrap_Swig_malloc_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -651,7 +829,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_e66e148c415c07bb(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -664,7 +842,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_e66e148c415c07bb(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -677,7 +855,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_e66e148c415c07bb(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -690,7 +868,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_e66e148c415c07bb(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -703,7 +881,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_e66e148c415c07bb(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -716,7 +894,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_e66e148c415c07bb(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -729,7 +907,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_e66e148c415c07bb(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -742,7 +920,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_e66e148c415c07bb(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -755,7 +933,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_e66e148c415c07bb(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_e66e148c415c07bb() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_9eb3c6ed8df7dc1f() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -766,7 +944,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_e66e148c415c07bb() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -776,7 +954,7 @@ void _wrap_delete_tsblog_error_ctsblog_e66e148c415c07bb(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -789,7 +967,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_e66e148c415c07bb(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -802,7 +980,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_e66e148c415c07bb(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -815,7 +993,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_e66e148c415c07bb(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -828,7 +1006,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_e66e148c415c07bb(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -841,7 +1019,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_e66e148c415c07bb(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -854,7 +1032,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_e66e148c415c07bb(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -867,7 +1045,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_e66e148c415c07bb(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -880,7 +1058,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_e66e148c415c07bb(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_e66e148c415c07bb() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_9eb3c6ed8df7dc1f() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -891,7 +1069,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_e66e148c415c
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_e66e148c415c07bb(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -901,7 +1079,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_e66e148c415c07bb(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_e66e148c415c07bb() {
+_gostring_ _wrap_tsblog_version_ctsblog_9eb3c6ed8df7dc1f() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -912,7 +1090,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_e66e148c415c07bb() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -925,7 +1103,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_e66e148c415c07bb(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -938,7 +1116,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_e66e148c415c07bb(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -966,7 +1144,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_e66e148c415c07bb(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -988,7 +1166,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_e66e148c415c07bb(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -1003,7 +1181,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_e66e148c415c07bb(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -1013,7 +1191,7 @@ void _wrap_tsblog_builder_free_ctsblog_e66e148c415c07bb(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -1023,7 +1201,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1036,7 +1214,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_e66e148c415c07bb(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -1051,7 +1229,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_e66e148c415c07bb(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_e66e148c415c07bb(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1064,7 +1242,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_e66e148c415c07bb(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_e66e148c415c07bb(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -1074,7 +1252,7 @@ void _wrap_tsblog_matcher_free_ctsblog_e66e148c415c07bb(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_e66e148c415c07bb(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -1089,7 +1267,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_e66e148c415c07bb(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_e66e148c415c07bb(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -1099,7 +1277,7 @@ void _wrap_tsblog_scanner_free_ctsblog_e66e148c415c07bb(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_e66e148c415c07bb() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_9eb3c6ed8df7dc1f() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1110,7 +1288,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_e66e148c415c07bb() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_e66e148c415c07bb() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_9eb3c6ed8df7dc1f() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1121,7 +1299,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_e66e148c415c07bb() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_e66e148c415c07bb(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1134,7 +1312,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_e66e148c415c07bb(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1144,7 +1322,7 @@ void _wrap_tsblog_b_found_free_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1157,7 +1335,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_e66e148c415c07bb(struct tsblog_b_f
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1170,7 +1348,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_e66e148c415c07bb(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1185,7 +1363,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_e66e148c415c07bb(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1198,7 +1376,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_e66e148c415c07bb(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1213,7 +1391,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_e66e148c415c07bb
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_e66e148c415c07bb(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1226,7 +1404,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_e66e148c415c07bb(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_e66e148c415c07bb(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1241,7 +1419,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_e66e148c415c07bb(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1256,12 +1434,13 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_e66e148c415c07bb(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_e66e148c415c07bb(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
   size_t arg4 ;
-  tsblog_error *arg5 = (tsblog_error *) 0 ;
+  unsigned int arg5 ;
+  tsblog_error *arg6 = (tsblog_error *) 0 ;
   tsblog_scanner *result = 0 ;
   struct tsblog_scanner *_swig_go_result;
   
@@ -1273,16 +1452,17 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_e66e148c415c07bb(struc
   
   arg3 = (unsigned int)_swig_go_2; 
   arg4 = (size_t)_swig_go_3; 
-  arg5 = *(tsblog_error **)&_swig_go_4; 
+  arg5 = (unsigned int)_swig_go_4; 
+  arg6 = *(tsblog_error **)&_swig_go_5; 
   
-  result = (tsblog_scanner *)tsblog_b_scanner_new((struct tsblog_ruleset const *)arg1,(char const *)arg2,arg3,arg4,arg5);
+  result = (tsblog_scanner *)tsblog_b_scanner_new((struct tsblog_ruleset const *)arg1,(char const *)arg2,arg3,arg4,arg5,arg6);
   *(tsblog_scanner **)&_swig_go_result = (tsblog_scanner *)result; 
   free(arg2); 
   return _swig_go_result;
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1305,7 +1485,7 @@ intgo _wrap_tsblog_b_match_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_match_envelope_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1363,7 +1543,7 @@ intgo _wrap_tsblog_b_match_envelope_ctsblog_e66e148c415c07bb(struct tsblog_b_fou
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1388,7 +1568,53 @@ intgo _wrap_tsblog_b_scan_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+void _wrap_tsblog_b_fd_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_fd *_swig_go_0) {
+  tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
+  
+  arg1 = *(tsblog_b_fd **)&_swig_go_0; 
+  
+  tsblog_b_fd_free(arg1);
+  
+}
+
+
+struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
+  tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
+  int arg2 ;
+  tsblog_b_found *arg3 = (tsblog_b_found *) 0 ;
+  tsblog_error *arg4 = (tsblog_error *) 0 ;
+  tsblog_b_fd *result = 0 ;
+  struct tsblog_b_fd *_swig_go_result;
+  
+  arg1 = *(tsblog_scanner **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  arg3 = *(tsblog_b_found **)&_swig_go_2; 
+  arg4 = *(tsblog_error **)&_swig_go_3; 
+  
+  result = (tsblog_b_fd *)tsblog_b_fd_new(arg1,arg2,(struct tsblog_b_found const *)arg3,arg4);
+  *(tsblog_b_fd **)&_swig_go_result = (tsblog_b_fd *)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tsblog_b_fd_next_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
+  tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
+  tsblog_b_found *arg2 = (tsblog_b_found *) 0 ;
+  tsblog_error *arg3 = (tsblog_error *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tsblog_b_fd **)&_swig_go_0; 
+  arg2 = *(tsblog_b_found **)&_swig_go_1; 
+  arg3 = *(tsblog_error **)&_swig_go_2; 
+  
+  result = (int)tsblog_b_fd_next(arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tsblog_b_summary_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1405,7 +1631,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1434,7 +1660,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_e66e148c415c07bb(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_e66e148c415c07bb(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
