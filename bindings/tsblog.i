@@ -419,6 +419,24 @@ const char *tsblog_b_found_lines(const tsblog_b_found *f)
 	return f->len ? f->lines : "";
 }
 
+%}
+#ifdef SWIGGO
+%inline %{
+/* tsblog_b_found_data and _len: tsblog_b_found_lines() by address and
+ * length, for Go to read it in place (internal/ctsblog/view.go: no copy
+ * of each batch); valid until the next call with f. */
+uintptr_t tsblog_b_found_data(const tsblog_b_found *f)
+{
+	return (uintptr_t)f->lines;
+}
+
+size_t tsblog_b_found_len(const tsblog_b_found *f)
+{
+	return f->len;
+}
+%}
+#endif
+%inline %{
 /* tsblog_b_found_events and _event: the malformed events the last scan
  * skipped (code TSBLOG_ESYNTAX), in input order; borrowed until the next
  * call with f. */
@@ -559,7 +577,7 @@ struct tsblog_b_fd {
 	tsblog_error err;
 };
 
-/* Big enough that a batch costs one crossing per ~1000 diagnoses. */
+/* A batch: a few hundred diagnoses, one crossing into the language. */
 #define TSBLOG_B_BATCH (1u << 20)
 
 /* Hand the batch to the caller once it has taken the one before; 0, or

@@ -101,7 +101,8 @@ type decoder struct {
 	rules map[string]*ruleValues
 }
 
-// decode calls fn with each diagnosis of all, in order.
+// decode calls fn with each diagnosis of all, in order.  What it delivers
+// keeps nothing of all (it may be C memory, reused after the call).
 func (dec *decoder) decode(all string, fn func(Diagnosis) error) error {
 	p := packed{s: all}
 	for p.i < len(p.s) {

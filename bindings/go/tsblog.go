@@ -348,7 +348,7 @@ func (r *Rules) matchWith(call func(*matcher) int64) (Diagnosis, bool, error) {
 	if rc < 0 {
 		err = newError(m.err)
 	} else if rc > 0 {
-		err = m.dec.decode(c.Tsblog_b_found_lines(m.found), func(x Diagnosis) error {
+		err = m.dec.decode(c.FoundView(m.found), func(x Diagnosis) error {
 			d = x
 			return nil
 		})
@@ -569,7 +569,7 @@ func (sc *scanner) deliver() error {
 	if sc.fn == nil {
 		return nil
 	}
-	return sc.dec.decode(c.Tsblog_b_found_lines(sc.found), sc.fn)
+	return sc.dec.decode(c.FoundView(sc.found), sc.fn)
 }
 
 // decodeSummary reads the document of tsblog_scanner_summary_json().

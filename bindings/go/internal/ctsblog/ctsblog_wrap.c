@@ -438,6 +438,22 @@ const char *tsblog_b_found_lines(const tsblog_b_found *f)
 	return f->len ? f->lines : "";
 }
 
+
+
+/* tsblog_b_found_data and _len: tsblog_b_found_lines() by address and
+ * length, for Go to read it in place (internal/ctsblog/view.go: no copy
+ * of each batch); valid until the next call with f. */
+uintptr_t tsblog_b_found_data(const tsblog_b_found *f)
+{
+	return (uintptr_t)f->lines;
+}
+
+size_t tsblog_b_found_len(const tsblog_b_found *f)
+{
+	return f->len;
+}
+
+
 /* tsblog_b_found_events and _event: the malformed events the last scan
  * skipped (code TSBLOG_ESYNTAX), in input order; borrowed until the next
  * call with f. */
@@ -578,7 +594,7 @@ struct tsblog_b_fd {
 	tsblog_error err;
 };
 
-/* Big enough that a batch costs one crossing per ~1000 diagnoses. */
+/* A batch: a few hundred diagnoses, one crossing into the language. */
 #define TSBLOG_B_BATCH (1u << 20)
 
 /* Hand the batch to the caller once it has taken the one before; 0, or
@@ -793,7 +809,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_9eb3c6ed8df7dc1f(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_82f831a7baa59c4a(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -803,7 +819,7 @@ void _wrap_Swig_free_ctsblog_9eb3c6ed8df7dc1f(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -816,7 +832,7 @@ void *_wrap_Swig_malloc_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -829,7 +845,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -842,7 +858,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -855,7 +871,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -868,7 +884,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -881,7 +897,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -894,7 +910,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -907,7 +923,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -920,7 +936,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_9eb3c6ed8df7dc1f(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -933,7 +949,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_9eb3c6ed8df7dc1f() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_82f831a7baa59c4a() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -944,7 +960,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_9eb3c6ed8df7dc1f() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -954,7 +970,7 @@ void _wrap_delete_tsblog_error_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -967,7 +983,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_9eb3c6ed8df7dc1f(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -980,7 +996,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_9eb3c6ed8df7dc1f(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -993,7 +1009,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1006,7 +1022,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_9eb3c6ed8df7dc1f(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1019,7 +1035,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_9eb3c6ed8df7dc1f(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1032,7 +1048,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_9eb3c6ed8df7dc1f(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1045,7 +1061,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_9eb3c6ed8df7dc1f(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1058,7 +1074,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_9eb3c6ed8df7dc1f(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_9eb3c6ed8df7dc1f() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_82f831a7baa59c4a() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -1069,7 +1085,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_9eb3c6ed8df7
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -1079,7 +1095,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_9eb3c6ed8df7dc1f() {
+_gostring_ _wrap_tsblog_version_ctsblog_82f831a7baa59c4a() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -1090,7 +1106,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_9eb3c6ed8df7dc1f() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1103,7 +1119,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1116,7 +1132,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1144,7 +1160,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1166,7 +1182,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -1181,7 +1197,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -1191,7 +1207,7 @@ void _wrap_tsblog_builder_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -1201,7 +1217,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1214,7 +1230,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -1229,7 +1245,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_9eb3c6ed8df7dc1f(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_82f831a7baa59c4a(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1242,7 +1258,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_82f831a7baa59c4a(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -1252,7 +1268,7 @@ void _wrap_tsblog_matcher_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_82f831a7baa59c4a(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -1267,7 +1283,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_82f831a7baa59c4a(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -1277,7 +1293,7 @@ void _wrap_tsblog_scanner_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_9eb3c6ed8df7dc1f() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_82f831a7baa59c4a() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1288,7 +1304,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_9eb3c6ed8df7dc1f() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_9eb3c6ed8df7dc1f() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_82f831a7baa59c4a() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1299,7 +1315,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_9eb3c6ed8df7dc1f() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_9eb3c6ed8df7dc1f(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1312,7 +1328,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_9eb3c6ed8df7dc1f(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1322,7 +1338,7 @@ void _wrap_tsblog_b_found_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1335,7 +1351,33 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_f
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0) {
+intgo _wrap_tsblog_b_found_data_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
+  tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
+  uintptr_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tsblog_b_found **)&_swig_go_0; 
+  
+  result = (uintptr_t)tsblog_b_found_data((struct tsblog_b_found const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tsblog_b_found_len_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
+  tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(tsblog_b_found **)&_swig_go_0; 
+  
+  result = tsblog_b_found_len((struct tsblog_b_found const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tsblog_b_found_events_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1348,7 +1390,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1363,7 +1405,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_9eb3c6ed8df7dc1f(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1376,7 +1418,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1391,7 +1433,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_9eb3c6ed8df7dc1f
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1404,7 +1446,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_9eb3c6ed8df7dc1f(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1419,7 +1461,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_9eb3c6ed8df7dc1f(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1434,7 +1476,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_9eb3c6ed8df7dc1f(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1462,7 +1504,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_9eb3c6ed8df7dc1f(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1485,7 +1527,7 @@ intgo _wrap_tsblog_b_match_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_match_envelope_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1543,7 +1585,7 @@ intgo _wrap_tsblog_b_match_envelope_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_fou
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1568,7 +1610,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_
 }
 
 
-void _wrap_tsblog_b_fd_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_fd *_swig_go_0) {
+void _wrap_tsblog_b_fd_free_ctsblog_82f831a7baa59c4a(struct tsblog_b_fd *_swig_go_0) {
   tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
   
   arg1 = *(tsblog_b_fd **)&_swig_go_0; 
@@ -1578,7 +1620,7 @@ void _wrap_tsblog_b_fd_free_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_fd *_swig_g
 }
 
 
-struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
+struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_82f831a7baa59c4a(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   int arg2 ;
   tsblog_b_found *arg3 = (tsblog_b_found *) 0 ;
@@ -1597,7 +1639,7 @@ struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_9eb3c6ed8df7dc1f(struct tsblog
 }
 
 
-intgo _wrap_tsblog_b_fd_next_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_fd_next_ctsblog_82f831a7baa59c4a(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
   tsblog_b_found *arg2 = (tsblog_b_found *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1614,7 +1656,7 @@ intgo _wrap_tsblog_b_fd_next_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_fd *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1631,7 +1673,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1660,7 +1702,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_9eb3c6ed8df7dc1f(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
