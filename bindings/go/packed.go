@@ -20,9 +20,6 @@ type packed struct {
 	s   string
 	i   int
 	bad bool
-	// fix: s holds bytes that are not UTF-8 (only an input's name can),
-	// made U+FFFD one by one, as the JSON line does.
-	fix bool
 }
 
 // num reads decimal digits ended by end.
@@ -53,20 +50,7 @@ func (p *packed) str() (v string, ok bool) {
 	}
 	v = p.s[p.i : p.i+n]
 	p.i += n
-	if p.fix {
-		v = validUTF8(v)
-	}
 	return v, true
-}
-
-// opt reads a string into *dst, or returns nil for null.
-func (p *packed) opt(dst *string) *string {
-	v, ok := p.str()
-	if !ok {
-		return nil
-	}
-	*dst = v
-	return dst
 }
 
 // skip passes over items: 's' a string, 'l' a list of strings.
@@ -82,24 +66,47 @@ func (p *packed) skip(items string) {
 	}
 }
 
-// The items of a diagnosis: the rule's key, the rule's part, the rest.
-const (
-	rulePart = "ssssls"
-	restPart = "sllsssssssss"
-)
+// The items of a rule's part: strings (s) and lists (l).
+const rulePart = "ssssls"
 
-// ruleValues are the parts of a diagnosis that depend only on its rule.
+// ruleValues are the parts of a diagnosis that depend only on its rule,
+// and the last fix steps of its diagnoses (mostly the same each time).
 type ruleValues struct {
 	rule, severity, component, title, docs string
 	hasComponent, hasDocs                  bool
-	seeAlso                                []string
+	seeAlso, fix                           []string
 }
 
 // decoder turns packed diagnoses into Diagnosis values.  Its rule keys are
 // rule addresses: it serves one rule set, which outlives it.
 type decoder struct {
-	rules map[string]*ruleValues
+	rules  map[string]*ruleValues
+	source string // the last diagnosis' source
+	items  []item
 }
+
+// item is one string of a diagnosis after its rule's part.
+type item struct {
+	s  string
+	ok bool // not null
+	// s is a copy already (shared with an earlier diagnosis)
+	copied bool
+}
+
+// The items after the rule's part: summary, the fix steps, the fields'
+// names and values, then these.
+const (
+	iSource = iota
+	iLine
+	iTimestamp
+	iLevel
+	iPod
+	iContainer
+	iNamespace
+	iCount
+	iText
+	nTail
+)
 
 // decode calls fn with each diagnosis of all, in order.  What it delivers
 // keeps nothing of all (it may be C memory, reused after the call).
@@ -120,18 +127,9 @@ func (dec *decoder) decode(all string, fn func(Diagnosis) error) error {
 		} else {
 			p.skip(rulePart)
 		}
-		start := p.i
-		p.skip(restPart)
-		if p.bad {
-			return errPacked
-		}
-		// A copy of its own, so that what a caller keeps of one
-		// diagnosis keeps no more than it.
-		rest := packed{s: clone(all[start:p.i])}
-		rest.fix = !utf8.ValidString(rest.s)
-		d := rest.diagnosis(rv)
-		if rest.bad {
-			return errPacked
+		d, err := dec.diagnosis(&p, rv)
+		if err != nil {
+			return err
 		}
 		if err := fn(d); err != nil {
 			return err
@@ -147,7 +145,12 @@ func readRule(p *packed) *ruleValues {
 	rv.severity, _ = p.str()
 	rv.component, rv.hasComponent = p.str()
 	rv.title, _ = p.str()
-	rv.seeAlso = make([]string, p.num('#'))
+	n := p.num('#')
+	if n > len(p.s) {
+		p.bad = true
+		return &rv
+	}
+	rv.seeAlso = make([]string, n)
 	for i := range rv.seeAlso {
 		rv.seeAlso[i], _ = p.str()
 	}
@@ -160,62 +163,113 @@ func readRule(p *packed) *ruleValues {
 	return &rv
 }
 
-// diagnosis reads the rest of a diagnosis of rule rv.
-func (p *packed) diagnosis(rv *ruleValues) Diagnosis {
-	d := Diagnosis{Rule: rv.rule, Severity: rv.severity, Title: rv.title}
-	// The optional strings of one diagnosis share one allocation.
-	opt := new([8]string)
-	if rv.hasComponent {
-		opt[0] = rv.component
-		d.Component = &opt[0]
-	}
-	if rv.hasDocs {
-		opt[1] = rv.docs
-		d.Docs = &opt[1]
-	}
-	d.Summary, _ = p.str()
+// diagnosis reads the rest of a diagnosis of rule rv.  Its strings are
+// copied into one string of its own (so that what a caller keeps of one
+// diagnosis keeps no more than it), but for fix steps and a source equal
+// to the last ones, which are shared.
+func (dec *decoder) diagnosis(p *packed, rv *ruleValues) (Diagnosis, error) {
+	items := append(dec.items[:0], item{})
+	items[0].s, items[0].ok = p.str()
 	nfix := p.num('#')
-	if p.bad || nfix > len(p.s) {
-		p.bad = true
-		return d
+	for i := 0; i < nfix && !p.bad; i++ {
+		var x item
+		x.s, x.ok = p.str()
+		if i < len(rv.fix) && rv.fix[i] == x.s {
+			x.s, x.copied = rv.fix[i], true
+		}
+		items = append(items, x)
 	}
+	nf := p.num('#')
+	for i := 0; i < nf+nTail && !p.bad; i++ {
+		var x item
+		x.s, x.ok = p.str()
+		items = append(items, x)
+	}
+	dec.items = items
+	if p.bad || nf%2 != 0 {
+		return Diagnosis{}, errPacked
+	}
+	tail := items[1+nfix+nf:]
+	if tail[iSource].ok && tail[iSource].s == dec.source && dec.source != "" {
+		tail[iSource].s, tail[iSource].copied = dec.source, true
+	}
+
+	n := 0
+	for _, x := range items {
+		if !x.copied {
+			n += len(x.s)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, x := range items {
+		if !x.copied {
+			b.WriteString(x.s)
+		}
+	}
+	own, at := b.String(), 0
+	fix := !utf8.ValidString(own) // only an input's name can be
+	for i := range items {
+		if x := &items[i]; !x.copied {
+			x.s, at = own[at:at+len(x.s)], at+len(x.s)
+			if fix {
+				x.s = validUTF8(x.s)
+			}
+		}
+	}
+	for i, x := range items[1 : 1+nfix] {
+		if i == len(rv.fix) {
+			rv.fix = append(rv.fix, "")
+		}
+		rv.fix[i] = x.s
+	}
+	if tail[iSource].ok {
+		dec.source = tail[iSource].s
+	}
+
+	d := Diagnosis{Rule: rv.rule, Severity: rv.severity, Title: rv.title, Summary: items[0].s}
 	strs := make([]string, nfix+len(rv.seeAlso))
-	for i := 0; i < nfix; i++ {
-		strs[i], _ = p.str()
+	for i, x := range items[1 : 1+nfix] {
+		strs[i] = x.s
 	}
 	copy(strs[nfix:], rv.seeAlso)
 	d.Fix, d.SeeAlso = strs[:nfix:nfix], strs[nfix:]
-	nf := p.num('#')
-	if p.bad || nf%2 != 0 || nf > len(p.s) {
-		p.bad = true
-		return d
-	}
 	d.Fields = make(Fields, nf/2)
 	for i := range d.Fields {
-		d.Fields[i].Name, _ = p.str()
-		d.Fields[i].Value, _ = p.str()
+		d.Fields[i] = Field{items[1+nfix+2*i].s, items[2+nfix+2*i].s}
 	}
-	d.Source = p.opt(&opt[2])
-	d.Line = Line(p.number())
-	d.Timestamp = p.opt(&opt[3])
-	d.Level = p.opt(&opt[4])
-	d.Pod = p.opt(&opt[5])
-	d.Container = p.opt(&opt[6])
-	d.Namespace = p.opt(&opt[7])
-	d.Count = p.number()
-	d.Text, _ = p.str()
-	return d
+	// The optional strings of one diagnosis share one allocation.
+	opt := new([8]string)
+	set := func(k int, v string, ok bool) *string {
+		if !ok {
+			return nil
+		}
+		opt[k] = v
+		return &opt[k]
+	}
+	d.Component = set(0, rv.component, rv.hasComponent)
+	d.Docs = set(1, rv.docs, rv.hasDocs)
+	d.Source = set(2, tail[iSource].s, tail[iSource].ok)
+	d.Timestamp = set(3, tail[iTimestamp].s, tail[iTimestamp].ok)
+	d.Level = set(4, tail[iLevel].s, tail[iLevel].ok)
+	d.Pod = set(5, tail[iPod].s, tail[iPod].ok)
+	d.Container = set(6, tail[iContainer].s, tail[iContainer].ok)
+	d.Namespace = set(7, tail[iNamespace].s, tail[iNamespace].ok)
+	line, err1 := number(tail[iLine])
+	count, err2 := number(tail[iCount])
+	if err1 != nil || err2 != nil {
+		return Diagnosis{}, errPacked
+	}
+	d.Line, d.Count, d.Text = Line(line), count, tail[iText].s
+	return d, nil
 }
 
 // number reads a number written as a string of digits (null is 0).
-func (p *packed) number() int {
-	v, ok := p.str()
-	if !ok {
-		return 0
+func number(x item) (int, error) {
+	if !x.ok {
+		return 0, nil
 	}
-	n, err := strconv.Atoi(v)
-	p.bad = p.bad || err != nil
-	return n
+	return strconv.Atoi(x.s)
 }
 
 // clone copies s, so that it does not keep a larger string alive.
