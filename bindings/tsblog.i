@@ -794,7 +794,8 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
  * f (packed) as a list of diagnosis(*values) objects, values in the order
  * of a `tsblog -o json` line, str, int or None; fix and see_also tuples;
  * fields(dict) for the fields.  rules is a dict that keeps the values of
- * each rule's part, for one rule set (its keys are rule addresses).  With
+ * each rule's part and its last fix steps, for one rule set (its keys are
+ * rule addresses).  With
  * the GIL: it makes Python objects.  NULL and an exception on failure. */
 %{
 /* The packed form being read (tsblog_b_pack): next at p, ends at e. */
@@ -858,13 +859,14 @@ tsblog_b_list(tsblog_b_rd *r)
 	return v;
 }
 
-/* The next list as a tuple of str, or if dict, a dict of its pairs. */
+/* The next list as a tuple of str, or if dict, a dict of its pairs.  n: its
+ * length, already read; -1: read it. */
 static PyObject *
-tsblog_b_py_list(tsblog_b_rd *r, int dict)
+tsblog_b_py_list(tsblog_b_rd *r, int dict, Py_ssize_t n)
 {
-	Py_ssize_t i, n = tsblog_b_list(r);
+	Py_ssize_t i;
 	PyObject *o;
-	if (n < 0)
+	if (n < 0 && (n = tsblog_b_list(r)) < 0)
 		return NULL;
 	o = dict ? PyDict_New() : PyTuple_New(n);
 	for (i = 0; o && i < n; i++) {
@@ -885,6 +887,59 @@ tsblog_b_py_list(tsblog_b_rd *r, int dict)
 	return o;
 }
 
+/* Past the rule's part: 4 strings, a list, a string; -1 if malformed. */
+static int
+tsblog_b_skip_rule(tsblog_b_rd *r)
+{
+	const char *s;
+	size_t n;
+	Py_ssize_t i, k;
+	for (i = 0; i < 6; i++) {
+		if ((k = i == 4 ? tsblog_b_list(r) : 1) < 0)
+			return -1;
+		for (; k > 0; k--)
+			if (tsblog_b_next(r, &s, &n) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* The fix steps: the tuple of the rule's last ones (rule[6]) again if they
+ * are the same (they mostly are), else a new one, kept there. */
+static PyObject *
+tsblog_b_py_fix(tsblog_b_rd *r, PyObject *rule)
+{
+	Py_ssize_t i, n = tsblog_b_list(r), len;
+	PyObject *last = PyList_GET_ITEM(rule, 6), *t;
+	const char *at = r->p, *s, *u;
+	size_t slen;
+	if (n < 0)
+		return NULL;
+	if (PyTuple_Check(last) && PyTuple_GET_SIZE(last) == n) {
+		for (i = 0; i < n; i++) {
+			if (tsblog_b_next(r, &s, &slen) != 1)
+				break;
+			if (!(u = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(last, i), &len))) {
+				PyErr_Clear(); /* surrogates: not the same */
+				break;
+			}
+			if ((size_t)len != slen || memcmp(u, s, slen) != 0)
+				break;
+		}
+		if (i == n) {
+			Py_INCREF(last);
+			return last;
+		}
+		r->p = at;
+	}
+	t = tsblog_b_py_list(r, 0, n);
+	if (t) {
+		Py_INCREF(t);
+		PyList_SetItem(rule, 6, t);
+	}
+	return t;
+}
+
 /* One diagnosis: diagnosis(*values), values as tsblog_b_found_diagnoses()
  * says. */
 static PyObject *
@@ -896,30 +951,30 @@ tsblog_b_py_diagnosis(tsblog_b_rd *r, PyObject *rules, PyObject *fields, PyObjec
 
 	if (!v || !key)
 		goto out;
+	/* rules[key]: the rule's part, then its last fix steps */
 	rule = PyDict_GetItemWithError(rules, key);
 	if (rule) {
-		/* skip what was read before */
 		Py_INCREF(rule);
-		for (i = 0; i < 6; i++) {
-			PyObject *skip = i == 4 ? tsblog_b_py_list(r, 0) : tsblog_b_py(r, 0);
-			if (!skip)
-				goto out;
-			Py_DECREF(skip);
+		if (tsblog_b_skip_rule(r) < 0) {
+			PyErr_SetString(PyExc_RuntimeError, "tsblog: malformed packed diagnosis");
+			goto out;
 		}
 	} else {
-		if (PyErr_Occurred() || !(rule = PyTuple_New(6)))
+		if (PyErr_Occurred() || !(rule = PyList_New(7)))
 			goto out;
+		Py_INCREF(Py_None);
+		PyList_SET_ITEM(rule, 6, Py_None);
 		for (i = 0; i < 6; i++) {
-			PyObject *x = i == 4 ? tsblog_b_py_list(r, 0) : tsblog_b_py(r, 0);
+			PyObject *x = i == 4 ? tsblog_b_py_list(r, 0, -1) : tsblog_b_py(r, 0);
 			if (!x)
 				goto out;
-			PyTuple_SET_ITEM(rule, i, x);
+			PyList_SET_ITEM(rule, i, x);
 		}
 		if (PyDict_SetItem(rules, key, rule) < 0)
 			goto out;
 	}
 	for (i = 0; i < 6; i++) {
-		PyObject *x = PyTuple_GET_ITEM(rule, i);
+		PyObject *x = PyList_GET_ITEM(rule, i);
 		Py_INCREF(x);
 		PyTuple_SET_ITEM(v, part[i], x);
 	}
@@ -929,9 +984,9 @@ tsblog_b_py_diagnosis(tsblog_b_rd *r, PyObject *rules, PyObject *fields, PyObjec
 		if (i == 7 || i == 8)
 			continue;
 		if (i == 5)
-			x = tsblog_b_py_list(r, 0);
+			x = tsblog_b_py_fix(r, rule);
 		else if (i == 6) {
-			PyObject *d = tsblog_b_py_list(r, 1);
+			PyObject *d = tsblog_b_py_list(r, 1, -1);
 			x = d ? PyObject_CallOneArg(fields, d) : NULL;
 			Py_XDECREF(d);
 		} else

@@ -341,13 +341,14 @@ class _Found(_Owner):
 
 class _Ruleset(_Owner):
     # rules: each rule's part of a diagnosis (rule, severity, component,
-    # title, see_also, docs) by the rule's key, converted once.
+    # title, see_also, docs) by the rule's key, converted once, then the
+    # last fix steps of its diagnoses (shared while they stay the same).
     __slots__ = ("rules",)
     _free = _c.tsblog_ruleset_free
 
     def __init__(self, ptr: Any) -> None:
         self.ptr = ptr
-        self.rules: dict[str, tuple[Any, ...]] = {}
+        self.rules: dict[str, list[Any]] = {}
 
 
 class _Matcher(_Owner):

@@ -809,7 +809,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_82f831a7baa59c4a(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_10d9423a50d365b8(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -819,7 +819,7 @@ void _wrap_Swig_free_ctsblog_82f831a7baa59c4a(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -832,7 +832,7 @@ void *_wrap_Swig_malloc_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -845,7 +845,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -858,7 +858,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_82f831a7baa59c4a(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -871,7 +871,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -884,7 +884,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_82f831a7baa59c4a(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -897,7 +897,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_82f831a7baa59c4a(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -910,7 +910,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_82f831a7baa59c4a(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -923,7 +923,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_82f831a7baa59c4a(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -936,7 +936,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_82f831a7baa59c4a(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -949,7 +949,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_82f831a7baa59c4a(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_82f831a7baa59c4a() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_10d9423a50d365b8() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -960,7 +960,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_82f831a7baa59c4a() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -970,7 +970,7 @@ void _wrap_delete_tsblog_error_ctsblog_82f831a7baa59c4a(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -983,7 +983,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_82f831a7baa59c4a(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -996,7 +996,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_82f831a7baa59c4a(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1009,7 +1009,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_82f831a7baa59c4a(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1022,7 +1022,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_82f831a7baa59c4a(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1035,7 +1035,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_82f831a7baa59c4a(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1048,7 +1048,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_82f831a7baa59c4a(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1061,7 +1061,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_82f831a7baa59c4a(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1074,7 +1074,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_82f831a7baa59c4a(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_82f831a7baa59c4a() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_10d9423a50d365b8() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -1085,7 +1085,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_82f831a7baa5
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_82f831a7baa59c4a(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -1095,7 +1095,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_82f831a7baa59c4a(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_82f831a7baa59c4a() {
+_gostring_ _wrap_tsblog_version_ctsblog_10d9423a50d365b8() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -1106,7 +1106,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_82f831a7baa59c4a() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1119,7 +1119,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_82f831a7baa59c4a(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1132,7 +1132,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_82f831a7baa59c4a(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1160,7 +1160,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_82f831a7baa59c4a(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1182,7 +1182,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_82f831a7baa59c4a(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -1197,7 +1197,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_82f831a7baa59c4a(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -1207,7 +1207,7 @@ void _wrap_tsblog_builder_free_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -1217,7 +1217,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1230,7 +1230,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_82f831a7baa59c4a(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -1245,7 +1245,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_82f831a7baa59c4a(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_82f831a7baa59c4a(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_10d9423a50d365b8(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1258,7 +1258,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_82f831a7baa59c4a(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_82f831a7baa59c4a(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_10d9423a50d365b8(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -1268,7 +1268,7 @@ void _wrap_tsblog_matcher_free_ctsblog_82f831a7baa59c4a(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_82f831a7baa59c4a(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_10d9423a50d365b8(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -1283,7 +1283,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_82f831a7baa59c4a(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_82f831a7baa59c4a(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_10d9423a50d365b8(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -1293,7 +1293,7 @@ void _wrap_tsblog_scanner_free_ctsblog_82f831a7baa59c4a(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_82f831a7baa59c4a() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_10d9423a50d365b8() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1304,7 +1304,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_82f831a7baa59c4a() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_82f831a7baa59c4a() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_10d9423a50d365b8() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1315,7 +1315,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_82f831a7baa59c4a() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_82f831a7baa59c4a(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1328,7 +1328,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_82f831a7baa59c4a(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1338,7 +1338,7 @@ void _wrap_tsblog_b_found_free_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1351,7 +1351,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_82f831a7baa59c4a(struct tsblog_b_f
 }
 
 
-intgo _wrap_tsblog_b_found_data_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
+intgo _wrap_tsblog_b_found_data_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   uintptr_t result;
   intgo _swig_go_result;
@@ -1364,7 +1364,7 @@ intgo _wrap_tsblog_b_found_data_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *
 }
 
 
-long long _wrap_tsblog_b_found_len_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_len_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1377,7 +1377,7 @@ long long _wrap_tsblog_b_found_len_ctsblog_82f831a7baa59c4a(struct tsblog_b_foun
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1390,7 +1390,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_82f831a7baa59c4a(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1405,7 +1405,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_82f831a7baa59c4a(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1418,7 +1418,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_82f831a7baa59c4a(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1433,7 +1433,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_82f831a7baa59c4a
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_82f831a7baa59c4a(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1446,7 +1446,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_82f831a7baa59c4a(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_82f831a7baa59c4a(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1461,7 +1461,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_82f831a7baa59c4a(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1476,7 +1476,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_82f831a7baa59c4a(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_82f831a7baa59c4a(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1504,7 +1504,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_82f831a7baa59c4a(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1527,7 +1527,7 @@ intgo _wrap_tsblog_b_match_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_match_envelope_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1585,7 +1585,7 @@ intgo _wrap_tsblog_b_match_envelope_ctsblog_82f831a7baa59c4a(struct tsblog_b_fou
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1610,7 +1610,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_
 }
 
 
-void _wrap_tsblog_b_fd_free_ctsblog_82f831a7baa59c4a(struct tsblog_b_fd *_swig_go_0) {
+void _wrap_tsblog_b_fd_free_ctsblog_10d9423a50d365b8(struct tsblog_b_fd *_swig_go_0) {
   tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
   
   arg1 = *(tsblog_b_fd **)&_swig_go_0; 
@@ -1620,7 +1620,7 @@ void _wrap_tsblog_b_fd_free_ctsblog_82f831a7baa59c4a(struct tsblog_b_fd *_swig_g
 }
 
 
-struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_82f831a7baa59c4a(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
+struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_10d9423a50d365b8(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   int arg2 ;
   tsblog_b_found *arg3 = (tsblog_b_found *) 0 ;
@@ -1639,7 +1639,7 @@ struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_82f831a7baa59c4a(struct tsblog
 }
 
 
-intgo _wrap_tsblog_b_fd_next_ctsblog_82f831a7baa59c4a(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_fd_next_ctsblog_10d9423a50d365b8(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
   tsblog_b_found *arg2 = (tsblog_b_found *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1656,7 +1656,7 @@ intgo _wrap_tsblog_b_fd_next_ctsblog_82f831a7baa59c4a(struct tsblog_b_fd *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1673,7 +1673,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1702,7 +1702,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_82f831a7baa59c4a(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_82f831a7baa59c4a(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
