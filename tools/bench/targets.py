@@ -16,17 +16,19 @@ import sys
 d, nseed = sys.argv[1], sys.argv[2]
 
 
-def rows(name):
-    out = {}
+def ok_rows(name):
+    """The fields of each run.sh row of WORKDIR/name that ran ok."""
     path = os.path.join(d, name)
     if not os.path.exists(path):
-        return out
+        return
     for ln in open(path):
         p = ln.rstrip("\n").split("\t")
-        if p[0] == "set" or len(p) < 10 or p[8] != "ok":
-            continue
-        out[(p[0], p[1])] = {"cpu": float(p[4]), "rss": int(p[3]), "out": p[7]}
-    return out
+        if p[0] != "set" and len(p) >= 10 and p[8] == "ok":
+            yield p
+
+
+def rows(name):
+    return {(p[0], p[1]): {"cpu": float(p[4]), "rss": int(p[3]), "out": p[7]} for p in ok_rows(name)}
 
 
 res, tg = rows("results.tsv"), rows("targets.tsv")
@@ -92,18 +94,12 @@ if cat:
 
 
 def binding_runs():
-    """{(corpus, tool): [(cpu, whole-process cpu, found), ...]} of
+    """{(corpus, tool): [(cpu, whole-process cpu, found, run, wall), ...]} of
     bindings.tsv: a driver's cpu and count are what it printed (its own
     getrusage, from compiling the rules to the end of the scan), the
     command's its process's and the lines it wrote."""
     out = {}
-    path = os.path.join(d, "bindings.tsv")
-    if not os.path.exists(path):
-        return out
-    for ln in open(path):
-        p = ln.rstrip("\n").split("\t")
-        if p[0] == "set" or len(p) < 10 or p[8] != "ok":
-            continue
+    for p in ok_rows("bindings.tsv"):
         with open(os.path.join(d, "out", p[7]), "rb") as f:
             text = f.read()
         if p[1].startswith("tsblog"):
