@@ -12,11 +12,13 @@
  * The surface is small on purpose.  The binding sees opaque handles, the C
  * calls that are already binding-friendly, tsblog_error as a struct whose
  * members it reads, and the tsblog_b_* helpers below.  A diagnosis crosses
- * as its `tsblog -o json` line (tsblog_diagnosis_to_json), which each
- * language decodes with its own JSON library; an error or a malformed event
- * as a tsblog_error.  The idioms (exceptions or error values, iterators,
- * closing, a child keeping its parent alive) live in the hand-written layer
- * of each language, not here.
+ * in a packed form (tsblog_b_pack: strings with their lengths, nothing to
+ * unescape, the rule's part converted once per rule), which Go decodes in
+ * packed.go and Python in C (tsblog_b_found_diagnoses, at the end); its
+ * `tsblog -o json` line is there too, for tests.  An error or a malformed
+ * event crosses as a tsblog_error.  The idioms (exceptions or error values,
+ * iterators, closing, a child keeping its parent alive) live in the
+ * hand-written layer of each language, not here.
  *
  * Ownership: a const char * result is copied into a language string by the
  * generated wrapper.  Handles are freed explicitly by the binding
@@ -43,6 +45,7 @@
 
 %{
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <tsblog.h>
 %}
@@ -55,6 +58,7 @@ typedef struct tsblog_rule tsblog_rule;
 typedef struct tsblog_matcher tsblog_matcher;
 typedef struct tsblog_scanner tsblog_scanner;
 typedef struct tsblog_b_found tsblog_b_found;
+typedef struct tsblog_b_fd tsblog_b_fd;
 
 /* Structs the binding reads member by member (read-only; the C compiler
  * checks these declarations against tsblog/errors.h and ruleset.h).  A
@@ -121,6 +125,8 @@ TSBLOG_B_NOGIL(tsblog_b_scan)
 TSBLOG_B_NOGIL(tsblog_b_summary)
 TSBLOG_B_NOGIL(tsblog_b_summary_merge)
 TSBLOG_B_NOGIL(tsblog_b_check)
+TSBLOG_B_NOGIL(tsblog_b_fd_next)
+TSBLOG_B_NOGIL(tsblog_b_fd_free)
 #endif
 
 #ifdef SWIGGO
@@ -160,9 +166,13 @@ void tsblog_scanner_free(tsblog_scanner *s);
 %constant unsigned int TSBLOG_SCAN_NO_REDACT = TSBLOG_SCAN_NO_REDACT;
 
 /* ---- tsblog_b_found: what one call found ------------------------------- */
+/* What a tsblog_b_found keeps of each diagnosis (tsblog_b_found_new). */
+%constant int TSBLOG_B_JSON = 1;
+%constant int TSBLOG_B_PACKED = 2;
 %{
+enum { TSBLOG_B_JSON = 1, TSBLOG_B_PACKED = 2 };
 typedef struct tsblog_b_found {
-	int diagnoses;                /* whether diagnoses become lines */
+	int diagnoses;                /* 0, TSBLOG_B_JSON or TSBLOG_B_PACKED */
 	char *lines;                  /* JSON lines, or the summary document */
 	size_t len, cap;
 	tsblog_error *events;         /* malformed events */
@@ -234,8 +244,98 @@ tsblog_b_nomem(tsblog_error *err)
 	return TSBLOG_ENOMEM;
 }
 
-/* The scan callback: a diagnosis becomes its `tsblog -o json` line, a
- * malformed event is kept as it is. */
+/* v in decimal, then end (by hand: snprintf was 3% of a dense scan). */
+static int
+tsblog_b_pack_dec(tsblog_b_found *f, uint64_t v, char end)
+{
+	char num[24], *p = num + sizeof(num);
+	*--p = end;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return tsblog_b_add(f, p, (size_t)(num + sizeof(num) - p));
+}
+
+/* A string of the packed form (see tsblog_b_found_new): its length in
+ * decimal, ':', its bytes; NULL is "~". */
+static int
+tsblog_b_pack_str(tsblog_b_found *f, const char *s)
+{
+	size_t n;
+	if (!s)
+		return tsblog_b_add(f, "~", 1);
+	n = strlen(s);
+	return tsblog_b_pack_dec(f, n, ':') < 0 || tsblog_b_add(f, s, n) < 0 ? -1 : 0;
+}
+
+/* A number as the string of its digits, or "~" for 0 if zero_null. */
+static int
+tsblog_b_pack_num(tsblog_b_found *f, uint64_t v, int zero_null)
+{
+	char num[24], *p = num + sizeof(num) - 1;
+	if (zero_null && !v)
+		return tsblog_b_add(f, "~", 1);
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return tsblog_b_pack_str(f, p);
+}
+
+/* A list: its length in decimal and '#'; its strings follow. */
+static int
+tsblog_b_pack_list(tsblog_b_found *f, size_t n)
+{
+	return tsblog_b_pack_dec(f, n, '#');
+}
+
+/* One diagnosis in the packed form, in this order: the rule's key (its
+ * address: the same for every diagnosis of one rule while the rule set
+ * lives), then what only depends on the rule: id, severity, component,
+ * title, see_also (list), docs; then summary, fix (list), fields (list of
+ * name, value, name, value...), source, line, timestamp, level, pod,
+ * container, namespace, count, text.  Those are the keys of a `tsblog -o
+ * json` line with the same values (line "~" for none), but no escapes to
+ * undo, and a binding may convert the rule's part once per rule. */
+static int
+tsblog_b_pack(tsblog_b_found *f, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	size_t i, n = tsblog_rule_see_also_count(r);
+	int bad;
+
+	bad = tsblog_b_pack_num(f, (uint64_t)(uintptr_t)r, 0) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_id(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_severity_name(tsblog_rule_severity(r))) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_component(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_title(r)) < 0 || tsblog_b_pack_list(f, n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_rule_see_also(r, i)) < 0;
+	n = tsblog_diagnosis_fix_count(d);
+	bad = bad || tsblog_b_pack_str(f, tsblog_rule_docs(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_diagnosis_summary(d)) < 0 || tsblog_b_pack_list(f, n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_diagnosis_fix(d, i)) < 0;
+	n = tsblog_diagnosis_field_count(d);
+	bad = bad || tsblog_b_pack_list(f, 2 * n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_diagnosis_field_name(d, i)) < 0 ||
+		      tsblog_b_pack_str(f, tsblog_diagnosis_field_value(d, i)) < 0;
+	return bad || tsblog_b_pack_str(f, tsblog_diagnosis_source(d)) < 0 ||
+			       tsblog_b_pack_num(f, tsblog_diagnosis_line(d), 1) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_timestamp(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_level(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_pod(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_container(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_namespace(d)) < 0 ||
+			       tsblog_b_pack_num(f, tsblog_diagnosis_count(d), 0) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_text(d)) < 0
+		       ? -1
+		       : 0;
+}
+
+/* The scan callback: a diagnosis becomes its `tsblog -o json` line or its
+ * packed form, a malformed event is kept as it is. */
 static int
 tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
 		  const tsblog_error *event, void *payload)
@@ -248,6 +348,9 @@ tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
 			return TSBLOG_ABORT;
 		f->events = e;
 		e[f->nevents++] = *event;
+	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses == TSBLOG_B_PACKED) {
+		if (tsblog_b_pack(f, d) < 0)
+			return TSBLOG_ABORT;
 	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses) {
 		char *json;
 		int bad;
@@ -283,9 +386,12 @@ tsblog_b_check_cb(const tsblog_check_failure *c, void *payload)
 
 %inline %{
 /* tsblog_b_found_new: an empty result holder, reused from call to call by
- * one thread; NULL if out of memory.  With diagnoses 0, tsblog_b_scan()
- * keeps only malformed events (summary scans).  Free with
- * tsblog_b_found_free(). */
+ * one thread; NULL if out of memory.  diagnoses says what scans and
+ * matches keep of each diagnosis: 0 nothing (summary scans keep only
+ * malformed events), TSBLOG_B_JSON its `tsblog -o json` line, or
+ * TSBLOG_B_PACKED its packed form (tsblog_b_pack above: what the bindings
+ * decode, as it has no escapes to undo and names each diagnosis' rule).
+ * Free with tsblog_b_found_free(). */
 tsblog_b_found *tsblog_b_found_new(int diagnoses)
 {
 	tsblog_b_found *f = (tsblog_b_found *)calloc(1, sizeof(*f));
@@ -306,12 +412,31 @@ void tsblog_b_found_free(tsblog_b_found *f)
 }
 
 /* tsblog_b_found_lines: what the last call found as text: `tsblog -o json`
- * lines, each ending in "\n" ("" for none), or the summary document. */
+ * lines, each ending in "\n", or diagnoses one after the other in the
+ * packed form ("" for none), or the summary document.  Holds no NUL. */
 const char *tsblog_b_found_lines(const tsblog_b_found *f)
 {
 	return f->len ? f->lines : "";
 }
 
+%}
+#ifdef SWIGGO
+%inline %{
+/* tsblog_b_found_data and _len: tsblog_b_found_lines() by address and
+ * length, for Go to read it in place (internal/ctsblog/view.go: no copy
+ * of each batch); valid until the next call with f. */
+uintptr_t tsblog_b_found_data(const tsblog_b_found *f)
+{
+	return (uintptr_t)f->lines;
+}
+
+size_t tsblog_b_found_len(const tsblog_b_found *f)
+{
+	return f->len;
+}
+%}
+#endif
+%inline %{
 /* tsblog_b_found_events and _event: the malformed events the last scan
  * skipped (code TSBLOG_ESYNTAX), in input order; borrowed until the next
  * call with f. */
@@ -366,16 +491,19 @@ tsblog_matcher *tsblog_b_matcher_new(const tsblog_ruleset *rs,
 
 /* tsblog_b_scanner_new: tsblog_scanner_new() for input named source
  * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY and TSBLOG_SCAN_NO_REDACT,
- * max_record 0 for the default; NULL on failure.  The rule set must
- * outlive the scanner. */
+ * max_record 0 for the default, jobs the threads tsblog_b_fd_new() may use
+ * (0 or 1: its own); NULL on failure.  The rule set must outlive the
+ * scanner. */
 tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 				     const char *source, unsigned int flags,
-				     size_t max_record, tsblog_error *err)
+				     size_t max_record, unsigned int jobs,
+				     tsblog_error *err)
 {
 	tsblog_scanner *s = NULL;
 	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
 	o.flags = flags;
 	o.max_record = max_record;
+	o.jobs = jobs;
 	return tsblog_scanner_new(&s, rs, source, &o, err) < 0 ? NULL : s;
 }
 
@@ -433,6 +561,180 @@ int tsblog_b_scan(tsblog_b_found *f, tsblog_scanner *s, const char *data,
 	return rc == TSBLOG_EUSER ? tsblog_b_nomem(err) : rc;
 }
 
+%}
+%{
+typedef struct tsblog_b_fd tsblog_b_fd;
+struct tsblog_b_fd {
+	tsblog_scanner *s;
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	tsblog_b_found *fill;  /* what the scan adds to */
+	tsblog_b_found *ready; /* a batch for tsblog_b_fd_next(), or NULL */
+	tsblog_b_found *spare; /* an empty one, or NULL while ready is set */
+	int done, stop, joined, rc;
+	tsblog_error err;
+};
+
+/* A batch: a few hundred diagnoses, one crossing into the language. */
+#define TSBLOG_B_BATCH (1u << 20)
+
+/* Hand the batch to the caller once it has taken the one before; 0, or
+ * -1 if the handle is being freed. */
+static int
+tsblog_b_fd_hand(struct tsblog_b_fd *h)
+{
+	int stop;
+	pthread_mutex_lock(&h->mu);
+	while (h->ready && !h->stop)
+		pthread_cond_wait(&h->cv, &h->mu);
+	stop = h->stop;
+	if (!stop) {
+		h->ready = h->fill;
+		h->fill = h->spare;
+		h->spare = NULL;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return stop ? -1 : 0;
+}
+
+/* After each block read (a chance to stop, and the summary scans' only
+ * batches) and when the batch is big. */
+static int
+tsblog_b_fd_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
+	       const tsblog_error *event, void *payload)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)payload;
+	if (what != TSBLOG_SCAN_PROGRESS &&
+	    tsblog_b_found_cb(what, d, event, h->fill) != TSBLOG_CONTINUE)
+		return TSBLOG_ABORT;
+	if (what != TSBLOG_SCAN_PROGRESS && h->fill->len < TSBLOG_B_BATCH)
+		return TSBLOG_CONTINUE;
+	return tsblog_b_fd_hand(h) < 0 ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+}
+
+static void *
+tsblog_b_fd_run(void *payload)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)payload;
+	int rc = tsblog_scan_fd(h->s, h->fd, tsblog_b_fd_cb, h, &h->err);
+	if (rc == 0 && tsblog_b_fd_hand(h) < 0)
+		rc = TSBLOG_EUSER;
+	pthread_mutex_lock(&h->mu);
+	h->rc = rc;
+	h->done = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* The contents of a and b exchanged (not what they keep of diagnoses). */
+static void
+tsblog_b_found_swap(tsblog_b_found *a, tsblog_b_found *b)
+{
+	tsblog_b_found t = *a;
+	int da = a->diagnoses, db = b->diagnoses;
+	*a = *b;
+	*b = t;
+	a->diagnoses = da;
+	b->diagnoses = db;
+}
+%}
+%inline %{
+/* tsblog_b_fd_free: stop the scan if it runs (at its next block or
+ * diagnosis), wait for its thread, free the handle.  NULL is a no-op. */
+void tsblog_b_fd_free(tsblog_b_fd *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	if (!h->joined)
+		pthread_join(h->thread, NULL);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	tsblog_b_found_free(h->fill);
+	tsblog_b_found_free(h->ready);
+	tsblog_b_found_free(h->spare);
+	free(h);
+}
+
+/* tsblog_b_fd_new: scan the file fd (from its offset to its end; not
+ * closed) with s, as the tsblog command scans a file: tsblog_scan_fd() on
+ * s's jobs threads, on a thread of its own, while the caller takes what it
+ * found with tsblog_b_fd_next(), batch after batch, in input order.  The
+ * scan waits while a batch is not taken, so memory stays bounded.  What a
+ * batch keeps of diagnoses is what f0, a tsblog_b_found_new() result,
+ * says.  NULL if out of memory or no thread can be started (err says
+ * which).  s and fd must outlive the handle: free it with
+ * tsblog_b_fd_free(), done or not. */
+tsblog_b_fd *tsblog_b_fd_new(tsblog_scanner *s, int fd, const tsblog_b_found *f0,
+			     tsblog_error *err)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)calloc(1, sizeof(*h));
+	if (!h || !(h->fill = tsblog_b_found_new(f0->diagnoses)) ||
+	    !(h->spare = tsblog_b_found_new(f0->diagnoses))) {
+		if (h) {
+			tsblog_b_found_free(h->fill);
+			free(h);
+		}
+		tsblog_b_nomem(err);
+		return NULL;
+	}
+	h->s = s;
+	h->fd = fd;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	if (pthread_create(&h->thread, NULL, tsblog_b_fd_run, h) != 0) {
+		h->joined = 1;
+		tsblog_b_fd_free(h);
+		if (err) {
+			memset(err, 0, sizeof(*err));
+			err->code = TSBLOG_ENOMEM;
+			strcpy(err->message, "cannot start a scanning thread");
+		}
+		return NULL;
+	}
+	return h;
+}
+
+/* tsblog_b_fd_next: the next batch into f (its content replaced): 1; or 0
+ * once the scan is over and everything was taken; or the scan's negative
+ * code (err says why).  Waits for the batch. */
+int tsblog_b_fd_next(tsblog_b_fd *h, tsblog_b_found *f, tsblog_error *err)
+{
+	int rc = 1;
+	tsblog_b_clear(f);
+	pthread_mutex_lock(&h->mu);
+	while (!h->ready && !h->done)
+		pthread_cond_wait(&h->cv, &h->mu);
+	if (h->ready) {
+		tsblog_b_found_swap(f, h->ready);
+		tsblog_b_clear(h->ready);
+		h->spare = h->ready;
+		h->ready = NULL;
+		pthread_cond_broadcast(&h->cv);
+	} else if (h->rc == TSBLOG_EUSER) {
+		rc = tsblog_b_nomem(err); /* only a callback out of memory */
+	} else {
+		rc = h->rc;
+		if (rc < 0 && err)
+			*err = h->err;
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (rc < 1 && !h->joined) {
+		pthread_join(h->thread, NULL);
+		h->joined = 1;
+	}
+	return rc;
+}
+
+%}
+%inline %{
 /* tsblog_b_summary: tsblog_scanner_summary_json(), the `tsblog -o
  * summary-json` document, into f's lines; 0 or a negative code. */
 int tsblog_b_summary(tsblog_b_found *f, const tsblog_scanner *s,
@@ -486,3 +788,236 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 	return rc == TSBLOG_EUSER ? tsblog_b_nomem(err) : rc;
 }
 %}
+
+#ifdef SWIGPYTHON
+/* tsblog_b_found_diagnoses(f, rules, fields, diagnosis): the diagnoses in
+ * f (packed) as a list of diagnosis(*values) objects, values in the order
+ * of a `tsblog -o json` line, str, int or None; fix and see_also tuples;
+ * fields(dict) for the fields.  rules is a dict that keeps the values of
+ * each rule's part and its last fix steps, for one rule set (its keys are
+ * rule addresses).  With
+ * the GIL: it makes Python objects.  NULL and an exception on failure. */
+%{
+/* The packed form being read (tsblog_b_pack): next at p, ends at e. */
+typedef struct { const char *p, *e; } tsblog_b_rd;
+
+/* The next item, a string (1, *s and *n) or null (0); -1 if malformed. */
+static int
+tsblog_b_next(tsblog_b_rd *r, const char **s, size_t *n)
+{
+	size_t v = 0;
+	if (r->p < r->e && *r->p == '~') {
+		r->p++;
+		return 0;
+	}
+	while (r->p < r->e && *r->p >= '0' && *r->p <= '9' && v < ((size_t)-1) / 20)
+		v = v * 10 + (size_t)(*r->p++ - '0');
+	if (r->p >= r->e || *r->p != ':' || v > (size_t)(r->e - r->p - 1))
+		return -1;
+	*s = r->p + 1;
+	*n = v;
+	r->p += 1 + v;
+	return 1;
+}
+
+/* The next item as a new reference: str, or int if num, or None. */
+static PyObject *
+tsblog_b_py(tsblog_b_rd *r, int num)
+{
+	const char *s;
+	size_t n;
+	int rc = tsblog_b_next(r, &s, &n);
+	if (rc < 0) {
+		PyErr_SetString(PyExc_RuntimeError, "tsblog: malformed packed diagnosis");
+		return NULL;
+	}
+	if (!rc)
+		Py_RETURN_NONE;
+	if (num) {
+		char digits[24];
+		if (n >= sizeof(digits))
+			n = sizeof(digits) - 1;
+		memcpy(digits, s, n);
+		digits[n] = '\0';
+		return PyLong_FromString(digits, NULL, 10);
+	}
+	return PyUnicode_DecodeUTF8(s, (Py_ssize_t)n, "surrogateescape");
+}
+
+/* A list's length (its "N#"); -1 if malformed. */
+static Py_ssize_t
+tsblog_b_list(tsblog_b_rd *r)
+{
+	Py_ssize_t v = 0;
+	while (r->p < r->e && *r->p >= '0' && *r->p <= '9' && v < PY_SSIZE_T_MAX / 20)
+		v = v * 10 + (*r->p++ - '0');
+	if (r->p >= r->e || *r->p != '#') {
+		PyErr_SetString(PyExc_RuntimeError, "tsblog: malformed packed diagnosis");
+		return -1;
+	}
+	r->p++;
+	return v;
+}
+
+/* The next list as a tuple of str, or if dict, a dict of its pairs.  n: its
+ * length, already read; -1: read it. */
+static PyObject *
+tsblog_b_py_list(tsblog_b_rd *r, int dict, Py_ssize_t n)
+{
+	Py_ssize_t i;
+	PyObject *o;
+	if (n < 0 && (n = tsblog_b_list(r)) < 0)
+		return NULL;
+	o = dict ? PyDict_New() : PyTuple_New(n);
+	for (i = 0; o && i < n; i++) {
+		PyObject *k = tsblog_b_py(r, 0), *v = NULL;
+		if (k && dict && ++i < n && (v = tsblog_b_py(r, 0)) && PyDict_SetItem(o, k, v) == 0) {
+			Py_DECREF(k);
+			Py_DECREF(v);
+			continue;
+		}
+		if (k && !dict) {
+			PyTuple_SET_ITEM(o, i, k);
+			continue;
+		}
+		Py_XDECREF(k);
+		Py_XDECREF(v);
+		Py_CLEAR(o);
+	}
+	return o;
+}
+
+/* Past the rule's part: 4 strings, a list, a string; -1 if malformed. */
+static int
+tsblog_b_skip_rule(tsblog_b_rd *r)
+{
+	const char *s;
+	size_t n;
+	Py_ssize_t i, k;
+	for (i = 0; i < 6; i++) {
+		if ((k = i == 4 ? tsblog_b_list(r) : 1) < 0)
+			return -1;
+		for (; k > 0; k--)
+			if (tsblog_b_next(r, &s, &n) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* The fix steps: the tuple of the rule's last ones (rule[6]) again if they
+ * are the same (they mostly are), else a new one, kept there. */
+static PyObject *
+tsblog_b_py_fix(tsblog_b_rd *r, PyObject *rule)
+{
+	Py_ssize_t i, n = tsblog_b_list(r), len;
+	PyObject *last = PyList_GET_ITEM(rule, 6), *t;
+	const char *at = r->p, *s, *u;
+	size_t slen;
+	if (n < 0)
+		return NULL;
+	if (PyTuple_Check(last) && PyTuple_GET_SIZE(last) == n) {
+		for (i = 0; i < n; i++) {
+			if (tsblog_b_next(r, &s, &slen) != 1)
+				break;
+			if (!(u = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(last, i), &len))) {
+				PyErr_Clear(); /* surrogates: not the same */
+				break;
+			}
+			if ((size_t)len != slen || memcmp(u, s, slen) != 0)
+				break;
+		}
+		if (i == n) {
+			Py_INCREF(last);
+			return last;
+		}
+		r->p = at;
+	}
+	t = tsblog_b_py_list(r, 0, n);
+	if (t) {
+		Py_INCREF(t);
+		PyList_SetItem(rule, 6, t);
+	}
+	return t;
+}
+
+/* One diagnosis: diagnosis(*values), values as tsblog_b_found_diagnoses()
+ * says. */
+static PyObject *
+tsblog_b_py_diagnosis(tsblog_b_rd *r, PyObject *rules, PyObject *fields, PyObject *diagnosis)
+{
+	PyObject *v = PyTuple_New(18), *key = tsblog_b_py(r, 0), *rule = NULL, *o = NULL;
+	static const int part[6] = { 0, 1, 2, 3, 7, 8 }; /* the rule's, in order */
+	int i;
+
+	if (!v || !key)
+		goto out;
+	/* rules[key]: the rule's part, then its last fix steps */
+	rule = PyDict_GetItemWithError(rules, key);
+	if (rule) {
+		Py_INCREF(rule);
+		if (tsblog_b_skip_rule(r) < 0) {
+			PyErr_SetString(PyExc_RuntimeError, "tsblog: malformed packed diagnosis");
+			goto out;
+		}
+	} else {
+		if (PyErr_Occurred() || !(rule = PyList_New(7)))
+			goto out;
+		Py_INCREF(Py_None);
+		PyList_SET_ITEM(rule, 6, Py_None);
+		for (i = 0; i < 6; i++) {
+			PyObject *x = i == 4 ? tsblog_b_py_list(r, 0, -1) : tsblog_b_py(r, 0);
+			if (!x)
+				goto out;
+			PyList_SET_ITEM(rule, i, x);
+		}
+		if (PyDict_SetItem(rules, key, rule) < 0)
+			goto out;
+	}
+	for (i = 0; i < 6; i++) {
+		PyObject *x = PyList_GET_ITEM(rule, i);
+		Py_INCREF(x);
+		PyTuple_SET_ITEM(v, part[i], x);
+	}
+	/* summary, fix, fields, then source ... text (line and count ints) */
+	for (i = 4; i < 18; i++) {
+		PyObject *x;
+		if (i == 7 || i == 8)
+			continue;
+		if (i == 5)
+			x = tsblog_b_py_fix(r, rule);
+		else if (i == 6) {
+			PyObject *d = tsblog_b_py_list(r, 1, -1);
+			x = d ? PyObject_CallOneArg(fields, d) : NULL;
+			Py_XDECREF(d);
+		} else
+			x = tsblog_b_py(r, i == 10 || i == 16);
+		if (!x)
+			goto out;
+		PyTuple_SET_ITEM(v, i, x);
+	}
+	o = PyObject_Call(diagnosis, v, NULL);
+out:
+	Py_XDECREF(v);
+	Py_XDECREF(key);
+	Py_XDECREF(rule);
+	return o;
+}
+%}
+%inline %{
+PyObject *tsblog_b_found_diagnoses(const tsblog_b_found *f, PyObject *rules,
+				   PyObject *fields, PyObject *diagnosis)
+{
+	tsblog_b_rd r;
+	PyObject *list = PyList_New(0);
+	r.p = f->lines;
+	r.e = f->lines + f->len;
+	while (list && r.p < r.e) {
+		PyObject *d = tsblog_b_py_diagnosis(&r, rules, fields, diagnosis);
+		if (!d || PyList_Append(list, d) < 0)
+			Py_CLEAR(list);
+		Py_XDECREF(d);
+	}
+	return list;
+}
+%}
+#endif

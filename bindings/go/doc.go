@@ -21,11 +21,13 @@
 //	})
 //	sum, err := r.Summarize(f, "operator.log")      // what -o summary-json prints
 //
-// A Diagnosis has one field per key of a `tsblog -o json` line, and the C
-// library hands it over as that line, decoded with encoding/json; marshalled
-// by an Encoder whose SetEscapeHTML is false it gives the line back (byte
-// for byte on the shared test vectors of the C library).  A Summary does
-// the same for `tsblog -o summary-json`.
+// A Diagnosis has one field per key of a `tsblog -o json` line, with the
+// values of that line (the C library hands them over with their lengths, so
+// nothing is parsed or unescaped; the strings a rule gives every diagnosis
+// are shared between its diagnoses); marshalled by an Encoder whose
+// SetEscapeHTML is false it gives the line back (byte for byte on the
+// shared test vectors of the C library).  A Summary does the same for
+// `tsblog -o summary-json`, decoded with encoding/json.
 //
 // ScanContext and SummarizeContext stop when their context is done, between
 // chunks.  A rule file that cannot be read gives a *RuleError that wraps

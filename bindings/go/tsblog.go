@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -31,6 +31,11 @@ type Options struct {
 	// markers such as <redacted:jwt>, as the C library and the tsblog
 	// command do.
 	NoRedact bool
+	// Jobs is how many threads Scan and Summarize may use on a regular
+	// file of more than 1 MiB given as an *os.File (as the tsblog
+	// command's -j); the results are the same for any value.  0 means
+	// one per CPU (runtime.NumCPU()), 1 the calling goroutine's thread.
+	Jobs int
 }
 
 // Rules is a compiled, immutable rule set.
@@ -52,6 +57,7 @@ type Rules struct {
 	ids       []string
 	maxRecord int
 	noRedact  bool
+	jobs      int
 }
 
 // matcher is a C matcher, the error report its calls write to and what
@@ -60,6 +66,7 @@ type matcher struct {
 	m     c.Struct_SS_tsblog_matcher
 	err   c.Tsblog_error
 	found c.Struct_SS_tsblog_b_found
+	dec   decoder
 }
 
 // chunkSize is how much Scan reads and hands to C at a time, as the
@@ -115,6 +122,12 @@ func build(str *stringRules, opts Options) (*Rules, error) {
 	if opts.MaxRecord < 0 {
 		return nil, fmt.Errorf("tsblog: MaxRecord %d is negative", opts.MaxRecord)
 	}
+	if opts.Jobs < 0 {
+		return nil, fmt.Errorf("tsblog: Jobs %d is negative", opts.Jobs)
+	}
+	if opts.Jobs == 0 {
+		opts.Jobs = runtime.NumCPU()
+	}
 	e, err := newCError()
 	if err != nil {
 		return nil, err
@@ -147,7 +160,7 @@ func build(str *stringRules, opts Options) (*Rules, error) {
 	}
 	n := int(c.Tsblog_ruleset_count(rs))
 	r := &Rules{rs: rs, ids: make([]string, n), maxRecord: opts.MaxRecord,
-		noRedact: opts.NoRedact}
+		noRedact: opts.NoRedact, jobs: opts.Jobs}
 	for i := range r.ids {
 		r.ids[i] = c.Tsblog_rule_id(c.Tsblog_ruleset_rule(rs, int64(i)))
 	}
@@ -245,7 +258,7 @@ func (r *Rules) getMatcher() (*matcher, error) {
 	if m != nil {
 		return m, nil
 	}
-	m = &matcher{found: c.Tsblog_b_found_new(1)}
+	m = &matcher{found: c.Tsblog_b_found_new(c.TSBLOG_B_PACKED)}
 	var err error
 	if m.err, err = newCError(); err == nil && m.found.Swigcptr() == 0 {
 		err = errNoMem
@@ -335,7 +348,10 @@ func (r *Rules) matchWith(call func(*matcher) int64) (Diagnosis, bool, error) {
 	if rc < 0 {
 		err = newError(m.err)
 	} else if rc > 0 {
-		err = json.Unmarshal([]byte(c.Tsblog_b_found_lines(m.found)), &d)
+		err = m.dec.decode(c.FoundView(m.found), func(x Diagnosis) error {
+			d = x
+			return nil
+		})
 	}
 	r.putMatcher(m)
 	return d, rc > 0 && err == nil, err
@@ -347,9 +363,13 @@ func (r *Rules) matchWith(call func(*matcher) int64) (Diagnosis, bool, error) {
 // reads: plain, `kubectl logs` with --prefix/--timestamps, JSON, klog,
 // `kubectl describe pod` and `kubectl get events` (table or -o json).
 //
-// Scan hands the input to C in chunks of 256 KiB as Read returns them
-// (calling fn after each chunk), so it also works on an endless stream
-// such as `kubectl logs -f`; ScanContext stops one.
+// An *os.File that is a regular file is read and scanned by C as the tsblog
+// command reads a file (on Options.Jobs threads if it is over 1 MiB), from
+// its offset to its end, in the background, with the diagnoses handed
+// over in batches.  Other readers are read here and handed to C in chunks
+// of 256 KiB as Read returns them (fn is called after each chunk), so Scan
+// also works on an endless stream such as `kubectl logs -f`; ScanContext
+// stops one.
 //
 // If fn returns an error, Scan stops and returns that error unchanged.
 // Errors of in are returned wrapped, and a reader that returns nothing
@@ -364,7 +384,7 @@ func (r *Rules) Scan(in io.Reader, source string, fn func(Diagnosis) error) erro
 }
 
 // ScanContext is Scan that also stops, with ctx.Err(), when ctx is done:
-// it checks before each chunk.  A Read that blocks is not interrupted; to
+// it checks before each chunk or batch.  A Read that blocks is not interrupted; to
 // stop one, close the reader (or use a reader that watches ctx).
 func (r *Rules) ScanContext(ctx context.Context, in io.Reader, source string,
 	fn func(Diagnosis) error) error {
@@ -394,6 +414,7 @@ type scanner struct {
 	err   c.Tsblog_error
 	found c.Struct_SS_tsblog_b_found
 	fn    func(Diagnosis) error
+	dec   decoder
 	// malformed events, reported at the end
 	events []*Error
 }
@@ -423,7 +444,7 @@ func (r *Rules) scan(ctx context.Context, in io.Reader, source string,
 	}
 	diagnoses := 0
 	if fn != nil {
-		diagnoses = 1
+		diagnoses = c.TSBLOG_B_PACKED
 	}
 	sc := &scanner{fn: fn, found: c.Tsblog_b_found_new(diagnoses)}
 	// Freed before release() (deferred earlier, so run later) can free rs.
@@ -434,37 +455,16 @@ func (r *Rules) scan(ctx context.Context, in io.Reader, source string,
 	if sc.found.Swigcptr() == 0 {
 		return Summary{}, errNoMem
 	}
-	sc.s = c.Tsblog_b_scanner_new(rs, source, flags, int64(r.maxRecord), sc.err)
+	sc.s = c.Tsblog_b_scanner_new(rs, source, flags, int64(r.maxRecord), uint(r.jobs), sc.err)
 	if sc.s.Swigcptr() == 0 {
 		return Summary{}, newError(sc.err)
 	}
-
-	bufp := chunkPool.Get().(*[]byte)
-	defer chunkPool.Put(bufp)
-	buf := *bufp
-	for empty := 0; ; {
-		if err := ctx.Err(); err != nil {
-			return Summary{}, err
-		}
-		n, rerr := in.Read(buf)
-		if n > 0 {
-			empty = 0
-			if err := sc.chunk(r, bytesView(buf[:n]), false); err != nil {
-				return Summary{}, err
-			}
-		} else if rerr == nil {
-			if empty++; empty >= maxEmptyReads {
-				rerr = io.ErrNoProgress
-			}
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return Summary{}, fmt.Errorf("tsblog: reading %s: %w", source, rerr)
-		}
+	if f, ok := in.(*os.File); ok && isRegular(f) {
+		err = sc.file(ctx, r, f)
+	} else {
+		err = sc.reader(ctx, r, in, source)
 	}
-	if err := sc.chunk(r, "", true); err != nil {
+	if err != nil {
 		return Summary{}, err
 	}
 	var sum Summary
@@ -482,9 +482,70 @@ func (r *Rules) scan(ctx context.Context, in io.Reader, source string,
 	return sum, nil
 }
 
-// chunk scans data (and with finish, ends the input), keeps the malformed
-// events and calls fn with the diagnoses.  C keeps no pointer into data
-// after the call.
+func isRegular(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode().IsRegular()
+}
+
+// file has C read f and scan it (tsblog_b_fd_new) and delivers what it
+// found, batch after batch.
+func (sc *scanner) file(ctx context.Context, r *Rules, f *os.File) error {
+	h := c.Tsblog_b_fd_new(sc.s, int(f.Fd()), sc.found, sc.err)
+	if h.Swigcptr() == 0 {
+		return newError(sc.err)
+	}
+	defer runtime.KeepAlive(f)
+	// Stops the scan if it still runs, and waits for its thread.
+	defer c.Tsblog_b_fd_free(h)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if r.isClosed() {
+			return ErrClosed
+		}
+		rc := c.Tsblog_b_fd_next(h, sc.found, sc.err)
+		if rc < 0 {
+			return newError(sc.err)
+		}
+		if err := sc.deliver(); err != nil || rc == 0 {
+			return err
+		}
+	}
+}
+
+// reader reads in and hands it to C chunk by chunk.
+func (sc *scanner) reader(ctx context.Context, r *Rules, in io.Reader, source string) error {
+	bufp := chunkPool.Get().(*[]byte)
+	defer chunkPool.Put(bufp)
+	buf := *bufp
+	for empty := 0; ; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, rerr := in.Read(buf)
+		if n > 0 {
+			empty = 0
+			if err := sc.chunk(r, bytesView(buf[:n]), false); err != nil {
+				return err
+			}
+		} else if rerr == nil {
+			if empty++; empty >= maxEmptyReads {
+				rerr = io.ErrNoProgress
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return fmt.Errorf("tsblog: reading %s: %w", source, rerr)
+		}
+	}
+	return sc.chunk(r, "", true)
+}
+
+// chunk scans data (and with finish, ends the input) and delivers what it
+// found.  C keeps no pointer into data after the call.
 func (sc *scanner) chunk(r *Rules, data string, finish bool) error {
 	if r.isClosed() {
 		return ErrClosed
@@ -496,23 +557,19 @@ func (sc *scanner) chunk(r *Rules, data string, finish bool) error {
 	if c.Tsblog_b_scan(sc.found, sc.s, data, fin, sc.err) < 0 {
 		return newError(sc.err)
 	}
+	return sc.deliver()
+}
+
+// deliver keeps the malformed events of sc.found and calls fn with its
+// diagnoses.
+func (sc *scanner) deliver() error {
 	for i := int64(0); i < c.Tsblog_b_found_events(sc.found); i++ {
 		sc.events = append(sc.events, newError(c.Tsblog_b_found_event(sc.found, i)))
 	}
 	if sc.fn == nil {
 		return nil
 	}
-	dec := json.NewDecoder(strings.NewReader(c.Tsblog_b_found_lines(sc.found)))
-	for dec.More() {
-		var d Diagnosis
-		if err := dec.Decode(&d); err != nil {
-			return fmt.Errorf("tsblog: reading a diagnosis: %w", err)
-		}
-		if err := sc.fn(d); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sc.dec.decode(c.FoundView(sc.found), sc.fn)
 }
 
 // decodeSummary reads the document of tsblog_scanner_summary_json().

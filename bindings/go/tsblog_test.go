@@ -182,10 +182,12 @@ func cMatchJSON(t testing.TB, r *Rules, line string) string {
 		t.Fatal(err)
 	}
 	defer r.putMatcher(m)
-	if c.Tsblog_b_match(m.found, m.m, line, m.err) != 1 {
+	found := c.Tsblog_b_found_new(c.TSBLOG_B_JSON)
+	defer c.Tsblog_b_found_free(found)
+	if c.Tsblog_b_match(found, m.m, line, m.err) != 1 {
 		t.Fatalf("C: no match for %q", line)
 	}
-	return strings.TrimSuffix(c.Tsblog_b_found_lines(m.found), "\n")
+	return strings.TrimSuffix(c.Tsblog_b_found_lines(found), "\n")
 }
 
 // sameJSON says whether two JSON texts hold the same value.
@@ -333,6 +335,52 @@ func TestInvalidUTF8(t *testing.T) {
 	}
 	if !strings.Contains(d.Text, "\terror\tcontrolplane\t\uFFFD(\uFFFD token rotation") || !utf8.ValidString(d.Text) {
 		t.Errorf("Text = %q", d.Text)
+	}
+}
+
+// TestSourceNotUTF8: a source name that is not UTF-8 comes back with each
+// such byte made U+FFFD, as in the C library's JSON line.
+func TestSourceNotUTF8(t *testing.T) {
+	r := open(t, Options{})
+	var got []Diagnosis
+	err := r.Scan(strings.NewReader(saLine+"\n"), "n\xff\xe2\x28.log", func(d Diagnosis) error {
+		got = append(got, d)
+		return nil
+	})
+	if err != nil || len(got) != 1 || got[0].Source == nil {
+		t.Fatalf("Scan: %v, %v", err, got)
+	}
+	if want := "n\uFFFD\uFFFD(.log"; *got[0].Source != want {
+		t.Errorf("Source = %q, want %q", *got[0].Source, want)
+	}
+}
+
+// TestDecodeMalformed: the packed form, cut or damaged anywhere, is an
+// error, never a panic or a diagnosis.
+func TestDecodeMalformed(t *testing.T) {
+	r := open(t, Options{})
+	m, err := r.getMatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.putMatcher(m)
+	if c.Tsblog_b_match(m.found, m.m, saLine, m.err) != 1 {
+		t.Fatal("no match")
+	}
+	whole := c.Tsblog_b_found_lines(m.found)
+	var dec decoder
+	var d Diagnosis
+	if err := dec.decode(whole, func(x Diagnosis) error { d = x; return nil }); err != nil || d.Rule != saRule {
+		t.Fatalf("decode: %v, %q", err, d.Rule)
+	}
+	for _, bad := range []string{whole[:len(whole)-1], whole[:len(whole)/2], "x", "5:abc", "~", "3#",
+		strings.Replace(whole, ":", "#", 1), strings.Replace(whole, "#", ":", 1)} {
+		for _, dec := range []*decoder{{}, &dec} { // rule part read, or known
+			n := 0
+			if err := dec.decode(bad, func(Diagnosis) error { n++; return nil }); err != errPacked || n != 0 {
+				t.Errorf("decode(%.40q): %v, %d diagnoses", bad, err, n)
+			}
+		}
 	}
 }
 
@@ -565,6 +613,112 @@ func TestScanChunks(t *testing.T) {
 	})
 	if err != nil || lines != n {
 		t.Errorf("big input: %v, %d of %d diagnoses", err, lines, n)
+	}
+}
+
+// bigFile writes a log of about mib MiB, a diagnosis on every other line,
+// and returns its path, its bytes and its diagnoses.
+func bigFile(t *testing.T, mib int) (string, []byte, int) {
+	var b bytes.Buffer
+	n := 0
+	for b.Len() < mib<<20 {
+		fmt.Fprintf(&b, "2026-11-20T08:10:01.%06dZ\tinfo\tfiller line %d\n", n%1000000, n)
+		fmt.Fprintf(&b, "error\tcontrolplane\t%s\n", saLine)
+		n++
+	}
+	path := filepath.Join(t.TempDir(), "big.log")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, b.Bytes(), n
+}
+
+// TestScanFile: an *os.File is scanned by C on Jobs threads, with the
+// diagnoses and summary of the same bytes read through an io.Reader,
+// whatever Jobs; a callback error, Close and a cancelled context stop it.
+func TestScanFile(t *testing.T) {
+	path, data, n := bigFile(t, 3)
+	r1 := open(t, Options{Jobs: 1})
+	want, err := scanAll(t, r1, bytes.NewReader(data), path)
+	if err != nil || len(want) != n {
+		t.Fatalf("reader: %v, %d of %d diagnoses", err, len(want), n)
+	}
+	wantSum, err := r1.Summarize(bytes.NewReader(data), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, jobs := range []int{1, 2, 0} {
+		r := open(t, Options{Jobs: jobs})
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := scanAll(t, r, f, path)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("Jobs %d: %v, %d diagnoses, want %d the same", jobs, err, len(got), len(want))
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := r.Summarize(f, path)
+		if err != nil || !reflect.DeepEqual(sum, wantSum) {
+			t.Errorf("Jobs %d: summary %v\n%s\nwant\n%s", jobs, err, marshalLine(t, sum), marshalLine(t, wantSum))
+		}
+		f.Close()
+	}
+
+	before := live()
+	r, err := Open(Options{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("enough")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for i, tc := range []struct {
+		name string
+		fn   func(calls int) error
+		want error
+	}{
+		{"callback error", func(calls int) error {
+			if calls == 3 {
+				return stop
+			}
+			return nil
+		}, stop},
+		{"cancel", func(calls int) error {
+			if calls == 3 {
+				cancel()
+			}
+			return nil
+		}, context.Canceled},
+		{"close", func(calls int) error {
+			if calls == 3 {
+				r.Close()
+			}
+			return nil
+		}, ErrClosed},
+	} {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		if i == 2 {
+			ctx = context.Background()
+		}
+		err = r.ScanContext(ctx, f, path, func(Diagnosis) error {
+			calls++
+			return tc.fn(calls)
+		})
+		f.Close()
+		// The first batch is delivered whole, then the scan stops.
+		if err != tc.want || calls < 3 || calls >= n {
+			t.Errorf("%s: %v after %d of %d diagnoses", tc.name, err, calls, n)
+		}
+	}
+	if live() != before {
+		t.Error("C memory still held after the scans ended")
 	}
 }
 

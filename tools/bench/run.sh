@@ -26,7 +26,9 @@
 #              20% and 50% warn/error corpora, Hyperscan with the level
 #              words, the built-in catalog; j = the -j 1 and -j 2 runs, when tsblog has
 #              -j; nolit = the bundled rules plus one rule without a usable
-#              literal, which turns the prefilter off: its cost)
+#              literal, which turns the prefilter off: its cost;
+#              bindings = the Python and Go bindings against the command)
+#   PYTHON     the interpreter of the Python binding (default /usr/bin/python3)
 #   NO_INSTALL set to 1 to never apt-get install missing baselines
 set -u
 set -o pipefail
@@ -44,7 +46,7 @@ TIMEOUT=${TIMEOUT:-1800}
 SEED=${SEED:-1}
 NICE=${NICE:-0}
 BLOCKS=${BLOCKS:-0}
-TOOLS=${TOOLS:-json text summary j nolit naive hs grep rg memchr targets}
+TOOLS=${TOOLS:-json text summary j nolit naive hs grep rg memchr targets bindings}
 want() { case " $TOOLS " in *" $1 "*) return 0 ;; esac; return 1; }
 start_s=$(date +%s)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -308,6 +310,59 @@ if want targets; then
 	unset RESULTS
 fi
 
+# --- the bindings (issue 16: Python and Go scans >= 90% of the command) ----
+# The corpus and the 50% warn/error corpus through the command (-o json
+# to a file, the built-in catalog, default -j, as users run it) and
+# through a minimal user of each binding's public API (bindscan.py,
+# bindscan/main.go: the built-in catalog, every diagnosis made into the
+# language's value), in turns in one loop, RUNS times; targets.py takes
+# the best CPU of each.  The bindings' Diagnosis is the -o json line's
+# content, so that is the command's mode to compare with.  The drivers
+# print their own CPU (getrusage) from before the rules are compiled to
+# the end of the scan: the interpreter's start and `import tsblog` are not
+# the binding's throughput (the command's start-up, ~2 ms, is in its
+# time); the whole process's CPU is in the row as usual.
+if want bindings; then
+	bdir=$(dirname "$(dirname "$TSBLOG_ORIG")")
+	PYTHON=${PYTHON:-/usr/bin/python3}
+	drivers=()
+	rm -rf "$D/snap/py" && mkdir -p "$D/snap/py" || die "cannot create $D/snap/py"
+	if [ -e "$bdir/bindings/python/tsblog/__init__.py" ] &&
+		cp -RL "$bdir/bindings/python/tsblog" "$D/snap/py/" && rm -rf "$D/snap/py/tsblog/"*.p &&
+		PYTHONPATH=$D/snap/py "$PYTHON" -c 'import tsblog' 2>"$D/py-import.err"; then
+		drivers+=(python)
+	else
+		skipped="$skipped Python binding (not built in $bdir, or $PYTHON cannot import it);"
+	fi
+	# The Go driver links libtsblog.so: a copy in the snapshot's lib/.
+	for l in "$bdir"/lib/libtsblog.so*; do [ -d "$l" ] || cp -pP "$l" "$D/snap/lib/"; done
+	if command -v go >/dev/null && [ -e "$bdir/meson-uninstalled/tsblog-uninstalled.pc" ] &&
+		(cd "$here/bindscan" && nice env GOCACHE="$D/go-cache" GOPATH="$D/gopath" GOFLAGS=-mod=mod \
+			GOPROXY=off GOENV=off GOTOOLCHAIN=local CGO_ENABLED=1 \
+			PKG_CONFIG_PATH="$bdir/meson-uninstalled" go build -o "$D/bin/bindscan-go" .) >"$D/go-build.log" 2>&1; then
+		drivers+=(go)
+	else
+		skipped="$skipped Go binding (no go, not built in $bdir, or it does not build: $D/go-build.log);"
+	fi
+	RESULTS=$D/bindings.tsv
+	printf 'set\ttool\twall_s\trss_kb\tcpu_s\truns\trc\tout\tstatus\tnote\n' >"$RESULTS"
+	for c in base 50; do
+		if [ $c = base ]; then f=$corpus; else f=${corpus%.log}-warn$c.log; fi
+		[ -s "$f" ] || nice python3 "$here/mkdensity.py" "$corpus" "$c" "$f" || die "mkdensity failed"
+		for ((r = 1; r <= RUNS; r++)); do
+			RUNS=1 measure "$c" "tsblog -o json" "0 1" "b$c.json.$r" "$TSBLOG" -o json "$f"
+			for drv in "${drivers[@]}"; do
+				case $drv in
+				python) RUNS=1 measure "$c" "Python Rules.scan" "0" "b$c.python.$r" \
+					env PYTHONPATH="$D/snap/py" "$PYTHON" "$here/bindscan.py" scan "$f" ;;
+				go) RUNS=1 measure "$c" "Go Rules.Scan" "0" "b$c.go.$r" "$D/bin/bindscan-go" scan "$f" ;;
+				esac
+			done
+		done
+	done
+	unset RESULTS
+fi
+
 # --- the report -------------------------------------------------------------
 elapsed=$(( $(date +%s) - start_s ))
 buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG_ORIG")")" --buildoptions 2>/dev/null |
@@ -333,4 +388,4 @@ buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG_ORIG")")" --buildopt
 	echo "elapsed=$(( elapsed / 60 )) min $(( elapsed % 60 )) s (corpus generation included when it was not cached)"
 } >"$D/env.txt"
 python3 "$here/report.py" "$D" "$corpus" "$OUT_MD"
-want targets && python3 "$here/targets.py" "$D" "$nbundled" | tee -a "$OUT_MD"
+{ want targets || want bindings; } && python3 "$here/targets.py" "$D" "$nbundled" | tee -a "$OUT_MD"

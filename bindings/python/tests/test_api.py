@@ -370,6 +370,24 @@ def test_match_line_invalid_utf8(rules: tsblog.Rules) -> None:
     assert e == rules.match_line(raw)
 
 
+def test_diagnosis_is_the_c_json_line(rules: tsblog.Rules) -> None:
+    """What crosses from C (the packed form) gives the values of the C
+    library's own JSON line, whatever the bytes: controls, quotes,
+    backslashes, non-ASCII, invalid UTF-8."""
+    from tsblog import _c, _Found  # type: ignore[attr-defined]
+    ctrl = bytes(range(1, 32)).decode()
+    m = rules._matcher()
+    js = _Found.__new__(_Found)
+    js.ptr = _c.tsblog_b_found_new(_c.TSBLOG_B_JSON)
+    for line in [SA_LINE + " " + ctrl, SA_LINE + ' \u2028 "q" \\ / \U0001F600 é',
+                 b"\xff\xfe" + SA_LINE.encode() + b"\xc0\xaf \xed\xa0\x80 end"]:
+        d = rules.match_line(line)
+        data = line.encode() if isinstance(line, str) else line
+        assert _c.tsblog_b_match(js.ptr, m.ptr, data, m.err.ptr) == 1
+        assert d is not None and d.to_dict() == json.loads(js.text()), line
+    js.close()
+
+
 # --- Diagnosis -------------------------------------------------------------------
 
 def test_diagnosis_is_a_frozen_value(rules: tsblog.Rules) -> None:
@@ -605,6 +623,31 @@ def test_scan_closes_its_file(rules: tsblog.Rules) -> None:
     scan.close()  # never started
     assert f.closed
     assert repr(rules.scan(OPERATOR_LOG, name="n")) == "<tsblog.Scan of 'n'>"
+
+
+def test_scan_path_jobs(rules: tsblog.Rules, tmp_path: pathlib.Path) -> None:
+    """A path is read and scanned by C on ``jobs`` threads: the diagnoses
+    and summary of the same bytes read from a file object, whatever jobs;
+    closing the scan early stops the C thread."""
+    parts = []
+    for n in range(30000):  # ~3 MiB: pieces for two threads
+        parts.append(f"2026-11-20T08:10:01.{n:06d}Z\tinfo\tfiller line {n}\n")
+        parts.append(f"error\tcontrolplane\t{SA_LINE}\n")
+    data = "".join(parts).encode()
+    path = tmp_path / "big.log"
+    path.write_bytes(data)
+    want = list(rules.scan(io.BytesIO(data), name=str(path)))
+    assert len(want) == 30000 and want[-1].line == 60000
+    summary = rules.summarize(io.BytesIO(data), name=str(path))
+    for jobs in (1, 2, None):
+        assert list(rules.scan(path, jobs=jobs)) == want, jobs
+        assert rules.summarize(path, jobs=jobs) == summary, jobs
+    scan = rules.scan(path, jobs=2)
+    assert next(scan) == want[0]
+    scan.close()
+    assert list(scan) == []
+    with pytest.raises(ValueError):
+        rules.scan(path, jobs=0)
 
 
 def test_rules_outlive_their_wrapper(user_rules_file: pathlib.Path) -> None:

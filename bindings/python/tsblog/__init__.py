@@ -240,15 +240,6 @@ class Diagnosis:
     count: int                #: occurrences (an event's count, else 1)
     text: str                 #: the line as read (or the event's message)
 
-    @classmethod
-    def _from_json(cls, line: str) -> Diagnosis:
-        o = _loads(line)
-        return cls(o["rule"], o["severity"], o["component"], o["title"],
-                   o["summary"], tuple(o["fix"]), Fields(o["fields"]),
-                   tuple(o["see_also"]), o["docs"], o["source"], o["line"],
-                   o["timestamp"], o["level"], o["pod"], o["container"],
-                   o["namespace"], o["count"], o["text"])
-
     def to_dict(self) -> dict[str, Any]:
         """The diagnosis as the object of one ``tsblog -o json`` line: same
         keys, same order, same values (lists, a dict, None for null)."""
@@ -337,20 +328,27 @@ class _Found(_Owner):
     _free = _c.tsblog_b_found_free
 
     def __init__(self, diagnoses: bool = True) -> None:
-        self.ptr = _c.tsblog_b_found_new(int(diagnoses))
+        self.ptr = _c.tsblog_b_found_new(_c.TSBLOG_B_PACKED if diagnoses else 0)
         if self.ptr is None:
             raise MemoryError("out of memory")
 
     def text(self) -> str:
         return _c.tsblog_b_found_lines(self.ptr)
 
+    def diagnoses(self, rs: _Ruleset) -> list[Diagnosis]:
+        return _c.tsblog_b_found_diagnoses(self.ptr, rs.rules, Fields, Diagnosis)
+
 
 class _Ruleset(_Owner):
-    __slots__ = ()
+    # rules: each rule's part of a diagnosis (rule, severity, component,
+    # title, see_also, docs) by the rule's key, converted once, then the
+    # last fix steps of its diagnoses (shared while they stay the same).
+    __slots__ = ("rules",)
     _free = _c.tsblog_ruleset_free
 
     def __init__(self, ptr: Any) -> None:
         self.ptr = ptr
+        self.rules: dict[str, list[Any]] = {}
 
 
 class _Matcher(_Owner):
@@ -374,16 +372,26 @@ class _Scanner(_Owner):
     __slots__ = ("err", "found", "rs")
     _free = _c.tsblog_scanner_free
 
-    def __init__(self, rs: _Ruleset, source: str, flags: int, diagnoses: bool) -> None:
+    def __init__(self, rs: _Ruleset, source: str, flags: int, diagnoses: bool,
+                 jobs: int = 1) -> None:
         self.rs = rs
         self.err = _Err()
         self.found = _Found(diagnoses)
-        self.ptr = _c.tsblog_b_scanner_new(rs.ptr, source, flags, 0, self.err.ptr)
+        self.ptr = _c.tsblog_b_scanner_new(rs.ptr, source, flags, 0, jobs, self.err.ptr)
         if self.ptr is None:
             _raise(self.err)
 
 
 # --- input --------------------------------------------------------------------
+
+def _jobs(jobs: Optional[int]) -> int:
+    """Threads for a file: one per CPU by default, as the command's -j."""
+    if jobs is None:
+        return os.cpu_count() or 1
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive int, not {jobs!r}")
+    return jobs
+
 
 def _to_bytes(text: str) -> bytes:
     # surrogateescape gives back the bytes a str was decoded from with
@@ -450,20 +458,6 @@ def _live_text_chunks(f: IO[str]) -> Iterator[bytes]:
         yield _to_bytes("".join(parts))
 
 
-def _raw_file_chunks(f: io.RawIOBase) -> Iterator[memoryview]:
-    # Our own unbuffered file: read into one reused buffer.  C is done with
-    # each chunk before the next readinto (tsblog_b_scan only reads it during
-    # the call).
-    buf = bytearray(_CHUNK)
-    view = memoryview(buf)
-    readinto = f.readinto
-    while True:
-        n = readinto(buf)
-        if not n:
-            return
-        yield view[:n]
-
-
 def _line_chunks(lines: Iterable[Union[str, bytes]]) -> Iterator[bytes]:
     # Join lines into ~1 MiB buffers: one C call per buffer, nothing per line
     # but the join.  Each item is one line; "\n" is added where it lacks one.
@@ -494,14 +488,16 @@ def _line_chunks(lines: Iterable[Union[str, bytes]]) -> Iterator[bytes]:
         yield _to_bytes("".join(parts)) if text else b"".join(parts)
 
 
-def _open(source: Source, name: Optional[str]) -> tuple[Iterator[Any], str, Optional[IO[Any]]]:
-    """(chunks, source name, file to close) for what scan() was given."""
+def _open(source: Source, name: Optional[str]) -> tuple[Union[Iterator[Any], int], str,
+                                                         Optional[IO[Any]]]:
+    """(chunks, or the descriptor of a file it opened; source name; file to
+    close) for what scan() was given."""
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         f = open(path, "rb", buffering=0)
         if name is None:
             name = os.fsdecode(path)
-        return _raw_file_chunks(f), name, f
+        return f.fileno(), name, f
     if isinstance(source, (bytes, bytearray, memoryview)):
         raise TypeError("scan: pass a path as str or os.PathLike; for data in "
                         "memory pass io.BytesIO(data) or a list of lines")
@@ -516,25 +512,55 @@ def _open(source: Source, name: Optional[str]) -> tuple[Iterator[Any], str, Opti
                     f"lines, not {type(source).__name__}")
 
 
-def _run(sc: _Scanner, chunks: Iterator[Any], errors: list[ScanWarning],
-         stacklevel: int) -> Iterator[Diagnosis]:
-    """Scan every chunk in C (without the GIL) and yield what it found.
-
-    stacklevel: frames from here up to the caller's code, for warnings."""
-    scan, lines = _c.tsblog_b_scan, _c.tsblog_b_found_lines
-    found, ptr, err = sc.found.ptr, sc.ptr, sc.err.ptr
+def _chunk_batches(sc: _Scanner, chunks: Iterator[Any]) -> Iterator[None]:
+    """Scan every chunk in C (without the GIL); after each, sc.found holds
+    what it found."""
+    scan, found, ptr, err = _c.tsblog_b_scan, sc.found.ptr, sc.ptr, sc.err.ptr
     final = False
     while not final:
         chunk = next(chunks, None)
         final = chunk is None
         if scan(found, ptr, b"" if chunk is None else chunk, final, err) < 0:
             _raise(sc.err)
-        for i in range(_c.tsblog_b_found_events(found)):
-            w = ScanWarning._from_c(_c.tsblog_b_found_event(found, i))
-            errors.append(w)
-            warnings.warn(w, stacklevel=stacklevel)
-        for line in lines(found).split("\n")[:-1]:
-            yield Diagnosis._from_json(line)
+        yield None
+
+
+def _fd_batches(sc: _Scanner, fd: int) -> Iterator[None]:
+    """A file scan() opened: C reads and scans it as the command does (on
+    sc's jobs threads), on a thread of its own, batch after batch into
+    sc.found."""
+    h = _c.tsblog_b_fd_new(sc.ptr, fd, sc.found.ptr, sc.err.ptr)
+    if h is None:
+        _raise(sc.err)
+    try:
+        while True:
+            rc = _c.tsblog_b_fd_next(h, sc.found.ptr, sc.err.ptr)
+            if rc < 0:
+                _raise(sc.err)
+            yield None
+            if rc == 0:
+                return
+    finally:
+        _c.tsblog_b_fd_free(h)  # stops the scan and waits for its thread
+
+
+def _run(sc: _Scanner, chunks: Union[Iterator[Any], int], errors: list[ScanWarning],
+         stacklevel: int) -> Iterator[Diagnosis]:
+    """Scan the input and yield what it found.
+
+    stacklevel: frames from here up to the caller's code, for warnings."""
+    diagnoses = _c.tsblog_b_found_diagnoses
+    found, rules = sc.found.ptr, sc.rs.rules
+    batches = _fd_batches(sc, chunks) if isinstance(chunks, int) else _chunk_batches(sc, chunks)
+    try:
+        for _ in batches:
+            for i in range(_c.tsblog_b_found_events(found)):
+                w = ScanWarning._from_c(_c.tsblog_b_found_event(found, i))
+                errors.append(w)
+                warnings.warn(w, stacklevel=stacklevel)
+            yield from diagnoses(found, rules, Fields, Diagnosis)
+    finally:
+        batches.close()  # before the scanner goes
 
 
 class Scan(Iterator[Diagnosis]):
@@ -552,18 +578,19 @@ class Scan(Iterator[Diagnosis]):
     source: str               #: the input's name, as in Diagnosis.source
     errors: list[ScanWarning]  #: malformed parts skipped so far
 
-    def __init__(self, rules: Rules, source: Source, name: Optional[str] = None) -> None:
+    def __init__(self, rules: Rules, source: Source, name: Optional[str] = None,
+                 jobs: Optional[int] = None) -> None:
         chunks, self.source, self._file = _open(source, name)
         self.errors = []
         try:
             sc = _Scanner(rules._rs, _c_name(self.source),
-                          _NO_SUMMARY | rules._scan_flags, True)
+                          _NO_SUMMARY | rules._scan_flags, True, _jobs(jobs))
         except BaseException:
             self.close()
             raise
         self._gen = self._iterate(sc, chunks)
 
-    def _iterate(self, sc: _Scanner, chunks: Iterator[Any]) -> Iterator[Diagnosis]:
+    def _iterate(self, sc: _Scanner, chunks: Union[Iterator[Any], int]) -> Iterator[Diagnosis]:
         try:
             yield from _run(sc, chunks, self.errors, 4)
         finally:
@@ -756,9 +783,10 @@ class Rules:
             if rc < 0:
                 _raise(m.err)
             return None
-        return Diagnosis._from_json(m.found.text())
+        return m.found.diagnoses(m.rs)[0]
 
-    def scan(self, source: Source, name: Optional[str] = None) -> Scan:
+    def scan(self, source: Source, name: Optional[str] = None, *,
+             jobs: Optional[int] = None) -> Scan:
         """Stream ``source`` through the rules; iterate the result for the
         diagnoses, in input order.
 
@@ -773,22 +801,28 @@ class Rules:
         ``name`` is the input's name in the diagnoses; by default the path
         as given, a file object's ``.name`` if it is a str, else "-".
 
-        Input goes to C in chunks of up to 1 MiB, without the GIL.  Streams
-        are read as their data arrives, so the diagnoses of a live pipe
-        (``sys.stdin`` or ``sys.stdin.buffer`` under ``kubectl logs -f``)
-        come as its lines do; an iterable of lines is read 1 MiB at a time.
+        A path is read and scanned by C as the ``tsblog`` command reads a
+        file: a regular file of more than 1 MiB on ``jobs`` threads (by
+        default one per CPU, as the command's ``-j``; 1: one thread), in
+        the background, with the diagnoses handed over in batches, in input
+        order, the same whatever ``jobs``.  Other input goes to C in chunks
+        of up to 1 MiB, without the GIL.  Streams are read as their data
+        arrives, so the diagnoses of a live pipe (``sys.stdin`` or
+        ``sys.stdin.buffer`` under ``kubectl logs -f``) come as its lines
+        do; an iterable of lines is read 1 MiB at a time.
         """
-        return Scan(self, source, name)
+        return Scan(self, source, name, jobs)
 
-    def summarize(self, source: Source, name: Optional[str] = None) -> dict[str, Any]:
+    def summarize(self, source: Source, name: Optional[str] = None, *,
+                  jobs: Optional[int] = None) -> dict[str, Any]:
         """Scan ``source`` (as :meth:`scan`) and return the summary: the
         document ``tsblog -o summary-json`` prints, without the command's
         inputs and complete (schema_version, records, bytes, truncated,
         malformed, limit_hits, limit_hit_rules, problems, problems_dropped,
-        unclassified, unclassified_dropped)."""
+        unclassified, unclassified_dropped).  ``jobs`` as for :meth:`scan`."""
         chunks, src, f = _open(source, name)
         try:
-            sc = _Scanner(self._rs, _c_name(src), self._scan_flags, False)
+            sc = _Scanner(self._rs, _c_name(src), self._scan_flags, False, _jobs(jobs))
             for _ in _run(sc, chunks, [], 3):
                 pass
             if _c.tsblog_b_summary(sc.found.ptr, sc.ptr, sc.err.ptr) < 0:

@@ -185,12 +185,14 @@ static void* Swig_malloc(int c) {
 
 
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <tsblog.h>
 
 
+enum { TSBLOG_B_JSON = 1, TSBLOG_B_PACKED = 2 };
 typedef struct tsblog_b_found {
-	int diagnoses;                /* whether diagnoses become lines */
+	int diagnoses;                /* 0, TSBLOG_B_JSON or TSBLOG_B_PACKED */
 	char *lines;                  /* JSON lines, or the summary document */
 	size_t len, cap;
 	tsblog_error *events;         /* malformed events */
@@ -262,8 +264,98 @@ tsblog_b_nomem(tsblog_error *err)
 	return TSBLOG_ENOMEM;
 }
 
-/* The scan callback: a diagnosis becomes its `tsblog -o json` line, a
- * malformed event is kept as it is. */
+/* v in decimal, then end (by hand: snprintf was 3% of a dense scan). */
+static int
+tsblog_b_pack_dec(tsblog_b_found *f, uint64_t v, char end)
+{
+	char num[24], *p = num + sizeof(num);
+	*--p = end;
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return tsblog_b_add(f, p, (size_t)(num + sizeof(num) - p));
+}
+
+/* A string of the packed form (see tsblog_b_found_new): its length in
+ * decimal, ':', its bytes; NULL is "~". */
+static int
+tsblog_b_pack_str(tsblog_b_found *f, const char *s)
+{
+	size_t n;
+	if (!s)
+		return tsblog_b_add(f, "~", 1);
+	n = strlen(s);
+	return tsblog_b_pack_dec(f, n, ':') < 0 || tsblog_b_add(f, s, n) < 0 ? -1 : 0;
+}
+
+/* A number as the string of its digits, or "~" for 0 if zero_null. */
+static int
+tsblog_b_pack_num(tsblog_b_found *f, uint64_t v, int zero_null)
+{
+	char num[24], *p = num + sizeof(num) - 1;
+	if (zero_null && !v)
+		return tsblog_b_add(f, "~", 1);
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	return tsblog_b_pack_str(f, p);
+}
+
+/* A list: its length in decimal and '#'; its strings follow. */
+static int
+tsblog_b_pack_list(tsblog_b_found *f, size_t n)
+{
+	return tsblog_b_pack_dec(f, n, '#');
+}
+
+/* One diagnosis in the packed form, in this order: the rule's key (its
+ * address: the same for every diagnosis of one rule while the rule set
+ * lives), then what only depends on the rule: id, severity, component,
+ * title, see_also (list), docs; then summary, fix (list), fields (list of
+ * name, value, name, value...), source, line, timestamp, level, pod,
+ * container, namespace, count, text.  Those are the keys of a `tsblog -o
+ * json` line with the same values (line "~" for none), but no escapes to
+ * undo, and a binding may convert the rule's part once per rule. */
+static int
+tsblog_b_pack(tsblog_b_found *f, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	size_t i, n = tsblog_rule_see_also_count(r);
+	int bad;
+
+	bad = tsblog_b_pack_num(f, (uint64_t)(uintptr_t)r, 0) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_id(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_severity_name(tsblog_rule_severity(r))) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_component(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_rule_title(r)) < 0 || tsblog_b_pack_list(f, n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_rule_see_also(r, i)) < 0;
+	n = tsblog_diagnosis_fix_count(d);
+	bad = bad || tsblog_b_pack_str(f, tsblog_rule_docs(r)) < 0 ||
+	      tsblog_b_pack_str(f, tsblog_diagnosis_summary(d)) < 0 || tsblog_b_pack_list(f, n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_diagnosis_fix(d, i)) < 0;
+	n = tsblog_diagnosis_field_count(d);
+	bad = bad || tsblog_b_pack_list(f, 2 * n) < 0;
+	for (i = 0; !bad && i < n; i++)
+		bad = tsblog_b_pack_str(f, tsblog_diagnosis_field_name(d, i)) < 0 ||
+		      tsblog_b_pack_str(f, tsblog_diagnosis_field_value(d, i)) < 0;
+	return bad || tsblog_b_pack_str(f, tsblog_diagnosis_source(d)) < 0 ||
+			       tsblog_b_pack_num(f, tsblog_diagnosis_line(d), 1) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_timestamp(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_level(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_pod(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_container(d)) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_namespace(d)) < 0 ||
+			       tsblog_b_pack_num(f, tsblog_diagnosis_count(d), 0) < 0 ||
+			       tsblog_b_pack_str(f, tsblog_diagnosis_text(d)) < 0
+		       ? -1
+		       : 0;
+}
+
+/* The scan callback: a diagnosis becomes its `tsblog -o json` line or its
+ * packed form, a malformed event is kept as it is. */
 static int
 tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
 		  const tsblog_error *event, void *payload)
@@ -276,6 +368,9 @@ tsblog_b_found_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
 			return TSBLOG_ABORT;
 		f->events = e;
 		e[f->nevents++] = *event;
+	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses == TSBLOG_B_PACKED) {
+		if (tsblog_b_pack(f, d) < 0)
+			return TSBLOG_ABORT;
 	} else if (what == TSBLOG_SCAN_DIAGNOSIS && f->diagnoses) {
 		char *json;
 		int bad;
@@ -310,9 +405,12 @@ tsblog_b_check_cb(const tsblog_check_failure *c, void *payload)
 
 
 /* tsblog_b_found_new: an empty result holder, reused from call to call by
- * one thread; NULL if out of memory.  With diagnoses 0, tsblog_b_scan()
- * keeps only malformed events (summary scans).  Free with
- * tsblog_b_found_free(). */
+ * one thread; NULL if out of memory.  diagnoses says what scans and
+ * matches keep of each diagnosis: 0 nothing (summary scans keep only
+ * malformed events), TSBLOG_B_JSON its `tsblog -o json` line, or
+ * TSBLOG_B_PACKED its packed form (tsblog_b_pack above: what the bindings
+ * decode, as it has no escapes to undo and names each diagnosis' rule).
+ * Free with tsblog_b_found_free(). */
 tsblog_b_found *tsblog_b_found_new(int diagnoses)
 {
 	tsblog_b_found *f = (tsblog_b_found *)calloc(1, sizeof(*f));
@@ -333,11 +431,28 @@ void tsblog_b_found_free(tsblog_b_found *f)
 }
 
 /* tsblog_b_found_lines: what the last call found as text: `tsblog -o json`
- * lines, each ending in "\n" ("" for none), or the summary document. */
+ * lines, each ending in "\n", or diagnoses one after the other in the
+ * packed form ("" for none), or the summary document.  Holds no NUL. */
 const char *tsblog_b_found_lines(const tsblog_b_found *f)
 {
 	return f->len ? f->lines : "";
 }
+
+
+
+/* tsblog_b_found_data and _len: tsblog_b_found_lines() by address and
+ * length, for Go to read it in place (internal/ctsblog/view.go: no copy
+ * of each batch); valid until the next call with f. */
+uintptr_t tsblog_b_found_data(const tsblog_b_found *f)
+{
+	return (uintptr_t)f->lines;
+}
+
+size_t tsblog_b_found_len(const tsblog_b_found *f)
+{
+	return f->len;
+}
+
 
 /* tsblog_b_found_events and _event: the malformed events the last scan
  * skipped (code TSBLOG_ESYNTAX), in input order; borrowed until the next
@@ -393,16 +508,19 @@ tsblog_matcher *tsblog_b_matcher_new(const tsblog_ruleset *rs,
 
 /* tsblog_b_scanner_new: tsblog_scanner_new() for input named source
  * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY and TSBLOG_SCAN_NO_REDACT,
- * max_record 0 for the default; NULL on failure.  The rule set must
- * outlive the scanner. */
+ * max_record 0 for the default, jobs the threads tsblog_b_fd_new() may use
+ * (0 or 1: its own); NULL on failure.  The rule set must outlive the
+ * scanner. */
 tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 				     const char *source, unsigned int flags,
-				     size_t max_record, tsblog_error *err)
+				     size_t max_record, unsigned int jobs,
+				     tsblog_error *err)
 {
 	tsblog_scanner *s = NULL;
 	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
 	o.flags = flags;
 	o.max_record = max_record;
+	o.jobs = jobs;
 	return tsblog_scanner_new(&s, rs, source, &o, err) < 0 ? NULL : s;
 }
 
@@ -459,6 +577,180 @@ int tsblog_b_scan(tsblog_b_found *f, tsblog_scanner *s, const char *data,
 		rc = tsblog_scanner_finish(s, tsblog_b_found_cb, f, err);
 	return rc == TSBLOG_EUSER ? tsblog_b_nomem(err) : rc;
 }
+
+
+
+typedef struct tsblog_b_fd tsblog_b_fd;
+struct tsblog_b_fd {
+	tsblog_scanner *s;
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	tsblog_b_found *fill;  /* what the scan adds to */
+	tsblog_b_found *ready; /* a batch for tsblog_b_fd_next(), or NULL */
+	tsblog_b_found *spare; /* an empty one, or NULL while ready is set */
+	int done, stop, joined, rc;
+	tsblog_error err;
+};
+
+/* A batch: a few hundred diagnoses, one crossing into the language. */
+#define TSBLOG_B_BATCH (1u << 20)
+
+/* Hand the batch to the caller once it has taken the one before; 0, or
+ * -1 if the handle is being freed. */
+static int
+tsblog_b_fd_hand(struct tsblog_b_fd *h)
+{
+	int stop;
+	pthread_mutex_lock(&h->mu);
+	while (h->ready && !h->stop)
+		pthread_cond_wait(&h->cv, &h->mu);
+	stop = h->stop;
+	if (!stop) {
+		h->ready = h->fill;
+		h->fill = h->spare;
+		h->spare = NULL;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return stop ? -1 : 0;
+}
+
+/* After each block read (a chance to stop, and the summary scans' only
+ * batches) and when the batch is big. */
+static int
+tsblog_b_fd_cb(tsblog_scan_what what, const tsblog_diagnosis *d,
+	       const tsblog_error *event, void *payload)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)payload;
+	if (what != TSBLOG_SCAN_PROGRESS &&
+	    tsblog_b_found_cb(what, d, event, h->fill) != TSBLOG_CONTINUE)
+		return TSBLOG_ABORT;
+	if (what != TSBLOG_SCAN_PROGRESS && h->fill->len < TSBLOG_B_BATCH)
+		return TSBLOG_CONTINUE;
+	return tsblog_b_fd_hand(h) < 0 ? TSBLOG_ABORT : TSBLOG_CONTINUE;
+}
+
+static void *
+tsblog_b_fd_run(void *payload)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)payload;
+	int rc = tsblog_scan_fd(h->s, h->fd, tsblog_b_fd_cb, h, &h->err);
+	if (rc == 0 && tsblog_b_fd_hand(h) < 0)
+		rc = TSBLOG_EUSER;
+	pthread_mutex_lock(&h->mu);
+	h->rc = rc;
+	h->done = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* The contents of a and b exchanged (not what they keep of diagnoses). */
+static void
+tsblog_b_found_swap(tsblog_b_found *a, tsblog_b_found *b)
+{
+	tsblog_b_found t = *a;
+	int da = a->diagnoses, db = b->diagnoses;
+	*a = *b;
+	*b = t;
+	a->diagnoses = da;
+	b->diagnoses = db;
+}
+
+
+/* tsblog_b_fd_free: stop the scan if it runs (at its next block or
+ * diagnosis), wait for its thread, free the handle.  NULL is a no-op. */
+void tsblog_b_fd_free(tsblog_b_fd *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	if (!h->joined)
+		pthread_join(h->thread, NULL);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
+	tsblog_b_found_free(h->fill);
+	tsblog_b_found_free(h->ready);
+	tsblog_b_found_free(h->spare);
+	free(h);
+}
+
+/* tsblog_b_fd_new: scan the file fd (from its offset to its end; not
+ * closed) with s, as the tsblog command scans a file: tsblog_scan_fd() on
+ * s's jobs threads, on a thread of its own, while the caller takes what it
+ * found with tsblog_b_fd_next(), batch after batch, in input order.  The
+ * scan waits while a batch is not taken, so memory stays bounded.  What a
+ * batch keeps of diagnoses is what f0, a tsblog_b_found_new() result,
+ * says.  NULL if out of memory or no thread can be started (err says
+ * which).  s and fd must outlive the handle: free it with
+ * tsblog_b_fd_free(), done or not. */
+tsblog_b_fd *tsblog_b_fd_new(tsblog_scanner *s, int fd, const tsblog_b_found *f0,
+			     tsblog_error *err)
+{
+	struct tsblog_b_fd *h = (struct tsblog_b_fd *)calloc(1, sizeof(*h));
+	if (!h || !(h->fill = tsblog_b_found_new(f0->diagnoses)) ||
+	    !(h->spare = tsblog_b_found_new(f0->diagnoses))) {
+		if (h) {
+			tsblog_b_found_free(h->fill);
+			free(h);
+		}
+		tsblog_b_nomem(err);
+		return NULL;
+	}
+	h->s = s;
+	h->fd = fd;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	if (pthread_create(&h->thread, NULL, tsblog_b_fd_run, h) != 0) {
+		h->joined = 1;
+		tsblog_b_fd_free(h);
+		if (err) {
+			memset(err, 0, sizeof(*err));
+			err->code = TSBLOG_ENOMEM;
+			strcpy(err->message, "cannot start a scanning thread");
+		}
+		return NULL;
+	}
+	return h;
+}
+
+/* tsblog_b_fd_next: the next batch into f (its content replaced): 1; or 0
+ * once the scan is over and everything was taken; or the scan's negative
+ * code (err says why).  Waits for the batch. */
+int tsblog_b_fd_next(tsblog_b_fd *h, tsblog_b_found *f, tsblog_error *err)
+{
+	int rc = 1;
+	tsblog_b_clear(f);
+	pthread_mutex_lock(&h->mu);
+	while (!h->ready && !h->done)
+		pthread_cond_wait(&h->cv, &h->mu);
+	if (h->ready) {
+		tsblog_b_found_swap(f, h->ready);
+		tsblog_b_clear(h->ready);
+		h->spare = h->ready;
+		h->ready = NULL;
+		pthread_cond_broadcast(&h->cv);
+	} else if (h->rc == TSBLOG_EUSER) {
+		rc = tsblog_b_nomem(err); /* only a callback out of memory */
+	} else {
+		rc = h->rc;
+		if (rc < 0 && err)
+			*err = h->err;
+	}
+	pthread_mutex_unlock(&h->mu);
+	if (rc < 1 && !h->joined) {
+		pthread_join(h->thread, NULL);
+		h->joined = 1;
+	}
+	return rc;
+}
+
+
 
 /* tsblog_b_summary: tsblog_scanner_summary_json(), the `tsblog -o
  * summary-json` document, into f's lines; 0 or a negative code. */
@@ -517,7 +809,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_f68e931ccd5e8a84(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_10d9423a50d365b8(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -527,7 +819,7 @@ void _wrap_Swig_free_ctsblog_f68e931ccd5e8a84(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -540,7 +832,7 @@ void *_wrap_Swig_malloc_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -553,7 +845,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -566,7 +858,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_f68e931ccd5e8a84(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -579,7 +871,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -592,7 +884,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -605,7 +897,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_f68e931ccd5e8a84(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -618,7 +910,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_f68e931ccd5e8a84(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -631,7 +923,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_f68e931ccd5e8a84(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -644,7 +936,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_f68e931ccd5e8a84(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -657,7 +949,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_f68e931ccd5e8a84(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_f68e931ccd5e8a84() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_10d9423a50d365b8() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -668,7 +960,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_f68e931ccd5e8a84() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -678,7 +970,7 @@ void _wrap_delete_tsblog_error_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -691,7 +983,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -704,7 +996,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_f68e931ccd5e8a84(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -717,7 +1009,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_f68e931ccd5e8a84(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -730,7 +1022,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_f68e931ccd5e8a84(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -743,7 +1035,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_f68e931ccd5e8a84(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -756,7 +1048,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_f68e931ccd5e8a84(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -769,7 +1061,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -782,7 +1074,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_f68e931ccd5e8a84(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_f68e931ccd5e8a84() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_10d9423a50d365b8() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -793,7 +1085,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_f68e931ccd5e
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_f68e931ccd5e8a84(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -803,7 +1095,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_f68e931ccd5e8a84(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_f68e931ccd5e8a84() {
+_gostring_ _wrap_tsblog_version_ctsblog_10d9423a50d365b8() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -814,7 +1106,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_f68e931ccd5e8a84() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -827,7 +1119,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -840,7 +1132,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -868,7 +1160,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_f68e931ccd5e8a84(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -890,7 +1182,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_f68e931ccd5e8a84(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -905,7 +1197,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_f68e931ccd5e8a84(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -915,7 +1207,7 @@ void _wrap_tsblog_builder_free_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -925,7 +1217,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -938,7 +1230,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_f68e931ccd5e8a84(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -953,7 +1245,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_f68e931ccd5e8a84(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_f68e931ccd5e8a84(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_10d9423a50d365b8(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -966,7 +1258,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_f68e931ccd5e8a84(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_f68e931ccd5e8a84(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_10d9423a50d365b8(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -976,7 +1268,7 @@ void _wrap_tsblog_matcher_free_ctsblog_f68e931ccd5e8a84(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_f68e931ccd5e8a84(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_10d9423a50d365b8(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -991,7 +1283,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_f68e931ccd5e8a84(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_f68e931ccd5e8a84(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_10d9423a50d365b8(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -1001,7 +1293,7 @@ void _wrap_tsblog_scanner_free_ctsblog_f68e931ccd5e8a84(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_f68e931ccd5e8a84() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_10d9423a50d365b8() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1012,7 +1304,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_f68e931ccd5e8a84() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_f68e931ccd5e8a84() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_10d9423a50d365b8() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1023,7 +1315,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_f68e931ccd5e8a84() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_f68e931ccd5e8a84(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1036,7 +1328,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_f68e931ccd5e8a84(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1046,7 +1338,7 @@ void _wrap_tsblog_b_found_free_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1059,7 +1351,33 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_f68e931ccd5e8a84(struct tsblog_b_f
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
+intgo _wrap_tsblog_b_found_data_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
+  tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
+  uintptr_t result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tsblog_b_found **)&_swig_go_0; 
+  
+  result = (uintptr_t)tsblog_b_found_data((struct tsblog_b_found const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tsblog_b_found_len_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
+  tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
+  size_t result;
+  long long _swig_go_result;
+  
+  arg1 = *(tsblog_b_found **)&_swig_go_0; 
+  
+  result = tsblog_b_found_len((struct tsblog_b_found const *)arg1);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+long long _wrap_tsblog_b_found_events_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1072,7 +1390,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_f68e931ccd5e8a84(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1087,7 +1405,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_f68e931ccd5e8a84(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1100,7 +1418,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_f68e931ccd5e8a84(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1115,7 +1433,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_f68e931ccd5e8a84
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_f68e931ccd5e8a84(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1128,7 +1446,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_f68e931ccd5e8a84(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1143,7 +1461,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_f68e931ccd5e8a84(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1158,12 +1476,13 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_f68e931ccd5e8a84(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_f68e931ccd5e8a84(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, struct tsblog_error *_swig_go_4) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
   size_t arg4 ;
-  tsblog_error *arg5 = (tsblog_error *) 0 ;
+  unsigned int arg5 ;
+  tsblog_error *arg6 = (tsblog_error *) 0 ;
   tsblog_scanner *result = 0 ;
   struct tsblog_scanner *_swig_go_result;
   
@@ -1175,16 +1494,17 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_f68e931ccd5e8a84(struc
   
   arg3 = (unsigned int)_swig_go_2; 
   arg4 = (size_t)_swig_go_3; 
-  arg5 = *(tsblog_error **)&_swig_go_4; 
+  arg5 = (unsigned int)_swig_go_4; 
+  arg6 = *(tsblog_error **)&_swig_go_5; 
   
-  result = (tsblog_scanner *)tsblog_b_scanner_new((struct tsblog_ruleset const *)arg1,(char const *)arg2,arg3,arg4,arg5);
+  result = (tsblog_scanner *)tsblog_b_scanner_new((struct tsblog_ruleset const *)arg1,(char const *)arg2,arg3,arg4,arg5,arg6);
   *(tsblog_scanner **)&_swig_go_result = (tsblog_scanner *)result; 
   free(arg2); 
   return _swig_go_result;
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1207,7 +1527,7 @@ intgo _wrap_tsblog_b_match_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_match_envelope_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1265,7 +1585,7 @@ intgo _wrap_tsblog_b_match_envelope_ctsblog_f68e931ccd5e8a84(struct tsblog_b_fou
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1290,7 +1610,53 @@ intgo _wrap_tsblog_b_scan_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+void _wrap_tsblog_b_fd_free_ctsblog_10d9423a50d365b8(struct tsblog_b_fd *_swig_go_0) {
+  tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
+  
+  arg1 = *(tsblog_b_fd **)&_swig_go_0; 
+  
+  tsblog_b_fd_free(arg1);
+  
+}
+
+
+struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_10d9423a50d365b8(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
+  tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
+  int arg2 ;
+  tsblog_b_found *arg3 = (tsblog_b_found *) 0 ;
+  tsblog_error *arg4 = (tsblog_error *) 0 ;
+  tsblog_b_fd *result = 0 ;
+  struct tsblog_b_fd *_swig_go_result;
+  
+  arg1 = *(tsblog_scanner **)&_swig_go_0; 
+  arg2 = (int)_swig_go_1; 
+  arg3 = *(tsblog_b_found **)&_swig_go_2; 
+  arg4 = *(tsblog_error **)&_swig_go_3; 
+  
+  result = (tsblog_b_fd *)tsblog_b_fd_new(arg1,arg2,(struct tsblog_b_found const *)arg3,arg4);
+  *(tsblog_b_fd **)&_swig_go_result = (tsblog_b_fd *)result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tsblog_b_fd_next_ctsblog_10d9423a50d365b8(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
+  tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
+  tsblog_b_found *arg2 = (tsblog_b_found *) 0 ;
+  tsblog_error *arg3 = (tsblog_error *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tsblog_b_fd **)&_swig_go_0; 
+  arg2 = *(tsblog_b_found **)&_swig_go_1; 
+  arg3 = *(tsblog_error **)&_swig_go_2; 
+  
+  result = (int)tsblog_b_fd_next(arg1,arg2,arg3);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tsblog_b_summary_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1307,7 +1673,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1336,7 +1702,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_f68e931ccd5e8a84(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_f68e931ccd5e8a84(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
