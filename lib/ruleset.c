@@ -234,8 +234,9 @@ budget_match(const struct tsblog_ruleset *rs, const struct tsblog_rule *r,
 	if (lacks_required(code, s, n))
 		return PCRE2_ERROR_NOMATCH;
 	for (at = 0; at < starts; at++) {
-		/* A start inside a UTF-8 character is none. */
-		if ((s[at] & 0xC0) == 0x80)
+		/* A start inside a UTF-8 character is none; a pattern that
+		 * can match empty may also start at the end (at == n). */
+		if (at < n && (s[at] & 0xC0) == 0x80)
 			continue;
 		for (l = BUDGET_FREE_STEPS;; l *= 2) {
 			if (l > BUDGET_FREE_STEPS) {
