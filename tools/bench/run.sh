@@ -212,7 +212,7 @@ measure() {
 			status="failed"; note="exit $rc: $(head -c 200 "$D/out/$outname.err" | tr '\n\t|' '   ')"; break ;;
 		esac
 		walls+=("$(awk '{print $1}' "$tf")")
-		cpus+=("$(awk '{printf "%.4f", $3 + $4}' "$tf")")
+		cpus+=("$(awk '{printf "%.6f", $3 + $4}' "$tf")")
 		local m; m=$(awk '{print $2}' "$tf")
 		[ "$m" -gt "$rss" ] && rss=$m
 		[ $(( ${walls[-1]} / 1000000000 )) -ge "$SLOW" ] && break
@@ -220,7 +220,7 @@ measure() {
 	local wall=0 cpu=0
 	if [ ${#walls[@]} -gt 0 ]; then
 		wall=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.4f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1e9}')
-		cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
+		cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{v[NR] = $1} END {printf "%.6f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$set" "$tool" \
 		"$wall" "$rss" "$cpu" "$runs" "$rc" "$outname" "$status" "$note" >>"${RESULTS:-$results}"
@@ -305,7 +305,12 @@ if want targets; then
 			done
 		fi
 	done
-	measure catalog "startup, built-in catalog" "0 1" "tcat.startup" "$TSBLOG" -o json "$D/empty.log"
+	# A start is a few ms: more runs for its median, and beside it the
+	# same measure of a program that does nothing, which no start-up
+	# can go below (fork, exec and the dynamic loader; ~3 ms on a VM).
+	startruns=$((RUNS > 21 ? RUNS : 21))
+	RUNS=$startruns measure catalog "startup, built-in catalog" "0 1" "tcat.startup" "$TSBLOG" -o json "$D/empty.log"
+	RUNS=$startruns measure catalog "startup, /bin/true" "0" "tcat.true" /bin/true
 	measure catalog "tsblog (text report)" "0 1" "tcat.text" "$TSBLOG" "$corpus"
 	unset RESULTS
 fi

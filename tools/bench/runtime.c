@@ -69,7 +69,7 @@ main(int argc, char **argv)
 		perror(argv[2]);
 		return 2;
 	}
-	fprintf(f, "%lld %ld %.3f %.3f\n",
+	fprintf(f, "%lld %ld %.6f %.6f\n",
 		(long long)(t1.tv_sec - t0.tv_sec) * 1000000000LL +
 			(t1.tv_nsec - t0.tv_nsec),
 		ru.ru_maxrss,
