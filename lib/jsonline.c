@@ -7,8 +7,10 @@
  * it to that, byte for byte, on generated and collected lines.
  */
 #include <errno.h>
+#include <float.h>
 #include <locale.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "jsonline.h"
@@ -409,4 +411,40 @@ jsonline_free(jsonline *jl)
 	free(jl->m);
 	buf_free(&jl->dec);
 	memset(jl, 0, sizeof(*jl));
+}
+
+/* Two different decimals of at most DBL_DIG (15) significant digits
+ * never read as the same double.  So when "%.15g" reads back, no
+ * precision below the m digits it shows does, and precision m gives the
+ * same digits: the answer is "%.{m}g" (printed again, since %g picks
+ * fixed or exponent form by the precision: 1.5e+12, not 1500000000000).
+ * Else only 16 and 17 are left (17 always reads back).  Subnormals
+ * hold fewer digits, so they take every precision from 1.  That loop,
+ * for every number, cost up to 17 snprintf/strtod pairs each, a tenth of
+ * a JSON-heavy scan. */
+int
+jsonline_real_text(char *buf, size_t size, double d)
+{
+	int first = d == 0 || fabs(d) >= DBL_MIN ? DBL_DIG : 1;
+	int prec, k = 0, m = 0, zeros = 0;
+	const char *p;
+
+	for (prec = first; prec <= 17; prec++) {
+		k = snprintf(buf, size, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	if (first != DBL_DIG || prec != DBL_DIG || k < 0 || (size_t)k >= size)
+		return k;
+	for (p = buf; *p && *p != 'e'; p++) {
+		if (*p < '0' || *p > '9' || (*p == '0' && !m))
+			continue;
+		if (*p == '0') {
+			zeros++;
+		} else {
+			m += zeros + 1;
+			zeros = 0;
+		}
+	}
+	return m && m < DBL_DIG ? snprintf(buf, size, "%.*g", m, d) : k;
 }

@@ -44,5 +44,10 @@ int jsonline_from_tree(jsonline *jl, json_t *o);
 /* The member named @key, or NULL. */
 const jl_member *jsonline_get(const jsonline *jl, const char *key);
 void jsonline_free(jsonline *jl);
+/* The shortest "%.*g" text that reads back (strtod) as @d, written to
+ * @buf (@size bytes, 32 are enough); returns its length as snprintf
+ * does.  zap writes epoch seconds as 1763626442.401127, and that is what
+ * users should see. */
+int jsonline_real_text(char *buf, size_t size, double d);
 
 #endif

@@ -58,20 +58,6 @@ static const char *const scope_keys[] = { "scope", "logger", NULL };
 /* Not appended to the message: bulky or already shown. */
 static const char *const skip_keys[] = { "caller", "stacktrace", "v", NULL };
 
-/* The shortest text that reads back as the same double: zap writes epoch
- * seconds as 1763626442.401127, and that is what users should see. */
-static int
-shortest_real(char *buf, size_t size, double d)
-{
-	int prec, k = 0;
-	for (prec = 1; prec <= 17; prec++) {
-		k = snprintf(buf, size, "%.*g", prec, d);
-		if (strtod(buf, NULL) == d)
-			break;
-	}
-	return k;
-}
-
 /* A scalar as text: strings as they are, numbers as JSON writes them. */
 static int
 add_scalar(buf_t *b, const jl_member *v)
@@ -87,7 +73,7 @@ add_scalar(buf_t *b, const jl_member *v)
 			     v->integer);
 		break;
 	case JL_REAL:
-		k = shortest_real(num, sizeof(num), v->real);
+		k = jsonline_real_text(num, sizeof(num), v->real);
 		break;
 	case JL_TRUE:
 	case JL_FALSE:

@@ -336,6 +336,73 @@ expect_field(slice s, const char *want)
 		      "[%.*s], not [%s]", (int)s.n, s.p, want);
 }
 
+/* The loop jsonline_real_text() replaced: every precision from 1. */
+static int
+real_text_loop(char *buf, size_t size, double d)
+{
+	int prec, k = 0;
+	for (prec = 1; prec <= 17; prec++) {
+		k = snprintf(buf, size, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return k;
+}
+
+/* jsonline_real_text() against that loop: numbers as JSON lines write
+ * them (decimals of 1 to 17 digits, fixed and exponent form, epoch
+ * seconds with fractions), the edges of 15 and 16 digits, and doubles
+ * of random bits. */
+START_TEST(real_text_is_the_shortest)
+{
+	static const double edge[] = { 0.0, -0.0, 1.0, -1.5, 0.1, 0.3, 1e15,
+		1e16, 1e17, 1.5e12, 123456789012345.0, 1234567890123456.0,
+		9007199254740993.0, 0.30000000000000004, 1e-5, 1e-4, 5e-324,
+		2.2250738585072014e-308, 1.7976931348623157e308,
+		1e-310, 2.5e-320, 1763626442.401127, 1763626442.4, 1763626442.0 };
+	uint64_t st = 88172645463325252ull;
+	char a[64], b[64], lit[64];
+	unsigned i, j, digits;
+	size_t n = 0;
+
+	for (i = 0; i < sizeof(edge) / sizeof(*edge) + 60000; i++) {
+		double d;
+		if (i < sizeof(edge) / sizeof(*edge)) {
+			d = edge[i];
+		} else if (i % 3 == 0) {
+			uint64_t bits = ((uint64_t)xorshift_below(&st, 1u << 31) << 33) ^
+					((uint64_t)xorshift_below(&st, 1u << 31) << 2) ^
+					xorshift_below(&st, 4);
+			memcpy(&d, &bits, sizeof(d));
+			if (!isfinite(d))
+				continue;
+		} else {
+			/* D.DDD...e+X with 1 to 17 digits, or epoch seconds */
+			int k = 0;
+			digits = 1 + xorshift_below(&st, 17);
+			if (i % 3 == 1) {
+				k += sprintf(lit + k, "%u.", 1 + xorshift_below(&st, 9));
+				for (j = 1; j < digits; j++)
+					lit[k++] = (char)('0' + xorshift_below(&st, 10));
+				sprintf(lit + k, "e%d", (int)xorshift_below(&st, 61) - 30);
+			} else {
+				k += sprintf(lit, "17%08u.", xorshift_below(&st, 100000000));
+				for (j = 0; j < digits % 7; j++)
+					lit[k++] = (char)('0' + xorshift_below(&st, 10));
+				lit[k] = 0;
+			}
+			d = strtod(lit, NULL);
+		}
+		real_text_loop(a, sizeof(a), d);
+		jsonline_real_text(b, sizeof(b), d);
+		if (strcmp(a, b))
+			ck_abort_msg("%.17g: loop %s, jsonline_real_text %s", d, a, b);
+		n++;
+	}
+	ck_assert_uint_gt(n, 55000);
+}
+END_TEST
+
 START_TEST(reader_json_log_lines)
 {
 	static const want_rec cases[] = {
@@ -396,6 +463,7 @@ main(void)
 	tcase_add_test(tc, jsonline_matches_jansson_generated);
 	tcase_add_test(tc, jsonline_corpus);
 	tcase_add_test(tc, reader_json_log_lines);
+	tcase_add_test(tc, real_text_is_the_shortest);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
