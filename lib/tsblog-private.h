@@ -109,7 +109,7 @@ size_t strmap_find(const strmap *m, const char *key, size_t len);
  * STRMAP_NOMEM. */
 size_t strmap_put(strmap *m, const char *key, size_t len, size_t val);
 void strmap_free(strmap *m);
-/* The hash strmap uses (FNV-1a). */
+/* The hash strmap uses (strmap.c). */
 size_t strmap_hash(const char *s, size_t n);
 
 struct tsblog_builder {
