@@ -515,13 +515,13 @@ static const struct {
 	{ "xcp-central-auth-jwt", "secrets", "xcp-edge-central-auth-token", "edge-auth-token-secret-missing" },
 	{ "xcp-central-auth-ca", "secret", "xcp-central-ca-bundle", "edge-ca-bundle-secret-missing" },
 	{ "xcp-central-auth-ca", "secret", "xcp-central-ca-bundle", "edge-ca-bundle-secret-missing" },
-	{ "istiod-ca-cert", "configmap", "istio-ca-root-cert", "pod-secret-missing" },
-	{ "oap-token", "secret", "oap-token", "pod-secret-missing" },
-	{ "otel-token", "secrets", "otel-token", "pod-secret-missing" },
-	{ "webhook-certs", "secret", "xcp-edge-webhook-cert", "pod-secret-missing" },
-	{ "config-volume", "configmaps", "otel-collector-config", "pod-secret-missing" },
-	{ "db-creds", "secret", "payments-db-credentials", "pod-secret-missing" },
-	{ "reviews-config", "configmap", "reviews-settings", "pod-secret-missing" },
+	{ "ngac-token", "secret", "ngac-token", "tsb-secret-missing" },
+	{ "oap-token", "secret", "oap-token", "tsb-secret-missing" },
+	{ "otel-token", "secrets", "otel-token", "tsb-secret-missing" },
+	{ "webhook-certs", "secret", "xcp-edge-webhook-cert", "tsb-secret-missing" },
+	{ "config-volume", "configmaps", "otel-collector-config", "tsb-secret-missing" },
+	{ "mp-certs", "secret", "mp-cert", "tsb-secret-missing" },
+	{ "es-certs", "secret", "es-certs", "tsb-secret-missing" },
 };
 static unsigned cur_mount;
 
