@@ -113,6 +113,12 @@ scanner_clear(tsblog_scanner *s, const char *source)
 		summary_fini(&fresh);
 		return TSBLOG_ENOMEM;
 	}
+	/* A message's shape depends on nothing else (the cleaner is the
+	 * same), so the memo is kept: -j clears a scanner for each piece,
+	 * and shaping every piece's messages anew cost -j 2 a sixth more
+	 * instructions than -j 1 on a text report. */
+	fresh.memo = s->sm.memo;
+	memset(&s->sm.memo, 0, sizeof(s->sm.memo));
 	summary_fini(&s->sm);
 	s->sm = fresh;
 	s->records = s->bytes = s->truncated = s->malformed = 0;
