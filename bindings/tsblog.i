@@ -28,7 +28,7 @@
  * Threads: a tsblog_ruleset may be used by any number of threads at once; a
  * matcher, scanner, tsblog_b_found or tsblog_error by one thread at a time.
  * The Python wrapper releases the GIL around the calls that do real work
- * (compiling, matching, scanning, checking).
+ * (compiling, matching, redacting, scanning, checking).
  *
  * Language-specific parts are under #ifdef SWIGPYTHON / SWIGGO; keep the
  * rest neutral.
@@ -121,6 +121,7 @@ TSBLOG_B_NOGIL(tsblog_builder_add_builtin)
 TSBLOG_B_NOGIL(tsblog_b_builder_build)
 TSBLOG_B_NOGIL(tsblog_b_match)
 TSBLOG_B_NOGIL(tsblog_b_match_envelope)
+TSBLOG_B_NOGIL(tsblog_b_redact)
 TSBLOG_B_NOGIL(tsblog_b_scan)
 TSBLOG_B_NOGIL(tsblog_b_summary)
 TSBLOG_B_NOGIL(tsblog_b_summary_merge)
@@ -413,7 +414,8 @@ void tsblog_b_found_free(tsblog_b_found *f)
 
 /* tsblog_b_found_lines: what the last call found as text: `tsblog -o json`
  * lines, each ending in "\n", or diagnoses one after the other in the
- * packed form ("" for none), or the summary document.  Holds no NUL. */
+ * packed form ("" for none), or the summary document.  Holds no NUL, but
+ * for tsblog_b_redact()'s line (read that by its length). */
 const char *tsblog_b_found_lines(const tsblog_b_found *f)
 {
 	return f->len ? f->lines : "";
@@ -543,6 +545,27 @@ int tsblog_b_match_envelope(tsblog_b_found *f, tsblog_matcher *m,
 	tsblog_b_clear(f);
 	if (rc == 1 && tsblog_b_found_cb(TSBLOG_SCAN_DIAGNOSIS, d, NULL, f))
 		return tsblog_b_nomem(err);
+	return rc;
+}
+
+/* tsblog_b_redact: tsblog_matcher_redact() of data, a whole line (only
+ * read during the call): 1 and the redacted copy in f, which may hold NUL
+ * bytes (Go reads it with tsblog_b_found_data and _len, Python with
+ * tsblog_b_found_bytes); 0 if it holds no secret (f empty: show data as it
+ * is); or a negative code (err says why). */
+int tsblog_b_redact(tsblog_b_found *f, tsblog_matcher *m, const char *data,
+		    size_t len, tsblog_error *err)
+{
+	char *out;
+	size_t n;
+	int rc = tsblog_matcher_redact(m, data, len, &out, &n, err);
+	tsblog_b_clear(f);
+	if (rc == 1) {
+		int bad = tsblog_b_add(f, out, n) < 0;
+		tsblog_free(out);
+		if (bad)
+			return tsblog_b_nomem(err);
+	}
 	return rc;
 }
 
@@ -790,6 +813,16 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 %}
 
 #ifdef SWIGPYTHON
+%inline %{
+/* tsblog_b_found_bytes: tsblog_b_found_lines() as bytes, NUL bytes
+ * included (tsblog_b_redact()'s line); NULL and an exception if out of
+ * memory.  With the GIL. */
+PyObject *tsblog_b_found_bytes(const tsblog_b_found *f)
+{
+	return PyBytes_FromStringAndSize(f->lines, (Py_ssize_t)f->len);
+}
+%}
+
 /* tsblog_b_found_diagnoses(f, rules, fields, diagnosis): the diagnoses in
  * f (packed) as a list of diagnosis(*values) objects, values in the order
  * of a `tsblog -o json` line, str, int or None; fix and see_also tuples;

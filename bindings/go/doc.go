@@ -15,6 +15,7 @@
 //	defer r.Close()
 //
 //	d, ok := r.MatchLine(line)                        // one line
+//	shown, err := r.RedactString(line)                // its secrets as <redacted:...> markers
 //	err = r.Scan(os.Stdin, "-", func(d tsblog.Diagnosis) error {
 //		fmt.Println(d.Rule, d.Summary)            // every diagnosis of a log
 //		return nil

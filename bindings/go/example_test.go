@@ -66,6 +66,30 @@ func ExampleRules_MatchLine() {
 	// first step: Confirm the secret is missing: kubectl -n istio-system get secret cluster-service-account
 }
 
+// A tool that shows input lines beside their diagnoses, as `tsblog
+// --passthrough` does, shows them redacted.
+func ExampleRules_RedactString() {
+	r, err := tsblog.Open(tsblog.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+
+	for _, line := range []string{
+		"POST /v2/token Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlZGdlIn0.c2lnbmF0dXJl",
+		"upstream connect error or disconnect/reset before headers",
+	} {
+		shown, err := r.RedactString(line)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(shown)
+	}
+	// Output:
+	// POST /v2/token Authorization: Bearer <redacted:token>
+	// upstream connect error or disconnect/reset before headers
+}
+
 func ExampleRules_Summarize() {
 	r, err := tsblog.Open(tsblog.Options{})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -355,6 +356,65 @@ func (r *Rules) matchWith(call func(*matcher) int64) (Diagnosis, bool, error) {
 	}
 	r.putMatcher(m)
 	return d, rc > 0 && err == nil, err
+}
+
+// Redact returns line with each secret replaced by its marker, as the
+// tsblog command's --passthrough shows input lines, or line itself if it
+// holds none.  The secrets are those diagnoses have redacted: JWTs
+// (<redacted:jwt>), bearer tokens (<redacted:token>), PEM blocks
+// (<redacted:pem>), keys, passwords...; the C library's
+// TSBLOG_SCAN_NO_REDACT (tsblog/scanner.h) lists every form and its
+// marker.  Options.NoRedact does not turn this off (it is about
+// diagnoses).  Every other byte is kept as it is: invalid UTF-8, NUL and
+// control bytes too.  Secrets are looked for in line as a whole, so give
+// it whole lines: a secret cut in two may not be recognised in either
+// piece.  A redacted line is a new slice; line is only read during the
+// call.  On an error (ErrClosed, or an *Error if the C library runs out of
+// memory) the result is nil, never the line unredacted.
+func (r *Rules) Redact(line []byte) ([]byte, error) {
+	var out []byte
+	red, err := r.redact(bytesView(line), func(s string) { out = []byte(s) })
+	if err != nil {
+		return nil, err
+	}
+	if !red {
+		return line, nil
+	}
+	return out, nil
+}
+
+// RedactString is Redact for a string; on an error the result is "".
+func (r *Rules) RedactString(line string) (string, error) {
+	var out strings.Builder
+	red, err := r.redact(line, func(s string) {
+		out.Grow(len(s))
+		out.WriteString(s)
+	})
+	if err != nil {
+		return "", err
+	}
+	if !red {
+		return line, nil
+	}
+	return out.String(), nil
+}
+
+// redact runs tsblog_b_redact on a pooled matcher.  If line held a secret
+// it returns true, after keep has copied the redacted line out of the C
+// memory it is handed.
+func (r *Rules) redact(line string, keep func(string)) (bool, error) {
+	m, err := r.getMatcher()
+	if err != nil {
+		return false, err
+	}
+	rc := c.Tsblog_b_redact(m.found, m.m, line, m.err)
+	if rc < 0 {
+		err = newError(m.err)
+	} else if rc > 0 {
+		keep(c.FoundView(m.found))
+	}
+	r.putMatcher(m)
+	return rc > 0, err
 }
 
 // Scan reads everything from in, as the tsblog command reads a file, and

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -1309,5 +1310,150 @@ func TestMatchRecord(t *testing.T) {
 	r.Close()
 	if _, _, err := r.MatchRecord([]byte(expired), Envelope{}); err != ErrClosed {
 		t.Fatalf("after Close: %v", err)
+	}
+}
+
+// Lines and what `tsblog --passthrough` shows of them.
+var redacted = []struct{ line, want string }{
+	{"token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJlZGdlIn0.c2lnbmF0dXJl expired",
+		"token <redacted:jwt> expired"},
+	{"Authorization: Bearer abcdefghijkl", "Authorization: Bearer <redacted:token>"},
+	{`tls.key: "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n" loaded`,
+		`tls.key: "<redacted:pem>\n" loaded`},
+	{"    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVBCi0tLS0tRU5EIFJTQSBQUklWQVRFIEtFWS0tLS0tCg==",
+		"    client-key-data: <redacted:key>"},
+	{"GET https://admin:hunter2@tsb.example.com/v2 200",
+		"GET https://admin:<redacted:password>@tsb.example.com/v2 200"},
+	// invalid UTF-8, NUL and an escape stay as they are
+	{"a\x00\xff\x1b[1m Bearer abcdefghijkl\xfe z", "a\x00\xff\x1b[1m Bearer <redacted:token>\xfe z"},
+}
+
+func TestRedact(t *testing.T) {
+	r := open(t, Options{})
+	for _, x := range redacted {
+		for _, line := range []string{x.line, x.line + "\n"} {
+			want := x.want + line[len(x.line):]
+			in := []byte(line)
+			got, err := r.Redact(in)
+			if err != nil || string(got) != want {
+				t.Errorf("Redact(%q) = %q, %v; want %q", line, got, err, want)
+			}
+			if string(in) != line {
+				t.Errorf("Redact changed its argument: %q", in)
+			}
+			if s, err := r.RedactString(line); err != nil || s != want {
+				t.Errorf("RedactString(%q) = %q, %v; want %q", line, s, err, want)
+			}
+		}
+	}
+}
+
+// TestRedactCopies: the redacted line is Go memory of its own, which the
+// next call (reusing the matcher and its C buffer) leaves alone.
+func TestRedactCopies(t *testing.T) {
+	r := open(t, Options{})
+	first, err := r.Redact([]byte("Bearer abcdefghijkl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.RedactString("Basic dXNlcjpwYXNzd29yZA==")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Redact([]byte("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx Bearer zzzzzzzzzzzzzz")); err != nil {
+		t.Fatal(err)
+	}
+	if string(first) != "Bearer <redacted:token>" || s != "Basic <redacted:token>" {
+		t.Errorf("earlier results changed: %q %q", first, s)
+	}
+}
+
+func TestRedactNoSecret(t *testing.T) {
+	r := open(t, Options{})
+	line := []byte("upstream connect error or disconnect/reset before headers")
+	got, err := r.Redact(line)
+	if err != nil || &got[0] != &line[0] || len(got) != len(line) {
+		t.Errorf("Redact without a secret: %q, %v; want the line itself", got, err)
+	}
+	if s, err := r.RedactString(string(line)); err != nil || s != string(line) {
+		t.Errorf("RedactString without a secret: %q, %v", s, err)
+	}
+	if got, err := r.Redact(nil); got != nil || err != nil {
+		t.Errorf("Redact(nil) = %q, %v", got, err)
+	}
+	if s, err := r.RedactString(""); s != "" || err != nil {
+		t.Errorf(`RedactString("") = %q, %v`, s, err)
+	}
+}
+
+// TestRedactNoRedact: NoRedact keeps secrets in diagnoses; Redact is asked
+// for.
+func TestRedactNoRedact(t *testing.T) {
+	r := open(t, Options{NoRedact: true})
+	if s, err := r.RedactString("Authorization: Bearer abcdefghijkl"); err != nil ||
+		s != "Authorization: Bearer <redacted:token>" {
+		t.Errorf("RedactString with NoRedact: %q, %v", s, err)
+	}
+}
+
+func TestRedactClosed(t *testing.T) {
+	r, err := Open(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if got, err := r.Redact([]byte("Bearer abcdefghijkl")); got != nil || err != ErrClosed {
+		t.Errorf("Redact after Close: %q, %v", got, err)
+	}
+	if s, err := r.RedactString("Bearer abcdefghijkl"); s != "" || err != ErrClosed {
+		t.Errorf("RedactString after Close: %q, %v", s, err)
+	}
+}
+
+func TestRedactConcurrent(t *testing.T) {
+	r := open(t, Options{})
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				line := fmt.Sprintf("req %d/%d: Authorization: Bearer tok%08dx", g, i, i)
+				want := fmt.Sprintf("req %d/%d: Authorization: Bearer <redacted:token>", g, i)
+				if s, err := r.RedactString(line); err != nil || s != want {
+					t.Errorf("RedactString(%q) = %q, %v", line, s, err)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+}
+
+// TestRedactIsThePassthrough: the lines above go through `tsblog
+// --passthrough --raw` (-a for the NUL) as Redact redacts them.
+func TestRedactIsThePassthrough(t *testing.T) {
+	exe := os.Getenv("TSBLOG_EXE")
+	if exe == "" {
+		t.Skip("TSBLOG_EXE is not set (path of the tsblog command)")
+	}
+	r := open(t, Options{})
+	var in, want bytes.Buffer
+	for _, x := range append(redacted, struct{ line, want string }{"no secret \xff here", ""}) {
+		in.WriteString(x.line + "\n")
+		got, err := r.Redact([]byte(x.line + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Write(got)
+	}
+	cmd := exec.Command(exe, "--passthrough", "--raw", "-a", "--no-builtin")
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, want.Bytes()) {
+		t.Errorf("tsblog --passthrough:\n%q\nRedact:\n%q", out, want.Bytes())
 	}
 }

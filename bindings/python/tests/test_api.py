@@ -8,6 +8,7 @@ import os
 import pathlib
 import pickle
 import re
+import subprocess
 import warnings
 
 import pytest
@@ -715,6 +716,84 @@ def test_redact_false_keeps_secrets():
     assert rules.match_line(line).fields["cred"] == JWT
     (s,) = list(rules.scan([line]))
     assert s.text == line
+
+
+# --- lines shown with their secrets redacted (tsblog_matcher_redact) ------------
+
+PEM_LINE = ('tls.key: "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC'
+            '\\n-----END PRIVATE KEY-----\\n" loaded')
+KUBECONFIG_LINE = ("    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlF"
+                   "cEFJQkFBS0NBUUVBCi0tLS0tRU5EIFJTQSBQUklWQVRFIEtFWS0tLS0tCg==")
+# (line, what `tsblog --passthrough` shows of it)
+REDACTED = [
+    ("token " + JWT + " expired", "token <redacted:jwt> expired"),
+    ("Authorization: Bearer abcdefghijkl", "Authorization: Bearer <redacted:token>"),
+    (PEM_LINE, 'tls.key: "<redacted:pem>\\n" loaded'),
+    (KUBECONFIG_LINE, "    client-key-data: <redacted:key>"),
+    ("GET https://admin:hunter2@tsb.example.com/v2 200",
+     "GET https://admin:<redacted:password>@tsb.example.com/v2 200"),
+]
+
+
+@pytest.mark.parametrize("line,want", REDACTED)
+def test_redact(rules: tsblog.Rules, line: str, want: str) -> None:
+    assert rules.redact(line) == want
+    assert rules.redact(line.encode()) == want.encode()
+    assert rules.redact(line + "\n") == want + "\n"
+
+
+def test_redact_no_secret_is_the_line_itself(rules: tsblog.Rules) -> None:
+    line = "upstream connect error or disconnect/reset before headers"
+    assert rules.redact(line) is line
+    data = line.encode()
+    assert rules.redact(data) is data
+    assert rules.redact(bytearray(data)) == data and type(rules.redact(bytearray(data))) is bytes
+    assert rules.redact(memoryview(data)) == data
+    assert rules.redact("") == "" and rules.redact(b"") == b""
+
+
+def test_redact_bytes_as_they_are(rules: tsblog.Rules) -> None:
+    """Invalid UTF-8, NUL and control bytes stay; the result is bytes."""
+    got = rules.redact(b"a\x00\xff\x1b[1m Bearer abcdefghijkl\xfe z")
+    assert got == b"a\x00\xff\x1b[1m Bearer <redacted:token>\xfe z"
+    assert rules.redact(bytearray(b"\x00Bearer abcdefghijkl")) == b"\x00Bearer <redacted:token>"
+    assert rules.redact(memoryview(b"Bearer abcdefghijkl")) == b"Bearer <redacted:token>"
+
+
+def test_redact_str_surrogates(rules: tsblog.Rules) -> None:
+    """A surrogateescape'd byte goes to C as that byte and comes back as
+    it was; so does a lone surrogate (surrogatepass both ways)."""
+    raw = b"caf\xe9 Bearer abcdefghijkl"
+    line = raw.decode("utf-8", "surrogateescape")
+    assert line == "caf\udce9 Bearer abcdefghijkl"
+    assert rules.redact(line) == "caf\udce9 Bearer <redacted:token>"
+    assert rules.redact(raw) == b"caf\xe9 Bearer <redacted:token>"
+    assert rules.redact("\ud800 \udce9 Bearer abcdefghijkl") == "\ud800 \udce9 Bearer <redacted:token>"
+
+
+def test_redact_whatever_redact_false_says() -> None:
+    """redact=False keeps secrets in diagnoses; redact() is asked for."""
+    rules = tsblog.Rules.from_string(REDACT_RULES, redact=False)
+    assert rules.redact("auth failed with " + JWT) == "auth failed with <redacted:jwt>"
+
+
+def test_redact_type_error(rules: tsblog.Rules) -> None:
+    with pytest.raises(TypeError):
+        rules.redact(42)  # type: ignore[call-overload]
+
+
+@pytest.mark.skipif(not os.environ.get("TSBLOG_EXE"), reason="TSBLOG_EXE not set (built without the command)")
+def test_redact_is_the_commands_passthrough(rules: tsblog.Rules) -> None:
+    """The lines above, and bytes the command copies raw (-a for the NUL),
+    redacted as `tsblog --passthrough --raw` shows them."""
+    lines = [line.encode() for line, _ in REDACTED] + [
+        b"a\x00\xff Bearer abcdefghijkl\xfe z", b"no secret \xff here"]
+    out = subprocess.run([os.environ["TSBLOG_EXE"], "--passthrough", "--raw", "-a", "--no-builtin"],
+                         input=b"".join(l + b"\n" for l in lines), capture_output=True, check=True)
+    assert out.stdout == b"".join(rules.redact(l + b"\n") for l in lines)
+    assert out.stdout.split(b"\n")[:-1] == [rules.redact(l) for l in lines]
+    assert out.stdout.decode("utf-8", "surrogateescape").split("\n")[:-1] == \
+        [rules.redact(l.decode("utf-8", "surrogateescape")) for l in lines]
 
 
 # --- records from a log engine (tsblog_matcher_match_envelope) -------------------

@@ -180,3 +180,40 @@ def test_gil_released_while_c_scans(rules: tsblog.Rules, no_forced_switch: None)
         if seen[-1]:
             break
     assert seen[-1], seen
+
+
+def test_four_threads_redact(rules: tsblog.Rules) -> None:
+    lines = [f"req {i}: Authorization: Bearer tok{i:08d}x" for i in range(200)]
+    want = [f"req {i}: Authorization: Bearer <redacted:token>" for i in range(200)]
+
+    def work(_: int) -> list[str]:
+        return [rules.redact(l) for l in lines * 10]
+
+    with ThreadPoolExecutor(4) as pool:
+        for got in pool.map(work, range(4)):
+            assert got == want * 10
+
+
+def test_gil_released_while_c_redacts(rules: tsblog.Rules, no_forced_switch: None) -> None:
+    """As test_gil_released_while_c_scans, for tsblog_b_redact on one long
+    line (~0.1 s of C)."""
+    line = b"Authorization: Bearer abcdefghijkl, " * 100000
+    want = b"Authorization: Bearer <redacted:token>, " * 100000
+    seen = []
+    for _ in range(3):
+        entering = threading.Event()
+        done: list[bytes] = []
+
+        def redact() -> None:
+            entering.set()
+            done.append(rules.redact(line))
+
+        t = threading.Thread(target=redact, daemon=True)
+        t.start()
+        entering.wait()
+        seen.append(not done)
+        t.join()
+        assert done == [want]
+        if seen[-1]:
+            break
+    assert seen[-1], seen

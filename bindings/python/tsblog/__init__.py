@@ -7,6 +7,7 @@
         print(f"{d.source}:{d.line}: {d.rule}: {d.summary}")
 
     d = rules.match_line(line)                  # one line -> Diagnosis | None
+    shown = rules.redact(line)                  # its secrets as <redacted:...> markers
     summary = rules.summarize("operator.log")   # the `tsblog -o summary-json` document
 
 A :class:`Rules` object is immutable and may be shared by any number of
@@ -34,7 +35,7 @@ import threading
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Any, Callable, NoReturn, Optional, Union
+from typing import IO, Any, Callable, NoReturn, Optional, Union, overload
 
 from . import _tsblog as _c  # SWIG C module (types: _tsblog.pyi)
 
@@ -394,13 +395,19 @@ def _jobs(jobs: Optional[int]) -> int:
 
 
 def _to_bytes(text: str) -> bytes:
+    return _encode(text)[0]
+
+
+def _encode(text: str) -> tuple[bytes, str]:
+    """text as the bytes C gets, and the errors handler that decodes them
+    back to text."""
     # surrogateescape gives back the bytes a str was decoded from with
     # errors="surrogateescape"; other lone surrogates go through as invalid
-    # UTF-8, which C turns into U+FFFD.
+    # UTF-8, which C matches as U+FFFD (and redact() decodes back).
     try:
-        return text.encode("utf-8", "surrogateescape")
+        return text.encode("utf-8", "surrogateescape"), "surrogateescape"
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass")
+        return text.encode("utf-8", "surrogatepass"), "surrogatepass"
 
 
 def _c_name(name: str) -> str:
@@ -765,6 +772,48 @@ class Rules:
                                         pod, namespace, container, timestamp,
                                         level, m.err.ptr)
         return self._matched(m, rc)
+
+    @overload
+    def redact(self, line: str) -> str: ...
+    @overload
+    def redact(self, line: Union[bytes, bytearray, memoryview]) -> bytes: ...
+
+    def redact(self, line: Union[str, bytes, bytearray, memoryview]) -> Union[str, bytes]:
+        """``line`` with each secret replaced by its marker, as ``tsblog
+        --passthrough`` shows input lines; ``line`` itself if it holds none.
+
+        The secrets are those diagnoses have redacted: JWTs
+        (``<redacted:jwt>``), bearer tokens (``<redacted:token>``), PEM
+        blocks (``<redacted:pem>``), keys, passwords...; the C library's
+        ``TSBLOG_SCAN_NO_REDACT`` (tsblog/scanner.h) lists every form and
+        its marker.  Every other byte or character is kept as it is, control
+        characters included.  Secrets are looked for in ``line`` as a whole,
+        so give it whole lines: a secret cut in two may not be recognised in
+        either piece.  This redacts whatever ``redact=`` the rules were made
+        with (that is about diagnoses).
+
+        str gives str (encoded for C as :meth:`match_line` encodes it, and
+        decoded back the same way: a surrogateescape'd byte comes back as
+        it was); bytes, bytearray or memoryview give bytes.  C:
+        tsblog_matcher_redact(), without the GIL, on this thread's matcher.
+        """
+        m = self._matcher()
+        if isinstance(line, str):
+            data, errors = _encode(line)
+        else:
+            data = _line_bytes(line)
+        rc = _c.tsblog_b_redact(m.found.ptr, m.ptr, data, m.err.ptr)
+        if rc <= 0:
+            if rc < 0:
+                _raise(m.err)
+            return line if isinstance(line, (str, bytes)) else bytes(line)
+        out = _c.tsblog_b_found_bytes(m.found.ptr)
+        if not isinstance(line, str):
+            return out
+        try:
+            return out.decode("utf-8", errors)
+        except UnicodeDecodeError:  # surrogatepass, and a marker ended amid a character
+            return out.decode("utf-8", "surrogateescape")
 
     def _matcher(self) -> _Matcher:
         """This OS thread's matcher (embedders give each call a fresh

@@ -432,7 +432,8 @@ void tsblog_b_found_free(tsblog_b_found *f)
 
 /* tsblog_b_found_lines: what the last call found as text: `tsblog -o json`
  * lines, each ending in "\n", or diagnoses one after the other in the
- * packed form ("" for none), or the summary document.  Holds no NUL. */
+ * packed form ("" for none), or the summary document.  Holds no NUL, but
+ * for tsblog_b_redact()'s line (read that by its length). */
 const char *tsblog_b_found_lines(const tsblog_b_found *f)
 {
 	return f->len ? f->lines : "";
@@ -560,6 +561,27 @@ int tsblog_b_match_envelope(tsblog_b_found *f, tsblog_matcher *m,
 	tsblog_b_clear(f);
 	if (rc == 1 && tsblog_b_found_cb(TSBLOG_SCAN_DIAGNOSIS, d, NULL, f))
 		return tsblog_b_nomem(err);
+	return rc;
+}
+
+/* tsblog_b_redact: tsblog_matcher_redact() of data, a whole line (only
+ * read during the call): 1 and the redacted copy in f, which may hold NUL
+ * bytes (Go reads it with tsblog_b_found_data and _len, Python with
+ * tsblog_b_found_bytes); 0 if it holds no secret (f empty: show data as it
+ * is); or a negative code (err says why). */
+int tsblog_b_redact(tsblog_b_found *f, tsblog_matcher *m, const char *data,
+		    size_t len, tsblog_error *err)
+{
+	char *out;
+	size_t n;
+	int rc = tsblog_matcher_redact(m, data, len, &out, &n, err);
+	tsblog_b_clear(f);
+	if (rc == 1) {
+		int bad = tsblog_b_add(f, out, n) < 0;
+		tsblog_free(out);
+		if (bad)
+			return tsblog_b_nomem(err);
+	}
 	return rc;
 }
 
@@ -809,7 +831,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_10d9423a50d365b8(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_fc071aed042c7563(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -819,7 +841,7 @@ void _wrap_Swig_free_ctsblog_10d9423a50d365b8(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_fc071aed042c7563(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -832,7 +854,7 @@ void *_wrap_Swig_malloc_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -845,7 +867,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_10d9423a50d365b8(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -858,7 +880,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_10d9423a50d365b8(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -871,7 +893,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_10d9423a50d365b8(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -884,7 +906,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_10d9423a50d365b8(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -897,7 +919,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_10d9423a50d365b8(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -910,7 +932,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_10d9423a50d365b8(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -923,7 +945,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_10d9423a50d365b8(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -936,7 +958,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_10d9423a50d365b8(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -949,7 +971,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_10d9423a50d365b8(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_10d9423a50d365b8() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_fc071aed042c7563() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -960,7 +982,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_10d9423a50d365b8() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -970,7 +992,7 @@ void _wrap_delete_tsblog_error_ctsblog_10d9423a50d365b8(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -983,7 +1005,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_10d9423a50d365b8(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -996,7 +1018,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_10d9423a50d365b8(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1009,7 +1031,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_10d9423a50d365b8(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1022,7 +1044,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_10d9423a50d365b8(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1035,7 +1057,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_10d9423a50d365b8(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1048,7 +1070,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_10d9423a50d365b8(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1061,7 +1083,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_10d9423a50d365b8(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1074,7 +1096,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_10d9423a50d365b8(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_10d9423a50d365b8() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_fc071aed042c7563() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -1085,7 +1107,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_10d9423a50d3
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_10d9423a50d365b8(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_fc071aed042c7563(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -1095,7 +1117,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_10d9423a50d365b8(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_10d9423a50d365b8() {
+_gostring_ _wrap_tsblog_version_ctsblog_fc071aed042c7563() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -1106,7 +1128,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_10d9423a50d365b8() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_fc071aed042c7563(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1119,7 +1141,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_10d9423a50d365b8(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_fc071aed042c7563(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1132,7 +1154,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_10d9423a50d365b8(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_fc071aed042c7563(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1160,7 +1182,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_10d9423a50d365b8(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_fc071aed042c7563(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1182,7 +1204,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_10d9423a50d365b8(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_fc071aed042c7563(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -1197,7 +1219,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_10d9423a50d365b8(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_fc071aed042c7563(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -1207,7 +1229,7 @@ void _wrap_tsblog_builder_free_ctsblog_10d9423a50d365b8(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_fc071aed042c7563(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -1217,7 +1239,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_fc071aed042c7563(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1230,7 +1252,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_10d9423a50d365b8(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_fc071aed042c7563(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -1245,7 +1267,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_10d9423a50d365b8(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_10d9423a50d365b8(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_fc071aed042c7563(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1258,7 +1280,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_10d9423a50d365b8(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_10d9423a50d365b8(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_fc071aed042c7563(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -1268,7 +1290,7 @@ void _wrap_tsblog_matcher_free_ctsblog_10d9423a50d365b8(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_10d9423a50d365b8(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_fc071aed042c7563(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -1283,7 +1305,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_10d9423a50d365b8(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_10d9423a50d365b8(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_fc071aed042c7563(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -1293,7 +1315,7 @@ void _wrap_tsblog_scanner_free_ctsblog_10d9423a50d365b8(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_10d9423a50d365b8() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_fc071aed042c7563() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1304,7 +1326,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_10d9423a50d365b8() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_10d9423a50d365b8() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_fc071aed042c7563() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1315,7 +1337,7 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_10d9423a50d365b8() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_10d9423a50d365b8(intgo _swig_go_0) {
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_fc071aed042c7563(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1328,7 +1350,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_10d9423a50d365b8(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1338,7 +1360,7 @@ void _wrap_tsblog_b_found_free_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1351,7 +1373,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_10d9423a50d365b8(struct tsblog_b_f
 }
 
 
-intgo _wrap_tsblog_b_found_data_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
+intgo _wrap_tsblog_b_found_data_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   uintptr_t result;
   intgo _swig_go_result;
@@ -1364,7 +1386,7 @@ intgo _wrap_tsblog_b_found_data_ctsblog_10d9423a50d365b8(struct tsblog_b_found *
 }
 
 
-long long _wrap_tsblog_b_found_len_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_len_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1377,7 +1399,7 @@ long long _wrap_tsblog_b_found_len_ctsblog_10d9423a50d365b8(struct tsblog_b_foun
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1390,7 +1412,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_10d9423a50d365b8(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1405,7 +1427,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_10d9423a50d365b8(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1418,7 +1440,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_10d9423a50d365b8(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1433,7 +1455,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_10d9423a50d365b8
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_10d9423a50d365b8(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_fc071aed042c7563(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1446,7 +1468,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_10d9423a50d365b8(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_10d9423a50d365b8(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_fc071aed042c7563(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1461,7 +1483,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_10d9423a50d365b8(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_fc071aed042c7563(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1476,7 +1498,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_10d9423a50d365b8(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_10d9423a50d365b8(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_fc071aed042c7563(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1504,7 +1526,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_10d9423a50d365b8(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1527,7 +1549,7 @@ intgo _wrap_tsblog_b_match_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_match_envelope_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1585,7 +1607,30 @@ intgo _wrap_tsblog_b_match_envelope_ctsblog_10d9423a50d365b8(struct tsblog_b_fou
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_redact_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+  tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
+  tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
+  char *arg3 = (char *) 0 ;
+  size_t arg4 ;
+  tsblog_error *arg5 = (tsblog_error *) 0 ;
+  int result;
+  intgo _swig_go_result;
+  
+  arg1 = *(tsblog_b_found **)&_swig_go_0; 
+  arg2 = *(tsblog_matcher **)&_swig_go_1; 
+  
+  arg3 = (char *)_swig_go_2.p;
+  arg4 = (size_t)_swig_go_2.n;
+  
+  arg5 = *(tsblog_error **)&_swig_go_3; 
+  
+  result = (int)tsblog_b_redact(arg1,arg2,(char const *)arg3,arg4,arg5);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+intgo _wrap_tsblog_b_scan_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1610,7 +1655,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_
 }
 
 
-void _wrap_tsblog_b_fd_free_ctsblog_10d9423a50d365b8(struct tsblog_b_fd *_swig_go_0) {
+void _wrap_tsblog_b_fd_free_ctsblog_fc071aed042c7563(struct tsblog_b_fd *_swig_go_0) {
   tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
   
   arg1 = *(tsblog_b_fd **)&_swig_go_0; 
@@ -1620,7 +1665,7 @@ void _wrap_tsblog_b_fd_free_ctsblog_10d9423a50d365b8(struct tsblog_b_fd *_swig_g
 }
 
 
-struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_10d9423a50d365b8(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
+struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_fc071aed042c7563(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   int arg2 ;
   tsblog_b_found *arg3 = (tsblog_b_found *) 0 ;
@@ -1639,7 +1684,7 @@ struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_10d9423a50d365b8(struct tsblog
 }
 
 
-intgo _wrap_tsblog_b_fd_next_ctsblog_10d9423a50d365b8(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_fd_next_ctsblog_fc071aed042c7563(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
   tsblog_b_found *arg2 = (tsblog_b_found *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1656,7 +1701,7 @@ intgo _wrap_tsblog_b_fd_next_ctsblog_10d9423a50d365b8(struct tsblog_b_fd *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1673,7 +1718,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1702,7 +1747,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_10d9423a50d365b8(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_10d9423a50d365b8(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_fc071aed042c7563(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
