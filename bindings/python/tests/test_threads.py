@@ -196,9 +196,9 @@ def test_four_threads_redact(rules: tsblog.Rules) -> None:
 
 def test_gil_released_while_c_redacts(rules: tsblog.Rules, no_forced_switch: None) -> None:
     """As test_gil_released_while_c_scans, for tsblog_b_redact on one long
-    line (~0.1 s of C)."""
-    line = b"Authorization: Bearer abcdefghijkl, " * 100000
-    want = b"Authorization: Bearer <redacted:token>, " * 100000
+    line (~0.3 s of C)."""
+    line = b"Authorization: Bearer abcdefghijkl, " * 300000
+    want = b"Authorization: Bearer <redacted:token>, " * 300000
     seen = []
     for _ in range(3):
         entering = threading.Event()
