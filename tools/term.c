@@ -45,23 +45,31 @@ term_color(term *t, enum color c)
 static void
 put_escaped(FILE *f, const char *s, int keep_nl)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 
-	for (; *p; p++) {
+	/* Runs of plain bytes in one fwrite: a byte at a time took stdio's
+	 * lock for each once -j had started threads. */
+	for (;; p++) {
+		int plain = *p >= 0x20 && *p != 0x7f &&
+			    !(*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) &&
+			    !(*p >= 0x80 && *p <= 0x9f && !is_continuation(s, p));
+		if (plain)
+			continue;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (!*p)
+			return;
 		if (*p == '\t') {
 			fputc(' ', f);
 		} else if (*p == '\n' && keep_nl) {
 			fputc('\n', f);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\x%02x", *p);
-		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+		} else if (*p == 0xc2) {
 			fprintf(f, "\\u%04x", p[1]);
 			p++;
-		} else if (*p >= 0x80 && *p <= 0x9f && !is_continuation(s, p)) {
-			fprintf(f, "\\x%02x", *p);      /* raw 8-bit C1 */
 		} else {
-			fputc(*p, f);
+			fprintf(f, "\\x%02x", *p); /* C0, DEL, raw 8-bit C1 */
 		}
+		run = p + 1;
 	}
 }
 
