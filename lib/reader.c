@@ -196,8 +196,10 @@ static int
 header_of(const char *p, size_t n)
 {
 	int h;
+
+	/* The first byte first: the fast path asks this of every line. */
 	for (h = HDR_NAME; h <= HDR_NS_COLUMN; h++)
-		if (n >= strlen(headers[h]) &&
+		if (n && p[0] == headers[h][0] && n >= strlen(headers[h]) &&
 		    !memcmp(p, headers[h], strlen(headers[h])))
 			return h;
 	return HDR_NONE;
