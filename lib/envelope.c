@@ -213,7 +213,7 @@ env_journald(record *rec)
 	if (n > 15 && p[3] == ' ' && p[6] == ' ' && digits(p, n, 7, 2) &&
 	    p[9] == ':' && digits(p, n, 10, 2) && p[12] == ':' &&
 	    digits(p, n, 13, 2) && (is_digit(p[5]) && (is_digit(p[4]) || p[4] == ' '))) {
-		for (i = 0; i < 36; i += 3)
+		for (i = 0; i < 36 && !k; i += 3)
 			if (!memcmp(p, months + i, 3))
 				k = 15;
 	} else if (n > 24 && digits(p, n, 0, 4) && p[4] == '-' && p[10] == 'T' &&

@@ -426,13 +426,14 @@ json_line_alert(const char *p, size_t n)
 	size_t k;
 	int i;
 
-	while ((q = memchr(q, '"', (size_t)(end - q)))) {
-		q++;
+	while ((q = memchr(q, '"', (size_t)(end - q))) && ++q < end) {
 		if (end - q >= 8 && !memcmp(q, "Warning\"", 8))
 			return 1;
 		for (i = 0; level_keys[i]; i++) {
 			const char *key = level_keys[i];
-			for (k = 0; key[k] && q + k < end && q[k] == key[k]; k++)
+			if (*q != key[0])
+				continue;
+			for (k = 1; key[k] && q + k < end && q[k] == key[k]; k++)
 				;
 			if (!key[k] && q + k < end && q[k] == '"')
 				break;
