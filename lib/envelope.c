@@ -115,8 +115,10 @@ env_console(record *rec, int meta)
 
 	if (k && k < n && p[k] == '\t')
 		at = k + 1;
-	tab = memchr(p + at, '\t', n - at);
-	if (!tab || (size_t)(tab - p - at) > 7)
+	/* The level takes at most 7 bytes here: its tab is looked for no
+	 * further (on a line with none, that was a pass over all of it). */
+	tab = memchr(p + at, '\t', n - at < 8 ? n - at : 8);
+	if (!tab)
 		return 0;
 	level = level_name(p + at, (size_t)(tab - p - at));
 	if (!level)
