@@ -3,7 +3,6 @@
  * only make sense with what came before (a describe header, an events
  * table header, an open JSON document, whose lines events.c follows).
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,50 +58,17 @@ static const char *const scope_keys[] = { "scope", "logger", NULL };
 /* Not appended to the message: bulky or already shown. */
 static const char *const skip_keys[] = { "caller", "stacktrace", "v", NULL };
 
-/* Whether @d printed with @prec significant digits (into @buf, *k
- * bytes) reads back as @d. */
-static int
-round_trips(char *buf, size_t size, double d, int prec, int *k)
-{
-	*k = snprintf(buf, size, "%.*g", prec, d);
-	return strtod(buf, NULL) == d;
-}
-
 /* The shortest text that reads back as the same double: zap writes epoch
- * seconds as 1763626442.401127, and that is what users should see.
- * Every JSON line the full path reads formats its "ts" here (the summary
- * sends each warning there), and an epoch with microseconds takes 16
- * digits: the precision is found by bisection, not by trying 1 to 17.
- * That finds the same one because a precision that reads back makes
- * every longer one read back: the correctly rounded p+1 digits are at
- * least as near @d as the p digits, and @d's rounding interval is
- * symmetric, except at a power of two (a zero mantissa: the gap below is
- * half the gap above) and for infinities, which take the walk up. */
+ * seconds as 1763626442.401127, and that is what users should see. */
 static int
 shortest_real(char *buf, size_t size, double d)
 {
-	uint64_t bits;
-	int lo = 1, hi = 17, prec, k = 0, in_buf = 0;
-
-	memcpy(&bits, &d, sizeof(bits));
-	if (!(bits & ((UINT64_C(1) << 52) - 1)) ||
-	    ((bits >> 52) & 0x7ff) == 0x7ff) {
-		for (prec = 1; prec < 17; prec++)
-			if (round_trips(buf, size, d, prec, &k))
-				return k;
-		round_trips(buf, size, d, 17, &k);
-		return k;
+	int prec, k = 0;
+	for (prec = 1; prec <= 17; prec++) {
+		k = snprintf(buf, size, "%.*g", prec, d);
+		if (strtod(buf, NULL) == d)
+			break;
 	}
-	while (lo < hi) {
-		prec = lo + (hi - lo) / 2;
-		in_buf = round_trips(buf, size, d, prec, &k) ? prec : 0;
-		if (in_buf)
-			hi = prec;
-		else
-			lo = prec + 1;
-	}
-	if (in_buf != lo)
-		round_trips(buf, size, d, lo, &k);
 	return k;
 }
 
