@@ -103,9 +103,11 @@ env_kubectl_timestamp(record *rec)
 
 /* Istio/TSB console: [TIMESTAMP<TAB>]LEVEL<TAB>[SCOPE<TAB>]MESSAGE.  The
  * message keeps its trailing [scope="..."] or <TAB>key=value parts: rules
- * may capture from them (name=configs-... is the XCP stream). */
+ * may capture from them (name=configs-... is the XCP stream).  Without
+ * @meta, only the timestamp and level are read: the scope and the
+ * message's parts take passes over the line. */
 int
-env_console(record *rec)
+env_console(record *rec, int meta)
 {
 	const char *p = rec->msg.p, *tab;
 	size_t n = rec->msg.n, at = 0, k = rfc3339_len(p, n);
@@ -113,8 +115,10 @@ env_console(record *rec)
 
 	if (k && k < n && p[k] == '\t')
 		at = k + 1;
-	tab = memchr(p + at, '\t', n - at);
-	if (!tab || (size_t)(tab - p - at) > 7)
+	/* The level takes at most 7 bytes here: its tab is looked for no
+	 * further (on a line with none, that was a pass over all of it). */
+	tab = memchr(p + at, '\t', n - at < 8 ? n - at : 8);
+	if (!tab)
 		return 0;
 	level = level_name(p + at, (size_t)(tab - p - at));
 	if (!level)
@@ -124,6 +128,8 @@ env_console(record *rec)
 		rec->timestamp.n = k;
 	}
 	rec->level = level;
+	if (!meta)
+		return 1;
 	at = (size_t)(tab - p) + 1;
 	/* A scope is one word then a tab; a message has spaces. */
 	tab = memchr(p + at, '\t', n - at);
@@ -165,7 +171,8 @@ klog_pod(record *rec)
 	}
 }
 
-/* klog: "E1120 08:14:02.401127       1 file.go:123] message" */
+/* klog: "E1120 08:14:02.401127       1 file.go:123] message".  The pod
+ * its message may name is env_kv()'s to find. */
 int
 env_klog(record *rec)
 {
@@ -191,7 +198,6 @@ env_klog(record *rec)
 	if (i < n && p[i] == ' ')
 		i++;
 	narrow(rec, i);
-	klog_pod(rec);
 	return 1;
 }
 
@@ -209,7 +215,7 @@ env_journald(record *rec)
 	if (n > 15 && p[3] == ' ' && p[6] == ' ' && digits(p, n, 7, 2) &&
 	    p[9] == ':' && digits(p, n, 10, 2) && p[12] == ':' &&
 	    digits(p, n, 13, 2) && (is_digit(p[5]) && (is_digit(p[4]) || p[4] == ' '))) {
-		for (i = 0; i < 36; i += 3)
+		for (i = 0; i < 36 && !k; i += 3)
 			if (!memcmp(p, months + i, 3))
 				k = 15;
 	} else if (n > 24 && digits(p, n, 0, 4) && p[4] == '-' && p[10] == 'T' &&
@@ -244,11 +250,15 @@ env_journald(record *rec)
 /* kubelet's structured lines (klog's InfoS/ErrorS): after the quoted
  * message come key="value" pairs.  pod="NS/NAME" and containerName="C"
  * fill the record; the message stays whole, err="..." included, since
- * rules match the error's text. */
+ * rules match the error's text.  klog_pod()'s search starts here, not in
+ * env_klog(): reading a klog line's level alone (reader_line_alert())
+ * then costs no search for its pod. */
 void
 env_kv(record *rec)
 {
 	const char *p = rec->msg.p, *q, *end = p + rec->msg.n, *v, *close;
+
+	klog_pod(rec);
 
 	/* Older kubelet lines name the pod in prose: pod "NAME" or
 	 * pod "NAME_NAMESPACE(UID)". */
@@ -403,7 +413,7 @@ enveloped(const char *p, size_t n)
 	memset(&r, 0, sizeof(r));
 	r.msg = sl(p, n);
 	return rfc3339_len(p, n) || (n && p[0] == '{') || env_klog(&r) ||
-	       env_console(&r);
+	       env_console(&r, 0);
 }
 
 /* stern: "POD CONTAINER MESSAGE" (with --timestamps the message starts

@@ -17,7 +17,7 @@ size_t split_columns(const char *p, size_t n, slice *cols, size_t max);
 uint64_t age_count(slice age);
 int env_kubectl_prefix(record *rec);
 int env_kubectl_timestamp(record *rec);
-int env_console(record *rec);
+int env_console(record *rec, int meta);
 int env_klog(record *rec);
 int env_journald(record *rec);
 void env_kv(record *rec);

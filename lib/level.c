@@ -3,16 +3,20 @@
 #include <string.h>
 #include "level.h"
 
-/* Level words as the Go loggers print them. */
+/* Level words as the Go loggers print them.  Their lengths are kept
+ * since every line of the fast path asks level_name(). */
+#define WORD(w, level) { w, sizeof(w) - 1, level }
 static const struct {
-	const char *word, *level;
+	const char *word;
+	size_t n;
+	const char *level;
 } words[] = {
-	{ "debug", "debug" }, { "info", "info" },
-	{ "warn", "warn" }, { "warning", "warn" },
-	{ "error", "error" }, { "err", "error" },
-	{ "fatal", "fatal" }, { "panic", "panic" },
-	{ "dpanic", "panic" }, { "critical", "fatal" },
-	{ "trace", "debug" }, { "none", NULL },
+	WORD("debug", "debug"), WORD("info", "info"),
+	WORD("warn", "warn"), WORD("warning", "warn"),
+	WORD("error", "error"), WORD("err", "error"),
+	WORD("fatal", "fatal"), WORD("panic", "panic"),
+	WORD("dpanic", "panic"), WORD("critical", "fatal"),
+	WORD("trace", "debug"), WORD("none", NULL),
 };
 #define NWORDS (sizeof(words) / sizeof(*words))
 
@@ -22,7 +26,7 @@ level_name(const char *p, size_t n)
 	size_t i, k;
 
 	for (i = 0; i < NWORDS; i++) {
-		if (strlen(words[i].word) != n)
+		if (words[i].n != n)
 			continue;
 		for (k = 0; k < n; k++)
 			if ((p[k] | 0x20) != words[i].word[k])
@@ -48,6 +52,15 @@ level_klog(char letter)
 int
 level_warn(const char *level)
 {
-	return level && (!strcmp(level, "warn") || !strcmp(level, "error") ||
-			 !strcmp(level, "fatal") || !strcmp(level, "panic"));
+	if (!level)
+		return 0;
+	/* The vocabulary's levels differ in their first letter, so one
+	 * comparison decides (the fast path asks it of every line). */
+	switch (level[0]) {
+	case 'w': return !strcmp(level, "warn");
+	case 'e': return !strcmp(level, "error");
+	case 'f': return !strcmp(level, "fatal");
+	case 'p': return !strcmp(level, "panic");
+	default: return 0;
+	}
 }

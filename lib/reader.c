@@ -182,8 +182,10 @@ static int
 header_of(const char *p, size_t n)
 {
 	int h;
+
+	/* The first byte first: the fast path asks this of every line. */
 	for (h = HDR_NAME; h <= HDR_NS_COLUMN; h++)
-		if (n >= strlen(headers[h]) &&
+		if (n && p[0] == headers[h][0] && n >= strlen(headers[h]) &&
 		    !memcmp(p, headers[h], strlen(headers[h])))
 			return h;
 	return HDR_NONE;
@@ -315,14 +317,19 @@ outer_envelopes(record *rec)
 }
 
 /* The envelope of a message that is not JSON: klog (with kubelet's
- * key="value" pairs), Envoy's, logfmt or the Istio console format. */
+ * key="value" pairs), Envoy's, logfmt or the Istio console format.
+ * Without @meta, the level and what it takes to find it, for
+ * reader_line_alert(): kubelet's pairs name the pod, never the level, and
+ * the console's scope and message come after it. */
 static void
-inner_envelopes(record *rec)
+inner_envelopes(record *rec, int meta)
 {
-	if (env_klog(rec))
-		env_kv(rec);
-	else if (!env_envoy(rec) && !env_logfmt(rec))
-		env_console(rec);
+	if (env_klog(rec)) {
+		if (meta)
+			env_kv(rec);
+	} else if (!env_envoy(rec) && !env_logfmt(rec)) {
+		env_console(rec, meta);
+	}
 }
 
 static int
@@ -388,26 +395,38 @@ plain_line(reader *rd, record *rec)
 		}
 		return 1;
 	}
-	inner_envelopes(rec);
+	inner_envelopes(rec, 1);
 	return 1;
 }
 
-/* Whether @key (a level key) is somewhere in the raw JSON line @p with a
- * string value that names warn or above; a value with an escape counts,
- * since only the decoder knows what it spells. */
+/* Whether the raw JSON line @p may give a record of warn or above: an
+ * Event's type ("Warning" anywhere), or a level key (any of level_keys,
+ * anywhere) with a string value that names warn or above; a value with
+ * an escape counts, since only the decoder knows what it spells.  A
+ * superset of what the decoder picks, found in one pass over the line's
+ * quotes. */
 static int
-json_key_alert(const char *p, size_t n, const char *key)
+json_line_alert(const char *p, size_t n)
 {
-	const char *end = p + n, *q = p, *v;
-	size_t k = strlen(key);
+	const char *end = p + n, *q = p, *v, *e;
+	size_t k;
+	int i;
 
-	while ((q = memmem(q, (size_t)(end - q), key, k))) {
-		int quoted = q > p && q[-1] == '"';
-		q += k;
-		if (!quoted || q >= end || *q != '"')
+	while ((q = memchr(q, '"', (size_t)(end - q))) && ++q < end) {
+		if (end - q >= 8 && !memcmp(q, "Warning\"", 8))
+			return 1;
+		for (i = 0; level_keys[i]; i++) {
+			const char *key = level_keys[i];
+			if (*q != key[0])
+				continue;
+			for (k = 1; key[k] && q + k < end && q[k] == key[k]; k++)
+				;
+			if (!key[k] && q + k < end && q[k] == '"')
+				break;
+		}
+		if (!level_keys[i])
 			continue;
-		q++;
-		for (v = q; v < end && (*v == ' ' || *v == '\t'); v++)
+		for (v = q + k + 1; v < end && (*v == ' ' || *v == '\t'); v++)
 			;
 		if (v >= end || *v++ != ':')
 			continue;
@@ -415,11 +434,12 @@ json_key_alert(const char *p, size_t n, const char *key)
 			v++;
 		if (v >= end || *v++ != '"')
 			continue;
-		for (q = v; q < end && *q != '"' && *q != '\\'; q++)
+		for (e = v; e < end && *e != '"' && *e != '\\'; e++)
 			;
-		if (q >= end || *q == '\\' ||
-		    level_warn(level_name(v, (size_t)(q - v))))
+		if (e >= end || *e == '\\' ||
+		    level_warn(level_name(v, (size_t)(e - v))))
 			return 1;
+		/* On from the key: its value's quotes may open a key. */
 	}
 	return 0;
 }
@@ -428,22 +448,13 @@ int
 reader_line_alert(const char *p, size_t n)
 {
 	record rec;
-	int i;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.msg = sl(p, n);
 	outer_envelopes(&rec);
-	if (rec.msg.n >= 2 && rec.msg.p[0] == '{') {
-		/* An Event's type, or a log line's level under any of its
-		 * keys (a superset of what the decoder will pick). */
-		if (memmem(rec.msg.p, rec.msg.n, "\"Warning\"", 9))
-			return 1;
-		for (i = 0; level_keys[i]; i++)
-			if (json_key_alert(rec.msg.p, rec.msg.n, level_keys[i]))
-				return 1;
-		return 0;
-	}
-	inner_envelopes(&rec);
+	if (rec.msg.n >= 2 && rec.msg.p[0] == '{')
+		return json_line_alert(rec.msg.p, rec.msg.n);
+	inner_envelopes(&rec, 0);
 	return level_warn(rec.level);
 }
 
