@@ -140,6 +140,7 @@ scan_piece(pool *p, slot *sl, long long k, char *buf)
 	}
 	sl->s->problems_at_merge = 1;
 	sl->s->sm.allow = sl->allow;
+	sl->s->sm.raw_examples = 1;
 	for (at = sl->from; at < sl->to;) {
 		size_t want = sl->to - at < READ_SIZE ? (size_t)(sl->to - at)
 						      : READ_SIZE;

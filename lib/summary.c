@@ -245,16 +245,18 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 			rc = 0;
 			goto out;
 		}
+		size_t n = rec->text.n > MAX_EXAMPLE_LEN ? MAX_EXAMPLE_LEN
+							 : rec->text.n;
 		if (grow((void **)&sm->shapes, &sm->capshapes, sm->nshapes,
 			 sizeof(unclassified)) < 0 ||
 		    source_index(sm, source, &src) < 0 ||
-		    clean_add(&sm->clean, &ex, rec->text.p,
-				 rec->text.n > MAX_EXAMPLE_LEN ? MAX_EXAMPLE_LEN
-							       : rec->text.n) < 0)
+		    (sm->raw_examples ? buf_add(&ex, rec->text.p, n)
+				      : clean_add(&sm->clean, &ex, rec->text.p, n)) < 0)
 			goto out;
 		u = &sm->shapes[sm->nshapes];
 		memset(u, 0, sizeof(*u));
 		u->example = ex.data;
+		u->example_n = ex.len;
 		u->level = rec->level;
 		u->first_line = line;
 		u->source = src;
@@ -503,6 +505,7 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 {
 	const char **keys = keys_by_index(&src->problem_ix, src->nproblems);
 	const char **shapes = keys_by_index(&src->shape_ix, src->nshapes);
+	buf_t ex = { 0 };
 	size_t i, k, idx;
 	int rc = -1;
 
@@ -563,13 +566,19 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 			 sizeof(unclassified)) < 0 ||
 		    source_index(dst, src->sources[su->source], &idx) < 0)
 			goto out;
+		ex.len = 0;
+		if (src->raw_examples && !dst->raw_examples
+			    ? clean_add(&dst->clean, &ex, su->example, su->example_n) < 0
+			    : buf_add(&ex, su->example, su->example_n) < 0)
+			goto out;
 		dst->shapes[dst->nshapes] = *su;
 		dst->shapes[dst->nshapes].first_line = su->first_line + offset;
 		dst->shapes[dst->nshapes].source = idx;
 		dst->shapes[dst->nshapes].shape = strdup(su->shape);
-		dst->shapes[dst->nshapes].example = strdup(su->example);
+		dst->shapes[dst->nshapes].example = ex.data;
+		dst->shapes[dst->nshapes].example_n = ex.len;
+		ex = (buf_t){ 0 };
 		if (!dst->shapes[dst->nshapes].shape ||
-		    !dst->shapes[dst->nshapes].example ||
 		    strmap_put(&dst->shape_ix, shapes[i], strlen(shapes[i]),
 			       dst->nshapes) == STRMAP_NOMEM) {
 			free(dst->shapes[dst->nshapes].shape);
@@ -584,6 +593,7 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 					src->shapes_dropped);
 	rc = 0;
 out:
+	buf_free(&ex);
 	free(keys);
 	free(shapes);
 	return rc;

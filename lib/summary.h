@@ -24,6 +24,7 @@ typedef struct {
 	char *shape;
 	const char *level;      /* static */
 	char *example;
+	size_t example_n;       /* its length: raw bytes (summary.raw_examples) may hold NULs */
 	uint64_t count, first_line;
 	size_t source;
 } unclassified;
@@ -42,6 +43,10 @@ typedef struct {
 	/* When set, the only shapes kept (borrowed, read-only): a piece of
 	 * a -j scan after the whole input's table is full. */
 	const strmap *allow;
+	/* A -j piece's: each shape's example is the line's raw bytes,
+	 * redacted by summary_absorb() only for the shapes the whole input
+	 * takes from this piece, not by every piece that meets the shape. */
+	int raw_examples;
 	buf_t key;
 } summary;
 
