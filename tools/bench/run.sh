@@ -57,7 +57,9 @@ die() { say "$*"; exit 2; }
 case $size in ''|*[!0-9.]*) die "SIZE_MB must be a number, not '$size'" ;; esac
 [ -x "$TSBLOG" ] || die "no tsblog binary at $TSBLOG (build it: meson compile -C build, or set TSBLOG)"
 mkdir -p "$D/bin" "$D/out" || die "cannot create $D"
-rm -f "$D"/out/*
+# Rows of an earlier run (their outputs go with out/) must not reach this
+# report: the targets and bindings tables are only what this run measured.
+rm -f "$D"/out/* "$D/targets.tsv" "$D/bindings.tsv"
 
 # Measure a snapshot: others may rebuild build/ while this runs, and one
 # report must not mix two binaries.  The binary and the libraries it
