@@ -385,18 +385,15 @@ func (r *Rules) Redact(line []byte) ([]byte, error) {
 
 // RedactString is Redact for a string; on an error the result is "".
 func (r *Rules) RedactString(line string) (string, error) {
-	var out strings.Builder
-	red, err := r.redact(line, func(s string) {
-		out.Grow(len(s))
-		out.WriteString(s)
-	})
+	var out string
+	red, err := r.redact(line, func(s string) { out = strings.Clone(s) })
 	if err != nil {
 		return "", err
 	}
 	if !red {
 		return line, nil
 	}
-	return out.String(), nil
+	return out, nil
 }
 
 // redact runs tsblog_b_redact on a pooled matcher.  If line held a secret
