@@ -9,7 +9,15 @@
 #define PF_BUCKET_BITS 12
 #define PF_BUCKETS (1u << PF_BUCKET_BITS)
 
+/* How a prefilter searches (pf_new_as()). */
+enum { PF_ANY, PF_WU_MANBER, PF_TEDDY_SSSE3, PF_TEDDY_AVX2 };
+
+/* Teddy's fingerprint: this many bytes of every literal. */
+#define PF_TEDDY_BYTES 4
+
 typedef struct prefilter_s {
+	int how;                /* PF_WU_MANBER or a PF_TEDDY_* (Wu-Manber's
+				 * tables are built either way) */
 	uint32_t m;             /* window: the shortest literal's length */
 	uint32_t bl;            /* block: 4 bytes, or 3 for short literals */
 	uint8_t shift[65536];   /* by the window's last three bytes, hashed */
@@ -19,11 +27,25 @@ typedef struct prefilter_s {
 	uint32_t *lens;
 	int *owner;             /* rule index, or -1: not a rule's */
 	size_t nlits;
+	/* Teddy: bucket bits by each fingerprint byte's low and high
+	 * nibble; literals by bucket (CSR), each with its fingerprint's
+	 * offset in it. */
+	uint8_t nib[PF_TEDDY_BYTES][2][16];
+	uint32_t tbucket[9];
+	uint32_t *tids;
+	uint8_t *toff;
+	uint32_t maxoff;
 } prefilter;
 
 /* Build from @n literals (each >= 3 bytes), each owned by owner[i].  NULL
  * when n is 0 or on no memory. */
 prefilter *pf_new(char *const *lits, const int *owner, size_t n);
+/* pf_new() searching as @how says (PF_ANY: what suits the set on this
+ * CPU); NULL also when @how cannot run here (no such instructions, or
+ * for Teddy a literal shorter than PF_TEDDY_BYTES).  Tests use it to
+ * compare the searches. */
+prefilter *pf_new_as(char *const *lits, const int *owner, size_t n,
+		     int how);
 void pf_free(prefilter *pf);
 /* The start of the first literal occurrence in [p, p+n); NULL if none. */
 const char *pf_find(const prefilter *pf, const char *p, size_t n);

@@ -19,6 +19,7 @@
 #include <pcre2.h>
 #include "fuzz-common.h"
 #include "literal-gen.h"
+#include "pf-oracle.h"
 #include "prefilter.h"
 #include "tsblog-private.h"
 
@@ -87,6 +88,30 @@ check_line(tsblog_matcher *m, const tsblog_ruleset *rs, oracle *o,
 		   want >= 0 ? "matches" : "does not match",
 		   tsblog_rule_pattern(tsblog_ruleset_rule(rs, 0)), (int)len,
 		   line, got ? "does" : "does not");
+}
+
+/* Every literal search this CPU can run finds what a naive one finds, in
+ * the lines repeated past the length where Teddy takes over. */
+static void
+check_searches(const tsblog_ruleset *rs, const char *text, size_t n)
+{
+	char *lits[64], *big, why[256];
+	int owner[64], searched;
+	size_t nlits = 0, i, k, len = n ? 4200 + n % 97 : 0;
+
+	for (i = 0; i < rs->nrules; i++)
+		for (k = 0; k < rs->rules[i]->nliterals && nlits < 64; k++) {
+			lits[nlits] = rs->rules[i]->literals[k];
+			owner[nlits++] = (int)i;
+		}
+	if (!nlits || !(big = malloc(len + 1)))
+		return;
+	for (i = 0; i < len; i++)
+		big[i] = text[i % n];
+	FUZZ_CHECK(!pf_oracle_check(lits, owner, nlits, big, len, rs->nrules,
+				    why, sizeof(why), &searched),
+		   "%s", why);
+	free(big);
 }
 
 int
@@ -198,6 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   with.summary, without.summary);
 		fuzz_scan_free(&with);
 		fuzz_scan_free(&without);
+		check_searches(rs, text, n);
 		free(text);
 	}
 	for (i = 0; i < (size_t)nl; i++)

@@ -1,0 +1,95 @@
+/*
+ * The literal search against a naive one: shared by
+ * tests/reliability/test-pf-search.c (generated sets and texts) and
+ * tests/fuzz/fuzz-prefilter.c (the rule's literals over its lines).
+ *
+ * Every search pf_new_as() can make here (Wu-Manber, and Teddy where the
+ * CPU has SSSE3 or AVX2) must give what a naive search gives: pf_find()
+ * the earliest start of a literal lying wholly in the text, pf_collect()
+ * the same marks and the same count of hits.
+ */
+#ifndef TSBLOG_PF_ORACLE_H
+#define TSBLOG_PF_ORACLE_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "prefilter.h"
+
+static const int pf_oracle_hows[] = { PF_WU_MANBER, PF_TEDDY_SSSE3,
+				      PF_TEDDY_AVX2, PF_ANY };
+static const char *const pf_oracle_names[] = { "Wu-Manber", "Teddy SSSE3",
+					       "Teddy AVX2", "the default" };
+
+/* NULL when all agree, else what differs in @why (@whylen bytes).  Only
+ * owners below @nmarks are marked, as the matcher asks.  *@searched gets
+ * how many searches ran (a CPU without SSSE3 runs Wu-Manber only). */
+static const char *
+pf_oracle_check(char *const *lits, const int *owner, size_t nlits,
+		const char *text, size_t n, size_t nmarks, char *why,
+		size_t whylen, int *searched)
+{
+	uint8_t *want = calloc(nmarks + 1, 1), *got = calloc(nmarks + 1, 1);
+	size_t best = SIZE_MAX, hits = 0, s, i, k;
+	const char *bad = NULL;
+
+	*searched = 0;
+	if (!want || !got) {
+		snprintf(why, whylen, "out of memory in the harness");
+		bad = why;
+		goto out;
+	}
+	for (s = 0; s < n; s++)
+		for (i = 0; i < nlits; i++) {
+			size_t len = strlen(lits[i]);
+			if (len > n - s || memcmp(text + s, lits[i], len))
+				continue;
+			if (s < best)
+				best = s;
+			if (owner[i] < 0) {
+				hits++;
+			} else if ((size_t)owner[i] < nmarks &&
+				   !want[owner[i]]) {
+				want[owner[i]] = 1;
+				hits++;
+			}
+		}
+	for (k = 0; k < sizeof(pf_oracle_hows) / sizeof(*pf_oracle_hows);
+	     k++) {
+		prefilter *pf = pf_new_as(lits, owner, nlits,
+					  pf_oracle_hows[k]);
+		const char *f;
+		size_t h;
+		if (!pf)
+			continue;
+		++*searched;
+		f = pf_find(pf, text, n);
+		memset(got, 0, nmarks + 1);
+		h = pf_collect(pf, text, n, got, nmarks);
+		pf_free(pf);
+		if ((f ? (size_t)(f - text) : SIZE_MAX) != best)
+			snprintf(why, whylen,
+				 "%s: pf_find gives %zd, the earliest literal "
+				 "starts at %zd (text of %zu bytes)",
+				 pf_oracle_names[k], f ? f - text : (ssize_t)-1,
+				 best == SIZE_MAX ? (ssize_t)-1 : (ssize_t)best,
+				 n);
+		else if (h != hits || memcmp(got, want, nmarks))
+			snprintf(why, whylen,
+				 "%s: pf_collect counts %zu hits, the text "
+				 "holds %zu%s",
+				 pf_oracle_names[k], h, hits,
+				 memcmp(got, want, nmarks) ? "; marks differ"
+							   : "");
+		else
+			continue;
+		bad = why;
+		break;
+	}
+out:
+	free(want);
+	free(got);
+	return bad;
+}
+
+#endif
