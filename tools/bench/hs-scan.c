@@ -1,7 +1,12 @@
 /*
- * hs-scan HS_PATTERNS PCRE_PATTERNS FILE [--lines OUT] [--count-lines]:
- * Hyperscan over
- * the whole text, not line by line.
+ * hs-scan HS_PATTERNS PCRE_PATTERNS FILE [--lines OUT] [--count-lines]
+ *         [--db CACHE]:
+ * Hyperscan over the whole text, not line by line.
+ *
+ * With --db, the compiled database is read from CACHE (hs_deserialize_
+ * database) when CACHE exists, else compiled and written there: how a
+ * tool that keeps its compiled database scans, which the issue-16 targets
+ * compare the text report with.
  *
  * HS_PATTERNS (patconv.py RULES hs) are the rules converted to what
  * Hyperscan accepts; they cannot match a newline, so a match lies within
@@ -173,12 +178,76 @@ scan(const char *p, size_t n, unsigned long long base, void *vc)
 	return 0;
 }
 
+/* The database cached at @path, and which patterns were compiled as
+ * prefilters (to be confirmed); 0 also when there is no cache yet. */
+static int
+load_db(const char *path, ctx_t *c, unsigned *flags, size_t *prefilter)
+{
+	char fpath[4096], *bytes;
+	FILE *f = fopen(path, "rb");
+	long size;
+	size_t i;
+
+	if (!f)
+		return 0;
+	if (fseek(f, 0, SEEK_END) < 0 || (size = ftell(f)) <= 0 ||
+	    fseek(f, 0, SEEK_SET) < 0 || !(bytes = malloc((size_t)size)) ||
+	    fread(bytes, 1, (size_t)size, f) != (size_t)size ||
+	    hs_deserialize_database(bytes, (size_t)size, &c->db) != HS_SUCCESS) {
+		fprintf(stderr, "hs-scan: %s: not a database this Hyperscan reads\n", path);
+		return -1;
+	}
+	fclose(f);
+	free(bytes);
+	snprintf(fpath, sizeof(fpath), "%s.flags", path);
+	if (!(f = fopen(fpath, "r"))) {
+		perror(fpath);
+		return -1;
+	}
+	for (i = 0; i < c->n; i++) {
+		int ch = fgetc(f);
+		if (ch == '1') {
+			flags[i] |= HS_FLAG_PREFILTER;
+			c->confirm[i] = 1;
+			++*prefilter;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+save_db(const char *path, const ctx_t *c, const unsigned *flags)
+{
+	char fpath[4096], *bytes;
+	size_t size, i;
+	FILE *f;
+
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(fpath, sizeof(fpath), "%s.flags", path);
+	if (hs_serialize_database(c->db, &bytes, &size) != HS_SUCCESS ||
+	    !(f = fopen(fpath, "w"))) {
+		fprintf(stderr, "hs-scan: cannot write %s\n", fpath);
+		return -1;
+	}
+	for (i = 0; i < c->n; i++)
+		fputc(flags[i] & HS_FLAG_PREFILTER ? '1' : '0', f);
+	if (fclose(f) != 0 || !(f = fopen(path, "wb")) ||
+	    fwrite(bytes, 1, size, f) != size || fclose(f) != 0) {
+		fprintf(stderr, "hs-scan: cannot write %s\n", path);
+		return -1;
+	}
+	free(bytes);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	ctx_t c = { 0 };
 	char **hs_pats, **pc_pats, **approx = NULL, path[4096];
-	const char *files[3] = { 0 }, *lines_path = NULL;
+	const char *files[3] = { 0 }, *lines_path = NULL, *db_path = NULL;
 	unsigned *flags, *ids;
 	size_t i, nf = 0, npc, nap = 0, prefilter = 0, nconfirm = 0;
 	hs_compile_error_t *cerr;
@@ -191,13 +260,15 @@ main(int argc, char **argv)
 			lines_path = argv[++a];
 		else if (!strcmp(argv[a], "--count-lines"))
 			c.count_lines = 1;
+		else if (!strcmp(argv[a], "--db") && a + 1 < argc)
+			db_path = argv[++a];
 		else if (nf < 3)
 			files[nf++] = argv[a];
 		else
 			nf = 9;
 	}
 	if (nf != 3) {
-		fputs("usage: hs-scan HS_PATTERNS PCRE_PATTERNS FILE [--lines OUT] [--count-lines]\n",
+		fputs("usage: hs-scan HS_PATTERNS PCRE_PATTERNS FILE [--lines OUT] [--count-lines] [--db CACHE]\n",
 		      stderr);
 		return 2;
 	}
@@ -220,8 +291,11 @@ main(int argc, char **argv)
 		ids[i] = (unsigned)i;
 		c.confirm[i] = i < nap && approx[i][0] == '1';
 	}
+	/* A cached database; its prefilter flags are in CACHE.flags. */
+	if (db_path && load_db(db_path, &c, flags, &prefilter) < 0)
+		return 2;
 	/* Compile; a pattern Hyperscan refuses is retried as a prefilter. */
-	for (;;) {
+	for (; !c.db;) {
 		hs_error_t e = hs_compile_multi((const char *const *)hs_pats, flags,
 						ids, (unsigned)c.n, HS_MODE_BLOCK,
 						NULL, &c.db, &cerr);
@@ -240,6 +314,8 @@ main(int argc, char **argv)
 		prefilter++;
 		hs_free_compile_error(cerr);
 	}
+	if (db_path && save_db(db_path, &c, flags) < 0)
+		return 2;
 	if (hs_alloc_scratch(c.db, &c.scratch) != HS_SUCCESS) {
 		fputs("hs-scan: hs_alloc_scratch failed\n", stderr);
 		return 2;
