@@ -192,6 +192,7 @@ number(cur *c, jl_member *m)
 		real = 1;
 	}
 	len = (size_t)(q - c->p);
+	m->text = (slice){ (const char *)c->p, len };
 	if (len > JSONLINE_MAX_NUMBER) {
 		c->unsure = JL_UNSURE;
 		return BAD;
@@ -447,4 +448,60 @@ jsonline_real_text(char *buf, size_t size, double d)
 		}
 	}
 	return m && m < DBL_DIG ? snprintf(buf, size, "%.*g", m, d) : k;
+}
+
+/* A real is printed as written when it is a fixed-point decimal (no
+ * trailing zero after the point, at least 1e-4 in magnitude) that the
+ * loop above would print digit for digit:
+ * - with at most DBL_DIG significant digits, "%.15g" reads back and shows
+ *   its digits, so "%.{m}g" gets m = its digit count and prints
+ *   fixed-point (the exponent is below m and not below -4) those digits;
+ * - with 16 (zap's epoch seconds: 1763626442.401127), where doubles lie
+ *   closer together than 16-digit decimals (ulp2 < ulp10): the value is
+ *   within ulp2/2 of the text, so every 15-digit decimal, at least ulp10
+ *   from the text, is more than ulp2/2 from the value and does not read
+ *   back, and "%.16g" rounds the value to the text.
+ * Only with '.' as the locale's decimal point, which snprintf() uses. */
+slice
+jsonline_number_as_written(const jl_member *v)
+{
+	/* ulp10 of a 16-digit decimal whose first digit is at 10^x is
+	 * 10^(x - 15); x runs from -4 (0.000d…) to 14 (a point, a digit). */
+	static const double ulp10[] = { 1e-19, 1e-18, 1e-17, 1e-16, 1e-15,
+		1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6,
+		1e-5, 1e-4, 1e-3, 1e-2, 1e-1 };
+	const char *p = v->text.p, *e = p + v->text.n, *q, *dot;
+	size_t sig;
+	int x, exp2;
+
+	if ((v->type != JL_INTEGER && v->type != JL_REAL) || !v->text.n)
+		return (slice){ NULL, 0 };
+	if (*p == '-')
+		p++;
+	if (v->type == JL_INTEGER)
+		return e - p == 1 && *p == '0' && p > v->text.p
+			       ? (slice){ NULL, 0 } /* -0 prints as 0 */
+			       : v->text;
+	if (!(dot = memchr(p, '.', (size_t)(e - p))) ||
+	    memchr(dot, 'e', (size_t)(e - dot)) ||
+	    memchr(dot, 'E', (size_t)(e - dot)) || e[-1] == '0' ||
+	    strcmp(localeconv()->decimal_point, "."))
+		return (slice){ NULL, 0 };
+	if (dot - p == 1 && *p == '0') {
+		for (q = dot + 1; q < e && *q == '0'; q++)
+			;
+		x = -(int)(q - dot);
+		sig = (size_t)(e - q);
+	} else {
+		x = (int)(dot - p) - 1;
+		sig = (size_t)(e - p) - 1;
+	}
+	if (x < -4 || sig > 16)
+		return (slice){ NULL, 0 };
+	if (sig == 16) {
+		frexp(v->real, &exp2);
+		if (!(ldexp(1.0, exp2 - 53) < ulp10[x + 4]))
+			return (slice){ NULL, 0 };
+	}
+	return v->text;
 }

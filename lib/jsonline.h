@@ -18,6 +18,7 @@ typedef struct {
 	slice str;              /* JL_STRING: decoded; never holds a NUL */
 	json_int_t integer;     /* JL_INTEGER */
 	double real;            /* JL_REAL */
+	slice text;             /* a number as written (jsonline_read()) */
 } jl_member;
 
 /* One object's members in jansson's order: where a key first appears,
@@ -49,5 +50,10 @@ void jsonline_free(jsonline *jl);
  * does.  zap writes epoch seconds as 1763626442.401127, and that is what
  * users should see. */
 int jsonline_real_text(char *buf, size_t size, double d);
+/* The text of number member @v as jsonline_real_text() (a real) or
+ * "%lld" (an integer) would print its value, when that is how the line
+ * wrote it (most numbers: 0.25, 1763626442.401127, 42); else an empty
+ * slice, and the caller prints the value. */
+slice jsonline_number_as_written(const jl_member *v);
 
 #endif

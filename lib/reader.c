@@ -63,8 +63,11 @@ static int
 add_scalar(buf_t *b, const jl_member *v)
 {
 	char num[64];
+	slice t = jsonline_number_as_written(v);
 	int k;
 
+	if (t.n)
+		return buf_add(b, t.p, t.n);
 	switch (v->type) {
 	case JL_STRING:
 		return buf_add(b, v->str.p, v->str.n);

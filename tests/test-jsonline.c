@@ -403,6 +403,76 @@ START_TEST(real_text_is_the_shortest)
 }
 END_TEST
 
+/* A number's text as written stands for its printed value only when it
+ * is that text: every number, written in many ways, either has no
+ * as-written text or has the one jsonline_real_text() (a real) or "%lld"
+ * (an integer) prints; and the common forms (zap's epoch seconds, 0.25,
+ * 42, -7) do have it, or the fast path would be dead. */
+START_TEST(number_as_written_is_the_printed_value)
+{
+	static const char *const fixed[] = { "0", "42", "-7", "-0", "0.25",
+		"-0.5", "1.5", "1763626442.401127", "0.0001", "0.00001", "1.50",
+		"100.0", "1.0", "0.10", "123456789012345.6", "12345678901234.5",
+		"0.000123456789012345", "1e3", "1E-2", "2.5e+12", "-0.0",
+		"9007199254740993", "1234567890.123456789" };
+	static const char *const must_be_fast[] = { "0", "42", "-7", "0.25",
+		"-0.5", "1.5", "1763626442.401127", "0.0001", "12345678901234.5" };
+	uint64_t st = 0x2545F4914F6CDD1Dull;
+	jsonline jl = { 0 };
+	char line[128], lit[64], want[64];
+	unsigned i, j, fast = 0, nfixed = sizeof(fixed) / sizeof(*fixed);
+
+	for (i = 0; i < nfixed + 50000; i++) {
+		const jl_member *v;
+		slice t;
+		if (i < nfixed) {
+			snprintf(lit, sizeof(lit), "%s", fixed[i]);
+		} else {
+			/* -?I.F with 0-17 integer and 1-17 fraction digits,
+			 * leading zeros after the point, trailing zeros, an
+			 * exponent now and then; or an integer. */
+			int k = xorshift_below(&st, 2) ? sprintf(lit, "-") : 0;
+			unsigned id = xorshift_below(&st, 18), fd = 1 + xorshift_below(&st, 17);
+			lit[k++] = id ? (char)('1' + xorshift_below(&st, 9)) : '0';
+			for (j = 1; j < id; j++)
+				lit[k++] = (char)('0' + xorshift_below(&st, 10));
+			if (xorshift_below(&st, 5)) {
+				lit[k++] = '.';
+				for (j = 0; j < fd; j++)
+					lit[k++] = (char)('0' + (xorshift_below(&st, 3)
+						? xorshift_below(&st, 10) : 0));
+			}
+			if (!xorshift_below(&st, 8))
+				k += sprintf(lit + k, "e%d", (int)xorshift_below(&st, 41) - 20);
+			lit[k] = 0;
+		}
+		snprintf(line, sizeof(line), "{\"n\":%s}", lit);
+		ck_assert_int_eq(jsonline_read(&jl, line, strlen(line)), JL_OK);
+		v = jsonline_get(&jl, "n");
+		ck_assert_ptr_nonnull(v);
+		t = jsonline_number_as_written(v);
+		if (!t.n)
+			continue;
+		if (v->type == JL_REAL)
+			jsonline_real_text(want, sizeof(want), v->real);
+		else
+			snprintf(want, sizeof(want), "%" JSON_INTEGER_FORMAT, v->integer);
+		if (t.n != strlen(want) || memcmp(t.p, want, t.n))
+			ck_abort_msg("%s: as written \"%.*s\", printed \"%s\"", lit,
+				     (int)t.n, t.p, want);
+		fast++;
+	}
+	for (i = 0; i < sizeof(must_be_fast) / sizeof(*must_be_fast); i++) {
+		snprintf(line, sizeof(line), "{\"n\":%s}", must_be_fast[i]);
+		ck_assert_int_eq(jsonline_read(&jl, line, strlen(line)), JL_OK);
+		ck_assert_uint_eq(jsonline_number_as_written(jsonline_get(&jl, "n")).n,
+				  strlen(must_be_fast[i]));
+	}
+	ck_assert_uint_gt(fast, 10000);
+	jsonline_free(&jl);
+}
+END_TEST
+
 START_TEST(reader_json_log_lines)
 {
 	static const want_rec cases[] = {
@@ -464,6 +534,7 @@ main(void)
 	tcase_add_test(tc, jsonline_corpus);
 	tcase_add_test(tc, reader_json_log_lines);
 	tcase_add_test(tc, real_text_is_the_shortest);
+	tcase_add_test(tc, number_as_written_is_the_printed_value);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
