@@ -30,19 +30,22 @@ pf_oracle_check(char *const *lits, const int *owner, size_t nlits,
 		size_t whylen, int *searched)
 {
 	uint8_t *want = calloc(nmarks + 1, 1), *got = calloc(nmarks + 1, 1);
+	size_t *lens = calloc(nlits + 1, sizeof(size_t));
 	size_t best = SIZE_MAX, hits = 0, s, i, k;
 	const char *bad = NULL;
 
 	*searched = 0;
-	if (!want || !got) {
+	if (!want || !got || !lens) {
 		snprintf(why, whylen, "out of memory in the harness");
 		bad = why;
 		goto out;
 	}
+	for (i = 0; i < nlits; i++)
+		lens[i] = strlen(lits[i]);
 	for (s = 0; s < n; s++)
 		for (i = 0; i < nlits; i++) {
-			size_t len = strlen(lits[i]);
-			if (len > n - s || memcmp(text + s, lits[i], len))
+			if (text[s] != lits[i][0] || lens[i] > n - s ||
+			    memcmp(text + s, lits[i], lens[i]))
 				continue;
 			if (s < best)
 				best = s;
@@ -89,6 +92,7 @@ pf_oracle_check(char *const *lits, const int *owner, size_t nlits,
 out:
 	free(want);
 	free(got);
+	free(lens);
 	return bad;
 }
 
