@@ -57,10 +57,11 @@ void out_annotation(term *t, const tsblog_diagnosis *d);
 
 /* -o json: the diagnosis as one line; -1 (reported) on failure. */
 int out_json_line(const tsblog_diagnosis *d);
-/* -o summary-json: @summary with the problems @o keeps, the status of
- * each input and whether the result is complete; -1 (reported) on
- * failure. */
-int out_summary_json(json_t *summary, const tsblog_ruleset *rs,
+/* -o summary-json: the summary document @doc (compact JSON, as
+ * tsblog_scanner_summary_json() or tsblog_summary_merge() write it) with
+ * the problems @o keeps, the status of each input and whether the result
+ * is complete; -1 (reported) on failure. */
+int out_summary_json(const char *doc, const tsblog_ruleset *rs,
 		     const scan_opts *o, const input_list *inputs);
 
 #endif

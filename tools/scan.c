@@ -506,7 +506,6 @@ finish(scan_state *st)
 	tsblog_summary *view = NULL;
 	tsblog_error err;
 	char *doc = st->merged; /* -f on several files */
-	json_t *sum;
 	int rc;
 
 	if (st->o->output == OUT_JSON || st->o->passthrough ||
@@ -526,13 +525,8 @@ finish(scan_state *st)
 	} else if (!doc && tsblog_scanner_summary_json(&doc, st->s, &err) < 0) {
 		print_error("%s", err.message);
 		st->trouble = 1;
-	} else if (!(sum = json_loads(doc, 0, NULL))) {
-		print_error("out of memory");
+	} else if (out_summary_json(doc, st->rs, st->o, &st->inputs) < 0) {
 		st->trouble = 1;
-	} else {
-		if (out_summary_json(sum, st->rs, st->o, &st->inputs) < 0)
-			st->trouble = 1;
-		json_decref(sum);
 	}
 	tsblog_free(doc);
 	st->merged = NULL;
