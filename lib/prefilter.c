@@ -453,6 +453,29 @@ typedef struct {
 	__m128i lo[PF_TEDDY_BYTES], hi[PF_TEDDY_BYTES];
 } nib_regs;
 
+static void
+nib_load(const prefilter *pf, nib_regs *t)
+{
+	int j;
+
+	for (j = 0; j < PF_TEDDY_BYTES; j++) {
+		t->lo[j] = _mm_loadu_si128((const __m128i *)pf->nib[j][0]);
+		t->hi[j] = _mm_loadu_si128((const __m128i *)pf->nib[j][1]);
+	}
+}
+
+/* The positions c + k of a vector whose bit k is set in @mask, with
+ * their buckets in r8[k]. */
+static inline void
+teddy_hits(const prefilter *pf, const char *p, size_t n, size_t c,
+	   uint32_t mask, const uint8_t *r8, teddy_walk *tw)
+{
+	for (; mask; mask &= mask - 1) {
+		unsigned k = (unsigned)__builtin_ctz(mask);
+		teddy_verify(pf, p, n, c + k, r8[k], tw);
+	}
+}
+
 /* The buckets whose fingerprint byte @j may be each of the 16 bytes at
  * @q: the bucket bits of its low nibble AND those of its high nibble. */
 __attribute__((target("ssse3"))) static inline __m128i
@@ -473,30 +496,19 @@ teddy_ssse3(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 	nib_regs t;
 	uint8_t r8[16];
 	size_t c;
-	int j;
 
-	for (j = 0; j < PF_TEDDY_BYTES; j++) {
-		t.lo[j] = _mm_loadu_si128((const __m128i *)pf->nib[j][0]);
-		t.hi[j] = _mm_loadu_si128((const __m128i *)pf->nib[j][1]);
-	}
-	for (c = 0; c + 16 + PF_TEDDY_BYTES - 1 <= n; c += 16) {
-		__m128i r;
-		unsigned mask;
-		if (teddy_done(pf, tw, c))
-			return;
-		r = _mm_and_si128(_mm_and_si128(nib128(&t, 0, p + c),
-						nib128(&t, 1, p + c + 1)),
-				  _mm_and_si128(nib128(&t, 2, p + c + 2),
-						nib128(&t, 3, p + c + 3)));
-		mask = ~(unsigned)_mm_movemask_epi8(
-			       _mm_cmpeq_epi8(r, _mm_setzero_si128())) & 0xFFFF;
-		if (!mask)
-			continue;
+	nib_load(pf, &t);
+	for (c = 0; c + 16 + PF_TEDDY_BYTES - 1 <= n && !teddy_done(pf, tw, c);
+	     c += 16) {
+		__m128i r = _mm_and_si128(
+			_mm_and_si128(nib128(&t, 0, p + c), nib128(&t, 1, p + c + 1)),
+			_mm_and_si128(nib128(&t, 2, p + c + 2),
+				      nib128(&t, 3, p + c + 3)));
+		uint32_t mask = ~(uint32_t)_mm_movemask_epi8(
+					_mm_cmpeq_epi8(r, _mm_setzero_si128())) &
+				0xFFFF;
 		_mm_storeu_si128((__m128i *)r8, r);
-		for (; mask; mask &= mask - 1) {
-			unsigned k = (unsigned)__builtin_ctz(mask);
-			teddy_verify(pf, p, n, c + k, r8[k], tw);
-		}
+		teddy_hits(pf, p, n, c, mask, r8, tw);
 	}
 	teddy_tail(pf, p, n, c, tw);
 }
@@ -523,30 +535,19 @@ teddy_avx2(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 	nib_regs t;
 	uint8_t r8[32];
 	size_t c;
-	int j;
 
-	for (j = 0; j < PF_TEDDY_BYTES; j++) {
-		t.lo[j] = _mm_loadu_si128((const __m128i *)pf->nib[j][0]);
-		t.hi[j] = _mm_loadu_si128((const __m128i *)pf->nib[j][1]);
-	}
-	for (c = 0; c + 32 + PF_TEDDY_BYTES - 1 <= n; c += 32) {
-		__m256i r;
-		uint32_t mask;
-		if (teddy_done(pf, tw, c))
-			return;
-		r = _mm256_and_si256(_mm256_and_si256(nib256(&t, 0, p + c),
-						      nib256(&t, 1, p + c + 1)),
-				     _mm256_and_si256(nib256(&t, 2, p + c + 2),
-						      nib256(&t, 3, p + c + 3)));
-		mask = ~(uint32_t)_mm256_movemask_epi8(
+	nib_load(pf, &t);
+	for (c = 0; c + 32 + PF_TEDDY_BYTES - 1 <= n && !teddy_done(pf, tw, c);
+	     c += 32) {
+		__m256i r = _mm256_and_si256(
+			_mm256_and_si256(nib256(&t, 0, p + c),
+					 nib256(&t, 1, p + c + 1)),
+			_mm256_and_si256(nib256(&t, 2, p + c + 2),
+					 nib256(&t, 3, p + c + 3)));
+		uint32_t mask = ~(uint32_t)_mm256_movemask_epi8(
 			_mm256_cmpeq_epi8(r, _mm256_setzero_si256()));
-		if (!mask)
-			continue;
 		_mm256_storeu_si256((__m256i *)r8, r);
-		for (; mask; mask &= mask - 1) {
-			unsigned k = (unsigned)__builtin_ctz(mask);
-			teddy_verify(pf, p, n, c + k, r8[k], tw);
-		}
+		teddy_hits(pf, p, n, c, mask, r8, tw);
 	}
 	teddy_tail(pf, p, n, c, tw);
 }
