@@ -37,6 +37,10 @@
 #define HAVE_TEDDY 1
 #endif
 
+#ifdef HAVE_TEDDY
+_Static_assert(PF_TEDDY_BYTES == 4, "the Teddy kernels AND four bytes");
+#endif
+
 /* More distinct fingerprints than this: Wu-Manber (see the top). */
 #define TEDDY_MAX 16
 /* Shorter texts (a line, a message) go to Wu-Manber, which skips most of
