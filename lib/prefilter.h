@@ -9,8 +9,9 @@
 #define PF_BUCKET_BITS 12
 #define PF_BUCKETS (1u << PF_BUCKET_BITS)
 
-/* How a prefilter searches (pf_new_as()). */
-enum { PF_ANY, PF_WU_MANBER, PF_TEDDY_SSSE3, PF_TEDDY_AVX2 };
+/* How a prefilter searches (pf_new_as()).  PF_SPLIT: Teddy for the
+ * shortest literals, Wu-Manber, with a longer window, for the rest. */
+enum { PF_ANY, PF_WU_MANBER, PF_TEDDY_SSSE3, PF_TEDDY_AVX2, PF_SPLIT };
 
 /* Teddy's fingerprint: this many bytes of every literal. */
 #define PF_TEDDY_BYTES 4
@@ -35,7 +36,16 @@ typedef struct prefilter_s {
 	uint32_t *tids;
 	uint8_t *toff;
 	uint32_t maxoff;
+	/* PF_SPLIT: the short literals' Teddy and the long ones' Wu-Manber
+	 * (this one's own tables, of every literal, serve short texts). */
+	struct prefilter_s *parts[2];
 } prefilter;
+
+/* Where a search of one text from left to right has got to: each part's
+ * next hit (pf_next()).  Zeroed for each new text. */
+typedef struct {
+	const char *next[2];
+} pf_cursor;
 
 /* Build from @n literals (each >= 3 bytes), each owned by owner[i].  NULL
  * when n is 0 or on no memory. */
@@ -49,6 +59,11 @@ prefilter *pf_new_as(char *const *lits, const int *owner, size_t n,
 void pf_free(prefilter *pf);
 /* The start of the first literal occurrence in [p, p+n); NULL if none. */
 const char *pf_find(const prefilter *pf, const char *p, size_t n);
+/* pf_find(pf, p, end - p) for calls whose @p never goes back over one
+ * text ending at @end: a split prefilter's part whose next hit lies ahead
+ * is not searched again (@cur keeps it). */
+const char *pf_next(const prefilter *pf, pf_cursor *cur, const char *p,
+		    const char *end);
 /* Mark marks[owner] for every literal in [p, p+n) owned by a rule; the
  * number of literal hits (owned or not) that counted. */
 size_t pf_collect(const prefilter *pf, const char *p, size_t n,

@@ -91,6 +91,7 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->finished = 0;
 	s->line_no = 0;
 	s->hit = s->odd_at = NULL;
+	memset(&s->pfc, 0, sizeof(s->pfc));
 	s->odd[0] = s->odd[1] = s->odd[2] = NULL;
 	reader_reset(&s->rd);
 	return 0;
@@ -148,6 +149,7 @@ scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 	s->chunk = buf;
 	s->chunk_len = len;
 	s->hit = s->odd_at = NULL;
+	memset(&s->pfc, 0, sizeof(s->pfc));
 	s->odd[0] = s->odd[1] = s->odd[2] = NULL;
 	s->pos = 0;
 	s->bytes += len;
@@ -427,7 +429,7 @@ skip_lines(tsblog_scanner *s)
 	const char *limit, *nl, *odd;
 
 	if (!s->hit || s->hit < p) {
-		s->hit = pf_find(s->pf, p, (size_t)(end - p));
+		s->hit = pf_next(s->pf, &s->pfc, p, end);
 		if (!s->hit)
 			s->hit = end;
 		s->hit_line = line_start(p, s->hit);

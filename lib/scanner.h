@@ -35,6 +35,7 @@ struct tsblog_scanner {
 	int problems_at_merge;
 	const prefilter *pf;    /* lines without a hit are only counted */
 	const char *hit;        /* next prefilter hit in the chunk, or NULL */
+	pf_cursor pfc;          /* how far pf_next() has searched the chunk */
 	const char *odd[3];     /* next disguise of each kind (disguise_at) */
 	const char *odd_at;     /* the first of them, or NULL */
 	const char *hit_line, *odd_line;    /* where their lines start */

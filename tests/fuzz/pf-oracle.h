@@ -17,13 +17,60 @@
 #include "prefilter.h"
 
 static const int pf_oracle_hows[] = { PF_WU_MANBER, PF_TEDDY_SSSE3,
-				      PF_TEDDY_AVX2, PF_ANY };
+				      PF_TEDDY_AVX2, PF_SPLIT, PF_ANY };
 static const char *const pf_oracle_names[] = { "Wu-Manber", "Teddy SSSE3",
-					       "Teddy AVX2", "the default" };
+					       "Teddy AVX2", "split",
+					       "the default" };
+
+/* The first literal start at or after @from, naively; SIZE_MAX if none. */
+static size_t
+pf_oracle_first(char *const *lits, const size_t *lens, size_t nlits,
+		const char *text, size_t n, size_t from)
+{
+	size_t s, i;
+
+	for (s = from; s < n; s++)
+		for (i = 0; i < nlits; i++)
+			if (text[s] == lits[i][0] && lens[i] <= n - s &&
+			    !memcmp(text + s, lits[i], lens[i]))
+				return s;
+	return SIZE_MAX;
+}
+
+/* pf_next() from hit to hit (a step past each, varied) against the
+ * naive search; NULL or what differs in @why. */
+static const char *
+pf_oracle_walk(const prefilter *pf, char *const *lits, const size_t *lens,
+	       size_t nlits, const char *text, size_t n, char *why,
+	       size_t whylen)
+{
+	pf_cursor cur = { { NULL, NULL } };
+	size_t from = 0, want;
+	const char *got;
+
+	while (from <= n) {
+		want = pf_oracle_first(lits, lens, nlits, text, n, from);
+		got = pf_next(pf, &cur, text + from, text + n);
+		if ((got ? (size_t)(got - text) : SIZE_MAX) != want) {
+			snprintf(why, whylen,
+				 "pf_next from %zu gives %zd, the first literal "
+				 "from there starts at %zd (text of %zu bytes)",
+				 from, got ? got - text : (ssize_t)-1,
+				 want == SIZE_MAX ? (ssize_t)-1 : (ssize_t)want,
+				 n);
+			return why;
+		}
+		if (want == SIZE_MAX)
+			break;
+		from = want + 1 + want % 5;
+	}
+	return NULL;
+}
 
 /* NULL when all agree, else what differs in @why (@whylen bytes).  Only
  * owners below @nmarks are marked, as the matcher asks.  *@searched gets
- * how many searches ran (a CPU without SSSE3 runs Wu-Manber only). */
+ * how many searches ran, plus 99 when a split one did (a CPU without
+ * SSSE3 runs Wu-Manber only). */
 static const char *
 pf_oracle_check(char *const *lits, const int *owner, size_t nlits,
 		const char *text, size_t n, size_t nmarks, char *why,
@@ -61,16 +108,23 @@ pf_oracle_check(char *const *lits, const int *owner, size_t nlits,
 	     k++) {
 		prefilter *pf = pf_new_as(lits, owner, nlits,
 					  pf_oracle_hows[k]);
-		const char *f;
+		const char *f, *walked;
 		size_t h;
 		if (!pf)
 			continue;
-		++*searched;
+		/* How many ran; the split is worth 100. */
+		*searched += pf_oracle_hows[k] == PF_SPLIT ? 100 : 1;
 		f = pf_find(pf, text, n);
 		memset(got, 0, nmarks + 1);
 		h = pf_collect(pf, text, n, got, nmarks);
+		walked = pf_oracle_walk(pf, lits, lens, nlits, text, n, why,
+					whylen);
 		pf_free(pf);
-		if ((f ? (size_t)(f - text) : SIZE_MAX) != best)
+		if (walked) {
+			size_t used = strlen(why);
+			snprintf(why + used, whylen - used, " (%s)",
+				 pf_oracle_names[k]);
+		} else if ((f ? (size_t)(f - text) : SIZE_MAX) != best)
 			snprintf(why, whylen,
 				 "%s: pf_find gives %zd, the earliest literal "
 				 "starts at %zd (text of %zu bytes)",
