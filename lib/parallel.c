@@ -162,6 +162,8 @@ scan_lent(pool *p, slot *sl, long long k, char *buf)
 		sl->serial = 1;
 }
 
+/* Scan piece @k into slot @sl on the thread that owns @ln; sl->serial
+ * says when it must be read serially instead. */
 static void
 scan_piece(pool *p, slot *sl, long long k, const lane *ln)
 {
@@ -190,7 +192,6 @@ scan_piece(pool *p, slot *sl, long long k, const lane *ln)
 	*ln->memo = sl->s->sm.memo;
 	memset(&sl->s->sm.memo, 0, sizeof(sl->s->sm.memo));
 }
-
 
 /* Hand piece @sl's diagnoses to @cb with their place in the whole input,
  * then absorb its totals.  0 or <0. */
@@ -296,8 +297,8 @@ worker(void *arg)
  * done, else scan one, else wait.  Merging happens outside the lock: the
  * slot of the next piece to merge is reused only after it is merged. */
 static int
-run(pool *p, const lane *ln, tsblog_scan_cb cb, void *payload, tsblog_error *err,
-    off_t *resume_at)
+run(pool *p, const lane *ln, tsblog_scan_cb cb, void *payload,
+    tsblog_error *err, off_t *resume_at)
 {
 	long long k;
 	int rc = 0;
