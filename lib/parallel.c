@@ -50,6 +50,15 @@ typedef struct {
 	diag_list found;
 } slot;
 
+/* What a thread keeps for itself across the pieces it scans: its read
+ * buffer, and the memo of message shapes, lent to the scanner of each
+ * piece.  A memo per slot instead filled as many memos as slots, each
+ * cold in the cache of whichever thread took the slot next. */
+typedef struct {
+	char *buf;
+	shape_memo *memo;
+} lane;
+
 typedef struct {
 	tsblog_scanner *main;
 	const tsblog_ruleset *rs;       /* main's, read by every thread */
@@ -117,30 +126,12 @@ keep(tsblog_scan_what what, const tsblog_diagnosis *d,
 	return TSBLOG_CONTINUE;
 }
 
+/* Read piece @k into its slot's scanner, made ready by scan_piece(). */
 static void
-scan_piece(pool *p, slot *sl, long long k, char *buf)
+scan_lent(pool *p, slot *sl, long long k, char *buf)
 {
 	off_t at;
 
-	/* The cuts depend only on k, so neighbours agree on them. */
-	sl->from = k ? line_start_after(p->fd, p->start + p->piece * k, p->end)
-		     : p->start;
-	sl->to = k == p->npieces - 1
-			 ? p->end
-			 : line_start_after(p->fd, p->start + p->piece * (k + 1),
-					    p->end);
-	sl->at_rest = sl->serial = 0;
-	/* Cleared, not made anew: a new scanner costs a JIT stack mapped
-	 * and unmapped, which dwarfs a small piece. */
-	if (sl->s ? scanner_clear(sl->s, p->source) < 0
-		  : tsblog_scanner_new(&sl->s, p->rs, p->source, p->opts,
-				       NULL) < 0) {
-		sl->serial = 1;
-		return;
-	}
-	sl->s->problems_at_merge = 1;
-	sl->s->sm.allow = sl->allow;
-	sl->s->sm.raw_examples = 1;
 	for (at = sl->from; at < sl->to;) {
 		size_t want = sl->to - at < READ_SIZE ? (size_t)(sl->to - at)
 						      : READ_SIZE;
@@ -169,6 +160,37 @@ scan_piece(pool *p, slot *sl, long long k, char *buf)
 	sl->at_rest = scanner_at_rest(sl->s);
 	if (tsblog_scanner_finish(sl->s, keep, sl, NULL) < 0)
 		sl->serial = 1;
+}
+
+/* Scan piece @k into slot @sl on the thread that owns @ln; sl->serial
+ * says when it must be read serially instead. */
+static void
+scan_piece(pool *p, slot *sl, long long k, const lane *ln)
+{
+	/* The cuts depend only on k, so neighbours agree on them. */
+	sl->from = k ? line_start_after(p->fd, p->start + p->piece * k, p->end)
+		     : p->start;
+	sl->to = k == p->npieces - 1
+			 ? p->end
+			 : line_start_after(p->fd, p->start + p->piece * (k + 1),
+					    p->end);
+	sl->at_rest = sl->serial = 0;
+	/* Cleared, not made anew: a new scanner costs a JIT stack mapped
+	 * and unmapped, which dwarfs a small piece. */
+	if (sl->s ? scanner_clear(sl->s, p->source) < 0
+		  : tsblog_scanner_new(&sl->s, p->rs, p->source, p->opts,
+				       NULL) < 0) {
+		sl->serial = 1;
+		return;
+	}
+	sl->s->problems_at_merge = 1;
+	sl->s->sm.allow = sl->allow;
+	sl->s->sm.raw_examples = 1;
+	shape_memo_free(&sl->s->sm.memo);
+	sl->s->sm.memo = *ln->memo;
+	scan_lent(p, sl, k, ln->buf);
+	*ln->memo = sl->s->sm.memo;
+	memset(&sl->s->sm.memo, 0, sizeof(sl->s->sm.memo));
 }
 
 /* Hand piece @sl's diagnoses to @cb with their place in the whole input,
@@ -202,7 +224,7 @@ merge(pool *p, slot *sl, tsblog_scan_cb cb, void *payload,
 
 /* Piece @k's shape counts made whole (see the top); 0 or <0. */
 static int
-settle(pool *p, slot *sl, long long k, char *buf, tsblog_error *err)
+settle(pool *p, slot *sl, long long k, const lane *ln, tsblog_error *err)
 {
 	const summary *m = &p->main->sm;
 
@@ -221,7 +243,7 @@ settle(pool *p, slot *sl, long long k, char *buf, tsblog_error *err)
 		return 0;
 	diag_list_clear(&sl->found);
 	sl->allow = &p->kept;
-	scan_piece(p, sl, k, buf);
+	scan_piece(p, sl, k, ln);
 	return 0;
 }
 
@@ -238,13 +260,13 @@ take(pool *p, long long *k)
 
 /* Scan piece @k outside the lock (held on entry and on return). */
 static void
-scan_unlocked(pool *p, long long k, char *buf)
+scan_unlocked(pool *p, long long k, const lane *ln)
 {
 	slot *sl = &p->slots[k % p->nslots];
 
 	sl->allow = p->frozen ? &p->kept : NULL;
 	pthread_mutex_unlock(&p->mu);
-	scan_piece(p, sl, k, buf);
+	scan_piece(p, sl, k, ln);
 	pthread_mutex_lock(&p->mu);
 	sl->done = 1;
 	pthread_cond_broadcast(&p->cv);
@@ -254,18 +276,20 @@ static void *
 worker(void *arg)
 {
 	pool *p = arg;
-	char *buf = malloc(READ_SIZE);
+	shape_memo memo = { 0 };
+	lane ln = { malloc(READ_SIZE), &memo };
 	long long k;
 
 	pthread_mutex_lock(&p->mu);
-	while (buf && !p->stop && p->next < p->npieces) {
+	while (ln.buf && !p->stop && p->next < p->npieces) {
 		if (take(p, &k))
-			scan_unlocked(p, k, buf);
+			scan_unlocked(p, k, &ln);
 		else
 			pthread_cond_wait(&p->cv, &p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
-	free(buf);
+	free(ln.buf);
+	shape_memo_free(&memo);
 	return NULL;
 }
 
@@ -273,8 +297,8 @@ worker(void *arg)
  * done, else scan one, else wait.  Merging happens outside the lock: the
  * slot of the next piece to merge is reused only after it is merged. */
 static int
-run(pool *p, char *buf, tsblog_scan_cb cb, void *payload, tsblog_error *err,
-    off_t *resume_at)
+run(pool *p, const lane *ln, tsblog_scan_cb cb, void *payload,
+    tsblog_error *err, off_t *resume_at)
 {
 	long long k;
 	int rc = 0;
@@ -287,7 +311,7 @@ run(pool *p, char *buf, tsblog_scan_cb cb, void *payload, tsblog_error *err,
 			pthread_mutex_unlock(&p->mu);
 			if (sl->serial || (!last && !sl->at_rest))
 				*resume_at = sl->from;
-			else if ((rc = settle(p, sl, p->merged, buf, err)) == 0) {
+			else if ((rc = settle(p, sl, p->merged, ln, err)) == 0) {
 				if (sl->serial)
 					*resume_at = sl->from;
 				else
@@ -300,7 +324,7 @@ run(pool *p, char *buf, tsblog_scan_cb cb, void *payload, tsblog_error *err,
 			p->stop = rc < 0 || *resume_at >= 0;
 			pthread_cond_broadcast(&p->cv);
 		} else if (take(p, &k)) {
-			scan_unlocked(p, k, buf);
+			scan_unlocked(p, k, ln);
 		} else {
 			pthread_cond_wait(&p->cv, &p->mu);
 		}
@@ -317,6 +341,7 @@ scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end,
 	    off_t *resume_at)
 {
 	pool p;
+	lane ln;
 	pthread_t *tids;
 	char *buf;
 	long long n, i, started = 0;
@@ -363,7 +388,11 @@ scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end,
 	/* Threads that cannot be made leave their share to the others. */
 	for (i = 1; i < n && !pthread_create(&tids[i], NULL, worker, &p); i++)
 		started = i;
-	rc = run(&p, buf, cb, payload, err, resume_at);
+	/* The main scanner shapes nothing while the pieces go on: its memo
+	 * is this thread's. */
+	ln.buf = buf;
+	ln.memo = &s->sm.memo;
+	rc = run(&p, &ln, cb, payload, err, resume_at);
 	for (i = 1; i <= started; i++)
 		pthread_join(tids[i], NULL);
 	for (i = 0; i < p.nslots; i++) {

@@ -221,7 +221,10 @@ int
 summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		  const char *source)
 {
-	buf_t shape = { 0 };
+	/* The lookup key is scratch kept across lines: a buffer made and
+	 * freed for each warning was most of the allocations of a scan, and
+	 * they cost more once -j has started threads. */
+	buf_t *shape = &sm->key;
 	unclassified *u;
 	size_t k, src;
 	int rc = -1;
@@ -230,14 +233,14 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		return 0;
 	if (shape_memo_make(&sm->memo, &sm->clean, rec->msg.p,
 		       rec->core_n ? rec->core_n : rec->msg.n,
-		       &shape) < 0 ||
-	    buf_add(&shape, "\x1f", 1) < 0 ||
-	    buf_add(&shape, rec->level, strlen(rec->level)) < 0)
+		       shape) < 0 ||
+	    buf_add(shape, "\x1f", 1) < 0 ||
+	    buf_add(shape, rec->level, strlen(rec->level)) < 0)
 		goto out;
-	k = strmap_find(&sm->shape_ix, shape.data, shape.len);
+	k = strmap_find(&sm->shape_ix, shape->data, shape->len);
 	if (k == STRMAP_NONE) {
 		buf_t ex = { 0 };
-		if (sm->allow ? strmap_find(sm->allow, shape.data, shape.len) ==
+		if (sm->allow ? strmap_find(sm->allow, shape->data, shape->len) ==
 					STRMAP_NONE
 			      : sm->nshapes >= MAX_SHAPES) {
 			sm->shapes_dropped = add_count(sm->shapes_dropped,
@@ -261,14 +264,14 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		u->first_line = line;
 		u->source = src;
 		/* The stored shape drops the level suffix. */
-		u->shape = malloc(shape.len + 1);
+		u->shape = malloc(shape->len + 1);
 		if (!u->shape) {
 			free(ex.data);
 			goto out;
 		}
-		memcpy(u->shape, shape.data, shape.len + 1);
-		u->shape[shape.len - 1 - strlen(rec->level)] = '\0';
-		if (strmap_put(&sm->shape_ix, shape.data, shape.len,
+		memcpy(u->shape, shape->data, shape->len + 1);
+		u->shape[shape->len - 1 - strlen(rec->level)] = '\0';
+		if (strmap_put(&sm->shape_ix, shape->data, shape->len,
 			       sm->nshapes) == STRMAP_NOMEM) {
 			free(u->shape);
 			free(ex.data);
@@ -279,7 +282,6 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	sm->shapes[k].count = add_count(sm->shapes[k].count, rec->count);
 	rc = 0;
 out:
-	buf_free(&shape);
 	return rc;
 }
 

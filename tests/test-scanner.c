@@ -662,6 +662,43 @@ START_TEST(scanner_clear_forgets_everything)
 }
 END_TEST
 
+/* clear() keeps the summary's shape memo, never what it was told: a
+ * cleared scanner's shapes and examples of warnings with secrets (a
+ * message met before, now at another level, and one not met before) are
+ * a new scanner's, redacted the same. */
+START_TEST(scanner_clear_keeps_no_secret)
+{
+	static const char a[] =
+		"W1120 08:00:25.526369       1 x.go:9] retry https://u:sekr1t@h/ in 5s\n"
+		"W1120 08:00:26.526369       1 x.go:9] token Bearer abcdefghijkl refused\n";
+	static const char b[] =
+		"E1120 08:00:27.526369       1 x.go:9] retry https://u:sekr1t@h/ in 5s\n"
+		"W1120 08:00:28.526369       1 x.go:9] retry https://v:other2@h/ in 6s\n"
+		"E1120 08:00:29.526369       1 x.go:9] token Bearer mnopqrstuvwx refused\n";
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scanner *s = scanner(rs, "a.log", 0);
+	tsblog_scanner *fresh = scanner(rs, "b.log", 0);
+	hits r = { .n = 0 };
+	char *got;
+
+	feed_all(s, a, sizeof(a) - 1, 0, 0, &r);
+	ck_assert_int_eq(scanner_clear(s, "b.log"), 0);
+	feed_all(s, b, sizeof(b) - 1, 0, 0, &r);
+	feed_all(fresh, b, sizeof(b) - 1, 0, 0, &r);
+	expect_same_totals(s, fresh, tsblog_ruleset_count(rs));
+	got = summary_of(s);
+	ck_assert_msg(strstr(got, "<redacted:password>") &&
+			      strstr(got, "<redacted:token>") &&
+			      !strstr(got, "sekr1t") && !strstr(got, "other2") &&
+			      !strstr(got, "mnopqrstuvwx"),
+		      "%s", got);
+	tsblog_free(got);
+	tsblog_scanner_free(s);
+	tsblog_scanner_free(fresh);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 /* A file cut at line boundaries, its pieces scanned apart (one scanner
  * cleared and reused, as tsblog -j does) and absorbed in order, adds up to
  * the file scanned whole: summary (lines shifted), totals, statistics. */
@@ -1175,6 +1212,7 @@ suite(void)
 	tcase_add_test(tc, scanner_counters);
 	tcase_add_test(tc, scanner_reset_restarts_lines);
 	tcase_add_test(tc, scanner_clear_forgets_everything);
+	tcase_add_test(tc, scanner_clear_keeps_no_secret);
 	tcase_add_test(tc, scanner_absorb_pieces_equal_whole);
 	tcase_add_test(tc, scanner_callback_aborts);
 	tcase_add_test(tc, scanner_malformed_event_called_back);
