@@ -293,6 +293,7 @@ member(cur *c, jsonline *jl, slice key)
 		c->unsure = -1;
 		return NULL;
 	}
+	memset(m, 0, sizeof(*m));
 	m->key = key;
 	return m;
 }
@@ -470,12 +471,14 @@ jsonline_number_as_written(const jl_member *v)
 	static const double ulp10[] = { 1e-19, 1e-18, 1e-17, 1e-16, 1e-15,
 		1e-14, 1e-13, 1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6,
 		1e-5, 1e-4, 1e-3, 1e-2, 1e-1 };
-	const char *p = v->text.p, *e = p + v->text.n, *q, *dot;
+	const char *p, *e, *q, *dot;
 	size_t sig;
 	int x, exp2;
 
 	if ((v->type != JL_INTEGER && v->type != JL_REAL) || !v->text.n)
 		return (slice){ NULL, 0 };
+	p = v->text.p;
+	e = p + v->text.n;
 	if (*p == '-')
 		p++;
 	if (v->type == JL_INTEGER)
