@@ -48,8 +48,10 @@
 #define MAX_EXAMPLE_LEN 1000
 /* Shapes remembered by their message (slots, and the longest message
  * remembered): warnings repeat word for word, and a remembered shape
- * skips the message's redaction and tokenizing. */
-#define SHAPE_MEMO_SLOTS 1024
+ * skips the message's redaction and tokenizing.  On the bench's 50%
+ * warn/error slice 1024 slots missed 8,374 times, 4096 6,209 (-5.5% of
+ * the text report's instructions, +1 MiB of peak RSS). */
+#define SHAPE_MEMO_SLOTS 4096
 #define SHAPE_MEMO_MSG 512
 
 /* `kubectl get events -o json` documents: container kinds tracked, from
