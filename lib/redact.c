@@ -145,6 +145,10 @@ key_at(const unsigned char *s, size_t i)
 		while (i && s[i - 1] == '\\')
 			i--;
 	}
+	/* ':' and '=' are common in logs, a key word's end seldom */
+	if (!i || !memchr(KEY_LAST_LETTERS, s[i - 1] | 0x20,
+			  sizeof(KEY_LAST_LETTERS) - 1))
+		return 0;
 	return word_ends(s, i, key_words, N(key_words)) ||
 	       word_ends(s, i, aws_words, N(aws_words));
 }

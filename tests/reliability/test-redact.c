@@ -356,6 +356,25 @@ folds_known(void)
 	return bad || found != 2;
 }
 
+/* key_at()'s first test: every key word's last letter is listed. */
+static int
+last_letters_known(void)
+{
+	static const char *const words[] = { KEY_WORDS(W, ) AWS_WORDS(W, ) };
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < sizeof(words) / sizeof(*words); i++) {
+		char c = (char)(words[i][strlen(words[i]) - 1] | 0x20);
+		if (!strchr(KEY_LAST_LETTERS, c)) {
+			fprintf(stderr, "KEY_LAST_LETTERS lacks '%c' (%s)\n",
+				c, words[i]);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 static pcre2_code *re;
 static pcre2_match_data *md;
 static long lines, matched, maybe, unsound, kind[10];
@@ -387,7 +406,7 @@ main(int argc, char **argv)
 	static const long want_kind[10] = { 1138, 4336, 4711, 311, 4745,
 					    3336, 803, 1237, 4608, 2832 };
 	static line l;
-	int i, fail = folds_known();
+	int i, fail = folds_known() + last_letters_known();
 
 	if (argc != 2)
 		return fprintf(stderr, "usage: test-redact REPRO-DIR\n"), 2;
