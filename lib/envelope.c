@@ -155,7 +155,7 @@ klog_pod(record *rec)
 
 	if (rec->pod.p)
 		return;
-	for (q = p; (q = memmem(q, (size_t)(end - q), " pod=\"", 6)); q += 6) {
+	for (q = p; (q = mem_find(q, (size_t)(end - q), " pod=\"", 6)); q += 6) {
 		const char *v = q + 6, *close = memchr(v, '"', (size_t)(end - v));
 		if (!close)
 			return;
@@ -263,7 +263,7 @@ env_kv(record *rec)
 	/* Older kubelet lines name the pod in prose: pod "NAME" or
 	 * pod "NAME_NAMESPACE(UID)". */
 	if (rec->msg.n > 6 && p[0] != '"' &&
-	    (q = memmem(p, rec->msg.n, " pod \"", 6)) &&
+	    (q = mem_find(p, rec->msg.n, " pod \"", 6)) &&
 	    (close = memchr(q + 6, '"', (size_t)(end - q - 6)))) {
 		const char *u = memchr(q + 6, '_', (size_t)(close - q - 6));
 		const char *paren = memchr(q + 6, '(', (size_t)(close - q - 6));
@@ -326,8 +326,8 @@ env_logfmt(record *rec)
 
 	if (rec->msg.n < 20 || memcmp(p, "time=\"", 6))
 		return 0;
-	lv = memmem(p, rec->msg.n, " level=", 7);
-	m = memmem(p, rec->msg.n, " msg=\"", 6);
+	lv = mem_find(p, rec->msg.n, " level=", 7);
+	m = mem_find(p, rec->msg.n, " msg=\"", 6);
 	if (!lv || !m)
 		return 0;
 	lv += 7;

@@ -169,6 +169,10 @@ int buf_add_utf8(buf_t *b, const char *s, size_t n);
 /* Length of the valid UTF-8 sequence at @s (RFC 3629: no overlongs, no
  * surrogates, nothing above U+10FFFF; a NUL is not valid), or 0. */
 size_t utf8_seq(const unsigned char *s, size_t n);
+/* memmem() for the short needles envelopes look for (@nn >= 2): the
+ * first @needle in [@h, @h + @hn), or NULL. */
+const char *mem_find(const char *h, size_t hn, const char *needle,
+		     size_t nn);
 void buf_free(buf_t *b);
 /* jansson's text of @v (json_dumps() flags), or NULL on no memory: unlike
  * json_dumps(), never a document cut short by a failed allocation. */
