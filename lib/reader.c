@@ -178,8 +178,12 @@ set_buf(buf_t *b, slice s)
  * `kubectl get events` table: each puts the reader in another state. */
 enum { HDR_NONE, HDR_NAME, HDR_NAMESPACE, HDR_EVENTS, HDR_LAST_SEEN,
        HDR_NS_COLUMN };
-static const char *const headers[] = { "", "Name:", "Namespace:", "Events:",
-				       "LAST SEEN", "NAMESPACE" };
+#define HDR(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *s;
+	size_t n;
+} headers[] = { HDR(""), HDR("Name:"), HDR("Namespace:"), HDR("Events:"),
+		HDR("LAST SEEN"), HDR("NAMESPACE") };
 
 static int
 header_of(const char *p, size_t n)
@@ -188,8 +192,8 @@ header_of(const char *p, size_t n)
 
 	/* The first byte first: the fast path asks this of every line. */
 	for (h = HDR_NAME; h <= HDR_NS_COLUMN; h++)
-		if (n && p[0] == headers[h][0] && n >= strlen(headers[h]) &&
-		    !memcmp(p, headers[h], strlen(headers[h])))
+		if (n >= headers[h].n && p[0] == headers[h].s[0] &&
+		    !memcmp(p, headers[h].s, headers[h].n))
 			return h;
 	return HDR_NONE;
 }
@@ -202,7 +206,7 @@ describe_line(reader *rd, const char *p, size_t n, record *rec)
 	int h = header_of(p, n);
 
 	if (h == HDR_NAME || h == HDR_NAMESPACE) {
-		size_t len = strlen(headers[h]);
+		size_t len = headers[h].n;
 		size_t k = split_columns(p + len, n - len, cols, 1);
 		if (h == HDR_NAME) {
 			rd->describe_ns.len = 0;
@@ -251,8 +255,8 @@ events_table_line(reader *rd, const char *p, size_t n, record *rec)
 	int h = header_of(p, n);
 
 	if (h == HDR_LAST_SEEN ||
-	    (h == HDR_NS_COLUMN && memmem(p, n, headers[HDR_LAST_SEEN],
-					  strlen(headers[HDR_LAST_SEEN])))) {
+	    (h == HDR_NS_COLUMN && mem_find(p, n, headers[HDR_LAST_SEEN].s,
+					    headers[HDR_LAST_SEEN].n))) {
 		k = split_columns(p, n, cols, 8);
 		rd->table_cols = 0;
 		rd->col_ns = rd->col_age = rd->col_type = rd->col_reason =
