@@ -6,6 +6,7 @@
  * on a plain line, a timestamped or prefixed one, a JSON-encoded one, a
  * describe row or an events-table row.
  */
+#include <stdint.h>
 #include <string.h>
 #include <jansson.h>
 #include "envelope.h"
@@ -30,16 +31,42 @@ digits(const char *p, size_t n, size_t at, size_t count)
 
 /* Length of an RFC 3339 timestamp at p (2026-11-20T08:14:02.401127Z,
  * ...+01:00), or 0. */
+/* Whether the 8 bytes at @p are as @pat says, '0' standing for any
+ * digit, after @fold is ORed into them: XOR leaves 0-9 at a digit and 0
+ * where a byte matches, and adding @add (0x76 at a digit, 0x7F elsewhere)
+ * takes every other byte to 0x80 or past.  Bytes in memory order on any
+ * endianness; a carry can only come from a byte that fails anyway.  Every
+ * line asks rfc3339_len(), most of them of a timestamp. */
+static int
+pattern8(const char *p, const char *pat, const unsigned char *add,
+	 uint64_t fold)
+{
+	uint64_t v, x, a;
+
+	memcpy(&v, p, 8);
+	memcpy(&x, pat, 8);
+	memcpy(&a, add, 8);
+	x ^= v | fold;
+	return !((x + a) & 0x8080808080808080ull) &&
+	       !(x & 0x8080808080808080ull);
+}
+
 size_t
 rfc3339_len(const char *p, size_t n)
 {
+	static const unsigned char date_add[8] = {
+		0x76, 0x76, 0x76, 0x76, 0x7F, 0x76, 0x76, 0x7F };
+	static const unsigned char time_add[8] = {
+		0x76, 0x76, 0x7F, 0x76, 0x76, 0x7F, 0x76, 0x76 };
+	const unsigned char t_fold[8] = { 0, 0, 0x20 };
+	uint64_t fold;
 	size_t i = 19;
 
-	if (!digits(p, n, 0, 4) || n < 20 || p[4] != '-' ||
-	    !digits(p, n, 5, 2) || p[7] != '-' || !digits(p, n, 8, 2) ||
-	    (p[10] != 'T' && p[10] != 't') || !digits(p, n, 11, 2) ||
-	    p[13] != ':' || !digits(p, n, 14, 2) || p[16] != ':' ||
-	    !digits(p, n, 17, 2))
+	memcpy(&fold, t_fold, 8);
+	/* 2026-11-, 20T08:14 (T or t), 08:14:02 */
+	if (n < 20 || !pattern8(p, "0000-00-", date_add, 0) ||
+	    !pattern8(p + 8, "00t00:00", time_add, fold) ||
+	    !pattern8(p + 11, "00:00:00", time_add, 0))
 		return 0;
 	if (i < n && p[i] == '.') {
 		size_t start = ++i;

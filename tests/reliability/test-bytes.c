@@ -1,7 +1,8 @@
 /*
- * Differential test of the byte loops that take 16 bytes a step
- * (lib/buf.c): mem_find() against memmem(), buf_add_utf8() against the
- * byte-at-a-time repair it replaced.  Texts come from a small alphabet
+ * Differential test of the byte loops that take 8 or 16 bytes a step
+ * (lib/buf.c, lib/envelope.c): mem_find() against memmem(),
+ * buf_add_utf8() against the byte-at-a-time repair it replaced,
+ * rfc3339_len() against the byte-at-a-time reading it replaced.  Texts come from a small alphabet
  * with NUL, stray continuation bytes, cut and whole UTF-8 sequences, so
  * runs end at every offset of a vector; they start at every alignment.
  * A fixed seed keeps failures reproducible; the failing case is printed.
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "envelope.h"
 #include "tsblog-private.h"
 #include "xorshift.h"
 
@@ -60,6 +62,70 @@ repair_bytewise(buf_t *b, const char *s, size_t n)
 	buf_add(b, "", 0);
 }
 
+static int
+digits(const char *p, size_t n, size_t at, size_t count)
+{
+	size_t i;
+	if (at + count > n)
+		return 0;
+	for (i = 0; i < count; i++)
+		if (p[at + i] < '0' || p[at + i] > '9')
+			return 0;
+	return 1;
+}
+
+/* rfc3339_len() as it was. */
+static size_t
+rfc3339_bytewise(const char *p, size_t n)
+{
+	size_t i = 19;
+
+	if (!digits(p, n, 0, 4) || n < 20 || p[4] != '-' ||
+	    !digits(p, n, 5, 2) || p[7] != '-' || !digits(p, n, 8, 2) ||
+	    (p[10] != 'T' && p[10] != 't') || !digits(p, n, 11, 2) ||
+	    p[13] != ':' || !digits(p, n, 14, 2) || p[16] != ':' ||
+	    !digits(p, n, 17, 2))
+		return 0;
+	if (i < n && p[i] == '.') {
+		size_t start = ++i;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i == start)
+			return 0;
+	}
+	if (i < n && (p[i] == 'Z' || p[i] == 'z'))
+		return i + 1;
+	if (i + 6 <= n && (p[i] == '+' || p[i] == '-') &&
+	    digits(p, n, i + 1, 2) && p[i + 3] == ':' && digits(p, n, i + 4, 2))
+		return i + 6;
+	return 0;
+}
+
+/* A timestamp with up to three bytes changed (to ones that are near a
+ * digit or a separator, or any byte), cut at any length. */
+static size_t
+random_timestamp(uint64_t *r, char *p)
+{
+	static const char *const forms[] = {
+		"2026-11-20T08:14:02.401127Z", "2026-11-20t08:14:02z",
+		"2026-11-20T08:14:02+01:00", "2026-11-20T08:14:02.5-07:30 ",
+		"2026-11-20T08:14:02Z\tinfo", "1999-01-01T00:00:00.Z",
+	};
+	static const char near[] = "09/:-.Tt Z+z\x80\xff\x00\x7f@";
+	const char *f = forms[xorshift_below(r, 6)];
+	size_t n = strlen(f), k;
+	size_t changes = xorshift_below(r, 2) ? 0 : 1 + xorshift_below(r, 3);
+
+	memcpy(p, f, n);
+	for (k = 0; k < changes; k++) {
+		size_t at = xorshift_below(r, (unsigned)n);
+		p[at] = xorshift_below(r, 3)
+				? near[xorshift_below(r, sizeof(near) - 1)]
+				: (char)xorshift_below(r, 256);
+	}
+	return xorshift_below(r, 3) ? n : xorshift_below(r, (unsigned)n + 1);
+}
+
 static void
 dump(const char *what, const char *p, size_t n)
 {
@@ -76,7 +142,7 @@ main(void)
 {
 	static char block[MAX_TEXT + 16];
 	uint64_t r = 0x2545F4914F6CDD1Dull;
-	int c, failures = 0, found = 0;
+	int c, failures = 0, found = 0, stamps = 0;
 
 	for (c = 0; c < 20000 && failures < 5; c++) {
 		size_t off = xorshift_below(&r, 16);
@@ -119,9 +185,19 @@ main(void)
 		}
 		buf_free(&a);
 		buf_free(&b);
+
+		n = random_timestamp(&r, text);
+		if (rfc3339_len(text, n) != rfc3339_bytewise(text, n)) {
+			fprintf(stderr, "case %d: rfc3339_len %zu, bytewise %zu\n",
+				c, rfc3339_len(text, n), rfc3339_bytewise(text, n));
+			dump("text", text, n);
+			failures++;
+		}
+		stamps += rfc3339_bytewise(text, n) != 0;
 	}
-	printf("%d cases, %d needles found, %d failures\n", c, found,
-	       failures);
-	/* The generator must keep reaching both outcomes. */
-	return failures || found < c / 4 || found > c - c / 10;
+	printf("%d cases, %d needles found, %d timestamps, %d failures\n", c,
+	       found, stamps, failures);
+	/* The generators must keep reaching both outcomes. */
+	return failures || found < c / 4 || found > c - c / 10 ||
+	       stamps < c / 4 || stamps > c - c / 10;
 }
