@@ -89,6 +89,21 @@ add_scalar(buf_t *b, const jl_member *v)
 	return buf_add(b, num, (size_t)k);
 }
 
+/* "<TAB>key=value" */
+static int
+add_field(buf_t *b, const jl_member *v)
+{
+	if (buf_reserve(b, v->key.n + 2) < 0)
+		return -1;
+	b->data[b->len++] = '\t';
+	if (v->key.n)
+		memcpy(b->data + b->len, v->key.p, v->key.n);
+	b->len += v->key.n;
+	b->data[b->len++] = '=';
+	b->data[b->len] = '\0';
+	return add_scalar(b, v);
+}
+
 static int
 in(const char *const *keys, slice k)
 {
@@ -132,9 +147,7 @@ json_log_record(reader *rd, record *rec)
 		    in(skip_keys, v->key) || v->type == JL_OBJECT ||
 		    v->type == JL_ARRAY || v->type == JL_NULL)
 			continue;
-		if (buf_add(&rd->msg, "\t", 1) < 0 ||
-		    buf_add(&rd->msg, v->key.p, v->key.n) < 0 ||
-		    buf_add(&rd->msg, "=", 1) < 0 || add_scalar(&rd->msg, v) < 0)
+		if (add_field(&rd->msg, v) < 0)
 			return -1;
 	}
 	rec->msg = sl(rd->msg.data, rd->msg.len);
