@@ -14,4 +14,27 @@ const char *level_klog(char letter);
  * when no rule matched. */
 int level_warn(const char *level);
 
+/* Where a line may name a level of warn or above, found 16 or 32 bytes a
+ * step (level_next()): the first LEVEL_FP letters of each such word, in
+ * any case, and klog's letters before digits, as Teddy's tables (bucket
+ * bits by each byte's low and high nibble).  Made from the vocabulary
+ * above by level_finder_init(); read-only after. */
+#define LEVEL_FP 3
+typedef struct {
+	unsigned char nib[LEVEL_FP][2][16];
+	unsigned char klog;     /* the klog bucket's bit */
+	int kernel;             /* 2 AVX2, 1 SSSE3, 0 none: every place */
+} level_finder;
+
+void level_finder_init(level_finder *f);
+/* The first place in [@p, @end) where a level of warn or above may be
+ * named, or NULL: a word of the vocabulary's (a run of letters that
+ * level_name() reads as warn or above) or a klog letter of warn or
+ * above before four digits.  Every envelope reads a level from such a
+ * word, whole, or from such a letter (a JSON escape may spell one too:
+ * the scanner sends those lines to the full path anyway), so a line
+ * without one is at most info.  Without SIMD (kernel 0), @p. */
+const char *level_next(const level_finder *f, const char *p,
+		       const char *end);
+
 #endif

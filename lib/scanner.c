@@ -36,6 +36,7 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	s->opts.flags = opts ? opts->flags : 0;
 	s->opts.jobs = opts && opts->version >= 2 ? opts->jobs : 0;
 	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
+	level_finder_init(&s->lvf);
 	s->m.timing = !!(s->opts.flags & TSBLOG_SCAN_TIME_RULES);
 	/* s->pf is taken when input comes (scanner_feed()).  The summary
 	 * also wants warnings no rule knows: special_line() reads each
@@ -90,7 +91,7 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->carry_stream = s->carry_probed = 0;
 	s->finished = 0;
 	s->line_no = 0;
-	s->hit = s->odd_at = NULL;
+	s->hit = s->odd_at = s->lvl = NULL;
 	memset(&s->pfc, 0, sizeof(s->pfc));
 	s->odd[0] = s->odd[1] = s->odd[2] = NULL;
 	reader_reset(&s->rd);
@@ -148,7 +149,7 @@ scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 	}
 	s->chunk = buf;
 	s->chunk_len = len;
-	s->hit = s->odd_at = NULL;
+	s->hit = s->odd_at = s->lvl = NULL;
 	memset(&s->pfc, 0, sizeof(s->pfc));
 	s->odd[0] = s->odd[1] = s->odd[2] = NULL;
 	s->pos = 0;
@@ -307,10 +308,11 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 /* Whether the full path would do anything with this line beyond counting
  * it, when no literal is in it: it changes the reader's state (seen as
  * the full path sees it: without CR, cut at max_record), or, for the
- * summary, its level is warn or above.  Erring towards yes only
- * costs time. */
+ * summary, its level is warn or above (only asked when @named: the line
+ * holds a place level_next() found).  Erring towards yes only costs
+ * time. */
 static int
-special_line(const tsblog_scanner *s, const char *p, size_t n)
+special_line(const tsblog_scanner *s, const char *p, size_t n, int named)
 {
 	if (n && p[n - 1] == '\r')
 		n--;
@@ -322,7 +324,7 @@ special_line(const tsblog_scanner *s, const char *p, size_t n)
 		return 0;
 	if (reader_line_changes_state(p, n))
 		return 1;
-	return s->summarise && reader_line_alert(p, n);
+	return s->summarise && named && reader_line_alert(p, n);
 }
 
 /* Where the line at @p ends: a LF, or a CR followed by neither LF nor CR
@@ -452,7 +454,14 @@ skip_lines(tsblog_scanner *s)
 		limit = p;
 	while (p < limit && (nl = memchr(p, '\n', (size_t)(limit - p)))) {
 		size_t n = (size_t)(nl - p);
-		if (special_line(s, p, n))
+		/* Most lines name no level of warn or above: the search for
+		 * the next that may costs less than reading their envelopes. */
+		if (s->summarise && (!s->lvl || s->lvl < p)) {
+			s->lvl = level_next(&s->lvf, p, end);
+			if (!s->lvl)
+				s->lvl = end;
+		}
+		if (special_line(s, p, n, s->lvl < nl))
 			break;
 		if (n && p[n - 1] == '\r')
 			n--;

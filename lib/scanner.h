@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 #include "reader.h"
+#include "level.h"
 #include "prefilter.h"
 #include "summary.h"
 
@@ -39,6 +40,9 @@ struct tsblog_scanner {
 	const char *odd[3];     /* next disguise of each kind (disguise_at) */
 	const char *odd_at;     /* the first of them, or NULL */
 	const char *hit_line, *odd_line;    /* where their lines start */
+	level_finder lvf;
+	const char *lvl;        /* next place a level of warn or above may be
+				 * named (level_next()), or NULL */
 	uint64_t line_no, records, bytes, truncated, malformed;
 };
 

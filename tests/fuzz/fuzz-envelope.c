@@ -8,9 +8,11 @@
  * - if reader_line_changes_state() says no, the reader is still plain
  *   after it;
  * - if any record it gives has a level of warn or above,
- *   reader_line_alert() says yes (else the summary would miss it).
+ *   reader_line_alert() says yes and level_next() finds a place in it
+ *   (else the summary would miss it).
  */
 #include "fuzz-common.h"
+#include "level.h"
 #include "reader.h"
 
 static int
@@ -25,7 +27,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p = (const char *)data, *end = p + size, *e;
 	uint64_t line_no = 0;
 	reader rd;
+	level_finder lf;
 
+	level_finder_init(&lf);
 	reader_init(&rd, DEFAULT_MAX_RECORD);
 	for (; p < end; p = e + 1) {
 		size_t n;
@@ -62,6 +66,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(alert || !warn,
 			   "line %llu gives a warn or worse record, but "
 			   "reader_line_alert() says no: %.*s",
+			   (unsigned long long)line_no, (int)n, p);
+		FUZZ_CHECK(!warn || level_next(&lf, p, p + n),
+			   "line %llu gives a warn or worse record, but "
+			   "level_next() finds no place: %.*s",
 			   (unsigned long long)line_no, (int)n, p);
 	}
 	reader_finish(&rd, line_no);

@@ -2,7 +2,8 @@
  * Differential test of the byte loops that take 8 or 16 bytes a step
  * (lib/buf.c, lib/envelope.c): mem_find() against memmem(),
  * buf_add_utf8() against the byte-at-a-time repair it replaced,
- * rfc3339_len() against the byte-at-a-time reading it replaced.  Texts come from a small alphabet
+ * rfc3339_len() against the byte-at-a-time reading it replaced,
+ * level_next() (lib/level.c) against a search that asks every place.  Texts come from a small alphabet
  * with NUL, stray continuation bytes, cut and whole UTF-8 sequences, so
  * runs end at every offset of a vector; they start at every alignment.
  * A fixed seed keeps failures reproducible; the failing case is printed.
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "envelope.h"
+#include "level.h"
 #include "tsblog-private.h"
 #include "xorshift.h"
 
@@ -126,6 +128,52 @@ random_timestamp(uint64_t *r, char *p)
 	return xorshift_below(r, 3) ? n : xorshift_below(r, (unsigned)n + 1);
 }
 
+/* What level_next() finds, asked of every place. */
+static const char *
+level_next_bytewise(const char *p, const char *end)
+{
+	const char *q;
+
+	for (q = p; q < end; q++) {
+		size_t n = (size_t)(end - q), k;
+		if (level_warn(level_klog(*q)) && digits(q, n, 1, 4))
+			return q;
+		for (k = 0; k < n && k <= 16 && ((q[k] | 0x20) >= 'a' &&
+						 (q[k] | 0x20) <= 'z'); k++)
+			;
+		if (level_warn(level_name(q, k)))
+			return q;
+	}
+	return NULL;
+}
+
+/* Text with level words in any case, klog letters before digits, and
+ * near misses: cut short, run on into letters, digits too few. */
+static size_t
+random_levels(uint64_t *r, char *p, size_t max)
+{
+	static const char *const words[] = {
+		"warn", "WARNING", "Warn", "err", "ERROR", "eRRor", "fatal",
+		"dpanic", "PANIC", "critical", "Crit", "war", "errs", "fatality",
+		"panics", "info", "INFO", "E1120", "W0101 ", "F12", "E123x",
+		"e1120", "G1234", "criticalx", "xwarn", " ", "\t", "\"", "[",
+		"]", "=", ":", "0", "9", "a", "\x80", "\n", "level", "Warning\"",
+	};
+	size_t n = 0, want = xorshift_below(r, (unsigned)max);
+
+	while (n < want) {
+		const char *w = words[xorshift_below(r, sizeof(words) / sizeof(*words))];
+		size_t len = strlen(w);
+		if (xorshift_below(r, 3))
+			w = "abcdefghij klmnop" + xorshift_below(r, 17), len = 1;
+		if (n + len > max)
+			break;
+		memcpy(p + n, w, len);
+		n += len;
+	}
+	return n;
+}
+
 static void
 dump(const char *what, const char *p, size_t n)
 {
@@ -142,7 +190,11 @@ main(void)
 {
 	static char block[MAX_TEXT + 16];
 	uint64_t r = 0x2545F4914F6CDD1Dull;
-	int c, failures = 0, found = 0, stamps = 0;
+	int c, failures = 0, found = 0, stamps = 0, levels = 0, kernel;
+	level_finder lf;
+
+	level_finder_init(&lf);
+	kernel = lf.kernel;
 
 	for (c = 0; c < 20000 && failures < 5; c++) {
 		size_t off = xorshift_below(&r, 16);
@@ -194,10 +246,27 @@ main(void)
 			failures++;
 		}
 		stamps += rfc3339_bytewise(text, n) != 0;
+
+		n = random_levels(&r, text, MAX_TEXT);
+		want = level_next_bytewise(text, text + n);
+		levels += want != NULL;
+		/* each kernel this CPU has: AVX2 down to SSSE3 */
+		for (lf.kernel = kernel; lf.kernel > 0; lf.kernel--) {
+			got = level_next(&lf, text, text + n);
+			if (got == want)
+				continue;
+			fprintf(stderr, "case %d: level_next (kernel %d) at %td, "
+				"bytewise at %td\n", c, lf.kernel,
+				got ? got - text : -1, want ? want - text : -1);
+			dump("text", text, n);
+			failures++;
+		}
 	}
-	printf("%d cases, %d needles found, %d timestamps, %d failures\n", c,
-	       found, stamps, failures);
+	printf("%d cases, %d needles found, %d timestamps, %d with a level "
+	       "(kernels %d to 1), %d failures\n", c, found, stamps, levels,
+	       kernel, failures);
 	/* The generators must keep reaching both outcomes. */
 	return failures || found < c / 4 || found > c - c / 10 ||
-	       stamps < c / 4 || stamps > c - c / 10;
+	       stamps < c / 4 || stamps > c - c / 10 || levels < c / 4 ||
+	       levels > c - c / 10;
 }
