@@ -50,13 +50,16 @@ reader_fini(reader *rd)
 
 /* --- JSON log lines ------------------------------------------------- */
 
-static const char *const msg_keys[] = { "msg", "message", NULL };
-static const char *const level_keys[] = { "level", "severity", "lvl", NULL };
-static const char *const time_keys[] = { "time", "ts", "timestamp",
-					 "@timestamp", NULL };
-static const char *const scope_keys[] = { "scope", "logger", NULL };
+#define KEY(s) { s, sizeof(s) - 1 }
+static const slice msg_keys[] = { KEY("msg"), KEY("message"), { NULL, 0 } };
+static const slice level_keys[] = { KEY("level"), KEY("severity"), KEY("lvl"),
+				    { NULL, 0 } };
+static const slice time_keys[] = { KEY("time"), KEY("ts"), KEY("timestamp"),
+				   KEY("@timestamp"), { NULL, 0 } };
+static const slice scope_keys[] = { KEY("scope"), KEY("logger"), { NULL, 0 } };
 /* Not appended to the message: bulky or already shown. */
-static const char *const skip_keys[] = { "caller", "stacktrace", "v", NULL };
+static const slice skip_keys[] = { KEY("caller"), KEY("stacktrace"), KEY("v"),
+				   { NULL, 0 } };
 
 /* A scalar as text: strings as they are, numbers as JSON writes them. */
 static int
@@ -105,10 +108,10 @@ add_field(buf_t *b, const jl_member *v)
 }
 
 static int
-in(const char *const *keys, slice k)
+in(const slice *keys, slice k)
 {
-	for (; *keys; keys++)
-		if (is(k, *keys))
+	for (; keys->p; keys++)
+		if (keys->n == k.n && !memcmp(keys->p, k.p, k.n))
 			return 1;
 	return 0;
 }
@@ -132,8 +135,8 @@ json_log_record(reader *rd, record *rec)
 	size_t k;
 	int i;
 
-	for (i = 0; msg_keys[i] && !msg; i++)
-		msg = jsonline_get(jl, msg_keys[i]);
+	for (i = 0; msg_keys[i].p && !msg; i++)
+		msg = jsonline_get(jl, msg_keys[i].p);
 	if (!msg || msg->type != JL_STRING)
 		return 0;
 	rd->msg.len = 0;
@@ -151,17 +154,17 @@ json_log_record(reader *rd, record *rec)
 			return -1;
 	}
 	rec->msg = sl(rd->msg.data, rd->msg.len);
-	for (i = 0; level_keys[i]; i++) {
-		slice l = jl_str(jl, level_keys[i]);
+	for (i = 0; level_keys[i].p; i++) {
+		slice l = jl_str(jl, level_keys[i].p);
 		if (l.p) {
 			rec->level = level_name(l.p, l.n);
 			break;
 		}
 	}
-	for (i = 0; scope_keys[i] && !rec->scope.p; i++)
-		rec->scope = jl_str(jl, scope_keys[i]);
-	for (i = 0; time_keys[i]; i++) {
-		const jl_member *t = jsonline_get(jl, time_keys[i]);
+	for (i = 0; scope_keys[i].p && !rec->scope.p; i++)
+		rec->scope = jl_str(jl, scope_keys[i].p);
+	for (i = 0; time_keys[i].p; i++) {
+		const jl_member *t = jsonline_get(jl, time_keys[i].p);
 		if (t && t->type == JL_STRING) {
 			rec->timestamp = t->str;
 			break;
@@ -435,8 +438,8 @@ json_line_alert(const char *p, size_t n)
 	while ((q = memchr(q, '"', (size_t)(end - q))) && ++q < end) {
 		if (end - q >= 8 && !memcmp(q, "Warning\"", 8))
 			return 1;
-		for (i = 0; level_keys[i]; i++) {
-			const char *key = level_keys[i];
+		for (i = 0; level_keys[i].p; i++) {
+			const char *key = level_keys[i].p;
 			if (*q != key[0])
 				continue;
 			for (k = 1; key[k] && q + k < end && q[k] == key[k]; k++)
@@ -444,7 +447,7 @@ json_line_alert(const char *p, size_t n)
 			if (!key[k] && q + k < end && q[k] == '"')
 				break;
 		}
-		if (!level_keys[i])
+		if (!level_keys[i].p)
 			continue;
 		for (v = q + k + 1; v < end && (*v == ' ' || *v == '\t'); v++)
 			;
