@@ -301,10 +301,7 @@ env_kv(record *rec)
 	}
 	if (rec->msg.n < 2 || p[0] != '"')
 		return;
-	for (q = p + 1; q < end && *q != '"'; q++)
-		if (*q == '\\')
-			q++;
-	if (q >= end)
+	if ((q = quote_close(p + 1, end)) >= end)
 		return;
 	for (q++; q < end; q = close + 1) {
 		const char *key;
@@ -321,10 +318,7 @@ env_kv(record *rec)
 				return;
 			continue;
 		}
-		for (close = v + 2; close < end && *close != '"'; close++)
-			if (*close == '\\')
-				close++;
-		if (close >= end)
+		if ((close = quote_close(v + 2, end)) >= end)
 			return;
 		if (v - key == 3 && !memcmp(key, "pod", 3)) {
 			const char *slash = memchr(v + 2, '/', (size_t)(close - v - 2));
@@ -362,10 +356,7 @@ env_logfmt(record *rec)
 		;
 	if (!level_name(lv, k))
 		return 0;
-	for (q = m + 6; q < end && *q != '"'; q++)
-		if (*q == '\\')
-			q++;
-	if (q >= end)
+	if ((q = quote_close(m + 6, end)) >= end)
 		return 0;
 	rec->level = level_name(lv, k);
 	rec->timestamp = sl(p + 6, (size_t)((const char *)memchr(p + 6, '"',

@@ -173,6 +173,9 @@ size_t utf8_seq(const unsigned char *s, size_t n);
  * first @needle in [@h, @h + @hn), or NULL. */
 const char *mem_find(const char *h, size_t hn, const char *needle,
 		     size_t nn);
+/* The first '"' in [@q, @end) that no backslash escapes (a backslash
+ * escapes the byte after it), or @end. */
+const char *quote_close(const char *q, const char *end);
 void buf_free(buf_t *b);
 /* jansson's text of @v (json_dumps() flags), or NULL on no memory: unlike
  * json_dumps(), never a document cut short by a failed allocation. */

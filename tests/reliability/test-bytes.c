@@ -1,6 +1,7 @@
 /*
  * Differential test of the byte loops that take 8 or 16 bytes a step
- * (lib/buf.c, lib/envelope.c): mem_find() against memmem(),
+ * (lib/buf.c, lib/envelope.c): mem_find() against memmem(), quote_close()
+ * against the loop it replaced,
  * buf_add_utf8() against the byte-at-a-time repair it replaced,
  * rfc3339_len() against the byte-at-a-time reading it replaced,
  * level_next() (lib/level.c) against a search that asks every place.  Texts come from a small alphabet
@@ -20,7 +21,7 @@
 #define MAX_TEXT 300
 
 static const char *const pieces[] = {
-	"a", "b", " ", "\"", "=", "p", "o", "d", "\t", "\n", "\0",
+	"a", "b", " ", "\"", "=", "p", "o", "d", "\t", "\n", "\0", "\\",
 	"\x80", "\xc3", "\xc3\xa9", "\xe2\x82\xac", "\xe2\x82", "\xf0\x9f\x98\x80",
 	"\xed\xa0\x80", "\xff", "\x7f",
 };
@@ -43,6 +44,16 @@ random_text(uint64_t *r, char *p, size_t max)
 		n += len;
 	}
 	return n;
+}
+
+/* quote_close() as the envelopes read values before. */
+static const char *
+quote_close_bytewise(const char *q, const char *end)
+{
+	for (; q < end && *q != '"'; q++)
+		if (*q == '\\')
+			q++;
+	return q < end ? q : end;
 }
 
 /* buf_add_utf8() as it was: utf8_seq() at every byte. */
@@ -190,7 +201,8 @@ main(void)
 {
 	static char block[MAX_TEXT + 16];
 	uint64_t r = 0x2545F4914F6CDD1Dull;
-	int c, failures = 0, found = 0, stamps = 0, levels = 0, kernel;
+	int c, failures = 0, found = 0, stamps = 0, levels = 0, closed = 0;
+	int kernel;
 	level_finder lf;
 
 	level_finder_init(&lf);
@@ -222,6 +234,18 @@ main(void)
 				c, got ? got - text : -1, want ? want - text : -1);
 			dump("text", text, n);
 			dump("needle", needle, nn);
+			failures++;
+		}
+
+		at = xorshift_below(&r, (unsigned)n + 1);
+		want = quote_close_bytewise(text + at, text + n);
+		got = quote_close(text + at, text + n);
+		closed += want < text + n;
+		if (got != want) {
+			fprintf(stderr, "case %d: quote_close from %zu at %td, "
+				"bytewise at %td\n", c, at, got - text,
+				want - text);
+			dump("text", text, n);
 			failures++;
 		}
 
@@ -262,11 +286,12 @@ main(void)
 			failures++;
 		}
 	}
-	printf("%d cases, %d needles found, %d timestamps, %d with a level "
-	       "(kernels %d to 1), %d failures\n", c, found, stamps, levels,
-	       kernel, failures);
+	printf("%d cases, %d needles found, %d quotes closed, %d timestamps, "
+	       "%d with a level (kernels %d to 1), %d failures\n", c, found,
+	       closed, stamps, levels, kernel, failures);
 	/* The generators must keep reaching both outcomes. */
 	return failures || found < c / 4 || found > c - c / 10 ||
+	       closed < c / 4 || closed > c - c / 10 ||
 	       stamps < c / 4 || stamps > c - c / 10 || levels < c / 4 ||
 	       levels > c - c / 10;
 }
