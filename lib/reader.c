@@ -191,7 +191,8 @@ set_buf(buf_t *b, slice s)
 }
 
 /* The lines that start a `kubectl describe` section or part, or head a
- * `kubectl get events` table: each puts the reader in another state. */
+ * `kubectl get events` table: each puts the reader in another state.
+ * Each starts with a capital letter (header_of() asks that first). */
 enum { HDR_NONE, HDR_NAME, HDR_NAMESPACE, HDR_EVENTS, HDR_LAST_SEEN,
        HDR_NS_COLUMN };
 #define HDR(s) { s, sizeof(s) - 1 }
@@ -206,7 +207,10 @@ header_of(const char *p, size_t n)
 {
 	int h;
 
-	/* The first byte first: the fast path asks this of every line. */
+	/* The first byte first: the fast path asks this of every line,
+	 * and most start with a digit, a bracket or a brace. */
+	if (!n || p[0] < 'A' || p[0] > 'Z')
+		return HDR_NONE;
 	for (h = HDR_NAME; h <= HDR_NS_COLUMN; h++)
 		if (n >= headers[h].n && p[0] == headers[h].s[0] &&
 		    !memcmp(p, headers[h].s, headers[h].n))
