@@ -424,14 +424,20 @@ jsonline_from_tree(jsonline *jl, json_t *o)
 }
 
 const jl_member *
-jsonline_get(const jsonline *jl, const char *key)
+jsonline_get_n(const jsonline *jl, const char *key, size_t k)
 {
-	size_t i, k = strlen(key);
+	size_t i;
 
 	for (i = 0; i < jl->n; i++)
 		if (jl->m[i].key.n == k && !memcmp(jl->m[i].key.p, key, k))
 			return &jl->m[i];
 	return NULL;
+}
+
+const jl_member *
+jsonline_get(const jsonline *jl, const char *key)
+{
+	return jsonline_get_n(jl, key, strlen(key));
 }
 
 void

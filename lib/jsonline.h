@@ -44,6 +44,9 @@ int jsonline_read(jsonline *jl, const char *p, size_t n);
 int jsonline_from_tree(jsonline *jl, json_t *o);
 /* The member named @key, or NULL. */
 const jl_member *jsonline_get(const jsonline *jl, const char *key);
+/* jsonline_get() of the @n bytes at @key. */
+const jl_member *jsonline_get_n(const jsonline *jl, const char *key,
+				size_t n);
 void jsonline_free(jsonline *jl);
 /* The shortest "%.*g" text that reads back (strtod) as @d, written to
  * @buf (@size bytes, 32 are enough); returns its length as snprintf

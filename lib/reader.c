@@ -118,9 +118,9 @@ in(const slice *keys, slice k)
 
 /* The string member @key, or an empty slice. */
 static slice
-jl_str(const jsonline *jl, const char *key)
+jl_str(const jsonline *jl, slice key)
 {
-	const jl_member *v = jsonline_get(jl, key);
+	const jl_member *v = jsonline_get_n(jl, key.p, key.n);
 	return v && v->type == JL_STRING ? v->str : sl(NULL, 0);
 }
 
@@ -136,7 +136,7 @@ json_log_record(reader *rd, record *rec)
 	int i;
 
 	for (i = 0; msg_keys[i].p && !msg; i++)
-		msg = jsonline_get(jl, msg_keys[i].p);
+		msg = jsonline_get_n(jl, msg_keys[i].p, msg_keys[i].n);
 	if (!msg || msg->type != JL_STRING)
 		return 0;
 	rd->msg.len = 0;
@@ -155,16 +155,17 @@ json_log_record(reader *rd, record *rec)
 	}
 	rec->msg = sl(rd->msg.data, rd->msg.len);
 	for (i = 0; level_keys[i].p; i++) {
-		slice l = jl_str(jl, level_keys[i].p);
+		slice l = jl_str(jl, level_keys[i]);
 		if (l.p) {
 			rec->level = level_name(l.p, l.n);
 			break;
 		}
 	}
 	for (i = 0; scope_keys[i].p && !rec->scope.p; i++)
-		rec->scope = jl_str(jl, scope_keys[i].p);
+		rec->scope = jl_str(jl, scope_keys[i]);
 	for (i = 0; time_keys[i].p; i++) {
-		const jl_member *t = jsonline_get(jl, time_keys[i].p);
+		const jl_member *t = jsonline_get_n(jl, time_keys[i].p,
+						    time_keys[i].n);
 		if (t && t->type == JL_STRING) {
 			rec->timestamp = t->str;
 			break;
