@@ -8,24 +8,36 @@
 
 enum { H_STR, H_UUID, H_IP, H_DUR, H_POD, H_HEX, H_NUM };
 
-/* \w and \b as PCRE2 has them without PCRE2_UCP: ASCII only. */
+/* Byte classes by table: a message's every byte is asked one or more.
+ * \w and \b as PCRE2 has them without PCRE2_UCP: ASCII only. */
+enum { C_W = 1, C_D = 2, C_X = 4 };
+#define IS_D(c) ((c) >= '0' && (c) <= '9')
+#define IS_AZ(c, z) (((c) | 0x20) >= 'a' && ((c) | 0x20) <= (z))
+#define CLS(c)                                                      \
+	((IS_D(c) || IS_AZ(c, 'z') || (c) == '_' ? C_W : 0) |       \
+	 (IS_D(c) ? C_D : 0) | (IS_D(c) || IS_AZ(c, 'f') ? C_X : 0))
+#define CLS4(c) CLS(c), CLS((c) + 1), CLS((c) + 2), CLS((c) + 3)
+#define CLS16(c) CLS4(c), CLS4((c) + 4), CLS4((c) + 8), CLS4((c) + 12)
+#define CLS64(c) CLS16(c), CLS16((c) + 16), CLS16((c) + 32), CLS16((c) + 48)
+static const unsigned char cls[256] = { CLS64(0), CLS64(64), CLS64(128),
+					CLS64(192) };
+
 static int
 isw(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
-	       c == '_';
+	return cls[c] & C_W;
 }
 
 static int
 isd(unsigned char c)
 {
-	return c >= '0' && c <= '9';
+	return cls[c] & C_D;
 }
 
 static int
 isx(unsigned char c)
 {
-	return isd(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+	return cls[c] & C_X;
 }
 
 static int
