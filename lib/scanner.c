@@ -305,6 +305,31 @@ carry_add(tsblog_scanner *s, const char *p, size_t n)
 	return buf_add(&s->carry, p, n);
 }
 
+/* Whether the level word level_next() found at @at in the line at @p
+ * stands where envelopes put a level: at the line's start (klog), after a
+ * tab (the console), a bracket (Envoy) or '=' (logfmt), or as a JSON
+ * value.  Only a guess: a wrong one costs time, never a line. */
+static int
+level_field(const char *p, const char *at)
+{
+	const char *q;
+
+	if (at == p)
+		return 1;
+	switch (at[-1]) {
+	case '\t':
+	case '[':
+	case '=':
+		return 1;
+	case '"':
+		for (q = at - 1; q > p && (q[-1] == ' ' || q[-1] == '\t'); q--)
+			;
+		return q > p && q[-1] == ':';
+	default:
+		return 0;
+	}
+}
+
 /* Whether the full path would do anything with this line beyond counting
  * it, when no literal is in it: it changes the reader's state (seen as
  * the full path sees it: without CR, cut at max_record), or, for the
@@ -324,7 +349,11 @@ special_line(const tsblog_scanner *s, const char *p, size_t n, int named)
 		return 0;
 	if (reader_line_changes_state(p, n))
 		return 1;
-	return s->summarise && named && reader_line_alert(p, n);
+	if (!s->summarise || !named)
+		return 0;
+	/* A word where envelopes put the level: the line is all but surely
+	 * warn or above, and its envelopes would be read twice. */
+	return level_field(p, s->lvl) || reader_line_alert(p, n);
 }
 
 /* Where the line at @p ends: a LF, or a CR followed by neither LF nor CR
