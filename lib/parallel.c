@@ -187,10 +187,9 @@ scan_piece(pool *p, slot *sl, long long k, const lane *ln)
 	sl->s->sm.allow = sl->allow;
 	sl->s->sm.raw_examples = 1;
 	shape_memo_free(&sl->s->sm.memo);
-	sl->s->sm.memo = *ln->memo;
+	shape_memo_move(&sl->s->sm.memo, ln->memo);
 	scan_lent(p, sl, k, ln->buf);
-	*ln->memo = sl->s->sm.memo;
-	memset(&sl->s->sm.memo, 0, sizeof(sl->s->sm.memo));
+	shape_memo_move(ln->memo, &sl->s->sm.memo);
 }
 
 /* Hand piece @sl's diagnoses to @cb with their place in the whole input,

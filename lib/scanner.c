@@ -119,8 +119,8 @@ scanner_clear(tsblog_scanner *s, const char *source)
 	 * same), so the memo is kept: -j clears a scanner for each piece,
 	 * and shaping every piece's messages anew cost -j 2 a sixth more
 	 * instructions than -j 1 on a text report. */
-	fresh.memo = s->sm.memo;
-	memset(&s->sm.memo, 0, sizeof(s->sm.memo));
+	shape_memo_free(&fresh.memo);
+	shape_memo_move(&fresh.memo, &s->sm.memo);
 	summary_fini(&s->sm);
 	s->sm = fresh;
 	s->records = s->bytes = s->truncated = s->malformed = 0;

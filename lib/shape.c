@@ -301,11 +301,12 @@ shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 
 int
 shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
-		buf_t *out)
+		buf_t *out, struct shape_memo_slot **slot)
 {
 	struct shape_memo_slot *sl;
 	char *p;
 
+	*slot = NULL;
 	if (n > SHAPE_MEMO_MSG)
 		return shape_make(cl, msg, n, out);
 	if (!m->slots &&
@@ -313,6 +314,7 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		return -1;
 	sl = &m->slots[strmap_hash(msg, n) % SHAPE_MEMO_SLOTS];
 	if (sl->msg && sl->n == n && (!n || !memcmp(sl->msg, msg, n))) {
+		*slot = sl;
 		out->len = 0;
 		return buf_add(out, sl->shape, sl->len);
 	}
@@ -320,6 +322,8 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		return -1;
 	/* No memory for a copy only costs the next lookup. */
 	if ((p = realloc(sl->msg, n + out->len + 1))) {
+		*slot = sl;
+		sl->level = NULL;
 		/* An empty message or shape may have no buffer at all. */
 		if (n)
 			memcpy(p, msg, n);
@@ -331,6 +335,14 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		sl->len = out->len;
 	}
 	return 0;
+}
+
+void
+shape_memo_move(shape_memo *dst, shape_memo *src)
+{
+	*dst = *src;
+	dst->epoch++;
+	memset(src, 0, sizeof(*src));
 }
 
 void

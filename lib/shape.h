@@ -32,22 +32,34 @@ static const struct shape_hole {
 #define SHAPE_HOLES (sizeof(shape_holes) / sizeof(*shape_holes))
 
 #ifndef TSBLOG_SHAPE_DATA_ONLY
+#include <stdint.h>
 #include "tsblog-private.h"
 
 /* @msg's shape into @out (reset first), at most MAX_SHAPE_LEN bytes, made
  * clean by @cl; -1 on no memory. */
 int shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out);
 
-/* An exact memo of shape_make(): the same message bytes, the same shape. */
+/* An exact memo of shape_make(): the same message bytes, the same shape.
+ * A slot also keeps what its user (the summary) made of the shape at one
+ * level, valid while the memo's epoch is what it was then: moving the
+ * memo to another user (shape_memo_move()) starts a new epoch. */
 typedef struct {
 	struct shape_memo_slot {
 		char *msg, *shape;      /* one allocation, msg first */
 		size_t n, len;
+		const char *level;      /* NULL: nothing kept */
+		uint64_t epoch;
+		size_t index;
 	} *slots;               /* SHAPE_MEMO_SLOTS, made on first use */
+	uint64_t epoch;
 } shape_memo;
-/* shape_make() through @m; -1 on no memory. */
+/* shape_make() through @m; *@slot is then the slot that holds @msg, or
+ * NULL (too long to keep, or no memory for a copy).  -1 on no memory. */
 int shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
-		    buf_t *out);
+		    buf_t *out, struct shape_memo_slot **slot);
+/* Give @src's memo to @dst (whose own must be free) in a new epoch;
+ * @src is left empty. */
+void shape_memo_move(shape_memo *dst, shape_memo *src);
 void shape_memo_free(shape_memo *m);
 #endif
 

@@ -225,6 +225,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	 * freed for each warning was most of the allocations of a scan, and
 	 * they cost more once -j has started threads. */
 	buf_t *shape = &sm->key;
+	struct shape_memo_slot *slot;
 	unclassified *u;
 	size_t k, src;
 	int rc = -1;
@@ -232,9 +233,17 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	if (!level_warn(rec->level))
 		return 0;
 	if (shape_memo_make(&sm->memo, &sm->clean, rec->msg.p,
-		       rec->core_n ? rec->core_n : rec->msg.n,
-		       shape) < 0 ||
-	    buf_add(shape, "\x1f", 1) < 0 ||
+			    rec->core_n ? rec->core_n : rec->msg.n, shape,
+			    &slot) < 0)
+		goto out;
+	/* The same message at the same level as before, in this summary:
+	 * the same shape entry, without making its key and looking it up. */
+	if (slot && slot->level == rec->level &&
+	    slot->epoch == sm->memo.epoch && slot->index < sm->nshapes) {
+		k = slot->index;
+		goto count;
+	}
+	if (buf_add(shape, "\x1f", 1) < 0 ||
 	    buf_add(shape, rec->level, strlen(rec->level)) < 0)
 		goto out;
 	k = strmap_find(&sm->shape_ix, shape->data, shape->len);
@@ -279,6 +288,12 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		}
 		k = sm->nshapes++;
 	}
+	if (slot) {
+		slot->level = rec->level;
+		slot->epoch = sm->memo.epoch;
+		slot->index = k;
+	}
+count:
 	sm->shapes[k].count = add_count(sm->shapes[k].count, rec->count);
 	rc = 0;
 out:

@@ -1,6 +1,8 @@
-/* Message shapes (lib/shape.c): the placeholders each message gets, and
- * the hand-written pass equal to the alternation of shape_holes' regexes
- * (which `tsblog learn` writes into rules) on generated messages. */
+/* Message shapes (lib/shape.c): the placeholders each message gets, the
+ * hand-written pass equal to the alternation of shape_holes' regexes
+ * (which `tsblog learn` writes into rules) on generated messages, and
+ * what the memo's slots keep for their user. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
@@ -147,6 +149,67 @@ START_TEST(same_as_regexes)
 }
 END_TEST
 
+/* A slot holds its message and says so; what its user kept there is
+ * gone once another message takes the slot, and is stale (another
+ * epoch) once the memo has moved to another user. */
+START_TEST(memo_slots)
+{
+	shape_memo m = { 0 }, moved = { 0 };
+	struct shape_memo_slot *a, *b;
+	cleaner cl;
+	buf_t out = { 0 };
+	char msg[64];
+	int i;
+
+	ck_assert_int_eq(cleaner_init(&cl, NULL, 0), 0);
+	ck_assert_int_eq(shape_memo_make(&m, &cl, "pod web-7d9f8c6b5-x2k4j failed",
+					 30, &out, &a), 0);
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(out.data, "pod web-<pod> failed");
+	ck_assert_ptr_null(a->level);
+	a->level = "warn";
+	a->epoch = m.epoch;
+	a->index = 7;
+	ck_assert_int_eq(shape_memo_make(&m, &cl, "pod web-7d9f8c6b5-x2k4j failed",
+					 30, &out, &b), 0);
+	ck_assert_ptr_eq(a, b);
+	ck_assert_str_eq(b->level, "warn");
+	ck_assert_uint_eq(b->index, 7);
+	ck_assert_str_eq(out.data, "pod web-<pod> failed");
+
+	/* Another message into the same slot clears what was kept. */
+	for (i = 0; i < 1000000; i++) {
+		snprintf(msg, sizeof(msg), "message %d", i);
+		if (&m.slots[strmap_hash(msg, strlen(msg)) % SHAPE_MEMO_SLOTS] == a)
+			break;
+	}
+	ck_assert_int_lt(i, 1000000);
+	ck_assert_int_eq(shape_memo_make(&m, &cl, msg, strlen(msg), &out, &b), 0);
+	ck_assert_ptr_eq(a, b);
+	ck_assert_ptr_null(b->level);
+
+	/* A message too long to keep has no slot. */
+	{
+		char *big = malloc(SHAPE_MEMO_MSG + 2);
+		memset(big, 'x', SHAPE_MEMO_MSG + 1);
+		big[SHAPE_MEMO_MSG + 1] = '\0';
+		ck_assert_int_eq(shape_memo_make(&m, &cl, big, SHAPE_MEMO_MSG + 1,
+						 &out, &b), 0);
+		ck_assert_ptr_null(b);
+		free(big);
+	}
+
+	a->level = "warn";
+	a->epoch = m.epoch;
+	shape_memo_move(&moved, &m);
+	ck_assert_ptr_null(m.slots);
+	ck_assert(moved.epoch != a->epoch);
+	shape_memo_free(&moved);
+	cleaner_fini(&cl);
+	buf_free(&out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -155,6 +218,7 @@ main(void)
 
 	tcase_add_test(tc, placeholders);
 	tcase_add_test(tc, same_as_regexes);
+	tcase_add_test(tc, memo_slots);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
