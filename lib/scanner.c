@@ -359,12 +359,14 @@ special_line(const tsblog_scanner *s, const char *p, size_t n, int named)
 /* Where the line at @p ends: a LF, or a CR followed by neither LF nor CR
  * (old Mac line ends; a CR as the last byte waits for the next one).
  * Looked for in windows that double, so a line costs about its length
- * whichever end it has, never the rest of the chunk. */
+ * whichever end it has, never the rest of the chunk.  Both searches stop
+ * at the LF, so a first window longer than most lines costs a short one
+ * nothing. */
 static const char *
 line_end(const char *p, size_t avail)
 {
 	const char *end = p + avail, *q = p, *w, *nl, *cr;
-	size_t win = 128;
+	size_t win = 1024;
 
 	for (; q < end; q = w, win *= 2) {
 		w = (size_t)(end - q) > win ? q + win : end;
