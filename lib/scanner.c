@@ -352,8 +352,10 @@ special_line(const tsblog_scanner *s, const char *p, size_t n, int named)
 	if (!s->summarise || !named)
 		return 0;
 	/* A word where envelopes put the level: the line is all but surely
-	 * warn or above, and its envelopes would be read twice. */
-	return level_field(p, s->lvl) || reader_line_alert(p, n);
+	 * warn or above, and its envelopes would be read twice.  Without a
+	 * kernel level_next() names every line's start, not a word. */
+	return (s->lvf.kernel && level_field(p, s->lvl)) ||
+	       reader_line_alert(p, n);
 }
 
 /* Where the line at @p ends: a LF, or a CR followed by neither LF nor CR

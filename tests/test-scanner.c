@@ -738,6 +738,8 @@ END_TEST
  * on lines no rule literal is in: a klog warning behind kubectl's prefix
  * and timestamp, a JSON severity, a console level; a level word in an
  * info line's message does not count. */
+/* The same summary whichever way level_next() searches: AVX2, SSSE3, or
+ * (kernel 0, a CPU without them) naming every line. */
 START_TEST(scanner_summary_levels_from_envelopes)
 {
 	static const char in[] =
@@ -746,15 +748,38 @@ START_TEST(scanner_summary_levels_from_envelopes)
 		"2026-11-20T08:00:00Z\tinfo\tads\tan error here is only info\n"
 		"{\"severity\":\"ERROR\",\"msg\":\"queue stalled\"}\n"
 		"{\"level\": \"info\", \"msg\": \"error word in info\"}\n"
-		"warn\tcache\tmemory low\n";
+		"warn\tcache\tmemory low\n"
+		"{\"level\":\"info\",\"error\":\"a key, not a level\",\"msg\":\"fine\"}\n"
+		"[2026-12-03 10:12:04.111][14][critical][main] [src/a.cc:1] no listener\n"
+		"time=\"2026-12-03T10:14:02Z\" level=error msg=\"pull stopped\"\n"
+		"E1120 08:00:00.013265       1 cache.go:1] cache gone\n"
+		"I1120 08:00:00.013265       1 cache.go:1] no ERROR here\n";
 	tsblog_ruleset *rs = tu_rules(RULES);
 	tsblog_scanner *s = scanner(rs, "lv.log", 0);
 	hits r = { .n = 0 };
-	char *json;
+	char *json, *other;
+	int kernel;
 
 	feed_all(s, in, sizeof(in) - 1, 0, 0, &r);
 	ck_assert_int_eq(r.n, 0);
 	json = summary_of(s);
+	for (kernel = s->lvf.kernel - 1; kernel >= 0; kernel--) {
+		tsblog_scanner *k = scanner(rs, "lv.log", 0);
+		k->lvf.kernel = kernel;
+		feed_all(k, in, sizeof(in) - 1, 0, 0, &r);
+		other = summary_of(k);
+		ck_assert_str_eq(other, json);
+		tsblog_free(other);
+		tsblog_scanner_free(k);
+	}
+	ck_assert_ptr_nonnull(strstr(json,
+		"{\"shape\":\"no listener\",\"level\":\"fatal\",\"count\":1,\"first_line\":8,"));
+	ck_assert_ptr_nonnull(strstr(json,
+		"{\"shape\":\"pull stopped\",\"level\":\"error\",\"count\":1,\"first_line\":9,"));
+	ck_assert_ptr_nonnull(strstr(json,
+		"{\"shape\":\"cache gone\",\"level\":\"error\",\"count\":1,\"first_line\":10,"));
+	ck_assert_ptr_null(strstr(json, "a key, not a level"));
+	ck_assert_ptr_null(strstr(json, "no ERROR here"));
 	ck_assert_ptr_nonnull(strstr(json,
 		"\"unclassified\":[{\"shape\":\"disk nearly full\",\"level\":\"warn\",\"count\":1,\"first_line\":2,"));
 	ck_assert_ptr_nonnull(strstr(json,
