@@ -72,6 +72,15 @@ tsblog_scanner_free(tsblog_scanner *s)
 	free(s);
 }
 
+/* The line being carried is done with. */
+static void
+carry_done(tsblog_scanner *s)
+{
+	s->carry.len = 0;
+	s->carry_open = s->carry_over = s->carry_cr = 0;
+	s->carry_stream = s->carry_probed = s->stream_cr = 0;
+}
+
 int
 tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 {
@@ -86,9 +95,7 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	s->source = name;
 	s->chunk = NULL;
 	s->chunk_len = s->pos = 0;
-	s->carry.len = 0;
-	s->carry_open = s->carry_over = s->carry_cr = 0;
-	s->carry_stream = s->carry_probed = 0;
+	carry_done(s);
 	s->finished = 0;
 	s->line_no = 0;
 	s->hit = s->odd_at = s->lvl = NULL;
@@ -513,16 +520,64 @@ reader_plain(const reader *rd)
 	return !rd->in_doc && !rd->in_events && !rd->table_cols;
 }
 
-static void
-carry_done(tsblog_scanner *s)
+static const char two_crs[2] = { '\r', '\r' };
+
+/* Give the reader @n bytes of the streamed line at @p, @last with its
+ * end.  Up to two CRs that end them without the line's end are held in
+ * s->stream_cr: line_end() needs the byte after a CR to say whether it
+ * ends the line, and the chunk may end first.  reader_stream()'s
+ * result. */
+static int
+stream_give(tsblog_scanner *s, const char *p, size_t n, int last)
 {
-	s->carry.len = 0;
-	s->carry_open = s->carry_over = s->carry_cr = 0;
-	s->carry_stream = s->carry_probed = 0;
+	size_t t = 0;
+
+	while (!last && t < 2 && t < n && p[n - 1 - t] == '\r')
+		t++;
+	s->stream_cr = (int)t;
+	return reader_stream(&s->rd, p, n - t, s->line_no, last);
 }
 
-/* The line being carried goes past max_record with the @n bytes at @p
- * (@end: its end is among them).  If it starts a compact JSON list, it is
+/* The next part of a streamed line, at @p (@avail bytes of the chunk).
+ * The reader gets the bytes scan_line() would give it if the line came
+ * whole, however the input is cut: CRs are its text, or its end (a CR
+ * before anything but LF and CR), or dropped (the one before the end). */
+static void
+stream_part(tsblog_scanner *s, const char *p, size_t avail)
+{
+	const char *nl;
+	size_t len;
+
+	if (s->stream_cr) {
+		if (*p == '\r') {
+			/* The run goes on: all but its last two are text. */
+			if (s->stream_cr == 2)
+				reader_stream(&s->rd, two_crs, 1, s->line_no, 0);
+			s->stream_cr = 2;
+			s->pos++;
+			return;
+		}
+		/* Before a LF, the last CR is dropped; before anything else it
+		 * ends the line and the one before it is dropped. */
+		reader_stream(&s->rd, two_crs,
+			      *p == '\n' ? (size_t)s->stream_cr - 1 : 0,
+			      s->line_no, 1);
+		s->pos += *p == '\n';
+		carry_done(s);
+		return;
+	}
+	nl = line_end(p, avail);
+	len = nl ? (size_t)(nl - p) : avail;
+	s->pos += len + !!nl;
+	if (nl && len && p[len - 1] == '\r')
+		len--;
+	stream_give(s, p, len, !!nl);
+	if (nl)
+		carry_done(s);
+}
+
+/* The line being carried goes past max_record with the @n bytes at @p.
+ * If it starts a compact JSON list, it is
  * read a part at a time from here instead of being cut: 1 when the
  * reader took the carry (filled up to the limit from @p, s->pos moved
  * past what of @p it took), else 0 and the line is cut as usual. */
@@ -537,14 +592,16 @@ stream_start(tsblog_scanner *s, const char *p, size_t n)
 		k = n;
 	if (carry_add(s, p, k) < 0)
 		return -1;
-	if (!reader_stream(&s->rd, s->carry.data, s->carry.len,
-			   s->line_no + 1, 0)) {
+	/* Held CRs leave at least max_record bytes (max_item) to probe. */
+	s->line_no++;
+	if (!stream_give(s, s->carry.data, s->carry.len, 0)) {
+		s->line_no--;
+		s->stream_cr = 0;
 		s->carry.len -= k; /* carried on as usual */
 		return 0;
 	}
 	s->pos += k;
 	s->records++;
-	s->line_no++;
 	s->carry_stream = 1;
 	s->carry_cr = 0;
 	return 1;
@@ -589,21 +646,16 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				return rc;
 			continue;
 		}
-		nl = line_end(p, avail);
-		len = nl ? (size_t)(nl - p) : avail;
 		if (s->carry_stream) {
 			/* The next part of a long compact list. */
-			s->pos += len + !!nl;
-			if (nl && len && p[len - 1] == '\r')
-				len--;
-			reader_stream(&s->rd, p, len, s->line_no, !!nl);
-			if (nl)
-				carry_done(s);
+			stream_part(s, p, avail);
 			rc = take_records(s, out, err);
 			if (rc != 0)
 				return rc;
 			continue;
 		}
+		nl = line_end(p, avail);
+		len = nl ? (size_t)(nl - p) : avail;
 		if ((!nl || s->carry_open) && !s->carry_over &&
 		    !s->carry_probed &&
 		    (s->carry.len ? s->carry.data[0] : *p) == '{' &&
@@ -641,7 +693,10 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 	if (s->finished && s->carry_open) {
 		int rc;
 		if (s->carry_stream) {
-			reader_stream(&s->rd, "", 0, s->line_no, 1);
+			/* The input's last CR is no text, as in scan_line(). */
+			reader_stream(&s->rd, two_crs,
+				      s->stream_cr ? (size_t)s->stream_cr - 1 : 0,
+				      s->line_no, 1);
 			carry_done(s);
 			rc = take_records(s, out, err);
 		} else {

@@ -25,6 +25,9 @@ struct tsblog_scanner {
 	int carry_probed;       /* that line is not one */
 	int carry_cr;           /* that line's last byte so far is a CR (kept
 				 * even when the byte itself was not stored) */
+	int stream_cr;          /* CRs (0-2) that ended the streamed line's
+				 * last part: its text or its end, by the
+				 * byte that follows (stream_part()) */
 	int finished;
 	buf_t clean;            /* scratch for lines with escapes */
 	reader rd;

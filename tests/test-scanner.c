@@ -63,7 +63,7 @@ collect(tsblog_scan_what what, const tsblog_diagnosis *d,
 	hit *h;
 
 	ck_assert_msg(what == TSBLOG_SCAN_DIAGNOSIS && d && !event,
-		      "unexpected callback %d", (int)what);
+		      "unexpected callback %d: %s", (int)what, event ? event->message : "");
 	ck_assert_int_lt(out->n, 64);
 	h = &out->h[out->n++];
 	snprintf(h->rule, sizeof(h->rule), "%s",
@@ -450,6 +450,80 @@ START_TEST(scanner_long_line_truncated)
 		ck_assert_uint_eq(tsblog_scanner_records(s), 4);
 		ck_assert_uint_eq(tsblog_scanner_bytes(s), len);
 		tsblog_scanner_free(s);
+	}
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
+/* A compact events list longer than max_record is read an event at a
+ * time, and its CRs are what they are in any other line: the line's end
+ * (the last of a run before anything but LF), dropped (the one before
+ * the end) or text (the others).  A chunk may end after any of them,
+ * before the byte that says which: the result must not depend on it. */
+static size_t
+add_list(char *out, int first)
+{
+	size_t len = 0;
+	int i;
+
+	len += (size_t)sprintf(out, "{\"kind\":\"List\",\"items\":[");
+	for (i = first; i < first + 3; i++)
+		len += (size_t)sprintf(out + len,
+			"%s{\"kind\":\"Event\",\"involvedObject\":{\"kind\":\"Pod\",\"name\":\"p\"},\"type\":\"Warning\",\"message\":\"connect to h%d.local:%d failed: connection refused\"}",
+			i > first ? ", " : "", i, 1000 + i);
+	return len + (size_t)sprintf(out + len, "]}");
+}
+
+START_TEST(scanner_long_compact_list_crs_any_chunking)
+{
+	static const char *const ends[] = { "\r", "\r\r\n", "\r\n", "\r\r",
+					    "\r\r\r", "\r\r\r\n", "\n", "\r" };
+	tsblog_ruleset *rs = tu_rules(RULES);
+	char in[4096];
+	size_t len = 0;
+	hits whole = { .n = 0 }, r = { .n = 0 };
+	unsigned int seed;
+	int i, chunk;
+
+	for (i = 0; i < 8; i++) {
+		len += add_list(in + len, 3 * i);
+		len += (size_t)sprintf(in + len, "%s", ends[i]);
+	}
+	for (chunk = 0; chunk <= 200; chunk++) {
+		tsblog_scanner *s = scanner(rs, "events.json", 192);
+		char how[32];
+
+		r.n = 0;
+		feed_all(s, in, len, chunk, 0, &r);
+		snprintf(how, sizeof(how), "chunks of %d", chunk);
+		if (chunk == 0) {
+			whole = r;
+			ck_assert_int_eq(whole.n, 24);
+			for (i = 0; i < 24; i++) {
+				char text[80];
+				snprintf(text, sizeof(text),
+					 "connect to h%d.local:%d failed: connection refused",
+					 i, 1000 + i);
+				expect_hit(&whole.h[i], "conn-refused",
+					   (uint64_t)i / 3 + 1, text);
+			}
+		}
+		same_hits(&whole, &r, how);
+		ck_assert_msg(tsblog_scanner_records(s) == 8 &&
+				      tsblog_scanner_truncated(s) == 0 &&
+				      tsblog_scanner_malformed(s) == 0,
+			      "%s: %llu records, %llu truncated, %llu malformed",
+			      how,
+			      (unsigned long long)tsblog_scanner_records(s),
+			      (unsigned long long)tsblog_scanner_truncated(s),
+			      (unsigned long long)tsblog_scanner_malformed(s));
+		tsblog_scanner_free(s);
+	}
+	for (seed = 1; seed <= 50; seed++) {
+		char how[32];
+		snprintf(how, sizeof(how), "random seed %u", seed);
+		scan(rs, 192, in, len, -40, seed, &r);
+		same_hits(&whole, &r, how);
 	}
 	tsblog_ruleset_free(rs);
 }
@@ -1226,6 +1300,7 @@ suite(void)
 	tcase_add_test(tc, scanner_one_byte_at_a_time);
 	tcase_add_test(tc, scanner_random_chunks);
 	tcase_add_test(tc, scanner_chunking_never_changes_result);
+	tcase_add_test(tc, scanner_long_compact_list_crs_any_chunking);
 	tcase_add_test(tc, scanner_last_line_needs_finish);
 	tcase_add_test(tc, scanner_trailing_newline_no_extra_record);
 	tcase_add_test(tc, scanner_crlf_stripped);
