@@ -50,16 +50,23 @@ reader_fini(reader *rd)
 
 /* --- JSON log lines ------------------------------------------------- */
 
-#define KEY(s) { s, sizeof(s) - 1 }
-static const slice msg_keys[] = { KEY("msg"), KEY("message"), { NULL, 0 } };
-static const slice level_keys[] = { KEY("level"), KEY("severity"), KEY("lvl"),
-				    { NULL, 0 } };
-static const slice time_keys[] = { KEY("time"), KEY("ts"), KEY("timestamp"),
-				   KEY("@timestamp"), { NULL, 0 } };
-static const slice scope_keys[] = { KEY("scope"), KEY("logger"), { NULL, 0 } };
+static const slice msg_keys[] = {
+	SLICE_LIT("msg"), SLICE_LIT("message"), { NULL, 0 }
+};
+static const slice level_keys[] = {
+	SLICE_LIT("level"), SLICE_LIT("severity"), SLICE_LIT("lvl"), { NULL, 0 }
+};
+static const slice time_keys[] = {
+	SLICE_LIT("time"), SLICE_LIT("ts"), SLICE_LIT("timestamp"),
+	SLICE_LIT("@timestamp"), { NULL, 0 }
+};
+static const slice scope_keys[] = {
+	SLICE_LIT("scope"), SLICE_LIT("logger"), { NULL, 0 }
+};
 /* Not appended to the message: bulky or already shown. */
-static const slice skip_keys[] = { KEY("caller"), KEY("stacktrace"), KEY("v"),
-				   { NULL, 0 } };
+static const slice skip_keys[] = {
+	SLICE_LIT("caller"), SLICE_LIT("stacktrace"), SLICE_LIT("v"), { NULL, 0 }
+};
 
 /* A scalar as text: strings as they are, numbers as JSON writes them. */
 static int
@@ -196,12 +203,10 @@ set_buf(buf_t *b, slice s)
  * Each starts with a capital letter (header_of() asks that first). */
 enum { HDR_NONE, HDR_NAME, HDR_NAMESPACE, HDR_EVENTS, HDR_LAST_SEEN,
        HDR_NS_COLUMN };
-#define HDR(s) { s, sizeof(s) - 1 }
-static const struct {
-	const char *s;
-	size_t n;
-} headers[] = { HDR(""), HDR("Name:"), HDR("Namespace:"), HDR("Events:"),
-		HDR("LAST SEEN"), HDR("NAMESPACE") };
+static const slice headers[] = {
+	SLICE_LIT(""), SLICE_LIT("Name:"), SLICE_LIT("Namespace:"),
+	SLICE_LIT("Events:"), SLICE_LIT("LAST SEEN"), SLICE_LIT("NAMESPACE")
+};
 
 static int
 header_of(const char *p, size_t n)
@@ -213,8 +218,8 @@ header_of(const char *p, size_t n)
 	if (!n || p[0] < 'A' || p[0] > 'Z')
 		return HDR_NONE;
 	for (h = HDR_NAME; h <= HDR_NS_COLUMN; h++)
-		if (n >= headers[h].n && p[0] == headers[h].s[0] &&
-		    !memcmp(p, headers[h].s, headers[h].n))
+		if (n >= headers[h].n && p[0] == headers[h].p[0] &&
+		    !memcmp(p, headers[h].p, headers[h].n))
 			return h;
 	return HDR_NONE;
 }
@@ -276,7 +281,7 @@ events_table_line(reader *rd, const char *p, size_t n, record *rec)
 	int h = header_of(p, n);
 
 	if (h == HDR_LAST_SEEN ||
-	    (h == HDR_NS_COLUMN && mem_find(p, n, headers[HDR_LAST_SEEN].s,
+	    (h == HDR_NS_COLUMN && mem_find(p, n, headers[HDR_LAST_SEEN].p,
 					    headers[HDR_LAST_SEEN].n))) {
 		k = split_columns(p, n, cols, 8);
 		rd->table_cols = 0;

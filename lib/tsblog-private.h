@@ -189,6 +189,8 @@ typedef struct {
 	const char *p;
 	size_t n;
 } slice;
+/* The slice of a string literal, for tables of words with their lengths. */
+#define SLICE_LIT(s) { s, sizeof(s) - 1 }
 
 /* What one record is: the message rules are matched against, and the
  * metadata its envelope carried.  Slices point into the line or into the
