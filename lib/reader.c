@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "reader.h"
 
 void
@@ -53,9 +56,10 @@ reader_fini(reader *rd)
 static const slice msg_keys[] = {
 	SLICE_LIT("msg"), SLICE_LIT("message"), { NULL, 0 }
 };
-static const slice level_keys[] = {
-	SLICE_LIT("level"), SLICE_LIT("severity"), SLICE_LIT("lvl"), { NULL, 0 }
-};
+/* A list macro: json_line_alert() also tests their first letters. */
+#define LEVEL_KEYS(X) X("level") X("severity") X("lvl")
+#define LEVEL_KEY_SLICE(k) SLICE_LIT(k),
+static const slice level_keys[] = { LEVEL_KEYS(LEVEL_KEY_SLICE) { NULL, 0 } };
 static const slice time_keys[] = {
 	SLICE_LIT("time"), SLICE_LIT("ts"), SLICE_LIT("timestamp"),
 	SLICE_LIT("@timestamp"), { NULL, 0 }
@@ -432,48 +436,84 @@ plain_line(reader *rd, record *rec)
 	return 1;
 }
 
-/* Whether the raw JSON line @p may give a record of warn or above: an
- * Event's type ("Warning" anywhere), or a level key (any of level_keys,
- * anywhere) with a string value that names warn or above; a value with
- * an escape counts, since only the decoder knows what it spells.  A
- * superset of what the decoder picks, found in one pass over the line's
- * quotes. */
-static int
-json_line_alert(const char *p, size_t n)
+/* Whether @c may start "Warning" or a level key: most quotes are ruled
+ * out here by a few compares of constants. */
+#define WARNING_TYPE "Warning\""    /* an Event's type, closing quote too */
+#define LEVEL_KEY_FIRST(k) || c == k[0]
+static inline int
+alert_first(char c)
 {
-	const char *end = p + n, *q = p, *v, *e;
+	return c == WARNING_TYPE[0] LEVEL_KEYS(LEVEL_KEY_FIRST);
+}
+
+/* Whether the key that starts at @q (after a quote) is a level key whose
+ * value is a string that names warn or above or holds an escape (only
+ * the decoder knows what that spells), or @q starts an Event's
+ * "Warning". */
+static int
+quoted_alert(const char *q, const char *end)
+{
+	const char *v, *e;
 	size_t k;
 	int i;
 
-	while ((q = memchr(q, '"', (size_t)(end - q))) && ++q < end) {
-		if (end - q >= 8 && !memcmp(q, "Warning\"", 8))
-			return 1;
-		for (i = 0; level_keys[i].p; i++) {
-			const char *key = level_keys[i].p;
-			if (*q != key[0])
-				continue;
-			for (k = 1; key[k] && q + k < end && q[k] == key[k]; k++)
-				;
-			if (!key[k] && q + k < end && q[k] == '"')
-				break;
-		}
-		if (!level_keys[i].p)
-			continue;
-		for (v = q + k + 1; v < end && (*v == ' ' || *v == '\t'); v++)
-			;
-		if (v >= end || *v++ != ':')
-			continue;
-		while (v < end && (*v == ' ' || *v == '\t'))
-			v++;
-		if (v >= end || *v++ != '"')
-			continue;
-		for (e = v; e < end && *e != '"' && *e != '\\'; e++)
-			;
-		if (e >= end || *e == '\\' ||
-		    level_warn(level_name(v, (size_t)(e - v))))
-			return 1;
-		/* On from the key: its value's quotes may open a key. */
+	if (q >= end)
+		return 0;
+	if (*q == WARNING_TYPE[0])
+		return (size_t)(end - q) >= sizeof(WARNING_TYPE) - 1 &&
+		       !memcmp(q, WARNING_TYPE, sizeof(WARNING_TYPE) - 1);
+	for (i = 0; level_keys[i].p; i++) {
+		slice key = level_keys[i];
+		if (*q == key.p[0] && (size_t)(end - q) > key.n &&
+		    q[key.n] == '"' && !memcmp(q, key.p, key.n))
+			break;
 	}
+	if (!level_keys[i].p)
+		return 0;
+	k = level_keys[i].n;
+	for (v = q + k + 1; v < end && (*v == ' ' || *v == '\t'); v++)
+		;
+	if (v >= end || *v++ != ':')
+		return 0;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	if (v >= end || *v++ != '"')
+		return 0;
+	for (e = v; e < end && *e != '"' && *e != '\\'; e++)
+		;
+	return e >= end || *e == '\\' ||
+	       level_warn(level_name(v, (size_t)(e - v)));
+}
+
+/* Whether the raw JSON line @p may give a record of warn or above: an
+ * Event's type ("Warning" anywhere), or a level key (any of level_keys,
+ * anywhere) with a string value that names warn or above.  A superset
+ * of what the decoder picks, found in one pass over the line's quotes,
+ * 16 bytes a step where SSE2 is (a memchr() a quote cost ~2,000
+ * instructions a line whose message only mentions an error). */
+static int
+json_line_alert(const char *p, size_t n)
+{
+	const char *end = p + n;
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"');
+
+	for (; n - i > 16; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(p + i)), quote));
+		for (; m; m &= m - 1) {
+			const char *q = p + i + __builtin_ctz(m) + 1;
+			if (alert_first(*q) && quoted_alert(q, end))
+				return 1;
+		}
+	}
+#endif
+	for (; i + 1 < n; i++)
+		if (p[i] == '"' && alert_first(p[i + 1]) &&
+		    quoted_alert(p + i + 1, end))
+			return 1;
 	return 0;
 }
 
