@@ -170,6 +170,23 @@ same_hits(const hits *a, const hits *b, const char *how)
 	}
 }
 
+/* The diagnoses of @whole again, in chunks of random sizes up to
+ * @most bytes, for seeds 1 to @seeds. */
+static void
+random_chunkings(const tsblog_ruleset *rs, size_t max_record, const char *in,
+		 size_t len, int most, unsigned int seeds, const hits *whole)
+{
+	hits r = { .n = 0 };
+	unsigned int seed;
+
+	for (seed = 1; seed <= seeds; seed++) {
+		char how[32];
+		snprintf(how, sizeof(how), "random seed %u", seed);
+		scan(rs, max_record, in, len, -most, seed, &r);
+		same_hits(whole, &r, how);
+	}
+}
+
 static void
 expect_base(const hits *r)
 {
@@ -232,7 +249,6 @@ START_TEST(scanner_chunking_never_changes_result)
 	size_t cap = 64 * 1024, len = 0;
 	char *in = malloc(cap);
 	hits whole = { .n = 0 }, r = { .n = 0 };
-	unsigned int seed;
 	int i, sizes[] = { 1, 2, 3, 7, 64, 65, 66, 1000 };
 
 	len += (size_t)sprintf(in + len, "\xEF\xBB\xBFhandshake failed\r\n");
@@ -267,12 +283,7 @@ START_TEST(scanner_chunking_never_changes_result)
 		scan(rs, 64, in, len, sizes[i], 0, &r);
 		same_hits(&whole, &r, how);
 	}
-	for (seed = 1; seed <= 20; seed++) {
-		char how[32];
-		snprintf(how, sizeof(how), "random seed %u", seed);
-		scan(rs, 64, in, len, -200, seed, &r);
-		same_hits(&whole, &r, how);
-	}
+	random_chunkings(rs, 64, in, len, 200, 20, &whole);
 	free(in);
 	tsblog_ruleset_free(rs);
 }
@@ -482,7 +493,6 @@ START_TEST(scanner_long_compact_list_crs_any_chunking)
 	char in[4096];
 	size_t len = 0;
 	hits whole = { .n = 0 }, r = { .n = 0 };
-	unsigned int seed;
 	int i, chunk;
 
 	for (i = 0; i < 8; i++) {
@@ -519,12 +529,7 @@ START_TEST(scanner_long_compact_list_crs_any_chunking)
 			      (unsigned long long)tsblog_scanner_malformed(s));
 		tsblog_scanner_free(s);
 	}
-	for (seed = 1; seed <= 50; seed++) {
-		char how[32];
-		snprintf(how, sizeof(how), "random seed %u", seed);
-		scan(rs, 192, in, len, -40, seed, &r);
-		same_hits(&whole, &r, how);
-	}
+	random_chunkings(rs, 192, in, len, 40, 50, &whole);
 	tsblog_ruleset_free(rs);
 }
 END_TEST
