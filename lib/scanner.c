@@ -577,10 +577,10 @@ stream_part(tsblog_scanner *s, const char *p, size_t avail)
 }
 
 /* The line being carried goes past max_record with the @n bytes at @p.
- * If it starts a compact JSON list, it is
- * read a part at a time from here instead of being cut: 1 when the
- * reader took the carry (filled up to the limit from @p, s->pos moved
- * past what of @p it took), else 0 and the line is cut as usual. */
+ * If it starts a compact JSON list, it is read a part at a time from
+ * here instead of being cut: 1 when the reader took the carry (filled
+ * up to the limit from @p, s->pos moved past what of @p it took, CRs at
+ * its end held), else 0 and the line is cut as usual. */
 static int
 stream_start(tsblog_scanner *s, const char *p, size_t n)
 {
