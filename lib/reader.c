@@ -446,10 +446,10 @@ alert_first(char c)
 	return c == WARNING_TYPE[0] LEVEL_KEYS(LEVEL_KEY_FIRST);
 }
 
-/* Whether the key that starts at @q (after a quote) is a level key whose
- * value is a string that names warn or above or holds an escape (only
- * the decoder knows what that spells), or @q starts an Event's
- * "Warning". */
+/* Whether the key that starts at @q (after a quote, @q < @end) is a
+ * level key whose value is a string that names warn or above or holds
+ * an escape (only the decoder knows what that spells), or @q starts an
+ * Event's "Warning". */
 static int
 quoted_alert(const char *q, const char *end)
 {
@@ -457,8 +457,6 @@ quoted_alert(const char *q, const char *end)
 	size_t k;
 	int i;
 
-	if (q >= end)
-		return 0;
 	if (*q == WARNING_TYPE[0])
 		return (size_t)(end - q) >= sizeof(WARNING_TYPE) - 1 &&
 		       !memcmp(q, WARNING_TYPE, sizeof(WARNING_TYPE) - 1);

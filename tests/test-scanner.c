@@ -63,7 +63,8 @@ collect(tsblog_scan_what what, const tsblog_diagnosis *d,
 	hit *h;
 
 	ck_assert_msg(what == TSBLOG_SCAN_DIAGNOSIS && d && !event,
-		      "unexpected callback %d: %s", (int)what, event ? event->message : "");
+		      "unexpected callback %d: %s", (int)what,
+		      event ? event->message : "");
 	ck_assert_int_lt(out->n, 64);
 	h = &out->h[out->n++];
 	snprintf(h->rule, sizeof(h->rule), "%s",
