@@ -81,10 +81,13 @@ int scanner_absorb(tsblog_scanner *dst, const tsblog_scanner *src,
 		   tsblog_error *err);
 /* parallel.c: scan [start, end) of the regular file @fd in pieces on
  * s->opts.jobs threads, merged into @s (which must be at rest) and handed
- * to @cb in input order.  *resume_at is -1 when all of it was merged (@s
- * is not finished), else the offset from which the caller must read on
- * serially with @s, which then holds everything before it.  0 or <0. */
-int scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end,
+ * to @cb in input order.  @buf is the calling thread's read buffer, of
+ * READ_SIZE bytes (parallel.c), still the caller's after; or NULL to have
+ * one made.
+ * *resume_at is -1 when all of it was merged (@s is not finished), else
+ * the offset from which the caller must read on serially with @s, which
+ * then holds everything before it.  0 or <0. */
+int scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end, char *buf,
 		tsblog_scan_cb cb, void *payload, tsblog_error *err,
 		off_t *resume_at);
 

@@ -1207,7 +1207,7 @@ START_TEST(scanner_pieces_stop_at_document)
 
 	o.jobs = 2;
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "big.log", &o, &err), 0);
-	ck_assert_int_eq(scan_pieces(s, fd, 0, (off_t)len, record_all, &t,
+	ck_assert_int_eq(scan_pieces(s, fd, 0, (off_t)len, NULL, record_all, &t,
 				     &err, &resume_at), 0);
 	/* Pieces are 1 MiB here, cut after a newline. */
 	ck_assert_int_gt(resume_at, 0);
