@@ -226,8 +226,41 @@ measure() {
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$set" "$tool" \
 		"$wall" "$rss" "$cpu" "$runs" "$rc" "$outname" "$status" "$note" >>"${RESULTS:-$results}"
-	say "$(printf '%5s rules  %-32s wall %8.3f s  CPU %7.3f s  (median of %d%s)' "$set" "$tool" \
+	[ -n "${QUIET:-}" ] || say "$(printf '%5s rules  %-32s wall %8.3f s  CPU %7.3f s  (median of %d%s)' "$set" "$tool" \
 		"$wall" "$cpu" "$runs" "$([ $status = ok ] || echo ", $status $note")")"
+}
+
+# rounds N FUNC: call FUNC, whose measure calls each run once, N times
+# in turns; then one row for each (set, tool) it measured, with the
+# medians of its N runs (and the first failure, if any).  The rows a
+# target compares by their ratio are measured so: one row's runs after
+# the other's, the drift of a shared machine between them went into the
+# ratio (the same -j 2 / -j 1 pair gave 1.10x and 1.20x an hour apart).
+rounds() {
+	local n=$1 fn=$2 r tmp=$D/rounds.tsv out=${RESULTS:-$results}
+	: >"$tmp"
+	for ((r = 1; r <= n; r++)); do
+		RESULTS=$tmp RUNS=1 QUIET=1 "$fn"
+	done
+	python3 - "$tmp" >>"$out" <<'PY' || die "cannot sum up $tmp"
+import sys
+rows = {}
+for ln in open(sys.argv[1]):
+    p = ln.rstrip("\n").split("\t")
+    rows.setdefault((p[0], p[1]), []).append(p)
+def med(v):
+    v, n = sorted(v), len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+for (s, t), rs in rows.items():
+    ok = [p for p in rs if p[8] == "ok"] or rs
+    last = next((p for p in rs if p[8] != "ok"), rs[-1])
+    print("\t".join([s, t, "%.4f" % med([float(p[2]) for p in ok]), str(max(int(p[3]) for p in ok)),
+                     "%.6f" % med([float(p[4]) for p in ok]), str(len(rs))] + last[6:10]))
+PY
+	tail -n "$(cut -f1,2 "$tmp" | sort -u | wc -l)" "$out" | while IFS=$'\t' read -r set tool wall rss cpu runs rc outname status note; do
+		say "$(printf '%5s  %-40s wall %8.3f s  CPU %7.3f s  (median of %d in turns%s)' "$set" "$tool" \
+			"$wall" "$cpu" "$runs" "$([ "$status" = ok ] || echo ", $status $note")")"
+	done
 }
 
 has_j=0
@@ -300,8 +333,8 @@ if want targets; then
 		"$D/bin/hs-scan" "$D/plv.hs" "$D/plv.pcre" "$D/empty.log" --db "$D/plv.db" >/dev/null ||
 			die "hs-scan cannot write its database"
 	fi
-	for c in base 20 50; do
-		if [ $c = base ]; then f=$corpus; else f=${corpus%.log}-warn$c.log; fi
+	# Each corpus's rows in turns: the targets are their ratios.
+	density_rows() {
 		measure "$c" "tsblog (text report)" "0 1" "t$c.text" "$TSBLOG" "${builtin_args[@]}" "$f"
 		measure "$c" "tsblog -o json" "0 1" "t$c.json" "$TSBLOG" "${builtin_args[@]}" -o json "$f"
 		[ $have_hs = 1 ] && measure "$c" "hs-scan + level words, cached database" "0" "t$c.hs" "$D/bin/hs-scan" "$D/plv.hs" "$D/plv.pcre" "$f" --db "$D/plv.db"
@@ -313,13 +346,28 @@ if want targets; then
 				done
 			done
 		fi
+		return 0
+	}
+	for c in base 20 50; do
+		if [ $c = base ]; then f=$corpus; else f=${corpus%.log}-warn$c.log; fi
+		rounds "$RUNS" density_rows
 	done
+	# The 1000-rule target is a ratio too: both sets' -o json in turns.
+	if [[ " $SETS " = *" 1000 "* ]] && [ -s "$D/rules-1000.json" ]; then
+		rule_rows() {
+			measure rules "tsblog -o json, $nbundled rules" "0 1" "trules.$nbundled" "$TSBLOG" "${builtin_args[@]}" -o json "$corpus"
+			measure rules "tsblog -o json, 1000 rules" "0 1" "trules.1000" "$TSBLOG" --no-builtin -r "$D/rules-1000.json" -o json "$corpus"
+		}
+		rounds "$RUNS" rule_rows
+	fi
 	# A start is a few ms: more runs for its median, and beside it the
 	# same measure of a program that does nothing, which no start-up
 	# can go below (fork, exec and the dynamic loader; ~3 ms on a VM).
-	startruns=$((RUNS > 21 ? RUNS : 21))
-	RUNS=$startruns measure catalog "startup, built-in catalog" "0 1" "tcat.startup" "$TSBLOG" -o json "$D/empty.log"
-	RUNS=$startruns measure catalog "startup, /bin/true" "0" "tcat.true" /bin/true
+	startup_rows() {
+		measure catalog "startup, built-in catalog" "0 1" "tcat.startup" "$TSBLOG" -o json "$D/empty.log"
+		measure catalog "startup, /bin/true" "0" "tcat.true" /bin/true
+	}
+	rounds "$((RUNS > 21 ? RUNS : 21))" startup_rows
 	measure catalog "tsblog (text report)" "0 1" "tcat.text" "$TSBLOG" "$corpus"
 	unset RESULTS
 fi
