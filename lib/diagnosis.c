@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
-#include "tsblog-private.h"
+#include "jsonw.h"
 
 const tsblog_rule *
 tsblog_diagnosis_rule(const tsblog_diagnosis *d)
@@ -122,92 +122,8 @@ tsblog_diagnosis_text(const tsblog_diagnosis *d)
 	return d->store.data + d->text_off;
 }
 
-/*
- * The JSON line is written by hand: it is the per-diagnosis cost of
- * `tsblog -o json`, and building it through jansson objects cost tens of
- * times the match itself.  The bytes are jansson's JSON_COMPACT ones:
- * the same escapes (\" \\ \b \f \n \r \t, \u00XX in upper case for other
- * control characters, '/' and non-ASCII as they are), and the summary
- * document, still written by jansson, agrees with it.
- */
-static int
-jw_str(buf_t *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const char *run = s;
-
-	if (buf_add(b, "\"", 1) < 0)
-		return -1;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
-		size_t n = 2;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			n = 6;
-		}
-		if (buf_add(b, run, (size_t)(s - run)) < 0 ||
-		    buf_add(b, esc, n) < 0)
-			return -1;
-		run = s + 1;
-	}
-	return buf_add(b, run, (size_t)(s - run)) < 0 || buf_add(b, "\"", 1) < 0
-		       ? -1
-		       : 0;
-}
-
-/* A string that may not be valid UTF-8 (a file name), made valid first. */
-static int
-jw_str_utf8(buf_t *b, const char *s)
-{
-	buf_t tmp = { 0 };
-	int rc = buf_add_utf8(&tmp, s, strlen(s)) < 0 ? -1 : jw_str(b, tmp.data);
-	buf_free(&tmp);
-	return rc;
-}
-
-static int
-jw_key(buf_t *b, const char *key)
-{
-	/* Every key but the first follows a value. */
-	if (b->len > 1 && buf_add(b, ",", 1) < 0)
-		return -1;
-	return jw_str(b, key) < 0 || buf_add(b, ":", 1) < 0 ? -1 : 0;
-}
-
-static int
-jw_opt(buf_t *b, const char *key, const char *v)
-{
-	if (jw_key(b, key) < 0)
-		return -1;
-	return v ? jw_str(b, v) : buf_add(b, "null", 4);
-}
-
-static int
-jw_uint(buf_t *b, const char *key, uint64_t v, int null_if_zero)
-{
-	char num[24];
-	int n;
-
-	if (jw_key(b, key) < 0)
-		return -1;
-	if (null_if_zero && !v)
-		return buf_add(b, "null", 4);
-	n = snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	return buf_add(b, num, (size_t)n);
-}
+/* The JSON line is written by hand (jsonw.h): it is the per-diagnosis
+ * cost of `tsblog -o json`. */
 
 /* ["a","b"] from @n strings got by @at(ctx, i). */
 static int
@@ -216,12 +132,12 @@ jw_list(buf_t *b, const char *key, size_t n,
 {
 	size_t i;
 
-	if (jw_key(b, key) < 0 || buf_add(b, "[", 1) < 0)
+	if (jw_key(b, key) < 0 || jw_open(b, '[') < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if ((i && buf_add(b, ",", 1) < 0) || jw_str(b, at(ctx, i)) < 0)
+		if (jw_str(b, at(ctx, i)) < 0)
 			return -1;
-	return buf_add(b, "]", 1);
+	return jw_close(b, '[');
 }
 
 static const char *
@@ -249,33 +165,30 @@ tsblog_diagnosis_to_json(char **out, const tsblog_diagnosis *d,
 		return err_inval(err, "tsblog_diagnosis_to_json: NULL argument");
 	r = d->rule;
 	/* Keys in a fixed order: users diff and grep this output. */
-	bad = buf_add(&b, "{", 1) < 0 || jw_opt(&b, "rule", r->id) < 0 ||
-	      jw_opt(&b, "severity", tsblog_severity_name(r->severity)) < 0 ||
-	      jw_opt(&b, "component", r->component) < 0 ||
-	      jw_opt(&b, "title", r->title) < 0 ||
-	      jw_opt(&b, "summary", tsblog_diagnosis_summary(d)) < 0 ||
+	bad = jw_open(&b, '{') < 0 || jw_kstr(&b, "rule", r->id) < 0 ||
+	      jw_kstr(&b, "severity", tsblog_severity_name(r->severity)) < 0 ||
+	      jw_kstr(&b, "component", r->component) < 0 ||
+	      jw_kstr(&b, "title", r->title) < 0 ||
+	      jw_kstr(&b, "summary", tsblog_diagnosis_summary(d)) < 0 ||
 	      jw_list(&b, "fix", r->nfix, fix_at, d) < 0 ||
-	      jw_key(&b, "fields") < 0 || buf_add(&b, "{", 1) < 0;
+	      jw_key(&b, "fields") < 0 || jw_open(&b, '{') < 0;
 	for (i = 0; !bad && i < d->nfields; i++)
-		bad = (i && buf_add(&b, ",", 1) < 0) ||
-		      jw_str(&b, tsblog_diagnosis_field_name(d, i)) < 0 ||
-		      buf_add(&b, ":", 1) < 0 ||
-		      jw_str(&b, tsblog_diagnosis_field_value(d, i)) < 0;
-	bad = bad || buf_add(&b, "}", 1) < 0 ||
+		bad = jw_kstr(&b, tsblog_diagnosis_field_name(d, i),
+			      tsblog_diagnosis_field_value(d, i)) < 0;
+	bad = bad || jw_close(&b, '{') < 0 ||
 	      jw_list(&b, "see_also", r->nsee, see_at, r) < 0 ||
-	      jw_opt(&b, "docs", r->docs) < 0 ||
+	      jw_kstr(&b, "docs", r->docs) < 0 ||
 	      jw_key(&b, "source") < 0 ||
-	      (d->source ? jw_str_utf8(&b, d->source)
-			 : buf_add(&b, "null", 4)) < 0 ||
-	      jw_uint(&b, "line", d->line, 1) < 0 ||
-	      jw_opt(&b, "timestamp", meta(d, META_TIMESTAMP)) < 0 ||
-	      jw_opt(&b, "level", d->level) < 0 ||
-	      jw_opt(&b, "pod", meta(d, META_POD)) < 0 ||
-	      jw_opt(&b, "container", meta(d, META_CONTAINER)) < 0 ||
-	      jw_opt(&b, "namespace", meta(d, META_NAMESPACE)) < 0 ||
-	      jw_uint(&b, "count", d->count, 0) < 0 ||
-	      jw_opt(&b, "text", tsblog_diagnosis_text(d)) < 0 ||
-	      buf_add(&b, "}", 1) < 0;
+	      (d->source ? jw_str_utf8(&b, d->source) : jw_null(&b)) < 0 ||
+	      jw_kuint(&b, "line", d->line, 1) < 0 ||
+	      jw_kstr(&b, "timestamp", meta(d, META_TIMESTAMP)) < 0 ||
+	      jw_kstr(&b, "level", d->level) < 0 ||
+	      jw_kstr(&b, "pod", meta(d, META_POD)) < 0 ||
+	      jw_kstr(&b, "container", meta(d, META_CONTAINER)) < 0 ||
+	      jw_kstr(&b, "namespace", meta(d, META_NAMESPACE)) < 0 ||
+	      jw_kuint(&b, "count", d->count, 0) < 0 ||
+	      jw_kstr(&b, "text", tsblog_diagnosis_text(d)) < 0 ||
+	      jw_close(&b, '{') < 0;
 	if (bad) {
 		buf_free(&b);
 		return err_nomem(err);

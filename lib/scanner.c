@@ -753,7 +753,6 @@ tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
 			    tsblog_error *err)
 {
 	summary_totals t;
-	json_t *doc;
 
 	if (!out || !s) {
 		err_raise(err, TSBLOG_EINVAL, NULL, NO_POS, NULL, NULL,
@@ -767,9 +766,7 @@ tsblog_scanner_summary_json(char **out, const tsblog_scanner *s,
 	t.limit_hits = s->m.limit_hits;
 	t.rs = s->m.rs;
 	t.stats = s->m.stats;
-	doc = summary_json(&s->sm, &t);
-	*out = doc ? json_text(doc, JSON_COMPACT) : NULL;
-	json_decref(doc);
+	*out = summary_json(&s->sm, &t);
 	if (!*out)
 		return err_nomem(err);
 	return 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "jsonw.h"
 #include "level.h"
 #include "limits.h"
 #include "shape.h"
@@ -311,123 +312,134 @@ summary_cmp_problem(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static json_t *
-jline(uint64_t line)
+/* A count as the document has it: summary_merge.c reads counts back as
+ * jansson integers, which stop at INT64_MAX. */
+static int
+jcount(buf_t *b, const char *key, uint64_t v)
 {
-	return line ? json_integer((json_int_t)line) : json_null();
+	return jw_kuint(b, key, v > INT64_MAX ? INT64_MAX : v, 0);
 }
 
-/* The problem's identity across documents: the rule id, then each key
- * field's value (null when it did not match); NULL on no memory. */
-static json_t *
-problem_key(const problem *p)
+/* "key":["rule id", each key field's value or null]: the problem's
+ * identity across documents. */
+static int
+problem_key(buf_t *b, const problem *p)
 {
 	const struct tsblog_rule *r = p->rule;
-	json_t *key = json_array();
 	size_t i, k;
-	int bad = !key || json_array_append_new(key, json_string(r->id)) < 0;
 
-	for (i = 0; !bad && i < r->nkeys; i++) {
+	if (jw_key(b, "key") < 0 || jw_open(b, '[') < 0 || jw_str(b, r->id) < 0)
+		return -1;
+	for (i = 0; i < r->nkeys; i++) {
 		const char *name = r->fields[r->keys[i]], *v = NULL;
 		for (k = 0; k < p->nfields && !v; k++)
 			if (!strcmp(p->names[k], name))
 				v = p->values[k];
-		bad = json_array_append_new(key, v ? json_string(v)
-						   : json_null()) < 0;
+		if ((v ? jw_str(b, v) : jw_null(b)) < 0)
+			return -1;
 	}
-	if (bad) {
-		json_decref(key);
-		return NULL;
-	}
-	return key;
+	return jw_close(b, '[');
 }
 
-/* Build the document; NULL on no memory.  json_pack() fails as a whole
- * and takes its "o" values even then, and json_*_set_new() and
- * json_array_append_new() take theirs, so nothing is lost or leaked. */
-json_t *
+static int
+problem_json(buf_t *b, const summary *sm, const problem *p)
+{
+	size_t k;
+	int bad = jw_open(b, '{') < 0 || jw_kstr(b, "rule", p->rule->id) < 0 ||
+		  problem_key(b, p) < 0 ||
+		  jw_kstr(b, "severity",
+			  tsblog_severity_name(p->rule->severity)) < 0 ||
+		  jw_kstr(b, "title", p->rule->title) < 0 ||
+		  jw_key(b, "fields") < 0 || jw_open(b, '{') < 0;
+
+	for (k = 0; !bad && k < p->nfields; k++)
+		bad = jw_kstr(b, p->names[k], p->values[k]) < 0;
+	bad = bad || jw_close(b, '{') < 0 || jcount(b, "count", p->count) < 0 ||
+	      jw_kuint(b, "first_line", p->first_line, 1) < 0 ||
+	      jw_kuint(b, "last_line", p->last_line, 1) < 0 ||
+	      jw_kstr(b, "first_time", p->first_time) < 0 ||
+	      jw_kstr(b, "last_time", p->last_time) < 0 ||
+	      jw_kstr(b, "pod", p->pod) < 0 ||
+	      jw_kstr(b, "container", p->container) < 0 ||
+	      jw_kstr(b, "namespace", p->namespace) < 0 ||
+	      jw_kstr(b, "summary", p->summary) < 0 ||
+	      jw_key(b, "fix") < 0 || jw_open(b, '[') < 0;
+	for (k = 0; !bad && k < p->nfix; k++)
+		bad = jw_str(b, p->fix[k]) < 0;
+	bad = bad || jw_close(b, '[') < 0 || jw_key(b, "sources") < 0 ||
+	      jw_open(b, '[') < 0;
+	/* A file's name can be any bytes. */
+	for (k = 0; !bad && k < p->nsources; k++)
+		bad = jw_str_utf8(b, sm->sources[p->sources[k]]) < 0;
+	return bad || jw_close(b, '[') < 0 || jw_close(b, '{') < 0 ? -1 : 0;
+}
+
+static int
+shape_json(buf_t *b, const summary *sm, const unclassified *u)
+{
+	return jw_open(b, '{') < 0 || jw_kstr(b, "shape", u->shape) < 0 ||
+			       jw_kstr(b, "level", u->level) < 0 ||
+			       jcount(b, "count", u->count) < 0 ||
+			       jw_kuint(b, "first_line", u->first_line, 1) < 0 ||
+			       jw_key(b, "source") < 0 ||
+			       jw_str_utf8(b, sm->sources[u->source]) < 0 ||
+			       jw_kstr(b, "example", u->example) < 0 ||
+			       jw_close(b, '{') < 0
+		       ? -1
+		       : 0;
+}
+
+/* Written by hand (jsonw.h), not built with jansson and dumped: that
+ * was ~110 instructions a byte of the document, a tenth of -o
+ * summary-json on 20 MB of the bench's corpus. */
+char *
 summary_json(const summary *sm, const summary_totals *t)
 {
-	json_t *probs = json_array(), *uncl = json_array(),
-	       *limited = json_array();
 	const problem **order = NULL;
-	size_t i, k;
-	int bad = !probs || !uncl || !limited;
+	buf_t b = { 0 };
+	size_t i;
+	int bad = 0;
 
-	if (!bad && sm->nproblems) {
-		order = malloc(sm->nproblems * sizeof(*order));
-		bad = !order;
-	}
-	for (i = 0; !bad && i < sm->nproblems; i++)
-		order[i] = &sm->problems[i];
-	if (!bad && sm->nproblems)
+	if (sm->nproblems) {
+		if (!(order = malloc(sm->nproblems * sizeof(*order))))
+			return NULL;
+		for (i = 0; i < sm->nproblems; i++)
+			order[i] = &sm->problems[i];
 		qsort(order, sm->nproblems, sizeof(*order), summary_cmp_problem);
-	for (i = 0; !bad && i < sm->nproblems; i++) {
-		const problem *p = order[i];
-		json_t *fields = json_object(), *fix = json_array(),
-		       *srcs = json_array();
-		for (k = 0; fields && k < p->nfields; k++)
-			bad |= json_object_set_new(fields, p->names[k],
-						   json_string(p->values[k])) < 0;
-		for (k = 0; fix && k < p->nfix; k++)
-			bad |= json_array_append_new(fix,
-						     json_string(p->fix[k])) < 0;
-		for (k = 0; srcs && k < p->nsources; k++)
-			bad |= json_array_append_new(
-				       srcs,
-				       json_string(sm->sources[p->sources[k]])) < 0;
-		bad |= json_array_append_new(probs, json_pack(
-			"{s:s, s:o, s:s, s:s, s:o, s:I, s:o, s:o, s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:o, s:o}",
-			"rule", p->rule->id, "key", problem_key(p),
-			"severity", tsblog_severity_name(p->rule->severity),
-			"title", p->rule->title, "fields", fields,
-			"count", (json_int_t)p->count,
-			"first_line", jline(p->first_line),
-			"last_line", jline(p->last_line),
-			"first_time", p->first_time, "last_time", p->last_time,
-			"pod", p->pod, "container", p->container,
-			"namespace", p->namespace, "summary", p->summary,
-			"fix", fix, "sources", srcs)) < 0;
 	}
-	for (i = 0; !bad && i < sm->nshapes; i++) {
-		const unclassified *u = &sm->shapes[i];
-		bad = json_array_append_new(uncl, json_pack(
-			"{s:s, s:s, s:I, s:o, s:s, s:s}", "shape", u->shape,
-			"level", u->level, "count", (json_int_t)u->count,
-			"first_line", jline(u->first_line),
-			"source", sm->sources[u->source],
-			"example", u->example)) < 0;
-	}
-	free(order);
+	bad = jw_open(&b, '{') < 0 || jw_kuint(&b, "schema_version", 1, 0) < 0 ||
+	      jcount(&b, "records", t->records) < 0 ||
+	      jcount(&b, "bytes", t->bytes) < 0 ||
+	      jcount(&b, "truncated", t->truncated) < 0 ||
+	      jcount(&b, "malformed", t->malformed) < 0 ||
+	      jcount(&b, "limit_hits", t->limit_hits) < 0 ||
+	      jw_key(&b, "limit_hit_rules") < 0 || jw_open(&b, '[') < 0;
 	/* Which rules gave up on lines at a PCRE2 limit, and how often: a
 	 * slow rule, or a line built to make it slow. */
-	for (i = 0; !bad && t->rs && i < t->rs->nrules; i++) {
-		uint64_t n = t->stats[i].limit_hits;
-		if (n)
-			bad = json_array_append_new(limited, json_pack(
-				"{s:s, s:I}", "rule", t->rs->rules[i]->id,
-				"count", (json_int_t)(n > (uint64_t)INT64_MAX
-							      ? (uint64_t)INT64_MAX
-							      : n))) < 0;
-	}
+	for (i = 0; !bad && t->rs && i < t->rs->nrules; i++)
+		if (t->stats[i].limit_hits)
+			bad = jw_open(&b, '{') < 0 ||
+			      jw_kstr(&b, "rule", t->rs->rules[i]->id) < 0 ||
+			      jcount(&b, "count", t->stats[i].limit_hits) < 0 ||
+			      jw_close(&b, '{') < 0;
+	bad = bad || jw_close(&b, '[') < 0 || jw_key(&b, "problems") < 0 ||
+	      jw_open(&b, '[') < 0;
+	for (i = 0; !bad && i < sm->nproblems; i++)
+		bad = problem_json(&b, sm, order[i]) < 0;
+	bad = bad || jw_close(&b, '[') < 0 ||
+	      jcount(&b, "problems_dropped", sm->problems_dropped) < 0 ||
+	      jw_key(&b, "unclassified") < 0 || jw_open(&b, '[') < 0;
+	for (i = 0; !bad && i < sm->nshapes; i++)
+		bad = shape_json(&b, sm, &sm->shapes[i]) < 0;
+	bad = bad || jw_close(&b, '[') < 0 ||
+	      jcount(&b, "unclassified_dropped", sm->shapes_dropped) < 0 ||
+	      jw_close(&b, '{') < 0;
+	free(order);
 	if (bad) {
-		json_decref(probs);
-		json_decref(uncl);
-		json_decref(limited);
+		buf_free(&b);
 		return NULL;
 	}
-	return json_pack("{s:i, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:I}",
-			 "schema_version", 1,
-			 "records", (json_int_t)t->records,
-			 "bytes", (json_int_t)t->bytes,
-			 "truncated", (json_int_t)t->truncated,
-			 "malformed", (json_int_t)t->malformed,
-			 "limit_hits", (json_int_t)t->limit_hits,
-			 "limit_hit_rules", limited, "problems", probs,
-			 "problems_dropped", (json_int_t)sm->problems_dropped,
-			 "unclassified", uncl,
-			 "unclassified_dropped",
-			 (json_int_t)sm->shapes_dropped);
+	return b.data;
 }
 
 /* The key of each entry of @ix, by the index it maps to. */

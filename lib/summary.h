@@ -78,7 +78,9 @@ int summary_absorb(summary *dst, const summary *src, uint64_t offset);
  * @src's table complete (its first ones in order fill @dst up); -1 on no
  * memory.  -j uses it when a piece's own table overflowed. */
 int summary_kept_shapes(const summary *dst, const summary *src, strmap *out);
-json_t *summary_json(const summary *sm, const summary_totals *t);
+/* The summary document (-o summary-json) as compact JSON text, malloc'd;
+ * NULL on no memory. */
+char *summary_json(const summary *sm, const summary_totals *t);
 /* The order of problems in the document, for qsort() of an array of
  * const problem *: by severity, then first seen. */
 int summary_cmp_problem(const void *a, const void *b);

@@ -236,6 +236,48 @@ START_TEST(summary_parsed_equals_document)
 }
 END_TEST
 
+/* The document is written by hand (lib/jsonw.c) as jansson's compact
+ * dump would write it, whatever its strings hold: read back and dumped
+ * again by jansson, it is the same bytes.  A source name that is not
+ * UTF-8 (a file name can be any bytes) is written with U+FFFD for the
+ * bad byte, as -o json writes it, where it was "out of memory". */
+START_TEST(summary_document_as_jansson_writes_it)
+{
+	static const char LOG[] =
+		"connect to db.local:5432 failed: connection refused\n"
+		"E1120 08:00:25.526369       1 x.go:9] open \"C:\\tmp\\\xc3\xa9t\xc3\xa9\" a/b \x7f\x01 failed \xf0\x9f\x94\xa5\n"
+		"2026-11-20T08:14:02Z\terror\tkube\tquota \"team-a\" exceeded\n";
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scanner *s;
+	tsblog_error err;
+	json_t *doc;
+	char *text, *again;
+
+	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "bad\xffname.log", NULL,
+					    &err), 0);
+	ck_assert_int_eq(tsblog_scanner_scan(s, LOG, sizeof(LOG) - 1, ignore,
+					     NULL, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_finish(s, ignore, NULL, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_summary_json(&text, s, &err), 0);
+	doc = json_loads(text, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	again = json_dumps(doc, JSON_COMPACT);
+	ck_assert_str_eq(text, again);
+	/* What the comparison is about: escapes, a null key value, UTF-8. */
+	ck_assert_ptr_nonnull(strstr(text, "\"key\":[\"conn-refused\",\"db.local\"]"));
+	ck_assert_ptr_nonnull(strstr(text, "\"pod\":null"));
+	ck_assert_ptr_nonnull(strstr(text, "\\\"C:\\\\tmp\\\\\xc3\xa9t\xc3\xa9\\\""));
+	ck_assert_ptr_nonnull(strstr(text, "\\t"));
+	ck_assert_ptr_nonnull(strstr(text, "\"source\":\"bad\xef\xbf\xbdname.log\""));
+	ck_assert_uint_eq(json_array_size(json_object_get(doc, "unclassified")), 2);
+	free(again);
+	json_decref(doc);
+	tsblog_free(text);
+	tsblog_scanner_free(s);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 START_TEST(summary_parse_errors)
 {
 	static const char *const bad[] = {
@@ -282,6 +324,7 @@ suite(void)
 
 	tcase_add_test(tc, summary_view_equals_document);
 	tcase_add_test(tc, summary_parsed_equals_document);
+	tcase_add_test(tc, summary_document_as_jansson_writes_it);
 	tcase_add_test(tc, summary_parse_errors);
 	suite_add_tcase(s, tc);
 	return s;
