@@ -3,6 +3,7 @@
 # file, a directory and a binary file each get their status, their one
 # line on stderr and their exit status, and the report never says "no
 # known problem found" for them; nor for an input cut short by Ctrl-C.
+# And a name that is not UTF-8 still gets its summary document.
 set -u
 TSBLOG=$1
 case $TSBLOG in /*) ;; *) TSBLOG=$(pwd)/$TSBLOG ;; esac
@@ -131,6 +132,21 @@ if grep -qF '"inputs":[{"source":"good.log","status":"read"}],"complete":true}' 
 	pass=$((pass + 1)); echo "ok summary-json complete"
 else
 	fail=$((fail + 1)); echo "not ok summary-json complete"; cat out
+fi
+# A file name that is not UTF-8 (Latin-1 "café" here) is any file's
+# name: its summary document names it with U+FFFD for the bad byte in
+# both places, where it said "out of memory" and printed nothing.
+bad=$(printf 'caf\351.log')
+printf '%s\n' "$line" > "$bad"
+"$TSBLOG" -o summary-json "$bad" >out 2>err
+s=$?
+name=$(printf 'caf\357\277\275.log')
+if [ $s = 1 ] && [ ! -s err ] &&
+   grep -qF "\"sources\":[\"$name\"]" out &&
+   grep -qF "\"inputs\":[{\"source\":\"$name\",\"status\":\"read\"}],\"complete\":true}" out; then
+	pass=$((pass + 1)); echo "ok summary-json non-UTF-8 name"
+else
+	fail=$((fail + 1)); echo "not ok summary-json non-UTF-8 name (exit $s)"; cat out err
 fi
 echo "inputs: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

@@ -19,6 +19,39 @@ out_json_line(const tsblog_diagnosis *d)
 	return 0;
 }
 
+/* @name as a JSON string.  A file name can be any bytes and jansson
+ * takes only UTF-8: each byte that starts no valid sequence becomes
+ * U+FFFD, as the library writes names in diagnoses and the summary
+ * (jansson judges each run, so the rule lives in one place). */
+static json_t *
+name_string(const char *name)
+{
+	size_t n = strlen(name), i = 0, k, o = 0;
+	json_t *v = json_string(name), *run = NULL;
+	char *fixed;
+
+	if (v || !(fixed = malloc(3 * n + 1)))
+		return v;
+	while (i < n) {
+		for (k = n - i < 4 ? n - i : 4;
+		     k && !(run = json_stringn(name + i, k)); k--)
+			;
+		json_decref(run);
+		if (k) {
+			memcpy(fixed + o, name + i, k);
+			o += k;
+			i += k;
+		} else {
+			memcpy(fixed + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		}
+	}
+	v = json_stringn(fixed, o);
+	free(fixed);
+	return v;
+}
+
 /* The "inputs" and "complete" members as a document of their own. */
 static json_t *
 inputs_doc(const input_list *inputs)
@@ -29,7 +62,8 @@ inputs_doc(const input_list *inputs)
 
 	for (k = 0; !bad && k < inputs->n; k++)
 		bad = json_array_append_new(
-			list, json_pack("{s:s, s:s}", "source", inputs->v[k].name,
+			list, json_pack("{s:o, s:s}", "source",
+					name_string(inputs->v[k].name),
 					"status",
 					input_status_name(inputs->v[k].status)));
 	if (bad || json_object_set_new(doc, "inputs", list) < 0 ||
