@@ -216,6 +216,17 @@ buf_free(buf_t *b)
 	b->len = b->cap = 0;
 }
 
+json_t *
+json_string_utf8(const char *s)
+{
+	buf_t b = { 0 };
+	json_t *v = buf_add_utf8(&b, s, strlen(s)) < 0 ? NULL
+						      : json_stringn(b.data, b.len);
+
+	buf_free(&b);
+	return v;
+}
+
 static int
 json_text_part(const char *p, size_t n, void *data)
 {

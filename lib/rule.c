@@ -240,7 +240,7 @@ tsblog_rule_to_json(char **out, const tsblog_rule *r, tsblog_error *err)
 				  strv_json(r->counter, r->ncounter)) < 0 ||
 	      json_object_set_new(o, "literals",
 				  strv_json(r->literals, r->nliterals)) < 0 ||
-	      json_object_set_new(o, "source", json_string(r->file->name)) < 0;
+	      json_object_set_new(o, "source", json_string_utf8(r->file->name)) < 0;
 	*out = bad ? NULL : json_text(o, JSON_COMPACT);
 	json_decref(o);
 	if (!*out)

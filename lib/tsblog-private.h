@@ -181,6 +181,9 @@ void buf_free(buf_t *b);
  * json_dumps(), never a document cut short by a failed allocation. */
 struct json_t;
 char *json_text(const struct json_t *v, size_t flags);
+/* A jansson string of any bytes (a file name), each byte of an invalid
+ * UTF-8 sequence as U+FFFD (buf_add_utf8()); NULL on no memory. */
+struct json_t *json_string_utf8(const char *s);
 /* Free the first @n strings of @v, then @v; NULL-safe. */
 void strv_free(char **v, size_t n);
 

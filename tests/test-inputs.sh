@@ -148,5 +148,18 @@ if [ $s = 1 ] && [ ! -s err ] &&
 else
 	fail=$((fail + 1)); echo "not ok summary-json non-UTF-8 name (exit $s)"; cat out err
 fi
+# So too a rule file's name, in `rules list -o json`.
+rules=$(printf 'caf\351.json')
+printf '%s\n' '{"tsblog": 1, "rules": [{"id": "quota-exceeded", "severity": "error",' \
+	'"title": "Quota exceeded", "match": "quota (?<q>[a-z-]+) exceeded",' \
+	'"summary": "{q} exceeded"}]}' > "$rules"
+"$TSBLOG" rules list -o json --no-builtin -r "$rules" >out 2>err
+s=$?
+if [ $s = 0 ] && [ ! -s err ] && grep -qF '"id":"quota-exceeded"' out &&
+   grep -qF "\"source\":\"$(printf 'caf\357\277\275').json\"" out; then
+	pass=$((pass + 1)); echo "ok rules list non-UTF-8 name"
+else
+	fail=$((fail + 1)); echo "not ok rules list non-UTF-8 name (exit $s)"; cat out err
+fi
 echo "inputs: $pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]
