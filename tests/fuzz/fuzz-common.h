@@ -57,18 +57,25 @@ fuzz_strv_free(fuzz_strv *l)
 }
 
 /* Parse @text back with jansson: it must be one JSON object, valid UTF-8
- * (jansson checks that), without a NUL escape.  Returns it (caller
- * decrefs). */
+ * (jansson checks that), without a NUL escape, and the very bytes
+ * jansson's compact dump of it gives (lib/jsonw.c writes diagnoses and
+ * summaries by hand to that end).  Returns it (caller decrefs). */
 static inline json_t *
 fuzz_json_object(const char *text)
 {
 	json_error_t jerr;
 	json_t *o = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	char *again;
 
 	FUZZ_CHECK(o != NULL, "library wrote invalid JSON (%s): %.300s",
 		   jerr.text, text);
 	FUZZ_CHECK(json_is_object(o), "not an object: %.300s", text);
 	FUZZ_CHECK(!strchr(text, '\n'), "JSON is not one line");
+	again = json_dumps(o, JSON_COMPACT);
+	FUZZ_CHECK(again && !strcmp(again, text),
+		   "not the bytes jansson writes:\n%.300s\n%.300s", text,
+		   again ? again : "(no memory)");
+	free(again);
 	return o;
 }
 
