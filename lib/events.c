@@ -208,7 +208,7 @@ doc_item(reader *rd, record *rec)
 		return 0;
 	}
 	events_drop(rd);
-	rd->root = json_loadb(rd->item.data, rd->item.len, 0, &jerr);
+	rd->root = jsonline_loadb(rd->item.data, rd->item.len, 0, &jerr);
 	if (!rd->root && json_error_code(&jerr) == json_error_out_of_memory)
 		return -1;
 	if (!rd->root) {

@@ -5,6 +5,9 @@
  * to jansson for Events and for whatever this reader will not decide, and
  * the same line must never read two ways.  tests/test-jsonline.c holds
  * it to that, byte for byte, on generated and collected lines.
+ *
+ * The same lexer builds whole trees for the JSON read elsewhere (rule
+ * files, event documents, summaries): jsonline_tree().
  */
 #include <errno.h>
 #include <float.h>
@@ -371,6 +374,142 @@ container(cur *c, jsonline *jl, int depth)
 		}
 		return BAD;
 	}
+}
+
+/* The value at c->p as json_loadb() builds it, or NULL: not JSON, beyond
+ * what this reader decides, or no memory (the caller asks jansson, whose
+ * error says which).  Decoded strings go at c->out and are given back
+ * once copied into the tree, so a buffer of the input's size suffices. */
+static json_t *tree(cur *c, size_t flags, int depth);
+
+static json_t *
+tree_value(cur *c, size_t flags, int depth)
+{
+	char *mark = c->out;
+	jl_member m;
+	slice s;
+	json_t *v;
+
+	if (c->p >= c->end)
+		return NULL;
+	switch (*c->p) {
+	case '"':
+		if (string(c, &s) < 0)
+			return NULL;
+		v = json_stringn_nocheck(s.p, s.n);
+		c->out = mark;
+		return v;
+	case '{':
+	case '[':
+		return tree(c, flags, depth);
+	case 't':
+		return word(c, "true", 4) < 0 ? NULL : json_true();
+	case 'f':
+		return word(c, "false", 5) < 0 ? NULL : json_false();
+	case 'n':
+		return word(c, "null", 4) < 0 ? NULL : json_null();
+	default:
+		if ((*c->p != '-' && (*c->p < '0' || *c->p > '9')) ||
+		    number(c, &m) < 0)
+			return NULL;
+		return m.type == JL_INTEGER ? json_integer(m.integer)
+					    : json_real(m.real);
+	}
+}
+
+static json_t *
+tree(cur *c, size_t flags, int depth)
+{
+	int obj = *c->p == '{';
+	unsigned char close = obj ? '}' : ']';
+	char *mark = c->out;
+	json_t *t, *v;
+	slice key = { 0 };
+
+	if (depth >= JSONLINE_MAX_DEPTH || !(t = obj ? json_object() : json_array()))
+		return NULL;
+	c->p++;
+	ws(c);
+	if (c->p < c->end && *c->p == close) {
+		c->p++;
+		return t;
+	}
+	for (;;) {
+		if (obj) {
+			if (c->p >= c->end || *c->p != '"' ||
+			    string(c, &key) < 0)
+				break;
+			ws(c);
+			if (c->p >= c->end || *c->p != ':')
+				break;
+			c->p++;
+			ws(c);
+			if ((flags & JSON_REJECT_DUPLICATES) &&
+			    json_object_getn(t, key.p, key.n))
+				break;
+		}
+		if (!(v = tree_value(c, flags, depth + 1)))
+			break;
+		/* Both take @v, failing or not; an existing key's value is
+		 * replaced where the key first was, as json_loadb() does. */
+		if (obj ? json_object_setn_new_nocheck(t, key.p, key.n, v)
+			: json_array_append_new(t, v))
+			break;
+		c->out = mark;
+		ws(c);
+		if (c->p < c->end && *c->p == ',') {
+			c->p++;
+			ws(c);
+			continue;
+		}
+		if (c->p < c->end && *c->p == close) {
+			c->p++;
+			return t;
+		}
+		break;
+	}
+	json_decref(t);
+	return NULL;
+}
+
+json_t *
+jsonline_tree(const char *p, size_t n, size_t flags)
+{
+	cur c = { (const unsigned char *)p, (const unsigned char *)p + n,
+		  NULL, 0 };
+	char *dec;
+	json_t *t = NULL;
+
+	if (flags & ~(size_t)JSON_REJECT_DUPLICATES || !(dec = malloc(n + 1)))
+		return NULL;
+	c.out = dec;
+	ws(&c);
+	if (c.p < c.end && (*c.p == '{' || *c.p == '[') &&
+	    (t = tree(&c, flags, 1))) {
+		ws(&c);
+		if (c.p != c.end) {
+			json_decref(t);
+			t = NULL;
+		}
+	}
+	free(dec);
+	return t;
+}
+
+json_t *
+jsonline_loadb(const char *p, size_t n, size_t flags, json_error_t *err)
+{
+	json_t *t = jsonline_tree(p, n, flags);
+
+	if (!t)
+		return json_loadb(p, n, flags, err);
+	if (err) {
+		/* What json_loadb() leaves in it on success. */
+		memset(err, 0, sizeof(*err));
+		err->line = err->column = -1;
+		snprintf(err->source, sizeof(err->source), "%s", "<buffer>");
+	}
+	return t;
 }
 
 int

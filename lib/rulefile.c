@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "jsonline.h"
 #include "macro.h"
 #include "prefilter.h"
 
@@ -760,6 +761,10 @@ load_root(load_ctx *c, struct tsblog_rule ***out, size_t *nout)
 		c->rule_id = NULL;
 		if ((rc = load_rule(c, v, r)) < 0)
 			return rc;
+		/* The rule holds copies of all it needs: free its part of
+		 * the tree now, so that the next rules reuse that memory
+		 * instead of touching fresh pages (~11 us each on a VM). */
+		json_array_set_new(rules, i, json_null());
 	}
 	return 0;
 }
@@ -802,7 +807,7 @@ rulefile_load(const char *name, char *text, size_t len,
 		rule_file_unref(f);
 		return TSBLOG_ESCHEMA;
 	}
-	c.root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	c.root = jsonline_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!c.root) {
 		rc = json_error_code(&jerr) == json_error_out_of_memory
 			     ? TSBLOG_ENOMEM

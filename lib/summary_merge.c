@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <jansson.h>
+#include "jsonline.h"
 #include "limits.h"
 #include "summary.h"
 
@@ -482,8 +483,8 @@ tsblog_summary_merge(char **out, const char *const *docs, const size_t *lens,
 		const char *why;
 
 		snprintf(name, sizeof(name), "<summary %zu>", d + 1);
-		doc = json_loadb(docs[d] ? docs[d] : "", docs[d] ? lens[d] : 0,
-				 0, &jerr);
+		doc = jsonline_loadb(docs[d] ? docs[d] : "", docs[d] ? lens[d] : 0,
+				    0, &jerr);
 		if (!doc && json_error_code(&jerr) == json_error_out_of_memory)
 			goto nomem;
 		if (!doc) {

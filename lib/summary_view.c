@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "jsonline.h"
 #include "scanner.h"
 #include "summary.h"
 #include "tsblog/summary.h"
@@ -244,7 +245,7 @@ tsblog_summary_parse(tsblog_summary **out, const char *doc, size_t len,
 	if (!out || !doc)
 		return err_inval(err, "tsblog_summary_parse: NULL argument");
 	*out = NULL;
-	root = json_loadb(doc, len, 0, &jerr);
+	root = jsonline_loadb(doc, len, 0, &jerr);
 	if (!root && json_error_code(&jerr) == json_error_out_of_memory)
 		return err_nomem(err);
 	if (!root) {

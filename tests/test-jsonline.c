@@ -60,6 +60,33 @@ out:
 	return rc;
 }
 
+/* jsonline_tree() against json_loadb() under @flags: when it builds a
+ * tree, jansson builds the same (compact dumps equal: types, order, each
+ * real's value); returns 1 when it built one. */
+static int
+same_tree(const char *p, size_t n, size_t flags)
+{
+	json_error_t err;
+	json_t *t = jsonline_tree(p, n, flags), *j = json_loadb(p, n, flags, &err);
+	char *a, *b;
+	int built = t != NULL;
+
+	if (t && !j)
+		ck_abort_msg("jsonline_tree built a tree, jansson says %s on [%.*s]",
+			     err.text, (int)n, p);
+	if (t) {
+		a = json_dumps(t, JSON_COMPACT | JSON_ENCODE_ANY);
+		b = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!a || !b || strcmp(a, b))
+			ck_abort_msg("tree %s, jansson %s on [%.*s]", a, b, (int)n, p);
+		free(a);
+		free(b);
+	}
+	json_decref(t);
+	json_decref(j);
+	return built;
+}
+
 /* --- generated lines ---------------------------------------------------- */
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
@@ -238,7 +265,7 @@ mutate(buf_t *b)
 START_TEST(jsonline_matches_jansson_generated)
 {
 	buf_t b = { 0 };
-	unsigned count[3] = { 0 }, dups = 0, escaped = 0;
+	unsigned count[3] = { 0 }, dups = 0, escaped = 0, trees = 0, strict = 0;
 	int i, k;
 
 	for (i = 0; i < 200000; i++) {
@@ -249,6 +276,8 @@ START_TEST(jsonline_matches_jansson_generated)
 		if (!b.len || b.data[0] != '{')
 			continue;
 		count[differ(b.data, b.len)]++;
+		trees += same_tree(b.data, b.len, 0);
+		strict += same_tree(b.data, b.len, JSON_REJECT_DUPLICATES);
 		if (strstr(b.data, "\"msg\"") &&
 		    strstr(strstr(b.data, "\"msg\"") + 1, "\"msg\""))
 			dups++;
@@ -263,6 +292,60 @@ START_TEST(jsonline_matches_jansson_generated)
 	ck_assert_uint_gt(count[JL_UNSURE], 2000);
 	ck_assert_uint_gt(dups, 2000);
 	ck_assert_uint_gt(escaped, 100000);
+	/* The tree reader decides most of what jansson reads (it leaves
+	 * deep nesting and long numbers); refusing repeated keys, fewer. */
+	ck_assert_uint_gt(trees, 30000);
+	ck_assert_uint_gt(trees, strict + 1000);
+}
+END_TEST
+
+START_TEST(tree_is_janssons)
+{
+	/* Arrays at the top, blanks around, every kind of value. */
+	static const char *const docs[] = {
+		" [1, -0, 2.5e-07, \"caf\\u00e9\", true, false, null, {}, []]\r\n",
+		"{\"rules\":[{\"id\":\"a\",\"match\":\"x\\\\d+\"}],\"tsblog\":1}",
+	};
+	const char *dup = "{\"a\":1,\"b\":2,\"a\":[3]}";
+	json_error_t e1, e2;
+	json_t *t;
+	char *d;
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(*docs); i++)
+		ck_assert_int_eq(same_tree(docs[i], strlen(docs[i]), 0), 1);
+	/* A repeated key: its last value where it first was; refused
+	 * under JSON_REJECT_DUPLICATES, and the error is jansson's. */
+	t = jsonline_tree(dup, strlen(dup), 0);
+	ck_assert_ptr_nonnull(t);
+	d = json_dumps(t, JSON_COMPACT);
+	ck_assert_str_eq(d, "{\"a\":[3],\"b\":2}");
+	free(d);
+	json_decref(t);
+	ck_assert_ptr_null(jsonline_tree(dup, strlen(dup), JSON_REJECT_DUPLICATES));
+	ck_assert_ptr_null(jsonline_loadb("{\"a\":1,\n\"a\":2}", 14,
+					  JSON_REJECT_DUPLICATES, &e1));
+	ck_assert_str_eq(e1.text, "duplicate object key near '\"a\"'");
+	ck_assert_int_eq(e1.line, 2);
+	ck_assert_int_eq(e1.column, 3);
+	/* Not JSON, text after it, a flag it does not take: no tree, and
+	 * jansson's answer. */
+	ck_assert_ptr_null(jsonline_tree("{\"a\":1} x", 9, 0));
+	ck_assert_ptr_null(jsonline_tree("\"a\"", 3, 0));
+	ck_assert_ptr_null(jsonline_tree("[1]", 3, JSON_DECODE_ANY));
+	ck_assert_ptr_null(jsonline_loadb("[1,\n]", 5, 0, &e1));
+	ck_assert_ptr_null(json_loadb("[1,\n]", 5, 0, &e2));
+	ck_assert_str_eq(e1.text, e2.text);
+	ck_assert_int_eq(e1.line, e2.line);
+	ck_assert_int_eq(e1.column, e2.column);
+	ck_assert_int_eq(e1.position, e2.position);
+	/* Success leaves the error as jansson does. */
+	t = jsonline_loadb("{}", 2, 0, &e1);
+	ck_assert_ptr_nonnull(t);
+	json_decref(t);
+	ck_assert_str_eq(e1.text, "");
+	ck_assert_str_eq(e1.source, "<buffer>");
+	ck_assert_int_eq(e1.line, -1);
 }
 END_TEST
 
@@ -308,6 +391,7 @@ START_TEST(jsonline_corpus)
 			      "verdict %s", line);
 		n = unescape(tab + 1);
 		got = differ(tab + 1, n);
+		ck_assert_int_eq(same_tree(tab + 1, n, 0), got == JL_OK);
 		ck_assert_msg(got == want, "%s, not %s: [%s]", verdict_name[got],
 			      verdict_name[want], tab + 1);
 		cases++;
@@ -532,6 +616,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, jsonline_matches_jansson_generated);
 	tcase_add_test(tc, jsonline_corpus);
+	tcase_add_test(tc, tree_is_janssons);
 	tcase_add_test(tc, reader_json_log_lines);
 	tcase_add_test(tc, real_text_is_the_shortest);
 	tcase_add_test(tc, number_as_written_is_the_printed_value);

@@ -9,11 +9,14 @@
  * and its own examples, alone and through a scanner.  Every match is
  * checked against PCRE2 itself: the first rule whose expanded pattern
  * PCRE2 matches must be the rule tsblog_matcher_match() reports (the
- * prefilter's literals may only skip rules that cannot match).
+ * prefilter's literals may only skip rules that cannot match).  Before
+ * all that, the tree the library reads rule files into
+ * (jsonline_tree()) must be jansson's tree of the same bytes.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include "fuzz-common.h"
+#include "jsonline.h"
 
 #define L(s) { s, sizeof(s) - 1 }
 static const struct {
@@ -237,6 +240,27 @@ use_rules(const tsblog_ruleset *rs, const tsblog_compile_options *opts)
 	}
 }
 
+static void
+check_tree(const char *p, size_t n, size_t flags)
+{
+	json_error_t jerr;
+	json_t *t = jsonline_tree(p, n, flags), *j;
+	char *a, *b;
+
+	if (!t)
+		return;
+	j = json_loadb(p, n, flags, &jerr);
+	FUZZ_CHECK(j != NULL, "jsonline_tree read what jansson refuses: %s",
+		   jerr.text);
+	a = json_dumps(t, JSON_COMPACT);
+	b = json_dumps(j, JSON_COMPACT);
+	FUZZ_CHECK(a && b && !strcmp(a, b), "jsonline_tree %s, jansson %s", a, b);
+	free(a);
+	free(b);
+	json_decref(t);
+	json_decref(j);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -246,6 +270,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tsblog_error err;
 	int rc, again;
 
+	check_tree((const char *)data, size, 0);
+	check_tree((const char *)data, size, JSON_REJECT_DUPLICATES);
 	/* The library's own limits: a catastrophic pattern must give up
 	 * on its line where PCRE2's real match limit says so. */
 	FUZZ_CHECK(tsblog_builder_new(&b, &opts, &err) == 0,
