@@ -1,4 +1,4 @@
-/* buf_t, the growable byte buffer; UTF-8 repair; whole jansson texts. */
+/* buf_t, the growable byte buffer; UTF-8 repair. */
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -225,31 +225,4 @@ json_string_utf8(const char *s)
 
 	buf_free(&b);
 	return v;
-}
-
-static int
-json_text_part(const char *p, size_t n, void *data)
-{
-	buf_t *b = data;
-	/* A failure is kept in the buffer: jansson 2.14 does not pass every
-	 * callback error on, and a short document must not pass for whole. */
-	if (b->cap != (size_t)-1 && buf_add(b, p, n) < 0) {
-		buf_free(b);
-		b->cap = (size_t)-1;
-	}
-	return b->cap == (size_t)-1 ? -1 : 0;
-}
-
-char *
-json_text(const json_t *v, size_t flags)
-{
-	buf_t b = { 0 };
-
-	if (json_dump_callback(v, json_text_part, &b, flags) < 0 ||
-	    b.cap == (size_t)-1 || (!b.data && buf_add(&b, "", 0) < 0)) {
-		if (b.cap != (size_t)-1)
-			buf_free(&b);
-		return NULL;
-	}
-	return b.data;
 }

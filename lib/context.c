@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "jsonw.h"
 #include "level.h"
 #include "limits.h"
 #include "tsblog-private.h"

@@ -1,5 +1,6 @@
 /* JSON text written by hand: see jsonw.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "jsonw.h"
 
@@ -120,4 +121,107 @@ int
 jw_kuint(buf_t *b, const char *key, uint64_t v, int null_if_zero)
 {
 	return jw_key(b, key) < 0 ? -1 : jw_uint(b, v, null_if_zero);
+}
+
+/* A real as jansson writes it (its precision, its ".0", its exponent):
+ * rare in what the library dumps, so jansson's own dump of it. */
+static int
+real(buf_t *b, const json_t *v)
+{
+	char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	int rc = !t || sep(b) < 0 ? -1 : buf_add(b, t, strlen(t));
+
+	free(t);
+	return rc;
+}
+
+int
+jw_tree(buf_t *b, const json_t *v)
+{
+	char num[24];
+	const char *s;
+	size_t i;
+	void *it;
+	int rc;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		if (jw_open(b, '{') < 0)
+			return -1;
+		/* Members in the order jansson dumps them: insertion. */
+		for (it = json_object_iter((json_t *)v); it;
+		     it = json_object_iter_next((json_t *)v, it)) {
+			s = json_object_iter_key(it);
+			if (json_object_iter_key_len(it) != strlen(s))
+				return 1;
+			if (jw_key(b, s) < 0)
+				return -1;
+			if ((rc = jw_tree(b, json_object_iter_value(it))) != 0)
+				return rc;
+		}
+		return jw_close(b, '{');
+	case JSON_ARRAY:
+		if (jw_open(b, '[') < 0)
+			return -1;
+		for (i = 0; i < json_array_size(v); i++)
+			if ((rc = jw_tree(b, json_array_get(v, i))) != 0)
+				return rc;
+		return jw_close(b, '[');
+	case JSON_STRING:
+		s = json_string_value(v);
+		if (json_string_length(v) != strlen(s))
+			return 1;
+		return jw_str(b, s);
+	case JSON_INTEGER:
+		i = (size_t)snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+				     json_integer_value(v));
+		return sep(b) < 0 ? -1 : buf_add(b, num, i);
+	case JSON_REAL:
+		return real(b, v);
+	case JSON_TRUE:
+		return sep(b) < 0 ? -1 : buf_add(b, "true", 4);
+	case JSON_FALSE:
+		return sep(b) < 0 ? -1 : buf_add(b, "false", 5);
+	default:
+		return jw_null(b);
+	}
+}
+
+static int
+json_text_part(const char *p, size_t n, void *data)
+{
+	buf_t *b = data;
+	/* A failure is kept in the buffer: jansson 2.14 does not pass every
+	 * callback error on, and a short document must not pass for whole. */
+	if (b->cap != (size_t)-1 && buf_add(b, p, n) < 0) {
+		buf_free(b);
+		b->cap = (size_t)-1;
+	}
+	return b->cap == (size_t)-1 ? -1 : 0;
+}
+
+char *
+json_text(const json_t *v, size_t flags)
+{
+	buf_t b = { 0 };
+	int rc;
+
+	/* The flags the library uses, by hand; jansson for the rest, and
+	 * for a value the writer leaves to it. */
+	if (flags == (JSON_COMPACT | JSON_ENCODE_ANY) ||
+	    (flags == JSON_COMPACT && (json_is_object(v) || json_is_array(v)))) {
+		if ((rc = jw_tree(&b, v)) == 0 &&
+		    (b.data || buf_add(&b, "", 0) == 0))
+			return b.data;
+		buf_free(&b);
+		if (rc < 0)
+			return NULL;
+	}
+	if (json_dump_callback(v, json_text_part, &b, flags) < 0 ||
+	    b.cap == (size_t)-1 || (!b.data && buf_add(&b, "", 0) < 0)) {
+		if (b.cap != (size_t)-1)
+			buf_free(&b);
+		return NULL;
+	}
+	return b.data;
 }

@@ -13,6 +13,7 @@
 #ifndef TSBLOG_JSONW_H
 #define TSBLOG_JSONW_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include "tsblog-private.h"
 
@@ -33,5 +34,15 @@ int jw_uint(buf_t *b, uint64_t v, int null_if_zero);
 /* "key": and the value: the string @s, or null for NULL. */
 int jw_kstr(buf_t *b, const char *key, const char *s);
 int jw_kuint(buf_t *b, const char *key, uint64_t v, int null_if_zero);
+
+/* The tree @v as json_dumps(@v, JSON_COMPACT | JSON_ENCODE_ANY) writes
+ * it (json_text() uses it: jansson's dump costs ~130 instructions a
+ * byte).  Reals are jansson's own text.  1 when @v holds what this writer
+ * leaves to jansson (a string or key with a NUL in it); the buffer then
+ * holds part of it. */
+int jw_tree(buf_t *b, const json_t *v);
+/* jansson's text of @v (json_dumps() flags), or NULL on no memory: unlike
+ * json_dumps(), never a document cut short by a failed allocation. */
+char *json_text(const json_t *v, size_t flags);
 
 #endif

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
+#include "jsonw.h"
 #include "tsblog-private.h"
 
 const char *

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "jsonline.h"
+#include "jsonw.h"
 #include "macro.h"
 #include "prefilter.h"
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <jansson.h>
 #include "jsonline.h"
+#include "jsonw.h"
 #include "limits.h"
 #include "summary.h"
 

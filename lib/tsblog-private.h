@@ -177,10 +177,7 @@ const char *mem_find(const char *h, size_t hn, const char *needle,
  * escapes the byte after it), or @end. */
 const char *quote_close(const char *q, const char *end);
 void buf_free(buf_t *b);
-/* jansson's text of @v (json_dumps() flags), or NULL on no memory: unlike
- * json_dumps(), never a document cut short by a failed allocation. */
 struct json_t;
-char *json_text(const struct json_t *v, size_t flags);
 /* A jansson string of any bytes (a file name), each byte of an invalid
  * UTF-8 sequence as U+FFFD (buf_add_utf8()); NULL on no memory. */
 struct json_t *json_string_utf8(const char *s);

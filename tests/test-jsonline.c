@@ -12,6 +12,7 @@
 #include <string.h>
 #include "testutil.h"
 #include "reader.h"     /* private: jsonline.h, the reader itself */
+#include "jsonw.h"
 #include "xorshift.h"
 
 static const char *const verdict_name[] = { "bad", "ok", "ask" };
@@ -79,6 +80,11 @@ same_tree(const char *p, size_t n, size_t flags)
 		b = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (!a || !b || strcmp(a, b))
 			ck_abort_msg("tree %s, jansson %s on [%.*s]", a, b, (int)n, p);
+		free(a);
+		/* and the library's own dump (jw_tree()) is jansson's */
+		a = json_text(j, JSON_COMPACT);
+		if (!a || strcmp(a, b))
+			ck_abort_msg("json_text %s, jansson %s on [%.*s]", a, b, (int)n, p);
 		free(a);
 		free(b);
 	}

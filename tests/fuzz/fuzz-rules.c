@@ -11,12 +11,14 @@
  * PCRE2 matches must be the rule tsblog_matcher_match() reports (the
  * prefilter's literals may only skip rules that cannot match).  Before
  * all that, the tree the library reads rule files into
- * (jsonline_tree()) must be jansson's tree of the same bytes.
+ * (jsonline_tree()) must be jansson's tree of the same bytes, and the
+ * library's dump of it (json_text()) jansson's dump.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include "fuzz-common.h"
 #include "jsonline.h"
+#include "jsonw.h"
 
 #define L(s) { s, sizeof(s) - 1 }
 static const struct {
@@ -255,6 +257,10 @@ check_tree(const char *p, size_t n, size_t flags)
 	a = json_dumps(t, JSON_COMPACT);
 	b = json_dumps(j, JSON_COMPACT);
 	FUZZ_CHECK(a && b && !strcmp(a, b), "jsonline_tree %s, jansson %s", a, b);
+	free(a);
+	/* and the library's dump of a tree (jw_tree()) is jansson's */
+	a = json_text(j, JSON_COMPACT);
+	FUZZ_CHECK(a && !strcmp(a, b), "json_text %s, jansson %s", a, b);
 	free(a);
 	free(b);
 	json_decref(t);
