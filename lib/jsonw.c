@@ -28,21 +28,24 @@ jw_close(buf_t *b, char c)
 	return buf_add(b, &c, 1);
 }
 
-/* @s as a JSON string, with no separator. */
+/* @s as a JSON string, with no separator: plain runs found 16 bytes a
+ * step (json_plain_run()), as strings are most of what is written. */
 static int
 string(buf_t *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const char *run = s;
+	const char *end = s + strlen(s), *run = s;
 
 	if (buf_add(b, "\"", 1) < 0)
 		return -1;
-	for (; *s; s++) {
+	while ((s = json_plain_run(s, end)) < end) {
 		unsigned char c = (unsigned char)*s;
 		char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
 		size_t n = 2;
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x80) {
+			s++;
 			continue;
+		}
 		switch (c) {
 		case '"': esc[1] = '"'; break;
 		case '\\': esc[1] = '\\'; break;
@@ -60,9 +63,10 @@ string(buf_t *b, const char *s)
 		if (buf_add(b, run, (size_t)(s - run)) < 0 ||
 		    buf_add(b, esc, n) < 0)
 			return -1;
-		run = s + 1;
+		run = ++s;
 	}
-	return buf_add(b, run, (size_t)(s - run)) < 0 || buf_add(b, "\"", 1) < 0
+	return buf_add(b, run, (size_t)(end - run)) < 0 ||
+			       buf_add(b, "\"", 1) < 0
 		       ? -1
 		       : 0;
 }

@@ -176,6 +176,11 @@ const char *mem_find(const char *h, size_t hn, const char *needle,
 /* The first '"' in [@q, @end) that no backslash escapes (a backslash
  * escapes the byte after it), or @end. */
 const char *quote_close(const char *q, const char *end);
+/* The first byte in [@s, @end) that is not plain printable ASCII (a
+ * quote, a backslash, a control or a UTF-8 byte), or @end: 16 bytes a
+ * step where SSE2 is (every x86-64).  What JSON strings are read and
+ * written by (jsonline.c, jsonw.c). */
+const char *json_plain_run(const char *s, const char *end);
 void buf_free(buf_t *b);
 struct json_t;
 /* A jansson string of any bytes (a file name), each byte of an invalid
