@@ -28,47 +28,55 @@ jw_close(buf_t *b, char c)
 	return buf_add(b, &c, 1);
 }
 
-/* @s as a JSON string, with no separator: plain runs found 16 bytes a
- * step (json_plain_run()), as strings are most of what is written. */
+/* @s as a JSON string, with no separator, written in place after one
+ * reservation (an escape takes at most 6 bytes): plain runs are found 16
+ * bytes a step (json_plain_run()), and a JSON log line quoted whole
+ * holds a quote every few bytes. */
 static int
 string(buf_t *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const char *end = s + strlen(s), *run = s;
+	size_t len = strlen(s);
+	const char *end = s + len, *run;
+	char *o;
 
-	if (buf_add(b, "\"", 1) < 0)
+	if (len > ((size_t)-1 - 3) / 6 || buf_reserve(b, 6 * len + 2) < 0)
 		return -1;
-	while ((s = json_plain_run(s, end)) < end) {
-		unsigned char c = (unsigned char)*s;
-		char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
-		size_t n = 2;
+	o = b->data + b->len;
+	*o++ = '"';
+	for (;;) {
+		unsigned char c;
+		run = s;
+		s = json_plain_run(s, end);
+		memcpy(o, run, (size_t)(s - run));
+		o += s - run;
+		if (s == end)
+			break;
+		c = (unsigned char)*s++;
 		if (c >= 0x80) {
-			s++;
+			*o++ = (char)c;
 			continue;
 		}
+		*o++ = '\\';
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '\b': *o++ = 'b'; break;
+		case '\f': *o++ = 'f'; break;
+		case '\n': *o++ = 'n'; break;
+		case '\r': *o++ = 'r'; break;
+		case '\t': *o++ = 't'; break;
 		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			n = 6;
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
 		}
-		if (buf_add(b, run, (size_t)(s - run)) < 0 ||
-		    buf_add(b, esc, n) < 0)
-			return -1;
-		run = ++s;
 	}
-	return buf_add(b, run, (size_t)(end - run)) < 0 ||
-			       buf_add(b, "\"", 1) < 0
-		       ? -1
-		       : 0;
+	*o++ = '"';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return 0;
 }
 
 int
