@@ -30,7 +30,7 @@ buf_reserve(buf_t *b, size_t extra)
 }
 
 int
-buf_add(buf_t *b, const char *s, size_t n)
+buf_add_grow(buf_t *b, const char *s, size_t n)
 {
 	if (buf_reserve(b, n) < 0)
 		return -1;

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 #include "tsblog.h"
 
 /* A rendered template: literal runs and field references, in order. */
@@ -162,7 +163,22 @@ typedef struct {
 } buf_t;
 
 int buf_reserve(buf_t *b, size_t extra);
-int buf_add(buf_t *b, const char *s, size_t n);
+/* buf_add() when the buffer must grow first. */
+int buf_add_grow(buf_t *b, const char *s, size_t n);
+/* Append @n bytes of @s (NULL when @n is 0), a NUL kept after them.
+ * Inline: the library appends a few bytes at a time (a comma, a key),
+ * and the call cost more than the copy. */
+static inline int
+buf_add(buf_t *b, const char *s, size_t n)
+{
+	if (b->cap - b->len <= n)
+		return buf_add_grow(b, s, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
 /* Append @n bytes as valid UTF-8: invalid sequences and NUL bytes become
  * U+FFFD, so every string we hand out is printable as JSON and as C. */
 int buf_add_utf8(buf_t *b, const char *s, size_t n);
