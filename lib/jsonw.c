@@ -1,4 +1,7 @@
 /* JSON text written by hand: see jsonw.h. */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,51 +31,76 @@ jw_close(buf_t *b, char c)
 	return buf_add(b, &c, 1);
 }
 
-/* @s as a JSON string, with no separator, written in place after one
- * reservation (an escape takes at most 6 bytes): plain runs are found 16
- * bytes a step (json_plain_run()), and a JSON log line quoted whole
- * holds a quote every few bytes. */
-static int
-string(buf_t *b, const char *s)
+/* Byte @c of a string (a quote, a backslash or a control) escaped at @o;
+ * the byte after the escape. */
+static char *
+escape(char *o, unsigned char c)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t len = strlen(s);
-	const char *end = s + len, *run;
+
+	*o++ = '\\';
+	switch (c) {
+	case '"': *o++ = '"'; break;
+	case '\\': *o++ = '\\'; break;
+	case '\b': *o++ = 'b'; break;
+	case '\f': *o++ = 'f'; break;
+	case '\n': *o++ = 'n'; break;
+	case '\r': *o++ = 'r'; break;
+	case '\t': *o++ = 't'; break;
+	default:
+		memcpy(o, "u00", 3);
+		o[3] = hex[c >> 4];
+		o[4] = hex[c & 15];
+		o += 5;
+	}
+	return o;
+}
+
+/* @s as a JSON string, with no separator, written in place after one
+ * reservation (an escape takes at most 6 bytes).  Where SSE2 is, 16
+ * bytes are copied a step and the first that needs escaping found in
+ * them: a JSON log line quoted whole holds a quote every few bytes. */
+static int
+string(buf_t *b, const char *str)
+{
+	size_t len = strlen(str);
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
 	char *o;
 
 	if (len > ((size_t)-1 - 3) / 6 || buf_reserve(b, 6 * len + 2) < 0)
 		return -1;
 	o = b->data + b->len;
 	*o++ = '"';
-	for (;;) {
-		unsigned char c;
-		run = s;
-		s = json_plain_run(s, end);
-		memcpy(o, run, (size_t)(s - run));
-		o += s - run;
-		if (s == end)
-			break;
-		c = (unsigned char)*s++;
-		if (c >= 0x80) {
-			*o++ = (char)c;
-			continue;
-		}
-		*o++ = '\\';
-		switch (c) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '\b': *o++ = 'b'; break;
-		case '\f': *o++ = 'f'; break;
-		case '\n': *o++ = 'n'; break;
-		case '\r': *o++ = 'r'; break;
-		case '\t': *o++ = 't'; break;
-		default:
-			memcpy(o, "u00", 3);
-			o[3] = hex[c >> 4];
-			o[4] = hex[c & 15];
-			o += 5;
+#ifdef __SSE2__
+	{
+		const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
+		const __m128i ctl = _mm_set1_epi8(0x1F);
+
+		/* o never gets ahead of its share of the reservation, so a
+		 * whole 16 bytes always fit. */
+		while (end - s >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)s);
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+					     _mm_cmpeq_epi8(v, bs)),
+				_mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v)));
+			_mm_storeu_si128((__m128i *)(void *)o, v);
+			if (!m) {
+				s += 16;
+				o += 16;
+				continue;
+			}
+			m = (unsigned)__builtin_ctz(m);
+			o = escape(o + m, s[m]);
+			s += m + 1;
 		}
 	}
+#endif
+	for (; s < end; s++)
+		if (*s >= 0x20 && *s != '"' && *s != '\\')
+			*o++ = (char)*s;
+		else
+			o = escape(o, *s);
 	*o++ = '"';
 	*o = '\0';
 	b->len = (size_t)(o - b->data);

@@ -305,6 +305,45 @@ START_TEST(jsonline_matches_jansson_generated)
 }
 END_TEST
 
+/* The writer's strings (jw_str() through json_text()): every byte that
+ * needs escaping and its neighbours, at every place in strings of 0 to
+ * 40 bytes, so that each one falls inside, across and after the 16-byte
+ * steps. */
+START_TEST(writer_escapes_as_jansson)
+{
+	static const unsigned char bytes[] = { '"', '\\', '/', 0x01, 0x08,
+		0x09, 0x0a, 0x0c, 0x0d, 0x1f, 0x20, 0x7f, 'a' };
+	char s[48];
+	size_t len, at, k, checked = 0;
+
+	for (len = 1; len <= 40; len++)
+		for (at = 0; at < len; at++)
+			for (k = 0; k < sizeof(bytes); k++) {
+				json_t *v;
+				char *a, *b;
+				memset(s, 'x', len);
+				/* a 2-byte UTF-8 character before it */
+				if (at >= 2)
+					memcpy(s + at - 2, "\xc3\xa9", 2);
+				s[at] = (char)bytes[k];
+				s[len] = '\0';
+				v = json_string(s);
+				ck_assert_ptr_nonnull(v);
+				a = json_text(v, JSON_COMPACT | JSON_ENCODE_ANY);
+				b = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+				ck_assert_ptr_nonnull(a);
+				ck_assert_ptr_nonnull(b);
+				if (strcmp(a, b))
+					ck_abort_msg("%s, jansson %s", a, b);
+				free(a);
+				free(b);
+				json_decref(v);
+				checked++;
+			}
+	ck_assert_uint_eq(checked, 820 * sizeof(bytes));
+}
+END_TEST
+
 START_TEST(tree_is_janssons)
 {
 	/* Arrays at the top, blanks around, every kind of value. */
@@ -623,6 +662,7 @@ main(void)
 	tcase_add_test(tc, jsonline_matches_jansson_generated);
 	tcase_add_test(tc, jsonline_corpus);
 	tcase_add_test(tc, tree_is_janssons);
+	tcase_add_test(tc, writer_escapes_as_jansson);
 	tcase_add_test(tc, reader_json_log_lines);
 	tcase_add_test(tc, real_text_is_the_shortest);
 	tcase_add_test(tc, number_as_written_is_the_printed_value);
