@@ -8,7 +8,7 @@
 #include "tsblog-private.h"
 
 int
-buf_reserve(buf_t *b, size_t extra)
+buf_reserve_grow(buf_t *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;
@@ -32,7 +32,7 @@ buf_reserve(buf_t *b, size_t extra)
 int
 buf_add_grow(buf_t *b, const char *s, size_t n)
 {
-	if (buf_reserve(b, n) < 0)
+	if (buf_reserve_grow(b, n) < 0)
 		return -1;
 	if (n)
 		memcpy(b->data + b->len, s, n);
@@ -161,31 +161,6 @@ quote_close(const char *q, const char *end)
 		q += 2;
 	}
 	return end;
-}
-
-/* One signed compare finds both controls and bytes >= 0x80. */
-const char *
-json_plain_run(const char *s, const char *e)
-{
-	const unsigned char *q = (const unsigned char *)s,
-			    *end = (const unsigned char *)e;
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\');
-	const __m128i space = _mm_set1_epi8(0x20);
-
-	for (; end - q >= 16; q += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)q);
-		int m = _mm_movemask_epi8(_mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-				     _mm_cmpeq_epi8(v, bs)),
-			_mm_cmplt_epi8(v, space)));
-		if (m)
-			return (const char *)q + __builtin_ctz((unsigned)m);
-	}
-#endif
-	while (q < end && *q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
-		q++;
-	return (const char *)q;
 }
 
 int

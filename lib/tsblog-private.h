@@ -162,12 +162,18 @@ typedef struct {
 	size_t len, cap;
 } buf_t;
 
-int buf_reserve(buf_t *b, size_t extra);
-/* buf_add() when the buffer must grow first. */
+/* buf_reserve() and buf_add() when the buffer must grow first. */
+int buf_reserve_grow(buf_t *b, size_t extra);
 int buf_add_grow(buf_t *b, const char *s, size_t n);
-/* Append @n bytes of @s (NULL when @n is 0), a NUL kept after them.
- * Inline: the library appends a few bytes at a time (a comma, a key),
+/* Room for @extra more bytes and a NUL after them.  Inline, as
+ * buf_add(): the library appends a few bytes at a time (a comma, a key),
  * and the call cost more than the copy. */
+static inline int
+buf_reserve(buf_t *b, size_t extra)
+{
+	return b->cap - b->len > extra ? 0 : buf_reserve_grow(b, extra);
+}
+/* Append @n bytes of @s (NULL when @n is 0), a NUL kept after them. */
 static inline int
 buf_add(buf_t *b, const char *s, size_t n)
 {
@@ -192,11 +198,6 @@ const char *mem_find(const char *h, size_t hn, const char *needle,
 /* The first '"' in [@q, @end) that no backslash escapes (a backslash
  * escapes the byte after it), or @end. */
 const char *quote_close(const char *q, const char *end);
-/* The first byte in [@s, @end) that is not plain printable ASCII (a
- * quote, a backslash, a control or a UTF-8 byte), or @end: 16 bytes a
- * step where SSE2 is (every x86-64).  What JSON strings are read and
- * written by (jsonline.c, jsonw.c). */
-const char *json_plain_run(const char *s, const char *end);
 void buf_free(buf_t *b);
 struct json_t;
 /* A jansson string of any bytes (a file name), each byte of an invalid
