@@ -140,13 +140,16 @@ jw_null(buf_t *b)
 int
 jw_uint(buf_t *b, uint64_t v, int null_if_zero)
 {
-	char num[24];
-	int n;
+	char num[24], *d = num + sizeof(num);
 
 	if (null_if_zero && !v)
 		return jw_null(b);
-	n = snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-	return sep(b) < 0 ? -1 : buf_add(b, num, (size_t)n);
+	/* Digits from the right: snprintf() cost 15 times as much, and
+	 * every diagnosis has a line number. */
+	do
+		*--d = (char)('0' + v % 10);
+	while (v /= 10);
+	return sep(b) < 0 ? -1 : buf_add(b, d, (size_t)(num + sizeof(num) - d));
 }
 
 int
