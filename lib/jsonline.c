@@ -328,6 +328,39 @@ member(cur *c, jsonline *jl, slice key)
 	return m;
 }
 
+/* A member's key at c->p (decoded into *@key when @key) and the ':'
+ * after it, with the blanks around. */
+static int
+key_colon(cur *c, slice *key)
+{
+	if (c->p >= c->end || *c->p != '"' || string(c, key) < 0)
+		return BAD;
+	ws(c);
+	if (c->p >= c->end || *c->p != ':')
+		return BAD;
+	c->p++;
+	ws(c);
+	return 0;
+}
+
+/* After a member or element: 1 when a ',' says another follows, 0 when
+ * @close ends the container (both passed), else BAD. */
+static int
+after_item(cur *c, unsigned char close)
+{
+	ws(c);
+	if (c->p < c->end && *c->p == ',') {
+		c->p++;
+		ws(c);
+		return 1;
+	}
+	if (c->p < c->end && *c->p == close) {
+		c->p++;
+		return 0;
+	}
+	return BAD;
+}
+
 /* The object or array at c->p whose members are at @depth + 1; the
  * object's members kept in @jl when not NULL (the line's own). */
 static int
@@ -336,6 +369,7 @@ container(cur *c, jsonline *jl, int depth)
 	unsigned char close = *c->p == '{' ? '}' : ']';
 	jl_member scratch, *m = &scratch;
 	slice key;
+	int more;
 
 	if (depth >= JSONLINE_MAX_DEPTH) {
 		c->unsure = JL_UNSURE;
@@ -349,30 +383,15 @@ container(cur *c, jsonline *jl, int depth)
 	}
 	for (;;) {
 		if (close == '}') {
-			if (c->p >= c->end || *c->p != '"' ||
-			    string(c, jl ? &key : NULL) < 0)
-				return BAD;
-			ws(c);
-			if (c->p >= c->end || *c->p != ':')
-				return BAD;
-			c->p++;
-			ws(c);
-			if (jl && !(m = member(c, jl, key)))
+			if (key_colon(c, jl ? &key : NULL) < 0 ||
+			    (jl && !(m = member(c, jl, key))))
 				return BAD;
 		}
-		if (value(c, m, jl != NULL, depth + 1) < 0)
+		if (value(c, m, jl != NULL, depth + 1) < 0 ||
+		    (more = after_item(c, close)) < 0)
 			return BAD;
-		ws(c);
-		if (c->p < c->end && *c->p == ',') {
-			c->p++;
-			ws(c);
-			continue;
-		}
-		if (c->p < c->end && *c->p == close) {
-			c->p++;
+		if (!more)
 			return 0;
-		}
-		return BAD;
 	}
 }
 
@@ -425,6 +444,7 @@ tree(cur *c, size_t flags, int depth)
 	char *mark = c->out;
 	json_t *t, *v;
 	slice key = { 0 };
+	int more;
 
 	if (depth >= JSONLINE_MAX_DEPTH || !(t = obj ? json_object() : json_array()))
 		return NULL;
@@ -435,19 +455,10 @@ tree(cur *c, size_t flags, int depth)
 		return t;
 	}
 	for (;;) {
-		if (obj) {
-			if (c->p >= c->end || *c->p != '"' ||
-			    string(c, &key) < 0)
-				break;
-			ws(c);
-			if (c->p >= c->end || *c->p != ':')
-				break;
-			c->p++;
-			ws(c);
-			if ((flags & JSON_REJECT_DUPLICATES) &&
-			    json_object_getn(t, key.p, key.n))
-				break;
-		}
+		if (obj && (key_colon(c, &key) < 0 ||
+			    ((flags & JSON_REJECT_DUPLICATES) &&
+			     json_object_getn(t, key.p, key.n))))
+			break;
 		if (!(v = tree_value(c, flags, depth + 1)))
 			break;
 		/* Both take @v, failing or not; an existing key's value is
@@ -456,17 +467,10 @@ tree(cur *c, size_t flags, int depth)
 			: json_array_append_new(t, v))
 			break;
 		c->out = mark;
-		ws(c);
-		if (c->p < c->end && *c->p == ',') {
-			c->p++;
-			ws(c);
-			continue;
-		}
-		if (c->p < c->end && *c->p == close) {
-			c->p++;
+		if ((more = after_item(c, close)) < 0)
+			break;
+		if (!more)
 			return t;
-		}
-		break;
 	}
 	json_decref(t);
 	return NULL;
