@@ -389,6 +389,31 @@ def test_diagnosis_is_the_c_json_line(rules: tsblog.Rules) -> None:
     js.close()
 
 
+def test_diagnosis_made_in_c_is_the_class_called(rules: tsblog.Rules) -> None:
+    """C stores a diagnosis's values straight into the dataclass's slots
+    (and the fields' dict into Fields); with classes that have no such
+    slots it calls them: both give the same values, and the objects are
+    what calling Diagnosis and Fields makes."""
+    from tsblog import _c, _Found, Diagnosis, Fields, _KEYS  # type: ignore[attr-defined]
+    m = rules._matcher()
+    found = _Found()
+    lines = [SA_LINE, SA_LINE + ' "q" \\ é', SA_LINE.encode() + b" \xff"]
+    for line in lines:
+        data = line.encode() if isinstance(line, str) else line
+        assert _c.tsblog_b_match(found.ptr, m.ptr, data, m.err.ptr) == 1
+        made = _c.tsblog_b_found_diagnoses(found.ptr, {}, Fields, Diagnosis)
+        called = _c.tsblog_b_found_diagnoses(found.ptr, {}, dict, lambda *v: v)
+        assert len(made) == len(called) == 1
+        d, values = made[0], called[0]
+        assert type(d) is Diagnosis and type(d.fields) is Fields
+        assert tuple(getattr(d, k) for k in _KEYS[:6]) == values[:6]
+        assert dict(d.fields) == values[6] and d.fields == Fields(values[6])
+        assert tuple(getattr(d, k) for k in _KEYS[7:]) == values[7:]
+        assert d == Diagnosis(*values[:6], Fields(values[6]), *values[7:])
+        assert d == rules.match_line(line)
+    found.close()
+
+
 # --- Diagnosis -------------------------------------------------------------------
 
 def test_diagnosis_is_a_frozen_value(rules: tsblog.Rules) -> None:
