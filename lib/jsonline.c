@@ -330,7 +330,7 @@ member(cur *c, jsonline *jl, slice key)
 
 /* A member's key at c->p (decoded into *@key when @key) and the ':'
  * after it, with the blanks around. */
-static int
+static inline int
 key_colon(cur *c, slice *key)
 {
 	if (c->p >= c->end || *c->p != '"' || string(c, key) < 0)
@@ -345,7 +345,7 @@ key_colon(cur *c, slice *key)
 
 /* After a member or element: 1 when a ',' says another follows, 0 when
  * @close ends the container (both passed), else BAD. */
-static int
+static inline int
 after_item(cur *c, unsigned char close)
 {
 	ws(c);
