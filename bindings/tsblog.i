@@ -839,10 +839,10 @@ typedef struct { const char *p, *e; } tsblog_b_rd;
 /* How the values become objects without running Python for each one:
  * the slots of the diagnosis class (a frozen dataclass with slots), in
  * the order of its fields, which is the order of the values, and the
- * fields class's _d.  Their __init__ stores each value with
+ * fields class's one slot.  Their __init__ stores each value with
  * object.__setattr__ (the fields class a copy of its dict), and nothing
  * else: storing them into the slots here (PyMember_SetOne) makes the
- * same object at a third of the cost.  Looked up once per batch of
+ * same object, about 1.3 us sooner.  Looked up once per batch of
  * diagnoses; a class not made that way (no such slots) is called. */
 typedef struct {
 	PyTypeObject *dtype, *ftype;
@@ -866,26 +866,45 @@ tsblog_b_slot(PyObject *type, const char *name)
 	return m;
 }
 
+/* The slot of each name in @names (a tuple of @n str), into @m; 0 if
+ * one is missing. */
+static int
+tsblog_b_slots(PyObject *type, PyObject *names, Py_ssize_t n, PyMemberDef **m)
+{
+	Py_ssize_t i;
+
+	if (!names || !PyTuple_Check(names) || PyTuple_GET_SIZE(names) != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *name = PyUnicode_Check(PyTuple_GET_ITEM(names, i))
+					   ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(names, i))
+					   : NULL;
+		if (!name || !(m[i] = tsblog_b_slot(type, name)))
+			return 0;
+	}
+	return 1;
+}
+
+/* The names come from the classes: the diagnosis class's positional
+ * fields (__match_args__, the order in which it is called) and the
+ * fields class's one slot. */
 static void
 tsblog_b_makers_init(tsblog_b_makers *mk, PyObject *fields, PyObject *diagnosis)
 {
-	static const char *const keys[18] = {
-		"rule", "severity", "component", "title", "summary", "fix",
-		"fields", "see_also", "docs", "source", "line", "timestamp",
-		"level", "pod", "container", "namespace", "count", "text" };
-	int i;
+	PyObject *args, *slots;
 
 	memset(mk, 0, sizeof(*mk));
 	if (!PyType_Check(diagnosis) || !PyType_Check(fields))
 		return;
 	mk->dtype = (PyTypeObject *)diagnosis;
 	mk->ftype = (PyTypeObject *)fields;
-	for (i = 0; i < 18; i++)
-		if (!(mk->dm[i] = tsblog_b_slot(diagnosis, keys[i])))
-			return;
-	if (!(mk->fm = tsblog_b_slot(fields, "_d")))
-		return;
-	mk->ok = 1;
+	args = PyObject_GetAttrString(diagnosis, "__match_args__");
+	slots = PyObject_GetAttrString(fields, "__slots__");
+	mk->ok = tsblog_b_slots(diagnosis, args, 18, mk->dm) &&
+		 tsblog_b_slots(fields, slots, 1, &mk->fm);
+	Py_XDECREF(args);
+	Py_XDECREF(slots);
+	PyErr_Clear();
 }
 
 /* An object of @type whose slots @m (@n of them) hold @values (borrowed);

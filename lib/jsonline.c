@@ -446,7 +446,8 @@ tree(cur *c, size_t flags, int depth)
 	slice key = { 0 };
 	int more;
 
-	if (depth >= JSONLINE_MAX_DEPTH || !(t = obj ? json_object() : json_array()))
+	if (depth >= JSONLINE_MAX_DEPTH ||
+	    !(t = obj ? json_object() : json_array()))
 		return NULL;
 	c->p++;
 	ws(c);
