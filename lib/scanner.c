@@ -576,6 +576,30 @@ stream_part(tsblog_scanner *s, const char *p, size_t avail)
 		carry_done(s);
 }
 
+/* Byte @i of the line being read: the carry, then the @len bytes at @p;
+ * 0 past them. */
+static unsigned char
+line_byte(const tsblog_scanner *s, const char *p, size_t len, size_t i)
+{
+	if (i < s->carry.len)
+		return (unsigned char)s->carry.data[i];
+	i -= s->carry.len;
+	return i < len ? (unsigned char)p[i] : 0;
+}
+
+/* 3 when the line being read is the input's first and starts with a
+ * BOM, which scan_line() strips before anything reads the line; else 0.
+ * A long compact list after a BOM is streamed whole or cut alike. */
+static size_t
+bom_len(const tsblog_scanner *s, const char *p, size_t len)
+{
+	return s->line_no == 0 && line_byte(s, p, len, 0) == 0xEF &&
+			       line_byte(s, p, len, 1) == 0xBB &&
+			       line_byte(s, p, len, 2) == 0xBF
+		       ? 3
+		       : 0;
+}
+
 /* The line being carried goes past max_record with the @n bytes at @p.
  * If it starts a compact JSON list, it is read a part at a time from
  * here instead of being cut: 1 when the reader took the carry (filled
@@ -585,16 +609,17 @@ static int
 stream_start(tsblog_scanner *s, const char *p, size_t n)
 {
 	size_t room = s->opts.max_record + LINE_SLACK;
-	size_t k = room > s->carry.len ? room - s->carry.len : 0;
+	size_t k = room > s->carry.len ? room - s->carry.len : 0, bom;
 
 	s->carry_probed = 1;
 	if (k > n)
 		k = n;
+	bom = bom_len(s, p, k);
 	if (carry_add(s, p, k) < 0)
 		return -1;
 	/* Held CRs leave at least max_record bytes (max_item) to probe. */
 	s->line_no++;
-	if (!stream_give(s, s->carry.data, s->carry.len, 0)) {
+	if (!stream_give(s, s->carry.data + bom, s->carry.len - bom, 0)) {
 		s->line_no--;
 		s->stream_cr = 0;
 		s->carry.len -= k; /* carried on as usual */
@@ -658,7 +683,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 		len = nl ? (size_t)(nl - p) : avail;
 		if ((!nl || s->carry_open) && !s->carry_over &&
 		    !s->carry_probed &&
-		    (s->carry.len ? s->carry.data[0] : *p) == '{' &&
+		    line_byte(s, p, len, bom_len(s, p, len)) == '{' &&
 		    s->carry.len + len > s->opts.max_record + LINE_SLACK) {
 			rc = stream_start(s, p, len);
 			if (rc < 0)
