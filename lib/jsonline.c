@@ -29,6 +29,12 @@ typedef struct {
 	const unsigned char *p, *end;
 	char *out;              /* next free byte of the decode buffer */
 	int unsure;             /* JL_UNSURE or -1 (no memory) once known */
+	/* jsonline_tree_deferring(): the root's member whose array is
+	 * only cut into its elements' texts, and those texts. */
+	const char *defer_key;
+	slice *items;
+	size_t nitems, cap;
+	int deferred;
 } cur;
 
 #define BAD (-1)
@@ -436,6 +442,53 @@ tree_value(cur *c, size_t flags, int depth)
 	}
 }
 
+/* Whether the root's member @key, whose value is at c->p, is the one
+ * jsonline_tree_deferring() leaves unbuilt (only once: a repeated key
+ * is for jansson to judge). */
+static int
+deferring(const cur *c, slice key)
+{
+	return c->defer_key && !c->deferred && c->p < c->end &&
+	       *c->p == '[' && strlen(c->defer_key) == key.n &&
+	       !memcmp(c->defer_key, key.p, key.n);
+}
+
+/* The array at c->p, at @depth, checked as json_loadb() checks it but
+ * not built: its elements' texts go to c->items, and it is given an
+ * empty array in the tree.  NULL as tree(). */
+static json_t *
+defer(cur *c, int depth)
+{
+	jl_member scratch;
+	int more;
+
+	c->deferred = 1;
+	if (depth >= JSONLINE_MAX_DEPTH)
+		return NULL;
+	c->p++;
+	ws(c);
+	if (c->p < c->end && *c->p == ']') {
+		c->p++;
+		return json_array();
+	}
+	do {
+		const unsigned char *at = c->p;
+		if (value(c, &scratch, 0, depth + 1) < 0)
+			return NULL;
+		if (c->nitems == c->cap) {
+			size_t cap = c->cap ? 2 * c->cap : 64;
+			slice *it = realloc(c->items, cap * sizeof(*it));
+			if (!it)
+				return NULL;
+			c->items = it;
+			c->cap = cap;
+		}
+		c->items[c->nitems++] =
+			(slice){ (const char *)at, (size_t)(c->p - at) };
+	} while ((more = after_item(c, ']')) > 0);
+	return more < 0 ? NULL : json_array();
+}
+
 static json_t *
 tree(cur *c, size_t flags, int depth)
 {
@@ -460,7 +513,9 @@ tree(cur *c, size_t flags, int depth)
 			    ((flags & JSON_REJECT_DUPLICATES) &&
 			     json_object_getn(t, key.p, key.n))))
 			break;
-		if (!(v = tree_value(c, flags, depth + 1)))
+		if (!(v = obj && depth == 1 && deferring(c, key)
+				  ? defer(c, depth + 1)
+				  : tree_value(c, flags, depth + 1)))
 			break;
 		/* Both take @v, failing or not; an existing key's value is
 		 * replaced where the key first was, as json_loadb() does. */
@@ -477,27 +532,55 @@ tree(cur *c, size_t flags, int depth)
 	return NULL;
 }
 
-json_t *
-jsonline_tree(const char *p, size_t n, size_t flags)
+static json_t *
+tree_whole(cur *c, size_t flags)
 {
-	cur c = { (const unsigned char *)p, (const unsigned char *)p + n,
-		  NULL, 0 };
+	size_t n = (size_t)(c->end - c->p);
 	char *dec;
 	json_t *t = NULL;
 
 	if (flags & ~(size_t)JSON_REJECT_DUPLICATES || !(dec = malloc(n + 1)))
 		return NULL;
-	c.out = dec;
-	ws(&c);
-	if (c.p < c.end && (*c.p == '{' || *c.p == '[') &&
-	    (t = tree(&c, flags, 1))) {
-		ws(&c);
-		if (c.p != c.end) {
+	c->out = dec;
+	ws(c);
+	if (c->p < c->end && (*c->p == '{' || *c->p == '[') &&
+	    (t = tree(c, flags, 1))) {
+		ws(c);
+		if (c->p != c->end) {
 			json_decref(t);
 			t = NULL;
 		}
 	}
 	free(dec);
+	return t;
+}
+
+json_t *
+jsonline_tree(const char *p, size_t n, size_t flags)
+{
+	cur c = { .p = (const unsigned char *)p,
+		  .end = (const unsigned char *)p + n };
+
+	return tree_whole(&c, flags);
+}
+
+json_t *
+jsonline_tree_deferring(const char *p, size_t n, size_t flags,
+			const char *key, slice **items, size_t *nitems)
+{
+	cur c = { .p = (const unsigned char *)p,
+		  .end = (const unsigned char *)p + n };
+	json_t *t;
+
+	c.defer_key = key;
+	t = tree_whole(&c, flags);
+	if (!t || !c.deferred) {
+		json_decref(t);
+		free(c.items);
+		return NULL;
+	}
+	*items = c.items;
+	*nitems = c.nitems;
 	return t;
 }
 
@@ -520,8 +603,8 @@ jsonline_loadb(const char *p, size_t n, size_t flags, json_error_t *err)
 int
 jsonline_read(jsonline *jl, const char *p, size_t n)
 {
-	cur c = { (const unsigned char *)p, (const unsigned char *)p + n,
-		  NULL, 0 };
+	cur c = { .p = (const unsigned char *)p,
+		  .end = (const unsigned char *)p + n };
 
 	jl->n = 0;
 	jl->dec.len = 0;

@@ -46,6 +46,17 @@ int jsonline_read(jsonline *jl, const char *p, size_t n);
  * JSON_REJECT_DUPLICATES), any other flag, or no memory.  The caller
  * owns the tree (one reference). */
 json_t *jsonline_tree(const char *p, size_t n, size_t flags);
+/* jsonline_tree() of a JSON object whose member @key holds an array,
+ * but that array is only checked as json_loadb() would, not built: the
+ * tree gets an empty array there and *@items (the caller frees it) the
+ * text of each element, which jsonline_tree() then builds one at a time
+ * (a rule file's rules: the whole tree at once, 4 MB for 1000 rules, was
+ * 1000 fresh pages).  NULL when jsonline_tree() would give NULL or the
+ * root has no such member; a NULL tree for an element means the whole
+ * text is for jsonline_loadb() to judge. */
+json_t *jsonline_tree_deferring(const char *p, size_t n, size_t flags,
+				const char *key, slice **items,
+				size_t *nitems);
 /* json_loadb()'s result and error: jsonline_tree(), else jansson.  A
  * rule file's tree this way costs a seventh of jansson's instructions
  * (jansson saves and copies each byte on its own). */

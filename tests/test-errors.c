@@ -133,6 +133,45 @@ START_TEST(errors_json_duplicate_key)
 }
 END_TEST
 
+/* Rules are read one at a time (rulefile.c), but invalid JSON anywhere
+ * in the file is still what is reported, before an earlier rule's own
+ * error, at jansson's location: a repeated key in the second rule. */
+START_TEST(errors_json_later_rule_before_earlier_rule)
+{
+	tsblog_error err;
+	char *json = dq("{'tsblog': 1, 'rules': [\n"
+			" {'id': 'a', 'severity': 'error', 'title': 'T', 'match': 'x', 'sumary': 's'},\n"
+			" {'id': 'b', 'id': 'c'}\n"
+			"]}");
+
+	ck_assert_int_eq(tu_rules_fail(json, &err), TSBLOG_ESYNTAX);
+	ck_assert_str_eq(err.message,
+			 "test.json:3:17: invalid JSON: duplicate object key near '\"id\"'");
+	ck_assert_int_eq(err.line, 3);
+	ck_assert_int_eq(err.column, 17);
+	free(json);
+}
+END_TEST
+
+/* The same file with its JSON put right: the first rule's error. */
+START_TEST(errors_first_rule_error_when_json_is_valid)
+{
+	tsblog_error err;
+	char *json = dq("{'tsblog': 1, 'rules': [\n"
+			" {'id': 'a', 'severity': 'error', 'title': 'T', 'match': 'x', 'sumary': 's'},\n"
+			" {'id': 'b', 'idd': 'c'}\n"
+			"]}");
+
+	ck_assert_int_eq(tu_rules_fail(json, &err), TSBLOG_ESCHEMA);
+	ck_assert_int_eq(err.line, 2);
+	ck_assert_int_eq(err.column, 63);
+	ck_assert_str_eq(err.rule_id, "a");
+	ck_assert_str_eq(err.message,
+			 "test.json:2:63: rule \"a\": unknown member \"sumary\" in a rule (allowed: id, severity, component, title, match, key, summary, fix, see_also, docs, examples, counter_examples, literal, context)");
+	free(json);
+}
+END_TEST
+
 START_TEST(errors_json_empty_file)
 {
 	tsblog_error err;
@@ -926,6 +965,8 @@ suite(void)
 	tcase_add_test(json, errors_json_truncated);
 	tcase_add_test(json, errors_json_trailing_comma);
 	tcase_add_test(json, errors_json_duplicate_key);
+	tcase_add_test(json, errors_json_later_rule_before_earlier_rule);
+	tcase_add_test(json, errors_first_rule_error_when_json_is_valid);
 	tcase_add_test(json, errors_json_empty_file);
 	suite_add_tcase(s, json);
 

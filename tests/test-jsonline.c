@@ -394,6 +394,79 @@ START_TEST(tree_is_janssons)
 }
 END_TEST
 
+/* A rule file read rule by rule: the root as jansson reads it with an
+ * empty "rules", and each element's text building the element jansson
+ * builds; every file it cannot vouch for whole is refused. */
+START_TEST(deferred_tree_is_janssons)
+{
+	static const char doc[] =
+		"{\"tsblog\": 1,\n \"rules\": [ {\"id\": \"a\", \"n\": [1, 2.5, {\"x\": null}]},\n"
+		"  \"caf\\u00e9\" , [], -3, {\"id\": \"b\\\\d\"}\t]\n, \"patterns\": {}}";
+	static const char *const refused[] = {
+		"{\"rules\": [1], \"rules\": [2]}",  /* repeated: jansson's */
+		"{\"rules\": {\"a\": 1}}",            /* not an array */
+		"{\"tsblog\": 1}",                    /* no such member */
+		"{\"rules\": [1, ]}",                 /* not JSON */
+		"{\"rules\": [\"\\u0000\"]}",         /* jansson refuses it */
+		"{\"rules\": [\"\xff\"]}",            /* invalid UTF-8 */
+		"{\"rules\": [1]} x",                 /* text after it */
+		"[{\"rules\": [1]}]",                 /* not the root's */
+	};
+	json_t *want = json_loadb(doc, sizeof(doc) - 1, 0, NULL), *t, *e;
+	slice *items = NULL;
+	size_t n = 0, i;
+	char *a, *b;
+
+	ck_assert_ptr_nonnull(want);
+	t = jsonline_tree_deferring(doc, sizeof(doc) - 1,
+				    JSON_REJECT_DUPLICATES, "rules", &items, &n);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(n, json_array_size(json_object_get(want, "rules")));
+	ck_assert_uint_eq(n, 5);
+	for (i = 0; i < n; i++) {
+		e = jsonline_tree(items[i].p, items[i].n, 0);
+		if (!e)     /* a scalar: jsonline_tree() takes containers */
+			e = json_loadb(items[i].p, items[i].n, JSON_DECODE_ANY,
+				       NULL);
+		ck_assert_ptr_nonnull(e);
+		a = json_dumps(e, JSON_COMPACT | JSON_ENCODE_ANY);
+		b = json_dumps(json_array_get(json_object_get(want, "rules"), i),
+			       JSON_COMPACT | JSON_ENCODE_ANY);
+		ck_assert_str_eq(a, b);
+		free(a);
+		free(b);
+		json_decref(e);
+	}
+	ck_assert_int_eq(items[0].p[0], '{');
+	ck_assert_int_eq(items[4].p[items[4].n - 1], '}');
+	json_object_set_new(want, "rules", json_array());
+	a = json_dumps(t, JSON_COMPACT);
+	b = json_dumps(want, JSON_COMPACT);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	free(items);
+	json_decref(t);
+	json_decref(want);
+
+	t = jsonline_tree_deferring("{\"rules\":[]}", 12, 0, "rules", &items,
+				    &n);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(n, 0);
+	free(items);
+	json_decref(t);
+	for (i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		items = NULL;
+		ck_assert_msg(!jsonline_tree_deferring(refused[i],
+						       strlen(refused[i]),
+						       JSON_REJECT_DUPLICATES,
+						       "rules", &items, &n),
+			      "%s", refused[i]);
+		ck_assert_ptr_null(items);
+	}
+}
+END_TEST
+
 /* --- the collected corpus ---------------------------------------------- */
 
 /* A corpus line: VERDICT<TAB>LINE, where \x{HH} stands for a byte. */
@@ -662,6 +735,7 @@ main(void)
 	tcase_add_test(tc, jsonline_matches_jansson_generated);
 	tcase_add_test(tc, jsonline_corpus);
 	tcase_add_test(tc, tree_is_janssons);
+	tcase_add_test(tc, deferred_tree_is_janssons);
 	tcase_add_test(tc, writer_escapes_as_jansson);
 	tcase_add_test(tc, reader_json_log_lines);
 	tcase_add_test(tc, real_text_is_the_shortest);

@@ -242,6 +242,70 @@ use_rules(const tsblog_ruleset *rs, const tsblog_compile_options *opts)
 	}
 }
 
+/* A file read rule by rule (jsonline_tree_deferring()) reads as jansson
+ * read it whole, @j (NULL: not yet read): the root with an empty
+ * "rules", and each element. */
+static void
+check_deferred(const char *p, size_t n, size_t flags, json_t *j)
+{
+	json_t *t, *e, *want;
+	slice *items = NULL;
+	size_t k, nitems = 0;
+	char *a, *b;
+
+	t = jsonline_tree_deferring(p, n, flags, "rules", &items, &nitems);
+	if (!t)
+		return;
+	if (!j)
+		j = json_loadb(p, n, flags, NULL);
+	else
+		json_incref(j);
+	/* Where jansson refuses the whole, one of the elements must be
+	 * refused too: the rule file is then read whole. */
+	for (k = 0; !j && k < nitems; k++) {
+		e = json_loadb(items[k].p, items[k].n, flags | JSON_DECODE_ANY,
+			       NULL);
+		if (!e)
+			break;
+		json_decref(e);
+	}
+	FUZZ_CHECK(j || k < nitems, "deferred: every item read, jansson "
+				    "refuses the whole");
+	if (!j) {
+		json_decref(t);
+		free(items);
+		return;
+	}
+	want = json_object_get(j, "rules");
+	FUZZ_CHECK(json_is_array(want) && json_array_size(want) == nitems,
+		   "%zu deferred items, jansson's rules: %zu", nitems,
+		   json_array_size(want));
+	for (k = 0; k < nitems; k++) {
+		e = json_loadb(items[k].p, items[k].n, flags | JSON_DECODE_ANY,
+			       NULL);
+		a = e ? json_dumps(e, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		b = json_dumps(json_array_get(want, k),
+			       JSON_COMPACT | JSON_ENCODE_ANY);
+		FUZZ_CHECK(a && b && !strcmp(a, b), "item %zu: %s, jansson %s",
+			   k, a ? a : "(refused)", b);
+		free(a);
+		free(b);
+		json_decref(e);
+	}
+	e = json_deep_copy(j);
+	json_object_set_new(e, "rules", json_array());
+	a = json_dumps(t, JSON_COMPACT);
+	b = json_dumps(e, JSON_COMPACT);
+	FUZZ_CHECK(a && b && !strcmp(a, b), "deferred root %s, jansson %s", a,
+		   b);
+	free(a);
+	free(b);
+	json_decref(e);
+	json_decref(t);
+	json_decref(j);
+	free(items);
+}
+
 static void
 check_tree(const char *p, size_t n, size_t flags)
 {
@@ -249,8 +313,10 @@ check_tree(const char *p, size_t n, size_t flags)
 	json_t *t = jsonline_tree(p, n, flags), *j;
 	char *a, *b;
 
-	if (!t)
+	if (!t) {
+		check_deferred(p, n, flags, NULL);
 		return;
+	}
 	j = json_loadb(p, n, flags, &jerr);
 	FUZZ_CHECK(j != NULL, "jsonline_tree read what jansson refuses: %s",
 		   jerr.text);
@@ -263,6 +329,7 @@ check_tree(const char *p, size_t n, size_t flags)
 	FUZZ_CHECK(a && !strcmp(a, b), "json_text %s, jansson %s", a, b);
 	free(a);
 	free(b);
+	check_deferred(p, n, flags, j);
 	json_decref(t);
 	json_decref(j);
 }
