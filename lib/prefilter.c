@@ -130,6 +130,9 @@ wm_build(prefilter *pf)
 			if (pf->shift[g] > m - 1 - j)
 				pf->shift[g] = (uint8_t)(m - 1 - j);
 		}
+	for (i = 0; i < 65536; i++)
+		if (pf->shift[i] < m - bl + 1)
+			pf->near[i >> 6] |= (uint64_t)1 << (i & 63);
 	/* Literals by the block that ends their prefix (CSR layout): count,
 	 * sum, place (which moves each start to the next one's), move back. */
 	count = pf->bucket + 1;
@@ -185,9 +188,9 @@ fp_cmp(const void *a, const void *b)
 static int
 teddy_build(prefilter *pf, int any)
 {
-	size_t i, n = pf->nlits, distinct = 0, d = 0;
+	size_t i, k, n = pf->nlits, distinct = 0, d = 0, nseen = 0;
 	fp_entry *f = calloc(n, sizeof(*f));
-	uint32_t fill[8], prev = 0;
+	uint32_t fill[8], prev = 0, seen[TEDDY_MAX];
 	int j, rc = -1;
 
 	pf->tids = calloc(n, sizeof(uint32_t));
@@ -213,16 +216,24 @@ teddy_build(prefilter *pf, int any)
 		for (j = 0; j < PF_TEDDY_BYTES; j++)
 			f[i].fp = f[i].fp << 8 | l[best + j];
 		f[i].id = (uint32_t)i;
+		/* Too many for Teddy: known at the first one too many, not
+		 * after every literal's fingerprint (1000 rules: 3M
+		 * instructions). */
+		for (k = 0; any && k < nseen && seen[k] != f[i].fp; k++)
+			;
+		if (any && k == nseen) {
+			if (nseen == TEDDY_MAX) {
+				rc = 1;
+				goto out;
+			}
+			seen[nseen++] = f[i].fp;
+		}
 	}
 	/* Sorted, neighbours share leading bytes: contiguous runs of
 	 * fingerprints per bucket keep each bucket's nibble sets small. */
 	qsort(f, n, sizeof(*f), fp_cmp);
 	for (i = 0; i < n; i++)
 		distinct += !i || f[i].fp != f[i - 1].fp;
-	if (any && distinct > TEDDY_MAX) {
-		rc = 1;
-		goto out;
-	}
 	for (i = 0; i < n; i++) {
 		uint32_t b;
 		d += i && f[i].fp != prev;
@@ -409,8 +420,12 @@ pf_walk(const prefilter *pf, const char *p, size_t n, int first,
 	if (n < m)
 		return NULL;
 	for (w = p + m - 1; w < end;) {
-		uint32_t g = block(w - (bl - 1), bl);
-		uint32_t s = pf->shift[g], k;
+		uint32_t g = block(w - (bl - 1), bl), s, k;
+		if (!(pf->near[g >> 6] >> (g & 63) & 1)) {
+			w += m - bl + 1;
+			continue;
+		}
+		s = pf->shift[g];
 		if (s) {
 			w += s;
 			continue;
