@@ -96,6 +96,7 @@ pf_free(prefilter *pf)
 		free(pf->lits[i]);
 	free(pf->lits);
 	free(pf->lens);
+	free(pf->last);
 	free(pf->owner);
 	free(pf->bucket);
 	free(pf->entries);
@@ -356,8 +357,9 @@ pf_new_as(char *const *lits, const int *owner, size_t n, int how)
 		return NULL;
 	pf->lits = calloc(n, sizeof(char *));
 	pf->lens = calloc(n, sizeof(uint32_t));
+	pf->last = calloc(n, 1);
 	pf->owner = calloc(n, sizeof(int));
-	if (!pf->lits || !pf->lens || !pf->owner)
+	if (!pf->lits || !pf->lens || !pf->last || !pf->owner)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		size_t len = strlen(lits[i]);
@@ -366,6 +368,7 @@ pf_new_as(char *const *lits, const int *owner, size_t n, int how)
 		if (!(pf->lits[i] = strdup(lits[i])))
 			goto fail;
 		pf->lens[i] = (uint32_t)len;
+		pf->last[i] = (unsigned char)lits[i][len - 1];
 		pf->owner[i] = owner[i];
 		if (len < m)
 			m = len;
@@ -440,7 +443,7 @@ pf_walk(const prefilter *pf, const char *p, size_t n, int first,
 			 * chosen by it): their last bytes tell them apart
 			 * before a call to memcmp() does. */
 			if ((size_t)(end - start) < len ||
-			    start[len - 1] != pf->lits[i][len - 1] ||
+			    (unsigned char)start[len - 1] != pf->last[i] ||
 			    memcmp(start, pf->lits[i], len))
 				continue;
 			if (!found)
@@ -485,7 +488,7 @@ teddy_verify(const prefilter *pf, const char *p, size_t n, size_t c,
 			int o = pf->owner[i];
 			if (c < pf->toff[i] || n - s < len ||
 			    (tw->first && s >= tw->best) ||
-			    p[s + len - 1] != pf->lits[i][len - 1] ||
+			    (unsigned char)p[s + len - 1] != pf->last[i] ||
 			    memcmp(p + s, pf->lits[i], len))
 				continue;
 			if (tw->first)

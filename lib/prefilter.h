@@ -30,6 +30,10 @@ typedef struct prefilter_s {
 	uint32_t *entries;      /* literal ids by their prefix's last block */
 	char **lits;
 	uint32_t *lens;
+	/* Each literal's last byte, compared before memcmp(): literals that
+	 * share a prefix share a bucket, and this array stays in the cache
+	 * where the literals themselves are scattered over the heap. */
+	unsigned char *last;
 	int *owner;             /* rule index, or -1: not a rule's */
 	size_t nlits;
 	/* Teddy: bucket bits by each fingerprint byte's low and high
