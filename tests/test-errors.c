@@ -136,39 +136,26 @@ END_TEST
 /* Rules are read one at a time (rulefile.c), but invalid JSON anywhere
  * in the file is still what is reported, before an earlier rule's own
  * error, at jansson's location: a repeated key in the second rule. */
+#define TWO_RULES(second)                                                   \
+	"{'tsblog': 1, 'rules': [\n"                                        \
+	" {'id': 'a', 'severity': 'error', 'title': 'T', 'match': 'x', "    \
+	"'sumary': 's'},\n"                                                 \
+	" {'id': 'b', " second "}\n]}"
+
 START_TEST(errors_json_later_rule_before_earlier_rule)
 {
-	tsblog_error err;
-	char *json = dq("{'tsblog': 1, 'rules': [\n"
-			" {'id': 'a', 'severity': 'error', 'title': 'T', 'match': 'x', 'sumary': 's'},\n"
-			" {'id': 'b', 'id': 'c'}\n"
-			"]}");
-
-	ck_assert_int_eq(tu_rules_fail(json, &err), TSBLOG_ESYNTAX);
-	ck_assert_str_eq(err.message,
-			 "test.json:3:17: invalid JSON: duplicate object key near '\"id\"'");
-	ck_assert_int_eq(err.line, 3);
-	ck_assert_int_eq(err.column, 17);
-	free(json);
+	expect_error(TWO_RULES("'id': 'c'"), TSBLOG_ESYNTAX, 3, 17, ": 'c'}",
+		     "", "",
+		     "test.json:3:17: invalid JSON: duplicate object key near '\"id\"'");
 }
 END_TEST
 
 /* The same file with its JSON put right: the first rule's error. */
 START_TEST(errors_first_rule_error_when_json_is_valid)
 {
-	tsblog_error err;
-	char *json = dq("{'tsblog': 1, 'rules': [\n"
-			" {'id': 'a', 'severity': 'error', 'title': 'T', 'match': 'x', 'sumary': 's'},\n"
-			" {'id': 'b', 'idd': 'c'}\n"
-			"]}");
-
-	ck_assert_int_eq(tu_rules_fail(json, &err), TSBLOG_ESCHEMA);
-	ck_assert_int_eq(err.line, 2);
-	ck_assert_int_eq(err.column, 63);
-	ck_assert_str_eq(err.rule_id, "a");
-	ck_assert_str_eq(err.message,
-			 "test.json:2:63: rule \"a\": unknown member \"sumary\" in a rule (allowed: id, severity, component, title, match, key, summary, fix, see_also, docs, examples, counter_examples, literal, context)");
-	free(json);
+	expect_error(TWO_RULES("'idd': 'c'"), TSBLOG_ESCHEMA, 2, 63, "'sumary'",
+		     "a", "",
+		     "test.json:2:63: rule \"a\": unknown member \"sumary\" in a rule (allowed: id, severity, component, title, match, key, summary, fix, see_also, docs, examples, counter_examples, literal, context)");
 }
 END_TEST
 
