@@ -196,4 +196,13 @@ su_rss(void)
 	return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
+/* How much the resident set grew from @from to @now: 0 when it shrank
+ * (pages given back while scanning; under valgrind its own memory
+ * moves too), not a difference that wraps around. */
+static inline size_t
+su_rss_growth(size_t from, size_t now)
+{
+	return now > from ? now - from : 0;
+}
+
 #endif
