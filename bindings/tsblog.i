@@ -844,9 +844,12 @@ typedef struct { const char *p, *e; } tsblog_b_rd;
  * else: storing them into the slots here (PyMember_SetOne) makes the
  * same object, about 1.3 us sooner.  Looked up once per batch of
  * diagnoses; a class not made that way (no such slots) is called. */
+/* A diagnosis's values: Diagnosis's fields, in order. */
+#define TSBLOG_B_NVALUES 18
+
 typedef struct {
 	PyTypeObject *dtype, *ftype;
-	PyMemberDef *dm[18], *fm;
+	PyMemberDef *dm[TSBLOG_B_NVALUES], *fm;
 	int ok;
 } tsblog_b_makers;
 
@@ -900,7 +903,7 @@ tsblog_b_makers_init(tsblog_b_makers *mk, PyObject *fields, PyObject *diagnosis)
 	mk->ftype = (PyTypeObject *)fields;
 	args = PyObject_GetAttrString(diagnosis, "__match_args__");
 	slots = PyObject_GetAttrString(fields, "__slots__");
-	mk->ok = tsblog_b_slots(diagnosis, args, 18, mk->dm) &&
+	mk->ok = tsblog_b_slots(diagnosis, args, TSBLOG_B_NVALUES, mk->dm) &&
 		 tsblog_b_slots(fields, slots, 1, &mk->fm);
 	Py_XDECREF(args);
 	Py_XDECREF(slots);
@@ -1066,7 +1069,7 @@ static PyObject *
 tsblog_b_py_diagnosis(tsblog_b_rd *r, PyObject *rules, PyObject *fields, PyObject *diagnosis,
 		      const tsblog_b_makers *mk)
 {
-	PyObject *v = PyTuple_New(18), *key = tsblog_b_py(r, 0), *rule = NULL, *o = NULL;
+	PyObject *v = PyTuple_New(TSBLOG_B_NVALUES), *key = tsblog_b_py(r, 0), *rule = NULL, *o = NULL;
 	static const int part[6] = { 0, 1, 2, 3, 7, 8 }; /* the rule's, in order */
 	int i;
 
@@ -1100,7 +1103,7 @@ tsblog_b_py_diagnosis(tsblog_b_rd *r, PyObject *rules, PyObject *fields, PyObjec
 		PyTuple_SET_ITEM(v, part[i], x);
 	}
 	/* summary, fix, fields, then source ... text (line and count ints) */
-	for (i = 4; i < 18; i++) {
+	for (i = 4; i < TSBLOG_B_NVALUES; i++) {
 		PyObject *x;
 		if (i == 7 || i == 8)
 			continue;
@@ -1118,7 +1121,7 @@ tsblog_b_py_diagnosis(tsblog_b_rd *r, PyObject *rules, PyObject *fields, PyObjec
 			goto out;
 		PyTuple_SET_ITEM(v, i, x);
 	}
-	o = mk->ok ? tsblog_b_make(mk->dtype, mk->dm, &PyTuple_GET_ITEM(v, 0), 18)
+	o = mk->ok ? tsblog_b_make(mk->dtype, mk->dm, &PyTuple_GET_ITEM(v, 0), TSBLOG_B_NVALUES)
 		   : PyObject_Call(diagnosis, v, NULL);
 out:
 	Py_XDECREF(v);

@@ -32,8 +32,7 @@ typedef struct {
 	/* jsonline_tree_deferring(): the root's member whose array is
 	 * only cut into its elements' texts, and those texts. */
 	const char *defer_key;
-	slice *items;
-	size_t nitems, cap;
+	buf_t items;            /* slices */
 	int deferred;
 } cur;
 
@@ -472,19 +471,12 @@ defer(cur *c, int depth)
 		return json_array();
 	}
 	do {
-		const unsigned char *at = c->p;
+		slice item = { (const char *)c->p, 0 };
 		if (value(c, &scratch, 0, depth + 1) < 0)
 			return NULL;
-		if (c->nitems == c->cap) {
-			size_t cap = c->cap ? 2 * c->cap : 64;
-			slice *it = realloc(c->items, cap * sizeof(*it));
-			if (!it)
-				return NULL;
-			c->items = it;
-			c->cap = cap;
-		}
-		c->items[c->nitems++] =
-			(slice){ (const char *)at, (size_t)(c->p - at) };
+		item.n = (size_t)((const char *)c->p - item.p);
+		if (buf_add(&c->items, (const char *)&item, sizeof(item)) < 0)
+			return NULL;
 	} while ((more = after_item(c, ']')) > 0);
 	return more < 0 ? NULL : json_array();
 }
@@ -576,11 +568,12 @@ jsonline_tree_deferring(const char *p, size_t n, size_t flags,
 	t = tree_whole(&c, flags);
 	if (!t || !c.deferred) {
 		json_decref(t);
-		free(c.items);
+		buf_free(&c.items);
 		return NULL;
 	}
-	*items = c.items;
-	*nitems = c.nitems;
+	/* malloc()'s memory, aligned for any type. */
+	*items = (slice *)(void *)c.items.data;
+	*nitems = c.items.len / sizeof(slice);
 	return t;
 }
 
