@@ -206,7 +206,8 @@ def main():
     w("| | |")
     w("|---|---|")
     w("| date | %s |" % env.get("date", "?"))
-    w("| machine | %s, %s cores, %s |" % (env.get("cpu", "?"), env.get("nproc", "?"), env.get("mem", "?")))
+    w("| machine | %s, %s cores, %s; a fresh page costs %s µs (`pagefault.c`) |" % (
+        env.get("cpu", "?"), env.get("nproc", "?"), env.get("mem", "?"), env.get("pagefault_us", "?")))
     w("| load average | %s at the start, %s at the end |" % (env.get("load_start", "?"), env.get("load_end", "?")))
     w("| tsblog | %s (%s), repo at %s, meson buildtype %s |" % (
         env.get("tsblog", "?"), env.get("tsblog_version", "?"), env.get("git", "?"), env.get("buildtype", "?")))

@@ -116,6 +116,7 @@ build() { # name sources... -- libs
 build gencorpus gencorpus.c
 build runtime runtime.c
 build memchr-lines memchr-lines.c
+build pagefault pagefault.c
 build naive-pcre2 naive-pcre2.c -- $(pkg-config --libs libpcre2-8)
 [ $have_hs = 1 ] && { build hs-scan hs-scan.c -- -lhs $(pkg-config --libs libpcre2-8) ||
 	{ have_hs=0; skipped="$skipped hs-scan (does not build);"; }; }
@@ -434,6 +435,7 @@ buildtype=$(meson introspect "$(dirname "$(dirname "$TSBLOG_ORIG")")" --buildopt
 	echo "cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 	echo "nproc=$(nproc)"
 	echo "mem=$(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo)"
+	"$D/bin/pagefault"
 	echo "load_start=$load_start"
 	echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "tsblog=$TSBLOG_ORIG (snapshot $snap_sum: ${TSBLOG_ORIG#$root/} and $(ls "$D/snap/lib" | tr '\n' ' ' | sed 's/ $//'))"
