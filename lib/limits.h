@@ -46,12 +46,16 @@
 #define MAX_SHAPES 1000
 #define MAX_SHAPE_LEN 300
 #define MAX_EXAMPLE_LEN 1000
-/* Shapes remembered by their message (slots, and the longest message
- * remembered): warnings repeat word for word, and a remembered shape
- * skips the message's redaction and tokenizing.  On the bench's 50%
- * warn/error slice 1024 slots missed 8,374 times, 4096 6,209 (-5.5% of
- * the text report's instructions, +1 MiB of peak RSS). */
+/* Shapes remembered by their message (slots, the slots a message may
+ * take, and the longest message remembered): warnings repeat word for
+ * word, and a remembered shape skips the message's redaction and
+ * tokenizing (~7,500 instructions a message).  On the bench's 100 MB 50%
+ * warn/error corpus (205k lookups, 9,372 messages) 4096 slots taken one
+ * way missed 27,681 times, 8 ways 21,755 (-2.7% of the text report's
+ * instructions).  8192 slots 8 ways would miss ~13,000 times, but -j 2
+ * with the built-in catalog already peaks at 31 MiB there. */
 #define SHAPE_MEMO_SLOTS 4096
+#define SHAPE_MEMO_WAYS 8
 #define SHAPE_MEMO_MSG 512
 
 /* `kubectl get events -o json` documents: container kinds tracked, from

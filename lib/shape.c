@@ -299,40 +299,69 @@ shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 	return cleaner_subject(cl, NULL, 0);
 }
 
+_Static_assert(SHAPE_MEMO_SLOTS % SHAPE_MEMO_WAYS == 0,
+	       "a memo is whole sets of slots");
+
+size_t
+shape_memo_set(const char *msg, size_t n)
+{
+	return strmap_hash(msg, n) % (SHAPE_MEMO_SLOTS / SHAPE_MEMO_WAYS) *
+	       SHAPE_MEMO_WAYS;
+}
+
 int
 shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		buf_t *out, struct shape_memo_slot **slot)
 {
-	struct shape_memo_slot *sl;
+	struct shape_memo_slot *sl, *lru;
+	uint64_t h;
+	size_t set, w;
 	char *p;
 
 	*slot = NULL;
 	if (n > SHAPE_MEMO_MSG)
 		return shape_make(cl, msg, n, out);
-	if (!m->slots &&
-	    !(m->slots = calloc(SHAPE_MEMO_SLOTS, sizeof(*m->slots))))
-		return -1;
-	sl = &m->slots[strmap_hash(msg, n) % SHAPE_MEMO_SLOTS];
-	if (sl->msg && sl->n == n && (!n || !memcmp(sl->msg, msg, n))) {
-		*slot = sl;
-		out->len = 0;
-		return buf_add(out, sl->shape, sl->len);
+	if (!m->slots) {
+		m->slots = calloc(SHAPE_MEMO_SLOTS, sizeof(*m->slots));
+		m->hashes = calloc(SHAPE_MEMO_SLOTS, sizeof(*m->hashes));
+		if (!m->slots || !m->hashes) {
+			shape_memo_free(m);
+			return -1;
+		}
+	}
+	h = strmap_hash(msg, n);
+	set = h % (SHAPE_MEMO_SLOTS / SHAPE_MEMO_WAYS) * SHAPE_MEMO_WAYS;
+	lru = &m->slots[set];
+	for (w = set; w < set + SHAPE_MEMO_WAYS; w++) {
+		sl = &m->slots[w];
+		if (m->hashes[w] == h && sl->msg && sl->n == n &&
+		    (!n || !memcmp(sl->msg, msg, n))) {
+			sl->used = ++m->clock;
+			*slot = sl;
+			out->len = 0;
+			return buf_add(out, sl->shape, sl->len);
+		}
 	}
 	if (shape_make(cl, msg, n, out) < 0)
 		return -1;
+	for (w = set; w < set + SHAPE_MEMO_WAYS; w++)
+		if (m->slots[w].used < lru->used)
+			lru = &m->slots[w];
 	/* No memory for a copy only costs the next lookup. */
-	if ((p = realloc(sl->msg, n + out->len + 1))) {
-		*slot = sl;
-		sl->level = NULL;
+	if ((p = realloc(lru->msg, n + out->len + 1))) {
+		*slot = lru;
+		lru->level = NULL;
 		/* An empty message or shape may have no buffer at all. */
 		if (n)
 			memcpy(p, msg, n);
 		if (out->len)
 			memcpy(p + n, out->data, out->len);
-		sl->msg = p;
-		sl->shape = p + n;
-		sl->n = n;
-		sl->len = out->len;
+		lru->msg = p;
+		lru->shape = p + n;
+		lru->n = n;
+		lru->len = out->len;
+		lru->used = ++m->clock;
+		m->hashes[lru - m->slots] = h;
 	}
 	return 0;
 }
@@ -353,5 +382,7 @@ shape_memo_free(shape_memo *m)
 	for (i = 0; m->slots && i < SHAPE_MEMO_SLOTS; i++)
 		free(m->slots[i].msg);
 	free(m->slots);
+	free(m->hashes);
 	m->slots = NULL;
+	m->hashes = NULL;
 }

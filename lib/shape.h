@@ -40,9 +40,11 @@ static const struct shape_hole {
 int shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out);
 
 /* An exact memo of shape_make(): the same message bytes, the same shape.
- * A slot also keeps what its user (the summary) made of the shape at one
- * level, valid while the memo's epoch is what it was then: moving the
- * memo to another user (shape_memo_move()) starts a new epoch. */
+ * A message may take any of the SHAPE_MEMO_WAYS slots of the set its hash
+ * names; the least recently used one makes room.  A slot also keeps what
+ * its user (the summary) made of the shape at one level, valid while the
+ * memo's epoch is what it was then: moving the memo to another user
+ * (shape_memo_move()) starts a new epoch. */
 typedef struct {
 	struct shape_memo_slot {
 		char *msg, *shape;      /* one allocation, msg first */
@@ -50,9 +52,15 @@ typedef struct {
 		const char *level;      /* NULL: nothing kept */
 		uint64_t epoch;
 		size_t index;
+		uint64_t used;          /* the memo's clock at its last use */
 	} *slots;               /* SHAPE_MEMO_SLOTS, made on first use */
-	uint64_t epoch;
+	/* Each slot's message hash, a set's in one cache line: a lookup
+	 * reads the slot of a matching hash only. */
+	uint64_t *hashes;
+	uint64_t epoch, clock;
 } shape_memo;
+/* The index in a memo's slots of the first slot of @msg's set. */
+size_t shape_memo_set(const char *msg, size_t n);
 /* shape_make() through @m; *@slot is then the slot that holds @msg, or
  * NULL (too long to keep, or no memory for a copy).  -1 on no memory. */
 int shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,

@@ -159,6 +159,7 @@ START_TEST(memo_slots)
 	cleaner cl;
 	buf_t out = { 0 };
 	char msg[64];
+	size_t set, k;
 	int i;
 
 	ck_assert_int_eq(cleaner_init(&cl, NULL, 0), 0);
@@ -177,15 +178,34 @@ START_TEST(memo_slots)
 	ck_assert_uint_eq(b->index, 7);
 	ck_assert_str_eq(out.data, "pod web-<pod> failed");
 
-	/* Another message into the same slot clears what was kept. */
-	for (i = 0; i < 1000000; i++) {
+	/* The set of a's message holds SHAPE_MEMO_WAYS messages: as many
+	 * more as fit beside it take the other slots and leave a as it is;
+	 * the one after them takes the least recently used slot, a (used
+	 * again above, but before all of them), and clears what was kept. */
+	set = shape_memo_set("pod web-7d9f8c6b5-x2k4j failed", 30);
+	ck_assert_ptr_eq(&m.slots[set], a);  /* the set was empty */
+	for (i = 0, k = 0; k < SHAPE_MEMO_WAYS && i < 10000000; i++) {
 		snprintf(msg, sizeof(msg), "message %d", i);
-		if (&m.slots[strmap_hash(msg, strlen(msg)) % SHAPE_MEMO_SLOTS] == a)
-			break;
+		if (shape_memo_set(msg, strlen(msg)) != set)
+			continue;
+		ck_assert_int_eq(shape_memo_make(&m, &cl, msg, strlen(msg),
+						 &out, &b), 0);
+		ck_assert_str_eq(out.data, "message <num>");
+		if (++k < SHAPE_MEMO_WAYS) {
+			ck_assert_ptr_eq(b, &m.slots[set + k]);
+			ck_assert_str_eq(a->level, "warn");
+		}
 	}
-	ck_assert_int_lt(i, 1000000);
-	ck_assert_int_eq(shape_memo_make(&m, &cl, msg, strlen(msg), &out, &b), 0);
+	ck_assert_int_eq(k, SHAPE_MEMO_WAYS);
 	ck_assert_ptr_eq(a, b);
+	ck_assert_ptr_null(b->level);
+	ck_assert_uint_eq(b->n, strlen(msg));
+	ck_assert_mem_eq(b->msg, msg, b->n);
+	/* The message a held is shaped again (another slot), and the first
+	 * of the others, now the least recently used, made room for it. */
+	ck_assert_int_eq(shape_memo_make(&m, &cl, "pod web-7d9f8c6b5-x2k4j failed",
+					 30, &out, &b), 0);
+	ck_assert_ptr_eq(b, &m.slots[set + 1]);
 	ck_assert_ptr_null(b->level);
 
 	/* A message too long to keep has no slot. */
