@@ -5,9 +5,9 @@
  *
  * Conservative by design: a run of plain characters at the top level of a
  * branch, broken by anything that is not certainly one fixed byte.  Runs
- * never hold '"', '\' or non-ASCII bytes: those are what JSON encoders
- * escape, and a literal must be found in the raw line of a JSON log as
- * well as in its decoded message.  A pattern with (?i) gets no literal.
+ * hold only literal_byte()s: a literal must be found in the raw line of a
+ * JSON log as well as in the text its message and members are matched
+ * as.  A pattern with (?i) gets no literal.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -226,7 +226,9 @@ end_run(runs *r)
 static void
 add_char(runs *r, char c)
 {
-	if (r->cur_n < sizeof(r->cur))
+	if (!literal_byte((unsigned char)c))
+		end_run(r);
+	else if (r->cur_n < sizeof(r->cur))
 		r->cur[r->cur_n++] = c;
 }
 
@@ -292,14 +294,8 @@ branch_literals(const char *p, const char *end, char ***out, int depth)
 				/* \Q...\E: quoted text, literal as it stands */
 				const char *q = strstr(p + 2, "\\E");
 				const char *stop = q && q < end ? q : end;
-				for (p += 2; p < stop; p++) {
-					unsigned char b = (unsigned char)*p;
-					if (b == '"' || b == '\\' || b >= 0x80 ||
-					    b < 0x20)
-						end_run(&r);
-					else
-						add_char(&r, (char)b);
-				}
+				for (p += 2; p < stop; p++)
+					add_char(&r, *p);
 				p = stop < end ? stop + 2 : end;
 				continue;
 			}
@@ -352,8 +348,7 @@ branch_literals(const char *p, const char *end, char ***out, int depth)
 			if (*q == ']')
 				q++;
 			next = skip_group(q, ']');
-		} else if (c == '"' || c >= 0x80 || c < 0x20 || c == '.' ||
-			   c == '^' || c == '$') {
+		} else if (c == '.' || c == '^' || c == '$') {
 			end_run(&r);
 		} else if (c == '*' || c == '+' || c == '?' ||
 			   (c == '{' && p[1] >= '0' && p[1] <= '9')) {

@@ -81,4 +81,15 @@ size_t pf_collect(const prefilter *pf, const char *p, size_t n,
  * branch; 0 if some branch has none, -1 on no memory. */
 int pattern_literals(const char *pattern, char ***out);
 
+/* Whether byte @b may be part of a literal.  A literal is looked for in
+ * the raw line, and must be there whenever the text a rule matches holds
+ * it.  JSON logs escape '"', '\', control characters and (some encoders)
+ * non-ASCII; and their members other than the message are matched as
+ * "<TAB>key=value", whose '=' the raw line does not hold ("key":value). */
+static inline int
+literal_byte(unsigned char b)
+{
+	return b >= 0x20 && b < 0x80 && b != '"' && b != '\\' && b != '=';
+}
+
 #endif

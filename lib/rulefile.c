@@ -617,10 +617,9 @@ load_literal(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 					 "\"%s\" is too short: give at least %d characters every match contains",
 					 lit, MIN_LITERAL);
 		for (q = lit; *q; q++)
-			if (*q == '"' || *q == '\\' || (unsigned char)*q < 0x20 ||
-			    (unsigned char)*q >= 0x80)
+			if (!literal_byte((unsigned char)*q))
 				return fail_rule(c, TSBLOG_ESCHEMA, "literal", 0,
-						 "must be plain ASCII without quotes or backslashes (JSON logs escape those), at offset %zu",
+						 "must be plain ASCII without quotes, backslashes or '=', at offset %zu (JSON logs escape quotes and backslashes, and hold their fields as \"key\":value, matched as key=value)",
 						 (size_t)(q - lit));
 		r->literals = calloc(1, sizeof(char *));
 		if (!r->literals || !(r->literals[0] = strdup(lit)))

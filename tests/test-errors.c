@@ -289,6 +289,17 @@ START_TEST(errors_example_without_line)
 }
 END_TEST
 
+/* A literal is looked for in the raw line; a JSON line's members are
+ * matched as key=value, but its raw bytes hold "key":value. */
+START_TEST(errors_literal_with_equals)
+{
+	expect_error(RULE_HEAD "  'match': 'attempt=(?<n>\\\\d+)',\n  'summary': 's',\n"
+		     "  'literal': 'attempt='" RULE_TAIL,
+		     TSBLOG_ESCHEMA, 7, 14, "'attempt='", "a", "literal",
+		     "test.json:7:14: rule \"a\": literal: must be plain ASCII without quotes, backslashes or '=', at offset 7 (JSON logs escape quotes and backslashes, and hold their fields as \"key\":value, matched as key=value)");
+}
+END_TEST
+
 /* A missing member is reported at the rule's opening brace. */
 START_TEST(errors_missing_id)
 {
@@ -973,6 +984,7 @@ suite(void)
 	tcase_add_test(rule, errors_unknown_rule_member);
 	tcase_add_test(rule, errors_unknown_example_member);
 	tcase_add_test(rule, errors_example_without_line);
+	tcase_add_test(rule, errors_literal_with_equals);
 	tcase_add_test(rule, errors_missing_id);
 	tcase_add_test(rule, errors_missing_severity);
 	tcase_add_test(rule, errors_missing_title);

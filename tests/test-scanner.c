@@ -875,6 +875,40 @@ START_TEST(scanner_summary_levels_from_envelopes)
 }
 END_TEST
 
+/* A JSON line's members other than its message are matched as
+ * "<TAB>key=value", which its raw bytes do not hold ("key":value).  A
+ * rule's literal holding that '=' hid the diagnosis wherever the fast
+ * path reads a line (no literal in it: skipped), as it does every line
+ * after the first; the text report, which reads warnings whole, found it.
+ * The rule's literal is "attempt", and both lines are found. */
+START_TEST(scanner_json_member_literal)
+{
+	static const char rules[] =
+		"{\"tsblog\": 1, \"rules\": [{\"id\": \"retry\", \"severity\": \"warning\",\n"
+		" \"title\": \"Retrying\", \"match\": \"attempt=(?<n>\\\\d+)\",\n"
+		" \"summary\": \"attempt {n}\"}]}\n";
+	static const char in[] =
+		"starting up\n"
+		"{\"level\":\"info\",\"msg\":\"update conflict, retrying\",\"attempt\":5}\n"
+		"noise noise\n"
+		"{\"level\":\"warn\",\"msg\":\"update conflict, retrying\",\"attempt\":6}\n";
+	tsblog_ruleset *rs = tu_rules(rules);
+	hits r = { .n = 0 };
+
+	ck_assert_uint_eq(tsblog_rule_literal_count(tsblog_ruleset_rule(rs, 0)), 1);
+	ck_assert_str_eq(tsblog_rule_literal(tsblog_ruleset_rule(rs, 0), 0),
+			 "attempt");
+	scan(rs, 0, in, sizeof(in) - 1, 0, 0, &r);
+	ck_assert_int_eq(r.n, 2);
+	expect_hit(&r.h[0], "retry", 2,
+		   "{\"level\":\"info\",\"msg\":\"update conflict, retrying\",\"attempt\":5}");
+	expect_hit(&r.h[1], "retry", 4,
+		   "{\"level\":\"warn\",\"msg\":\"update conflict, retrying\",\"attempt\":6}");
+	random_chunkings(rs, 0, in, sizeof(in) - 1, 40, 20, &r);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 /* A callback that stops after @limit diagnoses, keeping their texts. */
 typedef struct {
 	int limit, n, progress, malformed;
@@ -1324,6 +1358,7 @@ suite(void)
 	tcase_add_test(tc, scanner_callback_aborts);
 	tcase_add_test(tc, scanner_malformed_event_called_back);
 	tcase_add_test(tc, scanner_summary_levels_from_envelopes);
+	tcase_add_test(tc, scanner_json_member_literal);
 	tcase_add_test(tc, scanner_diagnosis_json);
 	tcase_add_test(tc, scanner_scan_fd_jobs_equal_one);
 	tcase_add_test(tc, scanner_scan_fd_jobs_abort);
