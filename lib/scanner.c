@@ -186,7 +186,7 @@ take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
 	int rc;
 
 	while ((rc = reader_take(&s->rd, &rec, &line)) == 1) {
-		rc = matcher_match_record(&s->m, &rec, err);
+		rc = s->bare ? 0 : matcher_match_record(&s->m, &rec, err);
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
@@ -649,13 +649,18 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 	while (s->pos < s->chunk_len) {
 		const char *p, *nl;
 		size_t avail, len;
-		int rc;
+		int rc, bare;
 
+		bare = 0;
 		if (s->pf && !s->carry_open && s->line_no > 0 &&
 		    reader_plain(&s->rd)) {
 			skip_lines(s);
 			if (s->pos >= s->chunk_len)
 				break;
+			/* Stopped for the line's level or state, not for a
+			 * hit or a disguise in it. */
+			bare = s->hit_line > s->chunk + s->pos &&
+			       s->odd_line > s->chunk + s->pos;
 		}
 		p = s->chunk + s->pos;
 		avail = s->chunk_len - s->pos;
@@ -710,7 +715,9 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				       s->carry_over, out, err);
 			carry_done(s);
 		} else {
+			s->bare = bare;
 			rc = scan_line(s, p, (size_t)(nl - p), 0, out, err);
+			s->bare = 0;
 		}
 		if (rc != 0)
 			return rc;
