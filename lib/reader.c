@@ -154,7 +154,7 @@ json_log_record(reader *rd, record *rec)
 	if (buf_add(&rd->msg, msg->str.p, msg->str.n) < 0)
 		return -1;
 	rec->core_n = rd->msg.len;
-	for (k = 0; k < jl->n; k++) {
+	for (k = 0; k < jl->n && !rd->core_only; k++) {
 		v = &jl->m[k];
 		if (in(msg_keys, v->key) || in(level_keys, v->key) ||
 		    in(time_keys, v->key) || in(scope_keys, v->key) ||

@@ -55,6 +55,10 @@ typedef struct reader_s {
 	int have_line_rec;
 	record line_rec;
 	buf_t msg, text;        /* decoded message and text */
+	/* Set by the scanner for a line no rule can match (scanner.h's
+	 * bare): the summary reads only a JSON line's message, so its other
+	 * members are not appended. */
+	int core_only;
 	jsonline jl;            /* the JSON log line's members */
 	/* a malformed event document: reported once through the scanner */
 	int doc_error;

@@ -715,9 +715,9 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				       s->carry_over, out, err);
 			carry_done(s);
 		} else {
-			s->bare = bare;
+			s->bare = s->rd.core_only = bare;
 			rc = scan_line(s, p, (size_t)(nl - p), 0, out, err);
-			s->bare = 0;
+			s->bare = s->rd.core_only = 0;
 		}
 		if (rc != 0)
 			return rc;
