@@ -355,14 +355,16 @@ outer_envelopes(record *rec)
 
 /* The envelope of a message that is not JSON: klog (with kubelet's
  * key="value" pairs), Envoy's, logfmt or the Istio console format.
- * Without @meta, the level and what it takes to find it, for
+ * @meta 0: the level and what it takes to find it, for
  * reader_line_alert(): kubelet's pairs name the pod, never the level, and
- * the console's scope and message come after it. */
+ * the console's scope and message come after it.  1: the message too,
+ * all the summary reads of a line no rule can match (core_only).  2:
+ * everything, the pod a diagnosis names included. */
 static void
 inner_envelopes(record *rec, int meta)
 {
 	if (env_klog(rec)) {
-		if (meta)
+		if (meta > 1)
 			env_kv(rec);
 	} else if (!env_envoy(rec) && !env_logfmt(rec)) {
 		env_console(rec, meta);
@@ -432,7 +434,7 @@ plain_line(reader *rd, record *rec)
 		}
 		return 1;
 	}
-	inner_envelopes(rec, 1);
+	inner_envelopes(rec, rd->core_only ? 1 : 2);
 	return 1;
 }
 

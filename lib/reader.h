@@ -56,8 +56,8 @@ typedef struct reader_s {
 	record line_rec;
 	buf_t msg, text;        /* decoded message and text */
 	/* Set by the scanner for a line no rule can match (scanner.h's
-	 * bare): the summary reads only a JSON line's message, so its other
-	 * members are not appended. */
+	 * bare): the summary reads only its message and level, so a JSON
+	 * line's other members are not appended, nor kubelet's pod read. */
 	int core_only;
 	jsonline jl;            /* the JSON log line's members */
 	/* a malformed event document: reported once through the scanner */
