@@ -302,11 +302,16 @@ shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 _Static_assert(SHAPE_MEMO_SLOTS % SHAPE_MEMO_WAYS == 0,
 	       "a memo is whole sets of slots");
 
+static size_t
+set_of(uint64_t h)
+{
+	return h % (SHAPE_MEMO_SLOTS / SHAPE_MEMO_WAYS) * SHAPE_MEMO_WAYS;
+}
+
 size_t
 shape_memo_set(const char *msg, size_t n)
 {
-	return strmap_hash(msg, n) % (SHAPE_MEMO_SLOTS / SHAPE_MEMO_WAYS) *
-	       SHAPE_MEMO_WAYS;
+	return set_of(strmap_hash(msg, n));
 }
 
 int
@@ -330,7 +335,7 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		}
 	}
 	h = strmap_hash(msg, n);
-	set = h % (SHAPE_MEMO_SLOTS / SHAPE_MEMO_WAYS) * SHAPE_MEMO_WAYS;
+	set = set_of(h);
 	lru = &m->slots[set];
 	for (w = set; w < set + SHAPE_MEMO_WAYS; w++) {
 		sl = &m->slots[w];
