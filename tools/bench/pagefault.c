@@ -6,7 +6,7 @@
  *
  * Why the report carries it: a start-up or a -j 2 piece touches hundreds
  * of fresh pages, and what a page costs differs tenfold between hosts
- * (about 12 us on one VM the bench ran on, 1.4 us on another).  Rows
+ * (about 12 us on one VM the bench ran on, 1.2 us on another).  Rows
  * that meet their target on one host and not on the other are read with
  * this number beside them.
  */
