@@ -154,7 +154,7 @@ json_log_record(reader *rd, record *rec)
 	if (buf_add(&rd->msg, msg->str.p, msg->str.n) < 0)
 		return -1;
 	rec->core_n = rd->msg.len;
-	for (k = 0; k < jl->n && !rd->core_only; k++) {
+	for (k = 0; k < jl->n && !rd->summary_only; k++) {
 		v = &jl->m[k];
 		if (in(msg_keys, v->key) || in(level_keys, v->key) ||
 		    in(time_keys, v->key) || in(scope_keys, v->key) ||
@@ -358,7 +358,7 @@ outer_envelopes(record *rec)
  * @meta 0: the level and what it takes to find it, for
  * reader_line_alert(): kubelet's pairs name the pod, never the level, and
  * the console's scope and message come after it.  1: the message too,
- * all the summary reads of a line no rule can match (core_only).  2:
+ * all the summary reads of a line no rule can match (summary_only).  2:
  * everything, the pod a diagnosis names included. */
 static void
 inner_envelopes(record *rec, int meta)
@@ -434,7 +434,7 @@ plain_line(reader *rd, record *rec)
 		}
 		return 1;
 	}
-	inner_envelopes(rec, rd->core_only ? 1 : 2);
+	inner_envelopes(rec, rd->summary_only ? 1 : 2);
 	return 1;
 }
 

@@ -55,10 +55,12 @@ typedef struct reader_s {
 	int have_line_rec;
 	record line_rec;
 	buf_t msg, text;        /* decoded message and text */
-	/* Set by the scanner for a line no rule can match (scanner.h's
-	 * bare): the summary reads only its message and level, so a JSON
-	 * line's other members are not appended, nor kubelet's pod read. */
-	int core_only;
+	/* Set by the scanner for a line with no literal and no disguise in
+	 * it, which no rule can match (literal_byte()): its records go to
+	 * the summary untried, and the summary reads only their message and
+	 * level, so a JSON line's other members are not appended, nor
+	 * kubelet's pod read. */
+	int summary_only;
 	jsonline jl;            /* the JSON log line's members */
 	/* a malformed event document: reported once through the scanner */
 	int doc_error;

@@ -186,7 +186,8 @@ take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
 	int rc;
 
 	while ((rc = reader_take(&s->rd, &rec, &line)) == 1) {
-		rc = s->bare ? 0 : matcher_match_record(&s->m, &rec, err);
+		rc = s->rd.summary_only ? 0
+					: matcher_match_record(&s->m, &rec, err);
 		if (rc < 0)
 			return rc;
 		if (rc == 0) {
@@ -715,9 +716,9 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				       s->carry_over, out, err);
 			carry_done(s);
 		} else {
-			s->bare = s->rd.core_only = bare;
+			s->rd.summary_only = bare;
 			rc = scan_line(s, p, (size_t)(nl - p), 0, out, err);
-			s->bare = s->rd.core_only = 0;
+			s->rd.summary_only = 0;
 		}
 		if (rc != 0)
 			return rc;

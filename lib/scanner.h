@@ -43,10 +43,6 @@ struct tsblog_scanner {
 	const char *odd[3];     /* next disguise of each kind (disguise_at) */
 	const char *odd_at;     /* the first of them, or NULL */
 	const char *hit_line, *odd_line;    /* where their lines start */
-	/* The line on the full path holds no literal and no disguise: no
-	 * rule can match what it is read as (literal_byte()), only the
-	 * summary wants it. */
-	int bare;
 	level_finder lvf;
 	const char *lvl;        /* next place a level of warn or above may be
 				 * named (level_next()), or NULL */
