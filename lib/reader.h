@@ -77,6 +77,17 @@ void reader_fini(reader *rd);
  * table): such lines must be read even when nothing else in them is of
  * interest. */
 int reader_line_changes_state(const char *p, size_t n);
+/* reader_line_changes_state() for the fast path, which asks it of every
+ * line: only a line that starts with a blank or '{' (a document) or a
+ * capital letter (a header) can, and most start with none. */
+static inline int
+reader_line_may_change_state(const char *p, size_t n)
+{
+	unsigned char c = n ? (unsigned char)p[0] : 0;
+
+	return (c == ' ' || c == '\t' || c == '{' || (c >= 'A' && c <= 'Z')) &&
+	       reader_line_changes_state(p, n);
+}
 /* Whether a cleaned line, read in the plain state, may give a record
  * whose level is warn or above: the level read where its envelope puts
  * it (console, klog, a JSON level key, an Event's type), after kubectl's

@@ -258,6 +258,17 @@ strip_escapes(buf_t *out, const char *p, size_t n)
 	return 0;
 }
 
+/* Whether @at, where skip_lines() found the first of a kind of disguise
+ * in the chunk [@c, @c_end) at or after a place before @p, is past the @n
+ * bytes at @p: then they hold none, and need no search.  @p may be a
+ * carried line, outside the chunk. */
+static int
+known_clean(const char *at, const char *c, const char *c_end, const char *p,
+	    size_t n)
+{
+	return at && p >= c && p < c_end && at >= p + n;
+}
+
 /* Read one complete line into records and match them.  1 with a
  * diagnosis, 0 without, <0 error. */
 static int
@@ -281,7 +292,8 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 		s->truncated++;
 		over = 1;
 	}
-	if (memchr(p, '\x1b', n)) {
+	if (!known_clean(s->odd[0], s->chunk, s->chunk + s->chunk_len, p, n) &&
+	    memchr(p, '\x1b', n)) {
 		if (strip_escapes(&s->clean, p, n) < 0)
 			return err_nomem(err);
 		p = s->clean.data;
@@ -355,7 +367,7 @@ special_line(const tsblog_scanner *s, const char *p, size_t n, int named)
 		n = s->opts.max_record;
 	if (!n)
 		return 0;
-	if (reader_line_changes_state(p, n))
+	if (reader_line_may_change_state(p, n))
 		return 1;
 	if (!s->summarise || !named)
 		return 0;
@@ -371,9 +383,11 @@ special_line(const tsblog_scanner *s, const char *p, size_t n, int named)
  * Looked for in windows that double, so a line costs about its length
  * whichever end it has, never the rest of the chunk.  Both searches stop
  * at the LF, so a first window longer than most lines costs a short one
- * nothing. */
+ * nothing.  With no lone CR before @lone_cr (the chunk's next one, as
+ * skip_lines() found it, or NULL), a line that ends before it needs no
+ * CR search. */
 static const char *
-line_end(const char *p, size_t avail)
+line_end(const char *p, size_t avail, const char *lone_cr)
 {
 	const char *end = p + avail, *q = p, *w, *nl, *cr;
 	size_t win = 1024;
@@ -381,6 +395,8 @@ line_end(const char *p, size_t avail)
 	for (; q < end; q = w, win *= 2) {
 		w = (size_t)(end - q) > win ? q + win : end;
 		nl = memchr(q, '\n', (size_t)(w - q));
+		if (nl && known_clean(lone_cr, p, end, p, (size_t)(nl - p)))
+			return nl;
 		for (cr = q; (cr = memchr(cr, '\r', (size_t)((nl ? nl : w) - cr)));
 		     cr++) {
 			if (cr + 1 >= end)
@@ -567,7 +583,7 @@ stream_part(tsblog_scanner *s, const char *p, size_t avail)
 		carry_done(s);
 		return;
 	}
-	nl = line_end(p, avail);
+	nl = line_end(p, avail, NULL);
 	len = nl ? (size_t)(nl - p) : avail;
 	s->pos += len + !!nl;
 	if (nl && len && p[len - 1] == '\r')
@@ -685,7 +701,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				return rc;
 			continue;
 		}
-		nl = line_end(p, avail);
+		nl = line_end(p, avail, s->odd[1]);
 		len = nl ? (size_t)(nl - p) : avail;
 		if ((!nl || s->carry_open) && !s->carry_over &&
 		    !s->carry_probed &&
