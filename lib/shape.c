@@ -9,13 +9,23 @@
 enum { H_STR, H_UUID, H_IP, H_DUR, H_POD, H_HEX, H_NUM };
 
 /* Byte classes by table: a message's every byte is asked one or more.
- * \w and \b as PCRE2 has them without PCRE2_UCP: ASCII only. */
-enum { C_W = 1, C_D = 2, C_X = 4 };
+ * \w and \b as PCRE2 has them without PCRE2_UCP: ASCII only.  C_P:
+ * POD_ALPHABET's, read from it here (its 27 bytes and the NUL). */
+enum { C_W = 1, C_D = 2, C_X = 4, C_P = 8 };
 #define IS_D(c) ((c) >= '0' && (c) <= '9')
 #define IS_AZ(c, z) (((c) | 0x20) >= 'a' && ((c) | 0x20) <= (z))
+#define POD_AT(k) ((unsigned char)POD_ALPHABET[k])
+#define POD4(c, k)                                                    \
+	((c) == POD_AT(k) || (c) == POD_AT((k) + 1) ||                \
+	 (c) == POD_AT((k) + 2) || (c) == POD_AT((k) + 3))
+#define IS_POD(c)                                                     \
+	((c) && (POD4(c, 0) || POD4(c, 4) || POD4(c, 8) || POD4(c, 12) || \
+		 POD4(c, 16) || POD4(c, 20) || POD4(c, 24)))
+_Static_assert(sizeof(POD_ALPHABET) == 28, "IS_POD reads 28 bytes");
 #define CLS(c)                                                      \
 	((IS_D(c) || IS_AZ(c, 'z') || (c) == '_' ? C_W : 0) |       \
-	 (IS_D(c) ? C_D : 0) | (IS_D(c) || IS_AZ(c, 'f') ? C_X : 0))
+	 (IS_D(c) ? C_D : 0) | (IS_D(c) || IS_AZ(c, 'f') ? C_X : 0) | \
+	 (IS_POD(c) ? C_P : 0))
 #define CLS4(c) CLS(c), CLS((c) + 1), CLS((c) + 2), CLS((c) + 3)
 #define CLS16(c) CLS4(c), CLS4((c) + 4), CLS4((c) + 8), CLS4((c) + 12)
 #define CLS64(c) CLS16(c), CLS16((c) + 16), CLS16((c) + 32), CLS16((c) + 48)
@@ -40,12 +50,6 @@ isx(unsigned char c)
 	return cls[c] & C_X;
 }
 
-static int
-ispod(unsigned char c)
-{
-	return c && strchr(POD_ALPHABET, c) != NULL;
-}
-
 /* Word character at @i of @s[0..n), out of range being none. */
 static int
 wat(const char *s, size_t n, size_t i)
@@ -53,11 +57,12 @@ wat(const char *s, size_t n, size_t i)
 	return i < n && isw((unsigned char)s[i]);
 }
 
+/* How many bytes from @i on are of class @c. */
 static size_t
-run(const char *s, size_t n, size_t i, int (*in)(unsigned char))
+run(const char *s, size_t n, size_t i, unsigned char c)
 {
 	size_t k = i;
-	while (k < n && in((unsigned char)s[k]))
+	while (k < n && (cls[(unsigned char)s[k]] & c))
 		k++;
 	return k - i;
 }
@@ -85,7 +90,9 @@ m_str(const char *s, size_t n, size_t i, size_t *dead)
 		*dead = k;
 		return 0;
 	}
-	for (k = i + 1; k < n && s[k] != '\'' && !strchr(" \t\n\v\f\r", s[k]);
+	/* \s as the regex has it; a NUL ends the run too (strchr's did). */
+	for (k = i + 1; k < n && s[k] != '\'' && s[k] != ' ' &&
+			(s[k] < '\t' || s[k] > '\r') && s[k];
 	     k++)
 		;
 	return k < n && s[k] == '\'' ? k + 1 : 0;
@@ -100,7 +107,7 @@ m_uuid(const char *s, size_t n, size_t i)
 	for (g = 0; g < 5; g++) {
 		if (g && (k >= n || s[k++] != '-'))
 			return 0;
-		if (run(s, n, k, isx) < len[g])
+		if (run(s, n, k, C_X) < len[g])
 			return 0;
 		k += len[g];
 	}
@@ -118,7 +125,7 @@ m_ip6(const char *s, size_t n, size_t i)
 	if (!colon || k >= n || s[k] != ']')
 		return 0;
 	k++;
-	p = k < n && s[k] == ':' ? run(s, n, k + 1, isd) : 0;
+	p = k < n && s[k] == ':' ? run(s, n, k + 1, C_D) : 0;
 	return p ? k + 1 + p : k;
 }
 
@@ -130,13 +137,13 @@ m_ip4(const char *s, size_t n, size_t i)
 	for (g = 0; g < 4; g++) {
 		if (g && (k >= n || s[k++] != '.'))
 			return 0;
-		d = run(s, n, k, isd);
+		d = run(s, n, k, C_D);
 		if (!d || d > 3)
 			return 0;
 		k += d;
 	}
 	/* :port or _port (Envoy's cluster names), if a word ends there. */
-	p = k < n && (s[k] == ':' || s[k] == '_') ? run(s, n, k + 1, isd) : 0;
+	p = k < n && (s[k] == ':' || s[k] == '_') ? run(s, n, k + 1, C_D) : 0;
 	if (p && !wat(s, n, k + 1 + p))
 		return k + 1 + p;
 	return wat(s, n, k) ? 0 : k;
@@ -145,22 +152,27 @@ m_ip4(const char *s, size_t n, size_t i)
 static size_t
 m_dur(const char *s, size_t n, size_t i)
 {
-	static const char *const unit[] = { "ns", "us", "\xc2\xb5s", "ms",
-					    "s", "m", "h" };
+#define UNIT(u) { u, sizeof(u) - 1 }
+	static const struct {
+		const char *u;
+		size_t n;
+	} unit[] = { UNIT("ns"), UNIT("us"), UNIT("\xc2\xb5s"), UNIT("ms"),
+		     UNIT("s"),  UNIT("m"),  UNIT("h") };
 	size_t k = i, d, u;
 
 	/* Only the longest unit can be followed by a word end or a digit. */
 	for (;;) {
-		k += run(s, n, k, isd);
-		if (k < n && s[k] == '.' && (d = run(s, n, k + 1, isd)))
+		k += run(s, n, k, C_D);
+		if (k < n && s[k] == '.' && (d = run(s, n, k + 1, C_D)))
 			k += 1 + d;
+		/* Most numbers end in none: their next byte rules each out. */
 		for (u = 0; u < sizeof(unit) / sizeof(*unit); u++)
-			if (n - k >= strlen(unit[u]) &&
-			    !memcmp(s + k, unit[u], strlen(unit[u])))
+			if (n - k >= unit[u].n && s[k] == unit[u].u[0] &&
+			    !memcmp(s + k, unit[u].u, unit[u].n))
 				break;
 		if (u == sizeof(unit) / sizeof(*unit))
 			return 0;
-		k += strlen(unit[u]);
+		k += unit[u].n;
 		if (k >= n || !isd((unsigned char)s[k]))
 			return wat(s, n, k) ? 0 : k;
 	}
@@ -183,10 +195,10 @@ m_pod(const char *s, size_t n, size_t i)
 	if (i < 2 || s[i - 1] != '-' || !isw((unsigned char)s[i - 2]) ||
 	    s[i - 2] == '_')
 		return 0;
-	a = run(s, n, i, ispod);
+	a = run(s, n, i, C_P);
 	k = i + a;
 	if (a >= 6 && a <= 10 && k < n && s[k] == '-' &&
-	    (b = run(s, n, k + 1, ispod)) == 5 && !wat(s, n, k + 6) &&
+	    (b = run(s, n, k + 1, C_P)) == 5 && !wat(s, n, k + 6) &&
 	    (k + 6 >= n || s[k + 6] != '-'))
 		return k + 6;
 	if (((a >= 6 && a <= 10) || a == 5) && has_digit(s + i, a) &&
@@ -203,7 +215,7 @@ m_hex(const char *s, size_t n, size_t i)
 
 	if (n - i > 2 && s[i] == '0' && s[i + 1] == 'x')
 		k += 2;
-	r = run(s, n, k, isx);
+	r = run(s, n, k, C_X);
 	for (j = k; j < k + r; j++) {
 		digit |= isd((unsigned char)s[j]);
 		letter |= !isd((unsigned char)s[j]);
@@ -214,9 +226,9 @@ m_hex(const char *s, size_t n, size_t i)
 static size_t
 m_num(const char *s, size_t n, size_t i)
 {
-	size_t k = i + run(s, n, i, isd), d;
+	size_t k = i + run(s, n, i, C_D), d;
 
-	if (k < n && s[k] == '.' && (d = run(s, n, k + 1, isd)) &&
+	if (k < n && s[k] == '.' && (d = run(s, n, k + 1, C_D)) &&
 	    !wat(s, n, k + 1 + d))
 		return k + 1 + d;
 	return wat(s, n, k) ? 0 : k;
@@ -273,7 +285,7 @@ shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 		if (!(e = hole_at(msg, n, i, &h, &dead))) {
 			/* A word no hole takes: no hole starts inside it. */
 			if (isw((unsigned char)msg[i]))
-				i += run(msg, n, i, isw);
+				i += run(msg, n, i, C_W);
 			else
 				i++;
 			continue;
