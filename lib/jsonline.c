@@ -196,13 +196,42 @@ digits(const unsigned char *q, const unsigned char *end)
 
 /* A number as jansson lexes it: an integer unless it has a fraction or
  * an exponent; out of range is an error, a real's underflow is not. */
+/* The double the @len (at most JSONLINE_MAX_NUMBER) bytes at @p write,
+ * read as jansson reads it; *@erange when out of range. */
+static double
+real_of(const char *p, size_t len, int *erange)
+{
+	char text[JSONLINE_MAX_NUMBER + 1], *dot;
+	const char *point;
+	double d;
+
+	memcpy(text, p, len);
+	text[len] = '\0';
+	/* jansson's to_locale(): strtod reads the locale's decimal point. */
+	point = localeconv()->decimal_point;
+	if (*point != '.' && (dot = strchr(text, '.')))
+		*dot = *point;
+	errno = 0;
+	d = strtod(text, NULL);
+	*erange = (d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE;
+	return d;
+}
+
+double
+jsonline_real(const jl_member *v)
+{
+	int erange;
+
+	return v->real_later ? real_of(v->text.p, v->text.n, &erange)
+			     : v->real;
+}
+
 static int
 number(cur *c, jl_member *m)
 {
 	const unsigned char *q = c->p, *d;
-	char text[JSONLINE_MAX_NUMBER + 1], *dot;
-	const char *point;
-	int real = 0;
+	char text[JSONLINE_MAX_NUMBER + 1];
+	int real = 0, exp = 0, erange;
 	size_t len;
 
 	if (*q == '-')
@@ -224,7 +253,7 @@ number(cur *c, jl_member *m)
 		if ((d = digits(q, c->end)) == q)
 			return BAD;
 		q = d;
-		real = 1;
+		real = exp = 1;
 	}
 	len = (size_t)(q - c->p);
 	m->text = (slice){ (const char *)c->p, len };
@@ -232,24 +261,24 @@ number(cur *c, jl_member *m)
 		c->unsure = JL_UNSURE;
 		return BAD;
 	}
-	memcpy(text, c->p, len);
-	text[len] = '\0';
 	c->p = q;
-	errno = 0;
 	if (!real) {
+		memcpy(text, m->text.p, len);
+		text[len] = '\0';
+		errno = 0;
 		m->type = JL_INTEGER;
 		m->integer = strtoll(text, NULL, 10);
 		return errno == ERANGE ? BAD : 0;
 	}
-	/* jansson's to_locale(): strtod reads the locale's decimal point. */
-	point = localeconv()->decimal_point;
-	if (*point != '.' && (dot = strchr(text, '.')))
-		*dot = *point;
 	m->type = JL_REAL;
-	m->real = strtod(text, NULL);
-	return (m->real == HUGE_VAL || m->real == -HUGE_VAL) && errno == ERANGE
-		       ? BAD
-		       : 0;
+	/* Without an exponent, at most JSONLINE_MAX_NUMBER digits can
+	 * neither overflow nor underflow: the value is read when asked, and
+	 * most (zap's epoch seconds of a line only the summary reads) never
+	 * are. */
+	m->real_later = !exp;
+	if (exp)
+		m->real = real_of(m->text.p, len, &erange);
+	return exp && erange ? BAD : 0;
 }
 
 static int
@@ -437,7 +466,7 @@ tree_value(cur *c, size_t flags, int depth)
 		    number(c, &m) < 0)
 			return NULL;
 		return m.type == JL_INTEGER ? json_integer(m.integer)
-					    : json_real(m.real);
+					    : json_real(jsonline_real(&m));
 	}
 }
 
@@ -755,7 +784,7 @@ jsonline_number_as_written(const jl_member *v)
 	if (x < -4 || sig > 16)
 		return (slice){ NULL, 0 };
 	if (sig == 16) {
-		frexp(v->real, &exp2);
+		frexp(jsonline_real(v), &exp2);
 		if (!(ldexp(1.0, exp2 - 53) < ulp10[x + 4]))
 			return (slice){ NULL, 0 };
 	}

@@ -18,7 +18,8 @@ typedef struct {
 	jl_type type;
 	slice str;              /* JL_STRING: decoded; never holds a NUL */
 	json_int_t integer;     /* JL_INTEGER */
-	double real;            /* JL_REAL */
+	double real;            /* JL_REAL, unless real_later: jsonline_real() */
+	int real_later;         /* a JL_REAL whose text is yet to be read */
 	slice text;             /* a number as written (jsonline_read()) */
 } jl_member;
 
@@ -71,6 +72,9 @@ const jl_member *jsonline_get(const jsonline *jl, const char *key);
 const jl_member *jsonline_get_n(const jsonline *jl, const char *key,
 				size_t n);
 void jsonline_free(jsonline *jl);
+/* The value of the real member @v, read from its text if the reader left
+ * that for later. */
+double jsonline_real(const jl_member *v);
 /* The shortest "%.*g" text that reads back (strtod) as @d, written to
  * @buf (@size bytes, 32 are enough); returns its length as snprintf
  * does.  zap writes epoch seconds as 1763626442.401127, and that is what

@@ -90,7 +90,7 @@ add_scalar(buf_t *b, const jl_member *v)
 			     v->integer);
 		break;
 	case JL_REAL:
-		k = jsonline_real_text(num, sizeof(num), v->real);
+		k = jsonline_real_text(num, sizeof(num), jsonline_real(v));
 		break;
 	case JL_TRUE:
 	case JL_FALSE:
@@ -172,6 +172,8 @@ json_log_record(reader *rd, record *rec)
 			break;
 		}
 	}
+	if (rd->summary_only)
+		return 1;
 	for (i = 0; scope_keys[i].p && !rec->scope.p; i++)
 		rec->scope = jl_str(jl, scope_keys[i]);
 	for (i = 0; time_keys[i].p; i++) {

@@ -58,8 +58,8 @@ typedef struct reader_s {
 	/* Set by the scanner for a line with no literal and no disguise in
 	 * it, which no rule can match (literal_byte()): its records go to
 	 * the summary untried, and the summary reads only their message and
-	 * level, so a JSON line's other members are not appended, nor
-	 * kubelet's pod read. */
+	 * level, so a JSON line's other members are not appended, nor its
+	 * time and scope read, nor kubelet's pod. */
 	int summary_only;
 	jsonline jl;            /* the JSON log line's members */
 	/* a malformed event document: reported once through the scanner */
