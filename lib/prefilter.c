@@ -511,6 +511,21 @@ teddy_done(const prefilter *pf, const teddy_walk *tw, size_t c)
 	return tw->first && tw->best != SIZE_MAX && c > tw->best + pf->maxoff;
 }
 
+/* Where a kernel reading @w bytes a step stops: where a step would
+ * read past @n, or the first place teddy_done() says yes to.  Kept in a
+ * register: only a verification moves it, and most steps have none
+ * (asking teddy_done() at every step was a sixth of the search). */
+static inline size_t
+teddy_stop(const prefilter *pf, const teddy_walk *tw, size_t n, size_t w)
+{
+	size_t stop = n >= w + PF_TEDDY_BYTES - 1 ? n - w - PF_TEDDY_BYTES + 2
+						  : 0;
+
+	if (tw->first && tw->best != SIZE_MAX && tw->best + pf->maxoff < stop)
+		stop = tw->best + pf->maxoff + 1;
+	return stop;
+}
+
 /* The positions from @c on, one at a time (a vector's worth would read
  * past the end). */
 static void
@@ -578,11 +593,10 @@ teddy_ssse3(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 {
 	nib_regs t;
 	uint8_t r8[16];
-	size_t c;
+	size_t c, stop = teddy_stop(pf, tw, n, 16);
 
 	nib_load(pf, &t);
-	for (c = 0; c + 16 + PF_TEDDY_BYTES - 1 <= n && !teddy_done(pf, tw, c);
-	     c += 16) {
+	for (c = 0; c < stop; c += 16) {
 		__m128i r = _mm_and_si128(
 			_mm_and_si128(nib128(&t, 0, p + c), nib128(&t, 1, p + c + 1)),
 			_mm_and_si128(nib128(&t, 2, p + c + 2),
@@ -590,8 +604,11 @@ teddy_ssse3(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 		uint32_t mask = ~(uint32_t)_mm_movemask_epi8(
 					_mm_cmpeq_epi8(r, _mm_setzero_si128())) &
 				0xFFFF;
+		if (!mask)
+			continue;
 		_mm_storeu_si128((__m128i *)r8, r);
 		teddy_hits(pf, p, n, c, mask, r8, tw);
+		stop = teddy_stop(pf, tw, n, 16);
 	}
 	teddy_tail(pf, p, n, c, tw);
 }
@@ -617,11 +634,10 @@ teddy_avx2(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 {
 	nib_regs t;
 	uint8_t r8[32];
-	size_t c;
+	size_t c, stop = teddy_stop(pf, tw, n, 32);
 
 	nib_load(pf, &t);
-	for (c = 0; c + 32 + PF_TEDDY_BYTES - 1 <= n && !teddy_done(pf, tw, c);
-	     c += 32) {
+	for (c = 0; c < stop; c += 32) {
 		__m256i r = _mm256_and_si256(
 			_mm256_and_si256(nib256(&t, 0, p + c),
 					 nib256(&t, 1, p + c + 1)),
@@ -629,8 +645,11 @@ teddy_avx2(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 					 nib256(&t, 3, p + c + 3)));
 		uint32_t mask = ~(uint32_t)_mm256_movemask_epi8(
 			_mm256_cmpeq_epi8(r, _mm256_setzero_si256()));
+		if (!mask)
+			continue;
 		_mm256_storeu_si256((__m256i *)r8, r);
 		teddy_hits(pf, p, n, c, mask, r8, tw);
+		stop = teddy_stop(pf, tw, n, 32);
 	}
 	teddy_tail(pf, p, n, c, tw);
 }
