@@ -67,6 +67,11 @@ static const slice time_keys[] = {
 static const slice scope_keys[] = {
 	SLICE_LIT("scope"), SLICE_LIT("logger"), { NULL, 0 }
 };
+/* An Event or a list of them, read from a tree (events.c). */
+static const slice event_keys[] = {
+	SLICE_LIT("items"), SLICE_LIT("involvedObject"), SLICE_LIT("regarding"),
+	{ NULL, 0 }
+};
 /* Not appended to the message: bulky or already shown. */
 static const slice skip_keys[] = {
 	SLICE_LIT("caller"), SLICE_LIT("stacktrace"), SLICE_LIT("v"), { NULL, 0 }
@@ -123,6 +128,19 @@ in(const slice *keys, slice k)
 {
 	for (; keys->p; keys++)
 		if (keys->n == k.n && !memcmp(keys->p, k.p, k.n))
+			return 1;
+	return 0;
+}
+
+/* Whether a member's key is one of @keys: one pass over the members, not
+ * one per key (every JSON line is asked). */
+static int
+has_key(const jsonline *jl, const slice *keys)
+{
+	size_t k;
+
+	for (k = 0; k < jl->n; k++)
+		if (in(keys, jl->m[k].key))
 			return 1;
 	return 0;
 }
@@ -230,12 +248,12 @@ header_of(const char *p, size_t n)
 	return HDR_NONE;
 }
 
-/* The header and Events table of `kubectl describe pod`. */
+/* The header and Events table of `kubectl describe pod`; @h is the
+ * line's header_of(). */
 static int
-describe_line(reader *rd, const char *p, size_t n, record *rec)
+describe_line(reader *rd, const char *p, size_t n, int h, record *rec)
 {
 	slice cols[5];
-	int h = header_of(p, n);
 
 	if (h == HDR_NAME || h == HDR_NAMESPACE) {
 		size_t len = headers[h].n;
@@ -277,14 +295,13 @@ describe_line(reader *rd, const char *p, size_t n, record *rec)
 	return 1;
 }
 
-/* `kubectl get events` [-A]: remember the header's columns, then read
- * rows by them. */
+/* `kubectl get events` [-A]: remember the header's columns (@h is the
+ * line's header_of()), then read rows by them. */
 static int
-events_table_line(reader *rd, const char *p, size_t n, record *rec)
+events_table_line(reader *rd, const char *p, size_t n, int h, record *rec)
 {
 	slice cols[8];
 	size_t k, i;
-	int h = header_of(p, n);
 
 	if (h == HDR_LAST_SEEN ||
 	    (h == HDR_NS_COLUMN && mem_find(p, n, headers[HDR_LAST_SEEN].p,
@@ -393,10 +410,7 @@ plain_line(reader *rd, record *rec)
 		rc = jsonline_read(&rd->jl, p, n);
 		if (rc < 0)
 			return -1;
-		/* Events are read from a tree (events.c). */
-		if (rc == JL_OK && (jsonline_get(&rd->jl, "items") ||
-				    jsonline_get(&rd->jl, "involvedObject") ||
-				    jsonline_get(&rd->jl, "regarding")))
+		if (rc == JL_OK && has_key(&rd->jl, event_keys))
 			rc = JL_UNSURE;
 		if (rc == JL_OK) {
 			events_drop(rd);
@@ -681,7 +695,7 @@ line_step(reader *rd, const char *p, size_t n, uint64_t line_no, int cut,
 	  int replay)
 {
 	record *rec = &rd->line_rec;
-	int rc;
+	int rc, h;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->msg = rec->text = sl(p, n);
@@ -709,9 +723,10 @@ line_step(reader *rd, const char *p, size_t n, uint64_t line_no, int cut,
 		return hold(rd, p, n, line_no);
 	}
 	rd->items_line = line_no;
-	rc = describe_line(rd, p, n, rec);
+	h = header_of(p, n);
+	rc = describe_line(rd, p, n, h, rec);
 	if (rc == 0)
-		rc = events_table_line(rd, p, n, rec);
+		rc = events_table_line(rd, p, n, h, rec);
 	if (rc == 0)
 		rc = plain_line(rd, rec);
 	if (rc < 0)
