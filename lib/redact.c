@@ -88,10 +88,23 @@ lit_at(const unsigned char *s, size_t n, size_t i, const item *l, size_t nl)
 	for (; nl--; l++) {
 		const char *a = memchr(l->s, s[i], l->n);
 		size_t at = a ? (size_t)(a - l->s) : 0;
+		/* The first byte before the call: 'I' is klog's info letter. */
 		if (a && i >= at && n - (i - at) >= l->n &&
+		    s[i - at] == (unsigned char)l->s[0] &&
 		    !memcmp(s + i - at, l->s, l->n))
 			return 1;
 	}
+	return 0;
+}
+
+/* Whether @c is a byte of the string @set: strchr() unrolled for a
+ * constant @set, without a call (key_at() asks at every ':' and '='). */
+static inline int
+in_set(const char *set, unsigned char c)
+{
+	for (; *set; set++)
+		if ((unsigned char)*set == c)
+			return 1;
 	return 0;
 }
 
@@ -146,8 +159,7 @@ key_at(const unsigned char *s, size_t i)
 			i--;
 	}
 	/* ':' and '=' are common in logs, a key word's end seldom */
-	if (!i || !memchr(KEY_LAST_LETTERS, s[i - 1] | 0x20,
-			  sizeof(KEY_LAST_LETTERS) - 1))
+	if (!i || !in_set(KEY_LAST_LETTERS, s[i - 1] | 0x20))
 		return 0;
 	return word_ends(s, i, key_words, N(key_words)) ||
 	       word_ends(s, i, aws_words, N(aws_words));
@@ -285,6 +297,13 @@ redact_maybe(const char *str, size_t n)
 		for (m = anchors(s + i); m; m &= m - 1)
 			if (anchor_at(s, n, i + NEXT(m)))
 				return 1;
+	if (i < n && n >= 16) {
+		/* The last 16 bytes, of which those before i are done. */
+		for (m = anchors(s + n - 16) >> (16 - (n - i)); m; m &= m - 1)
+			if (anchor_at(s, n, i + NEXT(m)))
+				return 1;
+		return 0;
+	}
 	for (; i < n; i++)
 		if (anchor_at(s, n, i))
 			return 1;
