@@ -194,8 +194,6 @@ digits(const unsigned char *q, const unsigned char *end)
 	return q;
 }
 
-/* A number as jansson lexes it: an integer unless it has a fraction or
- * an exponent; out of range is an error, a real's underflow is not. */
 /* The double the @len (at most JSONLINE_MAX_NUMBER) bytes at @p write,
  * read as jansson reads it; *@erange when out of range. */
 static double
@@ -226,6 +224,8 @@ jsonline_real(const jl_member *v)
 			     : v->real;
 }
 
+/* A number as jansson lexes it: an integer unless it has a fraction or
+ * an exponent; out of range is an error, a real's underflow is not. */
 static int
 number(cur *c, jl_member *m)
 {

@@ -158,6 +158,7 @@ m_dur(const char *s, size_t n, size_t i)
 		size_t n;
 	} unit[] = { UNIT("ns"), UNIT("us"), UNIT("\xc2\xb5s"), UNIT("ms"),
 		     UNIT("s"),  UNIT("m"),  UNIT("h") };
+#undef UNIT
 	size_t k = i, d, u;
 
 	/* Only the longest unit can be followed by a word end or a digit. */
