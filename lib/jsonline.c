@@ -34,6 +34,7 @@ typedef struct {
 	const char *defer_key;
 	buf_t items;            /* slices */
 	int deferred;
+	int repeated;           /* the key met again after its array */
 } cur;
 
 #define BAD (-1)
@@ -471,14 +472,20 @@ tree_value(cur *c, size_t flags, int depth)
 }
 
 /* Whether the root's member @key, whose value is at c->p, is the one
- * jsonline_tree_deferring() leaves unbuilt (only once: a repeated key
- * is for jansson to judge). */
+ * jsonline_tree_deferring() leaves unbuilt.  Only once: met again, the
+ * key's last value is the one json_loadb() keeps, so the caller is told
+ * to read the text whole (c->repeated). */
 static int
-deferring(const cur *c, slice key)
+deferring(cur *c, slice key)
 {
-	return c->defer_key && !c->deferred && c->p < c->end &&
-	       *c->p == '[' && strlen(c->defer_key) == key.n &&
-	       !memcmp(c->defer_key, key.p, key.n);
+	if (!c->defer_key || strlen(c->defer_key) != key.n ||
+	    memcmp(c->defer_key, key.p, key.n))
+		return 0;
+	if (c->deferred) {
+		c->repeated = 1;
+		return 0;
+	}
+	return c->p < c->end && *c->p == '[';
 }
 
 /* The array at c->p, at @depth, checked as json_loadb() checks it but
@@ -595,7 +602,7 @@ jsonline_tree_deferring(const char *p, size_t n, size_t flags,
 
 	c.defer_key = key;
 	t = tree_whole(&c, flags);
-	if (!t || !c.deferred) {
+	if (!t || !c.deferred || c.repeated) {
 		json_decref(t);
 		buf_free(&c.items);
 		return NULL;

@@ -52,9 +52,10 @@ json_t *jsonline_tree(const char *p, size_t n, size_t flags);
  * tree gets an empty array there and *@items (the caller frees it) the
  * text of each element, which jsonline_tree() then builds one at a time
  * (a rule file's rules: the whole tree at once, 4 MB for 1000 rules, was
- * 1000 fresh pages).  NULL when jsonline_tree() would give NULL or the
- * root has no such member; a NULL tree for an element means the whole
- * text is for jsonline_loadb() to judge. */
+ * 1000 fresh pages).  NULL when jsonline_tree() would give NULL, the
+ * root has no such member, or has it again after its array (jansson
+ * keeps the last value: read the text whole); a NULL tree for an
+ * element means the whole text is for jsonline_loadb() to judge. */
 json_t *jsonline_tree_deferring(const char *p, size_t n, size_t flags,
 				const char *key, slice **items,
 				size_t *nitems);
