@@ -503,12 +503,20 @@ teddy_verify(const prefilter *pf, const char *p, size_t n, size_t c,
 	}
 }
 
-/* In @first mode, no fingerprint at @c or later can start a literal
- * before the one found. */
+/* In @first mode with a literal found: the last place a fingerprint can
+ * start a literal before it (else SIZE_MAX, no bound). */
+static inline size_t
+teddy_reach(const prefilter *pf, const teddy_walk *tw)
+{
+	return tw->first && tw->best != SIZE_MAX ? tw->best + pf->maxoff
+						 : SIZE_MAX;
+}
+
+/* No fingerprint at @c or later can start a literal before the one found. */
 static inline int
 teddy_done(const prefilter *pf, const teddy_walk *tw, size_t c)
 {
-	return tw->first && tw->best != SIZE_MAX && c > tw->best + pf->maxoff;
+	return c > teddy_reach(pf, tw);
 }
 
 /* Where a kernel reading @w bytes a step stops: where a step would
@@ -520,10 +528,9 @@ teddy_stop(const prefilter *pf, const teddy_walk *tw, size_t n, size_t w)
 {
 	size_t stop = n >= w + PF_TEDDY_BYTES - 1 ? n - w - PF_TEDDY_BYTES + 2
 						  : 0;
+	size_t reach = teddy_reach(pf, tw);
 
-	if (tw->first && tw->best != SIZE_MAX && tw->best + pf->maxoff < stop)
-		stop = tw->best + pf->maxoff + 1;
-	return stop;
+	return reach < stop ? reach + 1 : stop;
 }
 
 /* The positions from @c on, one at a time (a vector's worth would read
