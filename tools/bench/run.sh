@@ -346,6 +346,17 @@ if want targets; then
 					measure "$c" "tsblog -j $j $m" "0 1" "t$c.j$j.$m" "$TSBLOG" "${builtin_args[@]}" "${margs[@]}" -j $j "$f"
 				done
 			done
+			# What -j 2's ratio is made of (targets.py): -j 2 on one
+			# core is the program's own cost of two threads; two -j 1
+			# at once, each on a core, the machine's cost of keeping
+			# both cores busy, which no program can avoid (on a VM
+			# whose cores share the host's, it came to 1.1-1.2x).
+			if command -v taskset >/dev/null; then
+				measure "$c" "tsblog -j 2 text, one core" "0 1" "t$c.j2one.text" taskset -c 0 "$TSBLOG" "${builtin_args[@]}" -j 2 "$f"
+			fi
+			measure "$c" "tsblog -j 1 text, two at once" "0 1" "t$c.pair.text" bash -c \
+				'"$@" >"$0.a" & "$@" >"$0.b"; rb=$?; wait $! || exit; exit $rb' \
+				"$D/out/t$c.pair.text" "$TSBLOG" "${builtin_args[@]}" -j 1 "$f"
 		fi
 		return 0
 	}

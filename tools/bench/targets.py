@@ -86,6 +86,16 @@ else:
     target("-j 2 output byte-identical to -j 1 (text, summary-json, json; 3 corpora)",
            "identical" if same else "DIFFERENT", "identical", same, "cmp")
     target("-j 2 CPU ≤ 1.10× -j 1 (worst of the 9)", "%.2f×" % worst, "1.10×", worst <= 1.10, "")
+    # -j 2's text ratio taken apart (run.sh says how the rows are made).
+    for c in ("base", "20", "50"):
+        j1, j2 = tg.get((c, "tsblog -j 1 text")), tg.get((c, "tsblog -j 2 text"))
+        one, pair = tg.get((c, "tsblog -j 2 text, one core")), tg.get((c, "tsblog -j 1 text, two at once"))
+        if j1 and j2 and (one or pair) and j1["cpu"]:
+            lines.append("| (for reference) -j 2 / -j 1, text, %s: %.2f×; on one core %s; two -j 1 at once, "
+                         "each %s of one alone (the machine's cost of two busy cores) | | | |"
+                         % (names[c], j2["cpu"] / j1["cpu"],
+                            "%.2f×" % (one["cpu"] / j1["cpu"]) if one else "not measured",
+                            "%.2f×" % (pair["cpu"] / 2 / j1["cpu"]) if pair else "not measured"))
 st = tg.get(("catalog", "startup, built-in catalog"))
 floor = tg.get(("catalog", "startup, /bin/true"))
 target("start-up with the built-in catalog ≤ 2 ms CPU", st and "%.1f ms" % (st["cpu"] * 1000), "2 ms",
