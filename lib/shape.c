@@ -10,8 +10,9 @@ enum { H_STR, H_UUID, H_IP, H_DUR, H_POD, H_HEX, H_NUM };
 
 /* Byte classes by table: a message's every byte is asked one or more.
  * \w and \b as PCRE2 has them without PCRE2_UCP: ASCII only.  C_P:
- * POD_ALPHABET's, read from it here (its 27 bytes and the NUL). */
-enum { C_W = 1, C_D = 2, C_X = 4, C_P = 8 };
+ * POD_ALPHABET's, read from it here (its 27 bytes and the NUL).  C_S:
+ * the bytes besides \w a hole can start with. */
+enum { C_W = 1, C_D = 2, C_X = 4, C_P = 8, C_S = 16 };
 #define IS_D(c) ((c) >= '0' && (c) <= '9')
 #define IS_AZ(c, z) (((c) | 0x20) >= 'a' && ((c) | 0x20) <= (z))
 #define POD_AT(k) ((unsigned char)POD_ALPHABET[k])
@@ -25,7 +26,8 @@ _Static_assert(sizeof(POD_ALPHABET) == 28, "IS_POD reads 28 bytes");
 #define CLS(c)                                                      \
 	((IS_D(c) || IS_AZ(c, 'z') || (c) == '_' ? C_W : 0) |       \
 	 (IS_D(c) ? C_D : 0) | (IS_D(c) || IS_AZ(c, 'f') ? C_X : 0) | \
-	 (IS_POD(c) ? C_P : 0))
+	 (IS_POD(c) ? C_P : 0) |                                    \
+	 ((c) == '"' || (c) == '\'' || (c) == '[' ? C_S : 0))
 #define CLS4(c) CLS(c), CLS((c) + 1), CLS((c) + 2), CLS((c) + 3)
 #define CLS16(c) CLS4(c), CLS4((c) + 4), CLS4((c) + 8), CLS4((c) + 12)
 #define CLS64(c) CLS16(c), CLS16((c) + 16), CLS16((c) + 32), CLS16((c) + 48)
@@ -249,17 +251,30 @@ hole_at(const char *s, size_t n, size_t i, int *h, size_t *dead)
 		return (*h = H_IP, m_ip6(s, n, i));
 	if (!isw(c) || (i && isw((unsigned char)s[i - 1])))
 		return 0;
-	if (isx(c) && (e = m_uuid(s, n, i)))
+	if (!isd(c)) {
+		/* A word of letters: a uuid or an id needs a run of 8 or 5
+		 * hex digits from here, which most words end before. */
+		size_t x = run(s, n, i, C_X);
+		if (x >= 8 && (e = m_uuid(s, n, i)))
+			return (*h = H_UUID, e);
+		if ((e = m_pod(s, n, i)))
+			return (*h = H_POD, e);
+		if (x >= 5 && (e = m_hex(s, n, i)))
+			return (*h = H_HEX, e);
+		return 0;
+	}
+	/* A number: any hole but a string. */
+	if ((e = m_uuid(s, n, i)))
 		return (*h = H_UUID, e);
-	if (isd(c) && (e = m_ip4(s, n, i)))
+	if ((e = m_ip4(s, n, i)))
 		return (*h = H_IP, e);
-	if (isd(c) && (e = m_dur(s, n, i)))
+	if ((e = m_dur(s, n, i)))
 		return (*h = H_DUR, e);
 	if ((e = m_pod(s, n, i)))
 		return (*h = H_POD, e);
-	if (isx(c) && (e = m_hex(s, n, i)))
+	if ((e = m_hex(s, n, i)))
 		return (*h = H_HEX, e);
-	if (isd(c) && (e = m_num(s, n, i)))
+	if ((e = m_num(s, n, i)))
 		return (*h = H_NUM, e);
 	return 0;
 }
@@ -283,6 +298,11 @@ shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 			i = (size_t)(q - msg) + 1;
 	}
 	while (i < n && out->len < MAX_SHAPE_LEN) {
+		/* Most bytes between words start no hole. */
+		if (!(cls[(unsigned char)msg[i]] & (C_W | C_S))) {
+			i++;
+			continue;
+		}
 		if (!(e = hole_at(msg, n, i, &h, &dead))) {
 			/* A word no hole takes: no hole starts inside it. */
 			if (isw((unsigned char)msg[i]))
