@@ -347,10 +347,11 @@ if want targets; then
 				done
 			done
 			# What -j 2's ratio is made of (targets.py): -j 2 on one
-			# core is the program's own cost of two threads; two -j 1
-			# at once, each on a core, the machine's cost of keeping
-			# both cores busy, which no program can avoid (on a VM
-			# whose cores share the host's, it came to 1.1-1.2x).
+			# core is the program's own cost of two threads (and of
+			# their taking turns); two -j 1 at once, each on a core,
+			# the machine's cost of keeping both cores busy, which no
+			# program can avoid (on a VM whose cores share the
+			# host's, 1.0-1.2x from run to run).
 			if command -v taskset >/dev/null; then
 				measure "$c" "tsblog -j 2 text, one core" "0 1" "t$c.j2one.text" taskset -c 0 "$TSBLOG" "${builtin_args[@]}" -j 2 "$f"
 			fi
