@@ -108,28 +108,16 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 int
 scanner_clear(tsblog_scanner *s, const char *source)
 {
-	summary fresh;
-
 	if (!s)
 		return TSBLOG_EINVAL;
 	/* Everything that can fail comes before anything changes. */
-	if (summary_init(&fresh, s->m.rs,
-			 s->m.clean.on) < 0) {
-		summary_fini(&fresh);
+	if (tsblog_scanner_reset(s, source) < 0)
 		return TSBLOG_ENOMEM;
-	}
-	if (tsblog_scanner_reset(s, source) < 0) {
-		summary_fini(&fresh);
-		return TSBLOG_ENOMEM;
-	}
 	/* A message's shape depends on nothing else (the cleaner is the
 	 * same), so the memo is kept: -j clears a scanner for each piece,
 	 * and shaping every piece's messages anew cost -j 2 a sixth more
 	 * instructions than -j 1 on a text report. */
-	shape_memo_free(&fresh.memo);
-	shape_memo_move(&fresh.memo, &s->sm.memo);
-	summary_fini(&s->sm);
-	s->sm = fresh;
+	summary_clear(&s->sm);
 	s->records = s->bytes = s->truncated = s->malformed = 0;
 	s->m.limit_hits = 0;
 	memset(s->m.stats, 0, (s->m.rs->nrules + 1) * sizeof(*s->m.stats));

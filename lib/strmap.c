@@ -127,6 +127,17 @@ strmap_put(strmap *m, const char *key, size_t len, size_t val)
 }
 
 void
+strmap_clear(strmap *m)
+{
+	size_t i;
+	for (i = 0; i < m->cap; i++) {
+		free(m->keys[i]);
+		m->keys[i] = NULL;
+	}
+	m->count = 0;
+}
+
+void
 strmap_free(strmap *m)
 {
 	size_t i;

@@ -45,20 +45,44 @@ problem_free(problem *p)
 	free(p->sources);
 }
 
-void
-summary_fini(summary *sm)
+/* The entries' own memory; the tables stay. */
+static void
+free_entries(summary *sm)
 {
 	size_t i;
 
 	for (i = 0; i < sm->nproblems; i++)
 		problem_free(&sm->problems[i]);
-	free(sm->problems);
 	for (i = 0; i < sm->nshapes; i++) {
 		free(sm->shapes[i].shape);
 		free(sm->shapes[i].example);
 	}
+	for (i = 0; i < sm->nsources; i++)
+		free(sm->sources[i]);
+}
+
+void
+summary_clear(summary *sm)
+{
+	free_entries(sm);
+	sm->nproblems = sm->nshapes = sm->nsources = 0;
+	strmap_clear(&sm->problem_ix);
+	strmap_clear(&sm->shape_ix);
+	strmap_clear(&sm->source_ix);
+	sm->problems_dropped = sm->shapes_dropped = 0;
+	sm->allow = NULL;
+	sm->raw_examples = 0;
+	/* The memo's slots name entries of the tables just emptied. */
+	sm->memo.epoch++;
+}
+
+void
+summary_fini(summary *sm)
+{
+	free_entries(sm);
+	free(sm->problems);
 	free(sm->shapes);
-	strv_free(sm->sources, sm->nsources);
+	free(sm->sources);
 	strmap_free(&sm->problem_ix);
 	strmap_free(&sm->shape_ix);
 	strmap_free(&sm->source_ix);

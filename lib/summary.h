@@ -65,6 +65,11 @@ const char *summary_str_of(json_t *o, const char *k);
 int summary_init(summary *sm, const struct tsblog_ruleset *rs,
 		 int redacting);
 void summary_fini(summary *sm);
+/* @sm as summary_init() left it, but for the room its tables have grown,
+ * its cleaner and its memo (in a new epoch): a -j scanner is cleared for
+ * each piece, and tables grown anew from nothing, in fresh pages, cost
+ * -j 2 more than the entries themselves. */
+void summary_clear(summary *sm);
 /* Count a diagnosis (after its source and line are set); sets its
  * occurrences. */
 int summary_add(summary *sm, tsblog_diagnosis *d);

@@ -109,6 +109,8 @@ size_t strmap_find(const strmap *m, const char *key, size_t len);
 /* Add @key with @val unless present; the value now stored for it, or
  * STRMAP_NOMEM. */
 size_t strmap_put(strmap *m, const char *key, size_t len, size_t val);
+/* Empty @m, keeping its room. */
+void strmap_clear(strmap *m);
 void strmap_free(strmap *m);
 /* The hash strmap uses (strmap.c). */
 size_t strmap_hash(const char *s, size_t n);
