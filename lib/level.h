@@ -35,9 +35,9 @@ void level_finder_init(level_finder *f);
  * the scanner sends those lines to the full path anyway), so a line
  * without one is at most info.  Without SIMD (kernel 0), @p.
  * A walk of its own, not folded into Teddy's (prefilter.c): folded, the
- * AVX2 walk shared only its loads and nibbles, its 14 tables took 14 of
- * the 16 ymm registers, and it cost 47.0M instructions against the two
- * walks' 48M on 20 MB (2026-12-05). */
+ * two shared only their loads and nibbles, their tables took 14 of the
+ * 16 ymm registers, and they cost 47.0M instructions against 48M apart
+ * on 20 MB of the bench corpus (2026-12-05). */
 const char *level_next(const level_finder *f, const char *p,
 		       const char *end);
 
