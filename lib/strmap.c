@@ -140,9 +140,7 @@ strmap_clear(strmap *m)
 void
 strmap_free(strmap *m)
 {
-	size_t i;
-	for (i = 0; i < m->cap; i++)
-		free(m->keys[i]);
+	strmap_clear(m);
 	free(m->keys);
 	free(m->vals);
 	memset(m, 0, sizeof(*m));
