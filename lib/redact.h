@@ -22,10 +22,18 @@
  * other ':' and '=' at once (test-redact checks the list). */
 #define KEY_LAST_LETTERS "adny"
 #define AWS_IDS(W, OR) W("AKIA") OR W("ASIA")
+/* The letter before each AWS_IDS' 'I' and the second letter of each
+ * TOKEN_WORDS (any case): redact_maybe() asks an anchor's neighbours for
+ * them (test-redact checks both lists). */
+#define AWS_I_AFTER "KS"
+#define TOKEN_SECOND_LETTERS "ae"
 #define AWS_WORDS(W, OR) W("aws_secret_access_key") OR \
 	W("secret_access_key") OR W("aws_session_token")
 #define JWK_MEMBERS(W, OR) W("d") OR W("p") OR W("q") OR W("dp") OR \
 	W("dq") OR W("qi") OR W("k")
+/* Their last letters, for member_at() as KEY_LAST_LETTERS is for
+ * key_at() (test-redact checks it too). */
+#define JWK_LAST_LETTERS "dikpq"
 /* In UTF mode (?i) also folds U+017F (long s) to s and U+212A (Kelvin
  * sign) to k: PCRE2 10.42 has no other non-ASCII fold of an ASCII
  * letter (test-redact checks). */

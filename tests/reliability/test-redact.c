@@ -356,19 +356,48 @@ folds_known(void)
 	return bad || found != 2;
 }
 
-/* key_at()'s first test: every key word's last letter is listed. */
+/* The letters redact_maybe() asks an anchor's neighbours for are
+ * listed: every key word's and JWK member's last, the letter before
+ * every AWS id's 'I', every token word's second. */
 static int
 last_letters_known(void)
 {
 	static const char *const words[] = { KEY_WORDS(W, ) AWS_WORDS(W, ) };
+	static const char *const members[] = { JWK_MEMBERS(W, ) };
+	static const char *const ids[] = { AWS_IDS(W, ) };
+	static const char *const tokens[] = { TOKEN_WORDS(W, ) };
 	size_t i;
 	int bad = 0;
+
+	for (i = 0; i < sizeof(ids) / sizeof(*ids); i++) {
+		const char *at = strchr(ids[i], 'I');
+		if (!at || at == ids[i] || !strchr(AWS_I_AFTER, at[-1])) {
+			fprintf(stderr, "AWS_I_AFTER lacks the letter before "
+				"%s's 'I'\n", ids[i]);
+			bad++;
+		}
+	}
+	for (i = 0; i < sizeof(tokens) / sizeof(*tokens); i++)
+		if (!strchr(TOKEN_SECOND_LETTERS, tokens[i][1] | 0x20)) {
+			fprintf(stderr, "TOKEN_SECOND_LETTERS lacks '%c' (%s)\n",
+				tokens[i][1], tokens[i]);
+			bad++;
+		}
 
 	for (i = 0; i < sizeof(words) / sizeof(*words); i++) {
 		char c = (char)(words[i][strlen(words[i]) - 1] | 0x20);
 		if (!strchr(KEY_LAST_LETTERS, c)) {
 			fprintf(stderr, "KEY_LAST_LETTERS lacks '%c' (%s)\n",
 				c, words[i]);
+			bad++;
+		}
+	}
+	/* JWK members are matched as written, without (?i). */
+	for (i = 0; i < sizeof(members) / sizeof(*members); i++) {
+		char c = members[i][strlen(members[i]) - 1];
+		if (!strchr(JWK_LAST_LETTERS, c)) {
+			fprintf(stderr, "JWK_LAST_LETTERS lacks '%c' (%s)\n",
+				c, members[i]);
 			bad++;
 		}
 	}
