@@ -1,8 +1,12 @@
 /* Message shapes: see shape.h.  One left-to-right pass: where a word
  * starts, each hole of shape_holes is tried in order, as a leftmost-first
  * regex alternation would, and a word no hole takes is copied whole. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "limits.h"
 #include "shape.h"
 
@@ -279,10 +283,120 @@ hole_at(const char *s, size_t n, size_t i, int *h, size_t *dead)
 	return 0;
 }
 
+/* Where holes may start, a window of the message at a time: hole_at()
+ * is asked only there, and most words (letters that start no hex run of
+ * 5, after no '-') are passed over without a look.  A window's bits come
+ * from 64 bytes, but hex runs of 5 are known for its first 60 only. */
+#define WIN_BYTES 64
+#define WIN_STEP 60
+typedef struct {
+	size_t at;              /* the window's first byte */
+	uint64_t may;           /* bit k: a hole may start at at + k */
+} starts;
+
+#ifdef __SSE2__
+/* Bit k of the result: byte k of @v is in [@lo, @lo + @span]. */
+static inline unsigned
+in_range(__m128i v, char lo, char span)
+{
+	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+
+	return (unsigned)_mm_movemask_epi8(
+		_mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span)), t));
+}
+#endif
+
+/* The classes of the 64 bytes at @p (@avail of them the message's; past
+ * it a NUL, which is of none): word bytes, hex digits, digits, '-', and
+ * the bytes a string or [v6] starts with. */
+static void
+window_bits(const unsigned char *p, size_t avail, uint64_t *w, uint64_t *x,
+	    uint64_t *d, uint64_t *dash, uint64_t *str)
+{
+	unsigned char pad[WIN_BYTES];
+	size_t k;
+
+	if (avail < WIN_BYTES) {
+		memset(pad, 0, sizeof(pad));
+		memcpy(pad, p, avail);
+		p = pad;
+	}
+	*w = *x = *d = *dash = *str = 0;
+#ifdef __SSE2__
+	for (k = 0; k < WIN_BYTES; k += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + k));
+		__m128i l = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		uint64_t dg = in_range(v, '0', 9);
+		*d |= dg << k;
+		*x |= (dg | in_range(l, 'a', 5)) << k;
+		*w |= (dg | in_range(l, 'a', 25) |
+		       (unsigned)_mm_movemask_epi8(
+			       _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))))
+		      << k;
+		*dash |= (uint64_t)(unsigned)_mm_movemask_epi8(
+				 _mm_cmpeq_epi8(v, _mm_set1_epi8('-')))
+			 << k;
+		*str |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+					     _mm_cmpeq_epi8(v, _mm_set1_epi8('\''))),
+				_mm_cmpeq_epi8(v, _mm_set1_epi8('['))))
+			<< k;
+	}
+#else
+	for (k = 0; k < WIN_BYTES; k++) {
+		uint64_t bit = (uint64_t)1 << k;
+		unsigned char c = cls[p[k]];
+		*w |= c & C_W ? bit : 0;
+		*x |= c & C_X ? bit : 0;
+		*d |= c & C_D ? bit : 0;
+		*dash |= p[k] == '-' ? bit : 0;
+		*str |= c & C_S ? bit : 0;
+	}
+#endif
+}
+
+/* The window of @s[0..@n) at @at. */
+static void
+window(starts *st, const char *s, size_t n, size_t at)
+{
+	uint64_t w, x, d, dash, str, word_before, dash_before, x5;
+	const unsigned char *u = (const unsigned char *)s;
+
+	window_bits(u + at, n - at, &w, &x, &d, &dash, &str);
+	/* A word starts after a byte of no word; hole_at() tries a word of
+	 * letters only for a uuid or an id (a hex run of 8 or 5) or a <pod>
+	 * (after a '-'), a word of digits for every hole. */
+	word_before = w << 1 | (at && isw(u[at - 1]));
+	dash_before = dash << 1 | (at && u[at - 1] == '-');
+	x5 = x & x >> 1 & x >> 2 & x >> 3 & x >> 4;
+	st->at = at;
+	st->may = ((w & ~word_before & (d | x5 | dash_before)) | str) &
+		  (((uint64_t)1 << WIN_STEP) - 1);
+}
+
+/* The first place at or after @i where a hole may start, or @n. */
+static size_t
+next_start(starts *st, const char *s, size_t n, size_t i)
+{
+	uint64_t m;
+
+	for (;;) {
+		if (i >= n)
+			return n;
+		if (i < st->at || i >= st->at + WIN_STEP)
+			window(st, s, n, i);
+		m = st->may & (~(uint64_t)0 << (i - st->at));
+		if (m)
+			return st->at + (size_t)__builtin_ctzll(m);
+		i = st->at + WIN_STEP;
+	}
+}
+
 int
 shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 {
 	size_t at = 0, i = 0, e, dead = 0;
+	starts st = { (size_t)-1 / 2, 0 };
 	int h;
 
 	out->len = 0;
@@ -297,18 +411,12 @@ shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 		if (q)
 			i = (size_t)(q - msg) + 1;
 	}
-	while (i < n && out->len < MAX_SHAPE_LEN) {
-		/* Most bytes between words start no hole. */
-		if (!(cls[(unsigned char)msg[i]] & (C_W | C_S))) {
-			i++;
-			continue;
-		}
+	while ((i = next_start(&st, msg, n, i)) < n &&
+	       out->len < MAX_SHAPE_LEN) {
+		/* A word no hole takes: no hole starts inside it, and the
+		 * next place is past it. */
 		if (!(e = hole_at(msg, n, i, &h, &dead))) {
-			/* A word no hole takes: no hole starts inside it. */
-			if (isw((unsigned char)msg[i]))
-				i += run(msg, n, i, C_W);
-			else
-				i++;
+			i++;
 			continue;
 		}
 		if (clean_add(cl, out, msg + at, i - at) < 0 ||
