@@ -165,7 +165,8 @@ key_at(const unsigned char *s, size_t i)
 			i--;
 	}
 	/* ':' and '=' are common in logs, a key word's end seldom */
-	if (!i || !in_set(KEY_LAST_LETTERS, s[i - 1] | 0x20))
+	if (i < 2 || !in_set(KEY_LAST_LETTERS, s[i - 1] | 0x20) ||
+	    !in_set(KEY_NEXT_TO_LAST_LETTERS, s[i - 2] | 0x20))
 		return 0;
 	return word_ends(s, i, key_words, N(key_words)) ||
 	       word_ends(s, i, aws_words, N(aws_words));
@@ -179,8 +180,11 @@ member_at(const unsigned char *s, size_t j, const char *before, int start)
 	const item *l = jwk_members;
 	size_t nl = N(jwk_members);
 
-	/* Most words end in another letter: one test for all of them. */
-	if (!j || !in_set(JWK_LAST_LETTERS, s[j - 1]))
+	/* Most words end in another letter, or are longer than one or two
+	 * letters after a byte of @before: a test or two for all members. */
+	if (!j || !in_set(JWK_LAST_LETTERS, s[j - 1]) ||
+	    (!(j == 1 ? start : in_set(before, s[j - 2])) &&
+	     !(j == 2 ? start : j > 2 && in_set(before, s[j - 3]))))
 		return 0;
 	for (; nl--; l++)
 		if (j >= l->n && s[j - 1] == (unsigned char)l->s[l->n - 1] &&
@@ -370,15 +374,17 @@ redact_maybe(const char *str, size_t n)
 	size_t i;
 	unsigned m;
 
-	for (i = 0; n - i >= 16; i += 16)
+	for (i = 0; n - i >= 16; i += 16) {
+		m = anchors(s + i);
 #ifdef __SSE2__
-		for (m = i && n - i > 16 ? anchors_near(s + i) : anchors(s + i);
-		     m; m &= m - 1)
-#else
-		for (m = anchors(s + i); m; m &= m - 1)
+		/* Half the steps of a log message hold no anchor at all. */
+		if (m && i && n - i > 16)
+			m = anchors_near(s + i);
 #endif
+		for (; m; m &= m - 1)
 			if (anchor_at(s, n, i + NEXT(m)))
 				return 1;
+	}
 	if (i < n && n >= 16) {
 		/* The last 16 bytes, of which those before i are done. */
 		for (m = anchors(s + n - 16) >> (16 - (n - i)); m; m &= m - 1)

@@ -18,9 +18,11 @@
 	W("refresh-token") OR W("refresh_token") OR W("access-token") OR \
 	W("access_token") OR W("secretkey") OR W("secret-key") OR \
 	W("secret_key") OR W("password") OR W("passwd")
-/* The last letters of KEY_WORDS and AWS_WORDS: key_at() rules out every
- * other ':' and '=' at once (test-redact checks the list). */
+/* The last letters of KEY_WORDS and AWS_WORDS, and the letters before
+ * them: key_at() rules out every other ':' and '=' at once (test-redact
+ * checks the lists). */
 #define KEY_LAST_LETTERS "adny"
+#define KEY_NEXT_TO_LAST_LETTERS "ertw"
 #define AWS_IDS(W, OR) W("AKIA") OR W("ASIA")
 /* The letter before each AWS_IDS' 'I' and the second letter of each
  * TOKEN_WORDS (any case): redact_maybe() asks an anchor's neighbours for
@@ -32,7 +34,8 @@
 #define JWK_MEMBERS(W, OR) W("d") OR W("p") OR W("q") OR W("dp") OR \
 	W("dq") OR W("qi") OR W("k")
 /* Their last letters, for member_at() as KEY_LAST_LETTERS is for
- * key_at() (test-redact checks it too). */
+ * key_at(); each member is one or two letters (test-redact checks
+ * both). */
 #define JWK_LAST_LETTERS "dikpq"
 /* In UTF mode (?i) also folds U+017F (long s) to s and U+212A (Kelvin
  * sign) to k: PCRE2 10.42 has no other non-ASCII fold of an ASCII

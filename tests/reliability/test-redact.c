@@ -385,16 +385,28 @@ last_letters_known(void)
 		}
 
 	for (i = 0; i < sizeof(words) / sizeof(*words); i++) {
-		char c = (char)(words[i][strlen(words[i]) - 1] | 0x20);
+		size_t n = strlen(words[i]);
+		char c = (char)(words[i][n - 1] | 0x20);
+		char b = (char)(n > 1 ? words[i][n - 2] | 0x20 : 0);
 		if (!strchr(KEY_LAST_LETTERS, c)) {
 			fprintf(stderr, "KEY_LAST_LETTERS lacks '%c' (%s)\n",
 				c, words[i]);
+			bad++;
+		}
+		if (!b || !strchr(KEY_NEXT_TO_LAST_LETTERS, b)) {
+			fprintf(stderr, "KEY_NEXT_TO_LAST_LETTERS lacks '%c' (%s)\n",
+				b, words[i]);
 			bad++;
 		}
 	}
 	/* JWK members are matched as written, without (?i). */
 	for (i = 0; i < sizeof(members) / sizeof(*members); i++) {
 		char c = members[i][strlen(members[i]) - 1];
+		if (strlen(members[i]) > 2) {
+			fprintf(stderr, "member_at() takes JWK members for one "
+				"or two letters, not %s\n", members[i]);
+			bad++;
+		}
 		if (!strchr(JWK_LAST_LETTERS, c)) {
 			fprintf(stderr, "JWK_LAST_LETTERS lacks '%c' (%s)\n",
 				c, members[i]);
