@@ -62,7 +62,10 @@ typedef struct {
 /* The index in a memo's slots of the first slot of @msg's set. */
 size_t shape_memo_set(const char *msg, size_t n);
 /* shape_make() through @m; *@slot is then the slot that holds @msg, or
- * NULL (too long to keep, or no memory for a copy).  -1 on no memory. */
+ * NULL (too long to keep, or no memory for a copy).  1 when @msg was in
+ * the memo: its shape is the slot's, and @out is left as it was (most
+ * callers only want what they kept in the slot); 0 when it was made, into
+ * @out; -1 on no memory. */
 int shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		    buf_t *out, struct shape_memo_slot **slot);
 /* Give @src's memo to @dst (whose own must be free) in a new epoch;

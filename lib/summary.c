@@ -253,13 +253,13 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	struct shape_memo_slot *slot;
 	unclassified *u;
 	size_t k, src;
-	int rc = -1;
+	int rc = -1, known;
 
 	if (!level_warn(rec->level))
 		return 0;
-	if (shape_memo_make(&sm->memo, &sm->clean, rec->msg.p,
-			    rec->core_n ? rec->core_n : rec->msg.n, shape,
-			    &slot) < 0)
+	if ((known = shape_memo_make(&sm->memo, &sm->clean, rec->msg.p,
+				     rec->core_n ? rec->core_n : rec->msg.n,
+				     shape, &slot)) < 0)
 		goto out;
 	/* The same message at the same level as before, in this summary:
 	 * the same shape entry, without making its key and looking it up. */
@@ -267,6 +267,11 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	    slot->epoch == sm->memo.epoch && slot->index < sm->nshapes) {
 		k = slot->index;
 		goto count;
+	}
+	if (known) {
+		shape->len = 0;
+		if (buf_add(shape, slot->shape, slot->len) < 0)
+			goto out;
 	}
 	if (buf_add(shape, "\x1f", 1) < 0 ||
 	    buf_add(shape, rec->level, strlen(rec->level)) < 0)

@@ -171,12 +171,16 @@ START_TEST(memo_slots)
 	a->level = "warn";
 	a->epoch = m.epoch;
 	a->index = 7;
+	/* Found: the shape is the slot's, and out is left as it was. */
+	buf_add(&out, "untouched", 9);
 	ck_assert_int_eq(shape_memo_make(&m, &cl, "pod web-7d9f8c6b5-x2k4j failed",
-					 30, &out, &b), 0);
+					 30, &out, &b), 1);
 	ck_assert_ptr_eq(a, b);
 	ck_assert_str_eq(b->level, "warn");
 	ck_assert_uint_eq(b->index, 7);
-	ck_assert_str_eq(out.data, "pod web-<pod> failed");
+	ck_assert_uint_eq(b->len, 20);
+	ck_assert_mem_eq(b->shape, "pod web-<pod> failed", 20);
+	ck_assert_str_eq(out.data, "pod web-<pod> faileduntouched");
 
 	/* The set of a's message holds SHAPE_MEMO_WAYS messages: as many
 	 * more as fit beside it take the other slots and leave a as it is;
