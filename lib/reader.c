@@ -241,8 +241,11 @@ header_of(const char *p, size_t n)
 	 * and most start with a digit, a bracket or a brace. */
 	if (!n || p[0] < 'A' || p[0] > 'Z')
 		return HDR_NONE;
+	/* Two bytes before the call: journald's lines start "Nov", klog's
+	 * errors "E1120". */
 	for (h = HDR_NAME; h <= HDR_NS_COLUMN; h++)
 		if (n >= headers[h].n && p[0] == headers[h].p[0] &&
+		    p[1] == headers[h].p[1] &&
 		    !memcmp(p, headers[h].p, headers[h].n))
 			return h;
 	return HDR_NONE;
