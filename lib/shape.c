@@ -396,7 +396,7 @@ int
 shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out)
 {
 	size_t at = 0, i = 0, e, dead = 0;
-	starts st = { (size_t)-1 / 2, 0 };
+	starts st = { (size_t)-1 / 2, 0 };      /* no window yet */
 	int h;
 
 	out->len = 0;
