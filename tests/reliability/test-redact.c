@@ -360,7 +360,7 @@ folds_known(void)
  * listed: every key word's and JWK member's last, the letter before
  * every AWS id's 'I', every token word's second. */
 static int
-last_letters_known(void)
+letters_known(void)
 {
 	static const char *const words[] = { KEY_WORDS(W, ) AWS_WORDS(W, ) };
 	static const char *const members[] = { JWK_MEMBERS(W, ) };
@@ -447,7 +447,7 @@ main(int argc, char **argv)
 	static const long want_kind[10] = { 1138, 4336, 4711, 311, 4745,
 					    3336, 803, 1237, 4608, 2832 };
 	static line l;
-	int i, fail = folds_known() + last_letters_known();
+	int i, fail = folds_known() + letters_known();
 
 	if (argc != 2)
 		return fprintf(stderr, "usage: test-redact REPRO-DIR\n"), 2;
