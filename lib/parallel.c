@@ -306,7 +306,10 @@ run(pool *p, const lane *ln, tsblog_scan_cb cb, void *payload,
 	while (!p->stop && p->merged < p->npieces) {
 		slot *sl = &p->slots[p->merged % p->nslots];
 		if (sl->done) {
-			int last = p->merged == p->npieces - 1;
+			/* The piece that reads to the end: later ones are empty
+			 * when the input's last line has no newline and holds
+			 * their cuts.  Its scanner has finished that line. */
+			int last = sl->to == p->end;
 			pthread_mutex_unlock(&p->mu);
 			if (sl->serial || (!last && !sl->at_rest))
 				*resume_at = sl->from;

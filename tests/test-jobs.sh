@@ -34,8 +34,13 @@ printf '\357\273\277' > "$dir/bom"
 repro=$DATA/../reliability/repro
 { cat "$dir/plain.log" "$repro/redact-gaps.log" "$repro/redact-shape-split.log"
   cat "$dir/plain.log" "$repro/redact-gaps.log" "$repro/redact-shape-split.log"; } > "$dir/secrets.log"
+# A last line without a newline, longer than a piece: the cuts after the
+# piece it starts in fall inside it, and that piece, not at rest, reads
+# to the end of the file and is merged as the last one.
+{ cat "$dir/plain.log"; grep -m1 -i error "$DATA/sample/operator.log" | tr -d '\n'
+  head -c 1572864 /dev/zero | tr '\0' x; } > "$dir/unterminated.log"
 pass=0 fail=0
-for f in plain mixed doc-at-cut malformed-late describe boms secrets; do
+for f in plain mixed doc-at-cut malformed-late describe boms secrets unterminated; do
 	for o in json summary-json text; do
 		"$TSBLOG" -j 1 -o $o --color=never "$dir/$f.log" > "$dir/one" 2>&1
 		s1=$?

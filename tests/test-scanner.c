@@ -1265,6 +1265,44 @@ START_TEST(scanner_pieces_stop_at_document)
 }
 END_TEST
 
+/* A last line without a newline, longer than a piece, holds the cuts
+ * after the piece it starts in: that piece reads to the end, and its
+ * line is finished there, so nothing is read again serially. */
+START_TEST(scanner_pieces_unterminated_last_line)
+{
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
+	tsblog_scanner *s = NULL;
+	transcript t = { 0 };
+	tsblog_error err;
+	size_t len, tail = (3u << 20) / 2, lines = 0, i;
+	char *in = big_input(&len, 0), *all;
+	int fd;
+	off_t resume_at;
+
+	all = realloc(in, len + tail);
+	ck_assert_ptr_nonnull(all);
+	memset(all + len, 'x', tail);
+	len += tail;
+	for (i = 0; i < len; i++)
+		lines += all[i] == '\n';
+	fd = temp_file(all, len);
+	o.jobs = 2;
+	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "big.log", &o, &err), 0);
+	ck_assert_int_eq(scan_pieces(s, fd, 0, (off_t)len, NULL, record_all, &t,
+				     &err, &resume_at), 0);
+	ck_assert_int_eq(resume_at, -1);
+	ck_assert_uint_eq(tsblog_scanner_bytes(s), (uint64_t)len);
+	ck_assert_uint_eq(tsblog_scanner_records(s), lines + 1);
+	ck_assert_uint_eq(tsblog_scanner_truncated(s), 1);
+	free(t.text);
+	free(all);
+	close(fd);
+	tsblog_scanner_free(s);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 /* Through a pipe, tsblog_scan_fd() reads on this thread: the same as
  * scanning the bytes. */
 START_TEST(scanner_scan_fd_pipe)
@@ -1363,6 +1401,7 @@ suite(void)
 	tcase_add_test(tc, scanner_scan_fd_jobs_equal_one);
 	tcase_add_test(tc, scanner_scan_fd_jobs_abort);
 	tcase_add_test(tc, scanner_pieces_stop_at_document);
+	tcase_add_test(tc, scanner_pieces_unterminated_last_line);
 	tcase_add_test(tc, scanner_scan_fd_pipe);
 	tcase_add_test(tc, scanner_bad_arguments);
 	/* Scans of a few MiB on a loaded machine. */
