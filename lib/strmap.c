@@ -54,94 +54,129 @@ strmap_hash(const char *s, size_t n)
 	return (size_t)h;
 }
 
-/* Open addressing with linear probing; keys are copied. */
+/* Open addressing with linear probing. */
 static int
 strmap_grow(strmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 64, k, i;
-	char **keys = calloc(cap, sizeof(*keys));
-	size_t *vals = calloc(cap, sizeof(*vals));
+	strmap_slot *slots = calloc(cap, sizeof(*slots));
 
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
+	if (!slots)
 		return -1;
-	}
 	for (k = 0; k < m->cap; k++) {
-		if (!m->keys[k])
+		if (!m->slots[k].off)
 			continue;
-		i = strmap_hash(m->keys[k], strlen(m->keys[k])) & (cap - 1);
-		while (keys[i])
+		i = m->slots[k].hash & (cap - 1);
+		while (slots[i].off)
 			i = (i + 1) & (cap - 1);
-		keys[i] = m->keys[k];
-		vals[i] = m->vals[k];
+		slots[i] = m->slots[k];
 	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
+	free(m->slots);
+	m->slots = slots;
 	m->cap = cap;
 	return 0;
 }
 
+/* The slot holding @key, or the empty one where it would go. */
 static size_t
-strmap_slot(const strmap *m, const char *key, size_t len)
+slot_of(const strmap *m, const char *key, size_t len, size_t hash)
 {
-	size_t i = strmap_hash(key, len) & (m->cap - 1);
-	while (m->keys[i] &&
-	       !(!strncmp(m->keys[i], key, len) && !m->keys[i][len]))
+	size_t i = hash & (m->cap - 1);
+	const strmap_slot *e;
+
+	while ((e = &m->slots[i])->off &&
+	       !(e->hash == hash && e->len == len &&
+		 !memcmp(m->pool + e->off - 1, key, len)))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
 size_t
-strmap_find(const strmap *m, const char *key, size_t len)
+strmap_find_hashed(const strmap *m, const char *key, size_t len,
+		   size_t hash)
 {
 	size_t i;
+
 	if (!m->cap)
 		return STRMAP_NONE;
-	i = strmap_slot(m, key, len);
-	return m->keys[i] ? m->vals[i] : STRMAP_NONE;
+	i = slot_of(m, key, len, hash);
+	return m->slots[i].off ? m->slots[i].val : STRMAP_NONE;
+}
+
+size_t
+strmap_find(const strmap *m, const char *key, size_t len)
+{
+	return m->cap ? strmap_find_hashed(m, key, len, strmap_hash(key, len))
+		      : STRMAP_NONE;
+}
+
+size_t
+strmap_put_hashed(strmap *m, const char *key, size_t len, size_t hash,
+		  size_t val)
+{
+	size_t i;
+
+	if ((m->count + 1) * 2 > m->cap && strmap_grow(m) < 0)
+		return STRMAP_NOMEM;
+	i = slot_of(m, key, len, hash);
+	if (m->slots[i].off)
+		return m->slots[i].val;
+	if (m->pool_cap - m->pool_len < len + 1) {
+		size_t cap = m->pool_cap ? m->pool_cap : 1024;
+		char *pool;
+		while (cap - m->pool_len < len + 1)
+			cap *= 2;
+		/* @key may be a key of this map (a kept shape put back). */
+		if (!(pool = malloc(cap)))
+			return STRMAP_NOMEM;
+		memcpy(pool, m->pool, m->pool_len);
+		memcpy(pool + m->pool_len, key, len);
+		free(m->pool);
+		m->pool = pool;
+		m->pool_cap = cap;
+	} else {
+		memmove(m->pool + m->pool_len, key, len);
+	}
+	m->pool[m->pool_len + len] = '\0';
+	m->slots[i] = (strmap_slot){ hash, m->pool_len + 1, len, val };
+	m->pool_len += len + 1;
+	m->count++;
+	return val;
 }
 
 size_t
 strmap_put(strmap *m, const char *key, size_t len, size_t val)
 {
-	size_t i;
-	char *copy;
+	return strmap_put_hashed(m, key, len, strmap_hash(key, len), val);
+}
 
-	if ((m->count + 1) * 2 > m->cap && strmap_grow(m) < 0)
-		return STRMAP_NOMEM;
-	i = strmap_slot(m, key, len);
-	if (m->keys[i])
-		return m->vals[i];
-	copy = malloc(len + 1);
-	if (!copy)
-		return STRMAP_NOMEM;
-	memcpy(copy, key, len);
-	copy[len] = '\0';
-	m->keys[i] = copy;
-	m->vals[i] = val;
-	m->count++;
-	return val;
+const char *
+strmap_slot_key(const strmap *m, size_t i, size_t *len, size_t *hash,
+		size_t *val)
+{
+	const strmap_slot *e = &m->slots[i];
+
+	if (!e->off)
+		return NULL;
+	*len = e->len;
+	*hash = e->hash;
+	*val = e->val;
+	return m->pool + e->off - 1;
 }
 
 void
 strmap_clear(strmap *m)
 {
-	size_t i;
-	for (i = 0; i < m->cap; i++) {
-		free(m->keys[i]);
-		m->keys[i] = NULL;
-	}
+	if (m->cap)
+		memset(m->slots, 0, m->cap * sizeof(*m->slots));
 	m->count = 0;
+	m->pool_len = 0;
 }
 
 void
 strmap_free(strmap *m)
 {
-	strmap_clear(m);
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
+	free(m->pool);
 	memset(m, 0, sizeof(*m));
 }

@@ -188,7 +188,7 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 {
 	const struct tsblog_rule *r = d->rule;
 	problem *p;
-	size_t i, k, src;
+	size_t i, k, src, hash;
 
 	/* Key: rule id, then each key field's value, \x1f-separated (a
 	 * byte that sanitised values never contain unescaped in logs). */
@@ -201,7 +201,8 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 		    (v && buf_add(&sm->key, v, strlen(v)) < 0))
 			return -1;
 	}
-	k = strmap_find(&sm->problem_ix, sm->key.data, sm->key.len);
+	hash = strmap_hash(sm->key.data, sm->key.len);
+	k = strmap_find_hashed(&sm->problem_ix, sm->key.data, sm->key.len, hash);
 	if (k == STRMAP_NONE) {
 		if (sm->nproblems >= MAX_PROBLEMS) {
 			/* Sightings, as unclassified_dropped counts them. */
@@ -214,8 +215,9 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 			return -1;
 		p = &sm->problems[sm->nproblems];
 		if (new_problem(sm, d, p) < 0 ||
-		    strmap_put(&sm->problem_ix, sm->key.data, sm->key.len,
-			       sm->nproblems) == STRMAP_NOMEM) {
+		    strmap_put_hashed(&sm->problem_ix, sm->key.data,
+				      sm->key.len, hash, sm->nproblems) ==
+			    STRMAP_NOMEM) {
 			problem_free(p);
 			return -1;
 		}
@@ -252,7 +254,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	buf_t *shape = &sm->key;
 	struct shape_memo_slot *slot;
 	unclassified *u;
-	size_t k, src;
+	size_t k, src, hash;
 	int rc = -1, known;
 
 	if (!level_warn(rec->level))
@@ -276,11 +278,12 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	if (buf_add(shape, "\x1f", 1) < 0 ||
 	    buf_add(shape, rec->level, strlen(rec->level)) < 0)
 		goto out;
-	k = strmap_find(&sm->shape_ix, shape->data, shape->len);
+	hash = strmap_hash(shape->data, shape->len);
+	k = strmap_find_hashed(&sm->shape_ix, shape->data, shape->len, hash);
 	if (k == STRMAP_NONE) {
 		buf_t ex = { 0 };
-		if (sm->allow ? strmap_find(sm->allow, shape->data, shape->len) ==
-					STRMAP_NONE
+		if (sm->allow ? strmap_find_hashed(sm->allow, shape->data,
+						   shape->len, hash) == STRMAP_NONE
 			      : sm->nshapes >= MAX_SHAPES) {
 			sm->shapes_dropped = add_count(sm->shapes_dropped,
 						       rec->count);
@@ -310,8 +313,8 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		}
 		memcpy(u->shape, shape->data, shape->len + 1);
 		u->shape[shape->len - 1 - strlen(rec->level)] = '\0';
-		if (strmap_put(&sm->shape_ix, shape->data, shape->len,
-			       sm->nshapes) == STRMAP_NOMEM) {
+		if (strmap_put_hashed(&sm->shape_ix, shape->data, shape->len,
+				      hash, sm->nshapes) == STRMAP_NOMEM) {
 			free(u->shape);
 			free(ex.data);
 			goto out;
@@ -471,16 +474,24 @@ summary_json(const summary *sm, const summary_totals *t)
 	return b.data;
 }
 
-/* The key of each entry of @ix, by the index it maps to. */
-static const char **
+/* A map's key, as strmap_slot_key() gives it. */
+typedef struct {
+	const char *p;
+	size_t len, hash;
+} key_ref;
+
+/* The key of each entry of @ix, by the index it maps to (p NULL for an
+ * index none maps to). */
+static key_ref *
 keys_by_index(const strmap *ix, size_t n)
 {
-	const char **keys = calloc(n + 1, sizeof(char *));
-	size_t i;
+	key_ref *keys = calloc(n + 1, sizeof(*keys));
+	size_t i, len, hash, val;
+	const char *k;
 
 	for (i = 0; keys && i < ix->cap; i++)
-		if (ix->keys[i] && ix->vals[i] < n)
-			keys[ix->vals[i]] = ix->keys[i];
+		if ((k = strmap_slot_key(ix, i, &len, &hash, &val)) && val < n)
+			keys[val] = (key_ref){ k, len, hash };
 	return keys;
 }
 
@@ -540,19 +551,21 @@ add_sources(summary *dst, problem *p, const summary *src, const problem *sp)
 int
 summary_kept_shapes(const summary *dst, const summary *src, strmap *out)
 {
-	const char **a = keys_by_index(&dst->shape_ix, dst->nshapes);
-	const char **b = keys_by_index(&src->shape_ix, src->nshapes);
+	key_ref *a = keys_by_index(&dst->shape_ix, dst->nshapes);
+	key_ref *b = keys_by_index(&src->shape_ix, src->nshapes);
 	size_t i;
 	int rc = a && b ? 0 : -1;
 
 	for (i = 0; rc == 0 && i < dst->nshapes; i++)
-		rc = strmap_put(out, a[i], strlen(a[i]), i) == STRMAP_NOMEM
-			     ? -1 : 0;
+		rc = strmap_put_hashed(out, a[i].p, a[i].len, a[i].hash, i) ==
+			     STRMAP_NOMEM ? -1 : 0;
 	for (i = 0; rc == 0 && i < src->nshapes && out->count < MAX_SHAPES;
 	     i++)
-		if (strmap_find(out, b[i], strlen(b[i])) == STRMAP_NONE)
-			rc = strmap_put(out, b[i], strlen(b[i]), out->count) ==
-					     STRMAP_NOMEM ? -1 : 0;
+		if (strmap_find_hashed(out, b[i].p, b[i].len, b[i].hash) ==
+		    STRMAP_NONE)
+			rc = strmap_put_hashed(out, b[i].p, b[i].len, b[i].hash,
+					       out->count) == STRMAP_NOMEM
+				     ? -1 : 0;
 	free(a);
 	free(b);
 	return rc;
@@ -561,8 +574,8 @@ summary_kept_shapes(const summary *dst, const summary *src, strmap *out)
 int
 summary_absorb(summary *dst, const summary *src, uint64_t offset)
 {
-	const char **keys = keys_by_index(&src->problem_ix, src->nproblems);
-	const char **shapes = keys_by_index(&src->shape_ix, src->nshapes);
+	key_ref *keys = keys_by_index(&src->problem_ix, src->nproblems);
+	key_ref *shapes = keys_by_index(&src->shape_ix, src->nshapes);
 	buf_t ex = { 0 };
 	size_t i, k, idx;
 	int rc = -1;
@@ -573,9 +586,10 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 	for (i = 0; i < src->nproblems; i++) {
 		const problem *sp = &src->problems[i];
 		problem *p;
-		if (!keys[i])
+		if (!keys[i].p)
 			continue;
-		k = strmap_find(&dst->problem_ix, keys[i], strlen(keys[i]));
+		k = strmap_find_hashed(&dst->problem_ix, keys[i].p, keys[i].len,
+				       keys[i].hash);
 		if (k == STRMAP_NONE) {
 			if (dst->nproblems >= MAX_PROBLEMS) {
 				dst->problems_dropped = add_count(
@@ -587,8 +601,9 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 				goto out;
 			p = &dst->problems[dst->nproblems];
 			if (copy_problem(p, sp, offset) < 0 ||
-			    strmap_put(&dst->problem_ix, keys[i], strlen(keys[i]),
-				       dst->nproblems) == STRMAP_NOMEM) {
+			    strmap_put_hashed(&dst->problem_ix, keys[i].p,
+					      keys[i].len, keys[i].hash,
+					      dst->nproblems) == STRMAP_NOMEM) {
 				problem_free(p);
 				goto out;
 			}
@@ -607,9 +622,10 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 	}
 	for (i = 0; i < src->nshapes; i++) {
 		const unclassified *su = &src->shapes[i];
-		if (!shapes[i])
+		if (!shapes[i].p)
 			continue;
-		k = strmap_find(&dst->shape_ix, shapes[i], strlen(shapes[i]));
+		k = strmap_find_hashed(&dst->shape_ix, shapes[i].p, shapes[i].len,
+				       shapes[i].hash);
 		if (k != STRMAP_NONE) {
 			dst->shapes[k].count = add_count(dst->shapes[k].count,
 							  su->count);
@@ -637,8 +653,9 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 		dst->shapes[dst->nshapes].example_n = ex.len;
 		ex = (buf_t){ 0 };
 		if (!dst->shapes[dst->nshapes].shape ||
-		    strmap_put(&dst->shape_ix, shapes[i], strlen(shapes[i]),
-			       dst->nshapes) == STRMAP_NOMEM) {
+		    strmap_put_hashed(&dst->shape_ix, shapes[i].p, shapes[i].len,
+				      shapes[i].hash, dst->nshapes) ==
+			    STRMAP_NOMEM) {
 			free(dst->shapes[dst->nshapes].shape);
 			free(dst->shapes[dst->nshapes].example);
 			goto out;

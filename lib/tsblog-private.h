@@ -96,11 +96,22 @@ struct tsblog_rule {
 	size_t file_index;      /* position in its file's "rules" array */
 };
 
-/* strmap: string -> index, for grouping (summary problems and shapes). */
+/* strmap: string -> index, for grouping (summary problems and shapes).
+ * Each slot keeps its key's hash and length, so a probe compares bytes
+ * only on a hash that matches, growing hashes nothing again, and a merge
+ * looks a key up in another map by the hash it already has.  The keys
+ * live in one pool: no allocation per key, and clearing frees none. */
 typedef struct {
-	char **keys;
-	size_t *vals;
+	size_t hash;
+	size_t off;             /* the key's offset in the pool + 1; 0: empty */
+	size_t len;
+	size_t val;
+} strmap_slot;
+typedef struct {
+	strmap_slot *slots;
 	size_t cap, count;
+	char *pool;             /* the keys, each NUL-terminated */
+	size_t pool_len, pool_cap;
 } strmap;
 #define STRMAP_NONE ((size_t)-1)
 #define STRMAP_NOMEM ((size_t)-2)
@@ -109,6 +120,16 @@ size_t strmap_find(const strmap *m, const char *key, size_t len);
 /* Add @key with @val unless present; the value now stored for it, or
  * STRMAP_NOMEM. */
 size_t strmap_put(strmap *m, const char *key, size_t len, size_t val);
+/* strmap_find() and strmap_put() with @key's strmap_hash(), @hash,
+ * already known. */
+size_t strmap_find_hashed(const strmap *m, const char *key, size_t len,
+			  size_t hash);
+size_t strmap_put_hashed(strmap *m, const char *key, size_t len,
+			 size_t hash, size_t val);
+/* The key in slot @i (< m->cap), with its length, hash and value, or NULL
+ * for an empty slot.  Valid until the next strmap_put() into @m. */
+const char *strmap_slot_key(const strmap *m, size_t i, size_t *len,
+			    size_t *hash, size_t *val);
 /* Empty @m, keeping its room. */
 void strmap_clear(strmap *m);
 void strmap_free(strmap *m);
