@@ -86,7 +86,7 @@ slot_of(const strmap *m, const char *key, size_t len, size_t hash)
 
 	while ((e = &m->slots[i])->off &&
 	       !(e->hash == hash && e->len == len &&
-		 !memcmp(m->pool + e->off - 1, key, len)))
+		 (!len || !memcmp(m->pool + e->off - 1, key, len))))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -129,12 +129,14 @@ strmap_put_hashed(strmap *m, const char *key, size_t len, size_t hash,
 		/* @key may be a key of this map (a kept shape put back). */
 		if (!(pool = malloc(cap)))
 			return STRMAP_NOMEM;
-		memcpy(pool, m->pool, m->pool_len);
-		memcpy(pool + m->pool_len, key, len);
+		if (m->pool_len)
+			memcpy(pool, m->pool, m->pool_len);
+		if (len)
+			memcpy(pool + m->pool_len, key, len);
 		free(m->pool);
 		m->pool = pool;
 		m->pool_cap = cap;
-	} else {
+	} else if (len) {
 		memmove(m->pool + m->pool_len, key, len);
 	}
 	m->pool[m->pool_len + len] = '\0';
