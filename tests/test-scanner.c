@@ -1222,27 +1222,39 @@ START_TEST(scanner_scan_fd_jobs_abort)
 }
 END_TEST
 
+/* @in scanned by scan_pieces() with two jobs, its callback's calls in
+ * @t and where it says to read on serially in *@resume_at. */
+static tsblog_scanner *
+scan_in_pieces(const tsblog_ruleset *rs, const char *in, size_t len,
+	       transcript *t, off_t *resume_at)
+{
+	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
+	tsblog_scanner *s = NULL;
+	tsblog_error err;
+	int fd = temp_file(in, len);
+
+	o.jobs = 2;
+	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "big.log", &o, &err), 0);
+	ck_assert_int_eq(scan_pieces(s, fd, 0, (off_t)len, NULL, record_all, t,
+				     &err, resume_at), 0);
+	close(fd);
+	return s;
+}
+
 /* Where a document runs across a cut, the pieces stop at the piece it
  * starts in: the caller reads on serially from there, with everything
  * before it merged. */
 START_TEST(scanner_pieces_stop_at_document)
 {
 	tsblog_ruleset *rs = tu_rules(RULES);
-	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
-	tsblog_scanner *s = NULL;
 	transcript t = { 0 };
-	tsblog_error err;
 	size_t len, lines = 0, i;
 	int found = 0;
 	char *in = big_input(&len, 1);
 	const char *doc = strstr(in, "{\n    \"apiVersion\"");
-	int fd = temp_file(in, len);
 	off_t resume_at;
+	tsblog_scanner *s = scan_in_pieces(rs, in, len, &t, &resume_at);
 
-	o.jobs = 2;
-	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "big.log", &o, &err), 0);
-	ck_assert_int_eq(scan_pieces(s, fd, 0, (off_t)len, NULL, record_all, &t,
-				     &err, &resume_at), 0);
 	/* Pieces are 1 MiB here, cut after a newline. */
 	ck_assert_int_gt(resume_at, 0);
 	ck_assert_int_le(resume_at, doc - in);
@@ -1259,7 +1271,6 @@ START_TEST(scanner_pieces_stop_at_document)
 	ck_assert_int_eq(t.n, found);
 	free(t.text);
 	free(in);
-	close(fd);
 	tsblog_scanner_free(s);
 	tsblog_ruleset_free(rs);
 }
@@ -1271,33 +1282,24 @@ END_TEST
 START_TEST(scanner_pieces_unterminated_last_line)
 {
 	tsblog_ruleset *rs = tu_rules(RULES);
-	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
-	tsblog_scanner *s = NULL;
 	transcript t = { 0 };
-	tsblog_error err;
 	size_t len, tail = (3u << 20) / 2, lines = 0, i;
-	char *in = big_input(&len, 0), *all;
-	int fd;
+	char *in = big_input(&len, 0), *all = realloc(in, len + tail);
 	off_t resume_at;
+	tsblog_scanner *s;
 
-	all = realloc(in, len + tail);
 	ck_assert_ptr_nonnull(all);
 	memset(all + len, 'x', tail);
 	len += tail;
 	for (i = 0; i < len; i++)
 		lines += all[i] == '\n';
-	fd = temp_file(all, len);
-	o.jobs = 2;
-	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "big.log", &o, &err), 0);
-	ck_assert_int_eq(scan_pieces(s, fd, 0, (off_t)len, NULL, record_all, &t,
-				     &err, &resume_at), 0);
+	s = scan_in_pieces(rs, all, len, &t, &resume_at);
 	ck_assert_int_eq(resume_at, -1);
 	ck_assert_uint_eq(tsblog_scanner_bytes(s), (uint64_t)len);
 	ck_assert_uint_eq(tsblog_scanner_records(s), lines + 1);
 	ck_assert_uint_eq(tsblog_scanner_truncated(s), 1);
 	free(t.text);
 	free(all);
-	close(fd);
 	tsblog_scanner_free(s);
 	tsblog_ruleset_free(rs);
 }
