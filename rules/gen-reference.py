@@ -85,6 +85,14 @@ for name, rules in docs:
                 if g not in seen:
                     seen.append(g)
             print("Fields: %s\n" % ", ".join("`%s`" % g for g in seen))
+        rest = [g for g in (seen if groups else []) if g not in r.get("key", seen)]
+        if rest:
+            print("One problem per %s; %s %s shown as first seen (%s from "
+                  "one sighting to the next).\n" %
+                  (", ".join("`%s`" % k for k in r["key"]) or "rule",
+                   ", ".join("`%s`" % g for g in rest),
+                   "is" if len(rest) == 1 else "are",
+                   "it may change" if len(rest) == 1 else "they may change"))
         if ex:
             print("Example:\n\n```\n%s\n```\n" % ex["line"])
             if ex.get("context"):
