@@ -86,7 +86,7 @@ slot_of(const strmap *m, const char *key, size_t len, size_t hash)
 
 	while ((e = &m->slots[i])->off &&
 	       !(e->hash == hash && e->len == len &&
-		 (!len || !memcmp(m->pool + e->off - 1, key, len))))
+		 (!len || !memcmp(m->pool.data + e->off - 1, key, len))))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -121,27 +121,11 @@ strmap_put_hashed(strmap *m, const char *key, size_t len, size_t hash,
 	i = slot_of(m, key, len, hash);
 	if (m->slots[i].off)
 		return m->slots[i].val;
-	if (m->pool_cap - m->pool_len < len + 1) {
-		size_t cap = m->pool_cap ? m->pool_cap : 1024;
-		char *pool;
-		while (cap - m->pool_len < len + 1)
-			cap *= 2;
-		/* @key may be a key of this map (a kept shape put back). */
-		if (!(pool = malloc(cap)))
-			return STRMAP_NOMEM;
-		if (m->pool_len)
-			memcpy(pool, m->pool, m->pool_len);
-		if (len)
-			memcpy(pool + m->pool_len, key, len);
-		free(m->pool);
-		m->pool = pool;
-		m->pool_cap = cap;
-	} else if (len) {
-		memmove(m->pool + m->pool_len, key, len);
-	}
-	m->pool[m->pool_len + len] = '\0';
-	m->slots[i] = (strmap_slot){ hash, m->pool_len + 1, len, val };
-	m->pool_len += len + 1;
+	/* The NUL buf_add() keeps after the key stays as its end. */
+	if (buf_add(&m->pool, key, len) < 0)
+		return STRMAP_NOMEM;
+	m->slots[i] = (strmap_slot){ hash, m->pool.len - len + 1, len, val };
+	m->pool.len++;
 	m->count++;
 	return val;
 }
@@ -163,7 +147,7 @@ strmap_slot_key(const strmap *m, size_t i, size_t *len, size_t *hash,
 	*len = e->len;
 	*hash = e->hash;
 	*val = e->val;
-	return m->pool + e->off - 1;
+	return m->pool.data + e->off - 1;
 }
 
 void
@@ -172,13 +156,13 @@ strmap_clear(strmap *m)
 	if (m->cap)
 		memset(m->slots, 0, m->cap * sizeof(*m->slots));
 	m->count = 0;
-	m->pool_len = 0;
+	m->pool.len = 0;
 }
 
 void
 strmap_free(strmap *m)
 {
 	free(m->slots);
-	free(m->pool);
+	buf_free(&m->pool);
 	memset(m, 0, sizeof(*m));
 }

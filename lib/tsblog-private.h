@@ -96,6 +96,13 @@ struct tsblog_rule {
 	size_t file_index;      /* position in its file's "rules" array */
 };
 
+/* A growable byte buffer; on allocation failure it stays valid and
+ * buf_* return -1. */
+typedef struct {
+	char *data;
+	size_t len, cap;
+} buf_t;
+
 /* strmap: string -> index, for grouping (summary problems and shapes).
  * Each slot keeps its key's hash and length, so a probe compares bytes
  * only on a hash that matches, growing hashes nothing again, and a merge
@@ -110,15 +117,14 @@ typedef struct {
 typedef struct {
 	strmap_slot *slots;
 	size_t cap, count;
-	char *pool;             /* the keys, each NUL-terminated */
-	size_t pool_len, pool_cap;
+	buf_t pool;             /* the keys, each NUL-terminated */
 } strmap;
 #define STRMAP_NONE ((size_t)-1)
 #define STRMAP_NOMEM ((size_t)-2)
 /* The value stored for @key, or STRMAP_NONE. */
 size_t strmap_find(const strmap *m, const char *key, size_t len);
-/* Add @key with @val unless present; the value now stored for it, or
- * STRMAP_NOMEM. */
+/* Add @key (not a key of @m itself) with @val unless present; the value
+ * now stored for it, or STRMAP_NOMEM. */
 size_t strmap_put(strmap *m, const char *key, size_t len, size_t val);
 /* strmap_find() and strmap_put() with @key's strmap_hash(), @hash,
  * already known. */
@@ -177,13 +183,6 @@ int budget_match(const struct tsblog_ruleset *rs,
 		 const struct tsblog_rule *r, const pcre2_code *code,
 		 const char *s, size_t n, unsigned long budget,
 		 pcre2_match_data *md, pcre2_match_context *mc);
-
-/* A growable byte buffer; on allocation failure it stays valid and
- * buf_* return -1. */
-typedef struct {
-	char *data;
-	size_t len, cap;
-} buf_t;
 
 /* buf_reserve() and buf_add() when the buffer must grow first. */
 int buf_reserve_grow(buf_t *b, size_t extra);

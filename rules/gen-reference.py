@@ -78,14 +78,13 @@ for name, rules in docs:
             alts = r["context"] if isinstance(r["context"], list) else [r["context"]]
             print("Only when: %s.\n" % " or ".join(
                 ", ".join("%s ~ `%s`" % kv for kv in a.items()) for a in alts))
-        groups = re.findall(r"\(\?<([A-Za-z_][A-Za-z0-9_]*)>", r["_pattern"])
-        if groups:
-            seen = []
-            for g in groups:
-                if g not in seen:
-                    seen.append(g)
+        seen = []
+        for g in re.findall(r"\(\?<([A-Za-z_][A-Za-z0-9_]*)>", r["_pattern"]):
+            if g not in seen:
+                seen.append(g)
+        if seen:
             print("Fields: %s\n" % ", ".join("`%s`" % g for g in seen))
-        rest = [g for g in (seen if groups else []) if g not in r.get("key", seen)]
+        rest = [g for g in seen if g not in r.get("key", seen)]
         if rest:
             print("One problem per %s; %s %s shown as first seen (%s from "
                   "one sighting to the next).\n" %
