@@ -37,6 +37,7 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	s->opts.jobs = opts && opts->version >= 2 ? opts->jobs : 0;
 	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
 	level_finder_init(&s->lvf);
+	s->odd_kernel = disguise_kernel();
 	s->m.timing = !!(s->opts.flags & TSBLOG_SCAN_TIME_RULES);
 	/* s->pf is taken when input comes (scanner_feed()).  The summary
 	 * also wants warnings no rule knows: special_line() reads each
@@ -98,9 +99,8 @@ tsblog_scanner_reset(tsblog_scanner *s, const char *source)
 	carry_done(s);
 	s->finished = 0;
 	s->line_no = 0;
-	s->hit = s->odd_at = s->lvl = NULL;
+	s->hit = s->odd = s->lvl = NULL;
 	memset(&s->pfc, 0, sizeof(s->pfc));
-	s->odd[0] = s->odd[1] = s->odd[2] = NULL;
 	reader_reset(&s->rd);
 	return 0;
 }
@@ -144,9 +144,8 @@ scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 	}
 	s->chunk = buf;
 	s->chunk_len = len;
-	s->hit = s->odd_at = s->lvl = NULL;
+	s->hit = s->odd = s->lvl = NULL;
 	memset(&s->pfc, 0, sizeof(s->pfc));
-	s->odd[0] = s->odd[1] = s->odd[2] = NULL;
 	s->pos = 0;
 	s->bytes += len;
 	return 0;
@@ -246,10 +245,10 @@ strip_escapes(buf_t *out, const char *p, size_t n)
 	return 0;
 }
 
-/* Whether @at, where skip_lines() found the first of a kind of disguise
- * in the chunk [@c, @c_end) at or after a place before @p, is past the @n
- * bytes at @p: then they hold none, and need no search.  @p may be a
- * carried line, outside the chunk. */
+/* Whether @at, where skip_lines() found the first disguise in the chunk
+ * [@c, @c_end) searching from a place before @p, is past the @n bytes at
+ * @p: then they hold none (no colour escape, no lone CR), and need no
+ * search.  @p may be a carried line, outside the chunk. */
 static int
 known_clean(const char *at, const char *c, const char *c_end, const char *p,
 	    size_t n)
@@ -280,7 +279,7 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 		s->truncated++;
 		over = 1;
 	}
-	if (!known_clean(s->odd[0], s->chunk, s->chunk + s->chunk_len, p, n) &&
+	if (!known_clean(s->odd, s->chunk, s->chunk + s->chunk_len, p, n) &&
 	    memchr(p, '\x1b', n)) {
 		if (strip_escapes(&s->clean, p, n) < 0)
 			return err_nomem(err);
@@ -404,60 +403,10 @@ line_end(const char *p, size_t avail, const char *lone_cr)
 	return NULL;
 }
 
-/* The three kinds of disguise, each the first in [p, end) or end. */
-static const char *
-next_escape(const char *p, const char *end)
-{
-	const char *e = memchr(p, '\x1b', (size_t)(end - p));
-
-	return e ? e : end;
-}
-
-static const char *
-next_lone_cr(const char *p, const char *end)
-{
-	const char *cr = p;
-
-	while ((cr = memchr(cr, '\r', (size_t)(end - cr))) && cr + 1 < end) {
-		if (cr[1] != '\n' && cr[1] != '\r')
-			return cr;
-		cr++;
-	}
-	return end;
-}
-
-/* Backslashes pair up from @p: start at a line start. */
-static const char *
-next_json_escape(const char *p, const char *end)
-{
-	const char *bs;
-
-	while ((bs = memchr(p, '\\', (size_t)(end - p))) && bs + 1 < end) {
-		if (bs[1] == 'u' || bs[1] == '/')
-			return bs;
-		p = bs + 2;
-	}
-	return end;
-}
-
 static const char *
 earliest(const char *a, const char *b)
 {
 	return a < b ? a : b;
-}
-
-/* The first byte in [p, end) that can hide a literal from the raw bytes,
- * or NULL: colour escapes can split one (they are removed before
- * matching), JSON escapes like \u0074 or \/ hide one, and a CR line end
- * splits the line there on the full path. */
-const char *
-disguise_at(const char *p, const char *end)
-{
-	const char *d = next_escape(p, end);
-
-	d = earliest(d, next_lone_cr(p, d));
-	d = earliest(d, next_json_escape(p, d));
-	return d < end ? d : NULL;
 }
 
 /* The start of the line holding @d, not before @p. */
@@ -479,7 +428,7 @@ static void
 skip_lines(tsblog_scanner *s)
 {
 	const char *p = s->chunk + s->pos, *end = s->chunk + s->chunk_len;
-	const char *limit, *nl, *odd;
+	const char *limit, *nl;
 
 	if (!s->hit || s->hit < p) {
 		s->hit = pf_next(s->pf, &s->pfc, p, end);
@@ -487,18 +436,11 @@ skip_lines(tsblog_scanner *s)
 			s->hit = end;
 		s->hit_line = line_start(p, s->hit);
 	}
-	/* Each kind kept apart: one disguise per line must not cost a
-	 * search to the end of the chunk for the others per line. */
-	if (!s->odd[0] || s->odd[0] < p)
-		s->odd[0] = next_escape(p, end);
-	if (!s->odd[1] || s->odd[1] < p)
-		s->odd[1] = next_lone_cr(p, end);
-	if (!s->odd[2] || s->odd[2] < p)
-		s->odd[2] = next_json_escape(p, end);
-	odd = earliest(s->odd[0], earliest(s->odd[1], s->odd[2]));
-	if (odd != s->odd_at) {
-		s->odd_at = odd;
-		s->odd_line = line_start(p, odd);
+	if (!s->odd || s->odd < p) {
+		s->odd = disguise_find(p, end, s->odd_kernel);
+		if (!s->odd)
+			s->odd = end;
+		s->odd_line = line_start(p, s->odd);
 	}
 	limit = earliest(s->hit_line, s->odd_line);
 	if (limit < p)
@@ -699,7 +641,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				return rc;
 			continue;
 		}
-		nl = line_end(p, avail, s->odd[1]);
+		nl = line_end(p, avail, s->odd);
 		len = nl ? (size_t)(nl - p) : avail;
 		if ((!nl || s->carry_open) && !s->carry_over &&
 		    !s->carry_probed &&

@@ -40,9 +40,10 @@ struct tsblog_scanner {
 	const prefilter *pf;    /* lines without a hit are only counted */
 	const char *hit;        /* next prefilter hit in the chunk, or NULL */
 	pf_cursor pfc;          /* how far pf_next() has searched the chunk */
-	const char *odd[3];     /* next disguise of each kind (disguise_at) */
-	const char *odd_at;     /* the first of them, or NULL */
+	const char *odd;        /* next disguise in the chunk (disguise_at()),
+				 * the chunk's end for none, or NULL */
 	const char *hit_line, *odd_line;    /* where their lines start */
+	int odd_kernel;         /* disguise_kernel() */
 	level_finder lvf;
 	const char *lvl;        /* next place a level of warn or above may be
 				 * named (level_next()), or NULL */

@@ -422,9 +422,16 @@ struct tsblog_rule *rule_by_id(struct tsblog_rule *const *rules,
 
 /* scanner.c: remove ANSI escape sequences from @p into @out. */
 int strip_escapes(buf_t *out, const char *p, size_t n);
-/* scanner.c: the first byte in [p, end) that can hide a rule literal from
- * the prefilter (colour or JSON escapes), or NULL. */
+/* disguise.c: the first byte in [p, end) that can hide a rule literal
+ * from the prefilter, or NULL: a colour escape, a JSON escape (\uXXXX or
+ * \/, backslashes paired from @p), or a CR that ends a line (one before
+ * anything but LF and CR; a CR as the last byte is not judged). */
 const char *disguise_at(const char *p, const char *end);
+/* disguise_at() by the search @kernel (DISGUISE_*), which this CPU must
+ * have: what disguise_kernel() says is the fastest it has. */
+enum { DISGUISE_MEMCHR = 0, DISGUISE_AVX2 = 2 };
+int disguise_kernel(void);
+const char *disguise_find(const char *p, const char *end, int kernel);
 
 /* matcher.c */
 int matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs);

@@ -4,7 +4,9 @@
  * against the loop it replaced,
  * buf_add_utf8() against the byte-at-a-time repair it replaced,
  * rfc3339_len() against the byte-at-a-time reading it replaced,
- * level_next() (lib/level.c) against a search that asks every place.  Texts come from a small alphabet
+ * level_next() (lib/level.c) against a search that asks every place,
+ * disguise_find() (lib/disguise.c), each way this CPU has, against a
+ * walk from byte to byte.  Texts come from a small alphabet
  * with NUL, stray continuation bytes, cut and whole UTF-8 sequences, so
  * runs end at every offset of a vector; they start at every alignment.
  * A fixed seed keeps failures reproducible; the failing case is printed.
@@ -185,6 +187,57 @@ random_levels(uint64_t *r, char *p, size_t max)
 	return n;
 }
 
+/* What disguise_find() finds, a byte at a time: backslashes pair up from
+ * @p, and the byte after a backslash is still looked at for the others. */
+static const char *
+disguise_bytewise(const char *p, const char *end)
+{
+	const char *q;
+	int second = 0;
+
+	for (q = p; q < end; q++) {
+		if (*q == '\x1b')
+			return q;
+		if (*q == '\r' && q + 1 < end && q[1] != '\n' && q[1] != '\r')
+			return q;
+		if (*q == '\\' && !second) {
+			if (q + 1 < end && (q[1] == 'u' || q[1] == '/'))
+				return q;
+			second = 1;
+			continue;
+		}
+		second = 0;
+	}
+	return NULL;
+}
+
+/* Log text with runs of backslashes, quoted quotes, \u and \/ escapes,
+ * CRs before LF, CR and other bytes, and escape bytes, spread thin enough
+ * that many texts hold none and the vector steps meet them at every
+ * offset. */
+static size_t
+random_disguises(uint64_t *r, char *p, size_t max)
+{
+	static const char *const bits[] = {
+		"\\", "\\\\", "\\\"", "\\u", "\\/", "\\\\u", "\\\\\\/",
+		"u", "/", "\r", "\r\n", "\r\r", "\r\r\n", "\x1b", "\x1b[0m", "\n",
+		"\"",
+	};
+	size_t n = 0, want = xorshift_below(r, (unsigned)max);
+
+	while (n < want) {
+		const char *w = bits[xorshift_below(r, sizeof(bits) / sizeof(*bits))];
+		size_t len = strlen(w);
+		if (xorshift_below(r, 24))
+			w = "abcdefghijklmnopqrstuvwxyz" + xorshift_below(r, 26), len = 1;
+		if (n + len > max)
+			break;
+		memcpy(p + n, w, len);
+		n += len;
+	}
+	return n;
+}
+
 static void
 dump(const char *what, const char *p, size_t n)
 {
@@ -202,7 +255,7 @@ main(void)
 	static char block[MAX_TEXT + 16];
 	uint64_t r = 0x2545F4914F6CDD1Dull;
 	int c, failures = 0, found = 0, stamps = 0, levels = 0, closed = 0;
-	int kernel;
+	int disguised = 0, kernel, dk;
 	level_finder lf;
 
 	level_finder_init(&lf);
@@ -285,13 +338,33 @@ main(void)
 			dump("text", text, n);
 			failures++;
 		}
+
+		n = random_disguises(&r, text, MAX_TEXT);
+		at = xorshift_below(&r, (unsigned)n + 1);
+		want = disguise_bytewise(text + at, text + n);
+		disguised += want != NULL;
+		for (dk = disguise_kernel(); dk >= DISGUISE_MEMCHR; dk--) {
+			if (dk != DISGUISE_MEMCHR && dk != DISGUISE_AVX2)
+				continue;
+			got = disguise_find(text + at, text + n, dk);
+			if (got == want)
+				continue;
+			fprintf(stderr, "case %d: disguise_find (kernel %d) "
+				"from %zu at %td, bytewise at %td\n", c, dk,
+				at, got ? got - text : -1,
+				want ? want - text : -1);
+			dump("text", text, n);
+			failures++;
+		}
 	}
 	printf("%d cases, %d needles found, %d quotes closed, %d timestamps, "
-	       "%d with a level (kernels %d to 1), %d failures\n", c, found,
-	       closed, stamps, levels, kernel, failures);
+	       "%d with a level (kernels %d to 1), %d disguised (kernels %d "
+	       "to 0), %d failures\n", c, found, closed, stamps, levels,
+	       kernel, disguised, disguise_kernel(), failures);
 	/* The generators must keep reaching both outcomes. */
 	return failures || found < c / 4 || found > c - c / 10 ||
 	       closed < c / 4 || closed > c - c / 10 ||
 	       stamps < c / 4 || stamps > c - c / 10 || levels < c / 4 ||
-	       levels > c - c / 10;
+	       levels > c - c / 10 || disguised < c / 4 ||
+	       disguised > c - c / 10;
 }
