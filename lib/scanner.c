@@ -245,15 +245,17 @@ strip_escapes(buf_t *out, const char *p, size_t n)
 	return 0;
 }
 
-/* Whether @at, where skip_lines() found the first disguise in the chunk
- * [@c, @c_end) searching from a place before @p, is past the @n bytes at
- * @p: then they hold none (no colour escape, no lone CR), and need no
- * search.  @p may be a carried line, outside the chunk. */
-static int
-known_clean(const char *at, const char *c, const char *c_end, const char *p,
-	    size_t n)
+/* Where in the @n bytes at @p the first disguise may be, as far as
+ * skip_lines() knows, which searched the chunk from a line before them:
+ * @p + @n when none is, @p when it has not looked. */
+static const char *
+clean_until(const tsblog_scanner *s, const char *p, size_t n)
 {
-	return at && p >= c && p < c_end && at >= p + n;
+	const char *c = s->chunk, *c_end = s->chunk + s->chunk_len;
+
+	if (!s->odd || s->odd < p || p < c || p >= c_end)
+		return p;
+	return s->odd < p + n ? s->odd : p + n;
 }
 
 /* Read one complete line into records and match them.  1 with a
@@ -262,6 +264,8 @@ static int
 scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 	  const tsblog_diagnosis **out, tsblog_error *err)
 {
+	const char *from;
+
 	s->records++;
 	s->line_no++;
 	/* CR and BOM are not text: remove them before the length limit. */
@@ -279,8 +283,8 @@ scan_line(tsblog_scanner *s, const char *p, size_t n, int over,
 		s->truncated++;
 		over = 1;
 	}
-	if (!known_clean(s->odd, s->chunk, s->chunk + s->chunk_len, p, n) &&
-	    memchr(p, '\x1b', n)) {
+	from = clean_until(s, p, n);
+	if (from < p + n && memchr(from, '\x1b', (size_t)(p + n - from))) {
 		if (strip_escapes(&s->clean, p, n) < 0)
 			return err_nomem(err);
 		p = s->clean.data;
@@ -376,11 +380,10 @@ special_line(const tsblog_scanner *s, const char *p, size_t n, int named)
  * Looked for in windows that double, so a line costs about its length
  * whichever end it has, never the rest of the chunk.  Both searches stop
  * at the LF, so a first window longer than most lines costs a short one
- * nothing.  With no lone CR before @lone_cr (the chunk's next one, as
- * skip_lines() found it, or NULL), a line that ends before it needs no
- * CR search. */
+ * nothing.  A lone CR is looked for from @from on (skip_lines() found no
+ * disguise before it). */
 static const char *
-line_end(const char *p, size_t avail, const char *lone_cr)
+line_end(const char *p, size_t avail, const char *from)
 {
 	const char *end = p + avail, *q = p, *w, *nl, *cr;
 	size_t win = 1024;
@@ -388,9 +391,11 @@ line_end(const char *p, size_t avail, const char *lone_cr)
 	for (; q < end; q = w, win *= 2) {
 		w = (size_t)(end - q) > win ? q + win : end;
 		nl = memchr(q, '\n', (size_t)(w - q));
-		if (nl && known_clean(lone_cr, p, end, p, (size_t)(nl - p)))
+		if (nl && from >= nl)
 			return nl;
-		for (cr = q; (cr = memchr(cr, '\r', (size_t)((nl ? nl : w) - cr)));
+		for (cr = q > from ? q : from;
+		     cr < (nl ? nl : w) &&
+		     (cr = memchr(cr, '\r', (size_t)((nl ? nl : w) - cr)));
 		     cr++) {
 			if (cr + 1 >= end)
 				return NULL;
@@ -523,7 +528,7 @@ stream_part(tsblog_scanner *s, const char *p, size_t avail)
 		carry_done(s);
 		return;
 	}
-	nl = line_end(p, avail, NULL);
+	nl = line_end(p, avail, p);
 	len = nl ? (size_t)(nl - p) : avail;
 	s->pos += len + !!nl;
 	if (nl && len && p[len - 1] == '\r')
@@ -641,7 +646,7 @@ scanner_next(tsblog_scanner *s, const tsblog_diagnosis **out,
 				return rc;
 			continue;
 		}
-		nl = line_end(p, avail, s->odd);
+		nl = line_end(p, avail, clean_until(s, p, avail));
 		len = nl ? (size_t)(nl - p) : avail;
 		if ((!nl || s->carry_open) && !s->carry_over &&
 		    !s->carry_probed &&
