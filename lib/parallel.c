@@ -35,7 +35,9 @@
 #include "scanner.h"
 
 /* What one read copies out of the page cache: small enough to be scanned
- * while still in the core's cache. */
+ * while still in the core's cache.  (Scanning each read in parts of 16 or
+ * 32 KiB, so that every search over a part finds it in L1, cost 1.04x:
+ * the searches restart more often than the cache misses they save.) */
 #define READ_SIZE (256 * 1024)
 #define PIECE_MIN (1024 * 1024)
 #define PIECE_MAX (4 * 1024 * 1024)

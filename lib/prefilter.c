@@ -636,6 +636,11 @@ nib256(const nib_regs *t, int j, const char *q)
 						     low)));
 }
 
+/* Four loads a step, each place looked up as each fingerprint byte.  One
+ * load a step, its lookups moved up to meet (Hyperscan's way), cost as
+ * much: in AVX2 a move across the lanes takes two instructions, and the
+ * three lookups kept from the step before spilled the 16 registers
+ * (tools/bench/ab.py, 0.996-1.003, 2026-12-05). */
 __attribute__((target("avx2"))) static void
 teddy_avx2(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 {
