@@ -136,11 +136,24 @@ add_meta(struct tsblog_matcher *m, int i, slice v)
 		       : 0;
 }
 
-/* Turn the match in m->md into m->diag.  Offsets, not pointers, while the
+/* Whether field @i of @r tells its problems apart. */
+static int
+is_key(const struct tsblog_rule *r, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < r->nkeys; k++)
+		if (r->keys[k] == i)
+			return 1;
+	return 0;
+}
+
+/* Turn the match in m->md into m->diag: whole, or (@whole 0) only its key
+ * fields and time, the rest empty.  Offsets, not pointers, while the
  * store may still move. */
 static int
 render(struct tsblog_matcher *m, const struct tsblog_rule *r,
-       const record *rec)
+       const record *rec, int whole)
 {
 	struct tsblog_diagnosis *d = &m->diag;
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
@@ -157,6 +170,7 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	d->count = rec->count;
 	d->occurrences = 0;
 	d->level = rec->level;
+	d->partial = !whole;
 	if (r->nfix) {
 		size_t *p = realloc(d->fix_off, r->nfix * sizeof(size_t));
 		if (!p)
@@ -165,7 +179,7 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	}
 	for (i = 0; i < r->nfields; i++) {
 		uint32_t g = r->field_group[i];
-		if (ov[2 * g] == PCRE2_UNSET)
+		if (ov[2 * g] == PCRE2_UNSET || (!whole && !is_key(r, i)))
 			continue;
 		d->field_idx[d->nfields] = i;
 		d->field_off[d->nfields] = d->store.len;
@@ -174,6 +188,17 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 		    buf_add(&d->store, "", 1) < 0)
 			return -1;
 		d->nfields++;
+	}
+	if (!whole) {
+		d->summary_off = d->text_off = d->store.len;
+		for (i = 0; i < r->nfix; i++)
+			d->fix_off[i] = d->store.len;
+		d->meta_off[META_POD] = d->meta_off[META_CONTAINER] =
+			d->meta_off[META_NAMESPACE] = (size_t)-1;
+		if (buf_add(&d->store, "", 1) < 0 ||
+		    add_meta(m, META_TIMESTAMP, rec->timestamp) < 0)
+			return -1;
+		return cleaner_subject(&m->clean, NULL, 0);
 	}
 	d->summary_off = d->store.len;
 	if (tmpl_render(&d->store, &r->summary, r, line, ov, &m->clean) < 0 ||
@@ -195,6 +220,12 @@ render(struct tsblog_matcher *m, const struct tsblog_rule *r,
 	if (clean_add(&m->clean, &d->store, rec->text.p, rec->text.n) < 0)
 		return -1;
 	return cleaner_subject(&m->clean, NULL, 0);
+}
+
+int
+matcher_render(struct tsblog_matcher *m, const record *rec)
+{
+	return render(m, m->diag.rule, rec, 1);
 }
 
 int
@@ -265,7 +296,7 @@ matcher_match_record(struct tsblog_matcher *m, const record *rec,
 				continue;
 		}
 		m->stats[i].matches++;
-		if (render(m, r, rec) < 0) {
+		if (render(m, r, rec, !m->keys_only) < 0) {
 			err_raise(err, TSBLOG_ENOMEM, NULL, NO_POS, r->id,
 				  NULL, "out of memory");
 			return TSBLOG_ENOMEM;

@@ -59,6 +59,10 @@ typedef struct {
 typedef struct {
 	char *buf;
 	shape_memo *memo;
+	/* TSBLOG_SCAN_FIRST_SIGHTINGS: the problems this thread met in its
+	 * pieces so far (scanner.h's seen), all before the next piece it
+	 * takes, since pieces are taken in order; NULL for none. */
+	strmap *seen;
 } lane;
 
 typedef struct {
@@ -164,6 +168,15 @@ scan_lent(pool *p, slot *sl, long long k, char *buf)
 		sl->serial = 1;
 }
 
+static void
+swap_seen(strmap *a, strmap *b)
+{
+	strmap t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 /* Scan piece @k into slot @sl on the thread that owns @ln; sl->serial
  * says when it must be read serially instead. */
 static void
@@ -190,7 +203,11 @@ scan_piece(pool *p, slot *sl, long long k, const lane *ln)
 	sl->s->sm.raw_examples = 1;
 	shape_memo_free(&sl->s->sm.memo);
 	shape_memo_move(&sl->s->sm.memo, ln->memo);
+	if (ln->seen)
+		swap_seen(&sl->s->seen, ln->seen);
 	scan_lent(p, sl, k, ln->buf);
+	if (ln->seen)
+		swap_seen(&sl->s->seen, ln->seen);
 	shape_memo_move(ln->memo, &sl->s->sm.memo);
 }
 
@@ -210,8 +227,13 @@ merge(pool *p, slot *sl, tsblog_scan_cb cb, void *payload,
 		d.source = m->source;
 		if (d.line)
 			d.line += m->line_no;
-		if (m->summarise && summary_add(&m->sm, &d) < 0)
+		rc = m->summarise ? summary_add(&m->sm, &d) : 0;
+		if (rc < 0)
 			return err_nomem(err);
+		/* With first_only, the whole input's first sightings: a
+		 * piece's partial ones never are. */
+		if (m->first_only && (d.partial || !rc))
+			continue;
 		if (cb && cb(TSBLOG_SCAN_DIAGNOSIS, &d, NULL, payload) !=
 				  TSBLOG_CONTINUE)
 			return scanner_stopped(err);
@@ -228,6 +250,7 @@ static int
 settle(pool *p, slot *sl, long long k, const lane *ln, tsblog_error *err)
 {
 	const summary *m = &p->main->sm;
+	lane again;
 
 	if (!p->main->summarise || sl->allow || !sl->s->sm.shapes_dropped)
 		return 0;
@@ -244,7 +267,11 @@ settle(pool *p, slot *sl, long long k, const lane *ln, tsblog_error *err)
 		return 0;
 	diag_list_clear(&sl->found);
 	sl->allow = &p->kept;
-	scan_piece(p, sl, k, ln);
+	/* This thread may have taken pieces after this one: what they saw
+	 * is not before it. */
+	again = *ln;
+	again.seen = NULL;
+	scan_piece(p, sl, k, &again);
 	return 0;
 }
 
@@ -278,7 +305,8 @@ worker(void *arg)
 {
 	pool *p = arg;
 	shape_memo memo = { 0 };
-	lane ln = { malloc(READ_SIZE), &memo };
+	strmap seen = { 0 };
+	lane ln = { malloc(READ_SIZE), &memo, &seen };
 	long long k;
 
 	pthread_mutex_lock(&p->mu);
@@ -291,6 +319,7 @@ worker(void *arg)
 	pthread_mutex_unlock(&p->mu);
 	free(ln.buf);
 	shape_memo_free(&memo);
+	strmap_free(&seen);
 	return NULL;
 }
 
@@ -346,6 +375,7 @@ scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end, char *buf,
 {
 	pool p;
 	lane ln;
+	strmap seen = { 0 };
 	pthread_t *tids;
 	char *own = NULL;
 	long long n, i, started = 0;
@@ -397,7 +427,9 @@ scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end, char *buf,
 	 * is this thread's. */
 	ln.buf = buf;
 	ln.memo = &s->sm.memo;
+	ln.seen = &seen;
 	rc = run(&p, &ln, cb, payload, err, resume_at);
+	strmap_free(&seen);
 	for (i = 1; i <= started; i++)
 		pthread_join(tids[i], NULL);
 	for (i = 0; i < p.nslots; i++) {

@@ -36,6 +36,9 @@ tsblog_scanner_new(tsblog_scanner **out, const tsblog_ruleset *rs,
 	s->opts.flags = opts ? opts->flags : 0;
 	s->opts.jobs = opts && opts->version >= 2 ? opts->jobs : 0;
 	s->summarise = !(s->opts.flags & TSBLOG_SCAN_NO_SUMMARY);
+	s->first_only = s->summarise &&
+			(s->opts.flags & TSBLOG_SCAN_FIRST_SIGHTINGS);
+	s->m.keys_only = s->first_only;
 	level_finder_init(&s->lvf);
 	s->odd_kernel = disguise_kernel();
 	s->m.timing = !!(s->opts.flags & TSBLOG_SCAN_TIME_RULES);
@@ -67,6 +70,7 @@ tsblog_scanner_free(tsblog_scanner *s)
 		matcher_fini(&s->m);
 	reader_fini(&s->rd);
 	summary_fini(&s->sm);
+	strmap_free(&s->seen);
 	buf_free(&s->carry);
 	buf_free(&s->clean);
 	free(s->source);
@@ -118,6 +122,7 @@ scanner_clear(tsblog_scanner *s, const char *source)
 	 * and shaping every piece's messages anew cost -j 2 a sixth more
 	 * instructions than -j 1 on a text report. */
 	summary_clear(&s->sm);
+	strmap_clear(&s->seen);
 	s->records = s->bytes = s->truncated = s->malformed = 0;
 	s->m.limit_hits = 0;
 	memset(s->m.stats, 0, (s->m.rs->nrules + 1) * sizeof(*s->m.stats));
@@ -163,6 +168,46 @@ scanner_end(tsblog_scanner *s, tsblog_error *err)
 	return 0;
 }
 
+/* With first_only, s->m.diag (partial) matched @rec: count it, and
+ * render it whole if it is to be given.  Its problem seen before: 0; the
+ * first sighting (or one the summary has no room for): >0, rendered;
+ * <0 on no memory.  A piece's scanner gives every sighting (see
+ * first_only). */
+static int
+first_sighting(tsblog_scanner *s, const record *rec, uint64_t line)
+{
+	tsblog_diagnosis *d = &s->m.diag;
+	size_t hash, k = summary_find(&s->sm, d, &hash);
+	int rc;
+
+	if (k == STRMAP_NOMEM)
+		return -1;
+	if (s->problems_at_merge) {
+		/* The piece's own summary counts nothing: its key is only
+		 * made there, and looked up among the piece's. */
+		k = strmap_find_hashed(&s->seen, s->sm.key.data,
+				       s->sm.key.len, hash);
+		if (k != STRMAP_NONE)
+			return 1;
+		/* Past the bound a problem's sightings are all whole. */
+		if (s->seen.count < MAX_PROBLEMS &&
+		    strmap_put_hashed(&s->seen, s->sm.key.data, s->sm.key.len,
+				      hash, 0) == STRMAP_NOMEM)
+			return -1;
+	} else if (k != STRMAP_NONE) {
+		return summary_add_found(&s->sm, d, k, hash) < 0 ? -1 : 0;
+	}
+	if (matcher_render(&s->m, rec) < 0)
+		return -1;
+	d->source = s->source;
+	d->line = line;
+	if (s->problems_at_merge)
+		return 1;
+	/* Rendering left the key where it was: the summary is unchanged. */
+	rc = summary_add_found(&s->sm, d, k, hash);
+	return rc < 0 ? -1 : 1;
+}
+
 /* Match the records the reader holds until one gives a diagnosis. */
 static int
 take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
@@ -185,9 +230,14 @@ take_records(tsblog_scanner *s, const tsblog_diagnosis **out,
 		}
 		s->m.diag.source = s->source;
 		s->m.diag.line = line;
-		if (s->summarise && !s->problems_at_merge &&
-		    summary_add(&s->sm, &s->m.diag) < 0)
+		rc = s->first_only ? first_sighting(s, &rec, line)
+		     : s->summarise && !s->problems_at_merge
+			     ? summary_add(&s->sm, &s->m.diag)
+			     : 1;
+		if (rc < 0)
 			return err_nomem(err);
+		if (s->first_only && !rc)
+			continue;
 		*out = &s->m.diag;
 		return 1;
 	}

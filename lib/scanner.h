@@ -37,6 +37,13 @@ struct tsblog_scanner {
 	 * the piece is merged, in input order, so that their occurrences
 	 * count the whole input. */
 	int problems_at_merge;
+	/* TSBLOG_SCAN_FIRST_SIGHTINGS with the summary: only a problem's
+	 * first sighting is rendered whole and given.  A piece gives every
+	 * sighting, those of a problem seen before it (in @seen, by
+	 * summary key: its thread's earlier pieces, lent by parallel.c, and
+	 * its own lines) partial, for the merge to count. */
+	int first_only;
+	strmap seen;
 	const prefilter *pf;    /* lines without a hit are only counted */
 	const char *hit;        /* next prefilter hit in the chunk, or NULL */
 	pf_cursor pfc;          /* how far pf_next() has searched the chunk */

@@ -183,32 +183,49 @@ new_problem(summary *sm, const tsblog_diagnosis *d, problem *p)
 	return set_time(&p->first_time, tsblog_diagnosis_timestamp(d));
 }
 
-int
-summary_add(summary *sm, tsblog_diagnosis *d)
+size_t
+summary_find(summary *sm, const tsblog_diagnosis *d, size_t *hash)
 {
 	const struct tsblog_rule *r = d->rule;
-	problem *p;
-	size_t i, k, src, hash;
+	size_t i;
 
 	/* Key: rule id, then each key field's value, \x1f-separated (a
 	 * byte that sanitised values never contain unescaped in logs). */
 	sm->key.len = 0;
 	if (buf_add(&sm->key, r->id, strlen(r->id)) < 0)
-		return -1;
+		return STRMAP_NOMEM;
 	for (i = 0; i < r->nkeys; i++) {
 		const char *v = tsblog_diagnosis_get(d, r->fields[r->keys[i]]);
 		if (buf_add(&sm->key, "\x1f", 1) < 0 ||
 		    (v && buf_add(&sm->key, v, strlen(v)) < 0))
-			return -1;
+			return STRMAP_NOMEM;
 	}
-	hash = strmap_hash(sm->key.data, sm->key.len);
-	k = strmap_find_hashed(&sm->problem_ix, sm->key.data, sm->key.len, hash);
+	*hash = strmap_hash(sm->key.data, sm->key.len);
+	return strmap_find_hashed(&sm->problem_ix, sm->key.data, sm->key.len,
+				  *hash);
+}
+
+int
+summary_add(summary *sm, tsblog_diagnosis *d)
+{
+	size_t hash, k = summary_find(sm, d, &hash);
+
+	return k == STRMAP_NOMEM ? -1 : summary_add_found(sm, d, k, hash);
+}
+
+int
+summary_add_found(summary *sm, tsblog_diagnosis *d, size_t k, size_t hash)
+{
+	problem *p;
+	size_t i, src;
+	int made = 0;
+
 	if (k == STRMAP_NONE) {
 		if (sm->nproblems >= MAX_PROBLEMS) {
 			/* Sightings, as unclassified_dropped counts them. */
 			sm->problems_dropped =
 				add_count(sm->problems_dropped, d->count);
-			return 0;
+			return SUMMARY_DROPPED;
 		}
 		if (grow((void **)&sm->problems, &sm->capproblems,
 			 sm->nproblems, sizeof(problem)) < 0)
@@ -222,6 +239,7 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 			return -1;
 		}
 		k = sm->nproblems++;
+		made = SUMMARY_NEW;
 	}
 	p = &sm->problems[k];
 	p->count = add_count(p->count, d->count);
@@ -241,7 +259,7 @@ summary_add(summary *sm, tsblog_diagnosis *d)
 			return -1;
 		p->sources[p->nsources++] = src;
 	}
-	return 0;
+	return made;
 }
 
 int

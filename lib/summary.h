@@ -71,8 +71,18 @@ void summary_fini(summary *sm);
  * (0.7% of -j 2's instructions in a text report at 50% warn/error). */
 void summary_clear(summary *sm);
 /* Count a diagnosis (after its source and line are set); sets its
- * occurrences. */
+ * occurrences.  SUMMARY_NEW when it made its problem, SUMMARY_DROPPED
+ * when it would have but the table is full (MAX_PROBLEMS), 0 for a
+ * problem seen before, -1 on no memory. */
+enum { SUMMARY_NEW = 1, SUMMARY_DROPPED = 2 };
 int summary_add(summary *sm, tsblog_diagnosis *d);
+/* summary_add() in two steps: the index of @d's problem (of which only
+ * the key fields are read), STRMAP_NONE for a new one or STRMAP_NOMEM,
+ * with its key in sm->key and its hash in *@hash; then the count, given
+ * both, before @sm changes. */
+size_t summary_find(summary *sm, const tsblog_diagnosis *d, size_t *hash);
+int summary_add_found(summary *sm, tsblog_diagnosis *d, size_t k,
+		      size_t hash);
 /* Count a record no rule matched, if its level is warn or above. */
 int summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		      const char *source);

@@ -293,6 +293,10 @@ struct tsblog_diagnosis {
 	size_t summary_off;
 	size_t *fix_off;
 	size_t text_off;
+	/* Only what tells its problem apart and counts it (the key fields
+	 * and the time) is rendered; the rest reads as empty or absent
+	 * (struct tsblog_matcher's keys_only). */
+	int partial;
 };
 
 /* Diagnoses kept past the next match, as owned copies (the pieces of
@@ -323,6 +327,10 @@ struct tsblog_matcher {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;
 	struct tsblog_diagnosis diag;
+	/* Render a match partially (see tsblog_diagnosis's partial): a
+	 * scan with TSBLOG_SCAN_FIRST_SIGHTINGS renders the rest only for a
+	 * problem's first sighting (matcher_render()). */
+	int keys_only;
 	uint64_t limit_hits;
 	/* tsblog_matcher_match_envelope(): made on its first use */
 	struct reader_s *rd;
@@ -436,9 +444,13 @@ const char *disguise_find(const char *p, const char *end, int kernel);
 /* matcher.c */
 int matcher_init(struct tsblog_matcher *m, const struct tsblog_ruleset *rs);
 void matcher_fini(struct tsblog_matcher *m);
-/* Match rec->msg; on 1 the diagnosis carries rec's metadata and text. */
+/* Match rec->msg; on 1 the diagnosis carries rec's metadata and text
+ * (with m->keys_only, only its key fields and time). */
 int matcher_match_record(struct tsblog_matcher *m, const record *rec,
 			 tsblog_error *err);
+/* Render the diagnosis of matcher_match_record()'s last match of @rec
+ * whole; 0, or -1 on no memory. */
+int matcher_render(struct tsblog_matcher *m, const record *rec);
 
 
 /* context.c: a rule's conditions on the envelope's metadata. */

@@ -1053,7 +1053,35 @@ typedef struct {
 	char *text;
 	size_t len, cap;
 	int progress, limit, n;
+	/* Keep only each problem's first sighting (by rule and key
+	 * fields), as TSBLOG_SCAN_FIRST_SIGHTINGS should: the keys met. */
+	int first_only;
+	char **keys;
+	size_t nkeys;
 } transcript;
+
+/* Whether @t has met @d's problem before; remembers it. */
+static int
+seen_before(transcript *t, const tsblog_diagnosis *d)
+{
+	const tsblog_rule *r = tsblog_diagnosis_rule(d);
+	char key[1024];
+	size_t i, n = (size_t)snprintf(key, sizeof(key), "%s", tsblog_rule_id(r));
+
+	for (i = 0; i < tsblog_rule_key_count(r); i++) {
+		const char *v = tsblog_diagnosis_get(d, tsblog_rule_key(r, i));
+		n += (size_t)snprintf(key + n, sizeof(key) - n, "\x1f%s",
+				      v ? v : "");
+		ck_assert_uint_lt(n, sizeof(key));
+	}
+	for (i = 0; i < t->nkeys; i++)
+		if (!strcmp(t->keys[i], key))
+			return 1;
+	t->keys = realloc(t->keys, (t->nkeys + 1) * sizeof(*t->keys));
+	ck_assert_ptr_nonnull(t->keys);
+	ck_assert_ptr_nonnull(t->keys[t->nkeys++] = strdup(key));
+	return 0;
+}
 
 static void
 say(transcript *t, const char *s)
@@ -1085,6 +1113,8 @@ record_all(tsblog_scan_what what, const tsblog_diagnosis *d,
 		say(t, "\n");
 		return TSBLOG_CONTINUE;
 	}
+	if (t->first_only && seen_before(t, d))
+		return TSBLOG_CONTINUE;
 	ck_assert_int_eq(tsblog_diagnosis_to_json(&json, d, NULL), 0);
 	say(t, json);
 	snprintf(num, sizeof(num), " %llu\n",
@@ -1130,20 +1160,24 @@ big_input(size_t *len, int doc)
 	return in;
 }
 
-/* tsblog_scan_fd() over @in with @jobs threads: the transcript, then the
- * summary and totals. */
+/* tsblog_scan_fd() over @in with @jobs threads and @flags, its callback
+ * stopping at the @limit'th diagnosis: the transcript (@first_only: of
+ * first sightings), then the summary and totals. */
 static char *
-scan_fd_jobs(const tsblog_ruleset *rs, const char *in, size_t len,
-	     unsigned int jobs, int limit, int *rc)
+scan_fd_with(const tsblog_ruleset *rs, const char *in, size_t len,
+	     unsigned int jobs, int limit, unsigned int flags, int first_only,
+	     int *rc)
 {
 	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
 	tsblog_scanner *s = NULL;
-	transcript t = { .limit = limit };
+	transcript t = { .limit = limit, .first_only = first_only };
 	tsblog_error err;
 	char *sum, tot[128];
 	int fd = temp_file(in, len);
+	size_t i;
 
 	o.jobs = jobs;
+	o.flags = flags;
 	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "big.log", &o, &err), 0);
 	*rc = tsblog_scan_fd(s, fd, record_all, &t, &err);
 	ck_assert_msg(*rc == 0 || *rc == TSBLOG_EUSER, "%d %s", *rc, err.message);
@@ -1159,7 +1193,17 @@ scan_fd_jobs(const tsblog_ruleset *rs, const char *in, size_t len,
 	tsblog_free(sum);
 	close(fd);
 	tsblog_scanner_free(s);
+	for (i = 0; i < t.nkeys; i++)
+		free(t.keys[i]);
+	free(t.keys);
 	return t.text;
+}
+
+static char *
+scan_fd_jobs(const tsblog_ruleset *rs, const char *in, size_t len,
+	     unsigned int jobs, int limit, int *rc)
+{
+	return scan_fd_with(rs, in, len, jobs, limit, 0, 0, rc);
 }
 
 /* Pieces on threads change nothing the callback sees: the same
@@ -1190,6 +1234,43 @@ START_TEST(scanner_scan_fd_jobs_equal_one)
 			free(many);
 		}
 		free(one);
+		free(in);
+	}
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
+/* With TSBLOG_SCAN_FIRST_SIGHTINGS the callback is shown each problem's
+ * first sighting only, whole, as a scan without the flag shows it (its
+ * line, fields, text and occurrences), on any number of threads, and the
+ * summary and totals are the same: later sightings are still counted. */
+START_TEST(scanner_first_sightings)
+{
+	tsblog_ruleset *rs = tu_rules(RULES);
+	int doc, rc;
+
+	for (doc = 0; doc <= 1; doc++) {
+		size_t len;
+		char *in = big_input(&len, doc);
+		char *all = scan_fd_with(rs, in, len, 1, 0, 0, 0, &rc);
+		char *want = scan_fd_with(rs, in, len, 1, 0, 0, 1, &rc);
+		unsigned int jobs;
+		ck_assert_int_eq(rc, 0);
+		/* The input repeats problems, and has several. */
+		ck_assert_uint_lt(strlen(want) + 100000, strlen(all));
+		ck_assert_ptr_nonnull(strstr(want, "h3.local"));
+		ck_assert_ptr_nonnull(strstr(want, "n2.example"));
+		for (jobs = 1; jobs <= 3; jobs++) {
+			char *got = scan_fd_with(rs, in, len, jobs, 0,
+						 TSBLOG_SCAN_FIRST_SIGHTINGS,
+						 0, &rc);
+			ck_assert_int_eq(rc, 0);
+			ck_assert_msg(!strcmp(want, got), "jobs %u, doc %d differ",
+				      jobs, doc);
+			free(got);
+		}
+		free(all);
+		free(want);
 		free(in);
 	}
 	tsblog_ruleset_free(rs);
@@ -1401,6 +1482,7 @@ suite(void)
 	tcase_add_test(tc, scanner_json_member_literal);
 	tcase_add_test(tc, scanner_diagnosis_json);
 	tcase_add_test(tc, scanner_scan_fd_jobs_equal_one);
+	tcase_add_test(tc, scanner_first_sightings);
 	tcase_add_test(tc, scanner_scan_fd_jobs_abort);
 	tcase_add_test(tc, scanner_pieces_stop_at_document);
 	tcase_add_test(tc, scanner_pieces_unterminated_last_line);

@@ -579,6 +579,10 @@ run_scan(const scan_opts *o, const input_source *source,
 			      : 0;
 	if (o->no_redact)
 		sopts.flags |= TSBLOG_SCAN_NO_REDACT;
+	/* A report made at the end needs a problem's first sighting only
+	 * (its rule, for --fail-on); live output shows each. */
+	if (!st.live && !o->passthrough && o->output != OUT_JSON)
+		sopts.flags |= TSBLOG_SCAN_FIRST_SIGHTINGS;
 	sopts.jobs = (unsigned int)o->jobs;
 	st.sopts = &sopts;
 	st.buf = malloc(READ_CHUNK);

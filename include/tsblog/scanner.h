@@ -83,6 +83,16 @@ typedef struct tsblog_scan_options {
  * tsblog_matcher_redact() applies the same to text the caller shows. */
 #define TSBLOG_SCAN_NO_REDACT 4u
 
+/** Give the callback a problem's first sighting only, in input order (any
+ * jobs): later sightings are counted in the summary (its count, last
+ * line and time, sources) and not given.  For a report made from the
+ * summary, which then costs less: a later sighting is rendered no
+ * further than the fields that tell problems apart.  A sighting the
+ * summary has no room for (past its cap on problems, see
+ * tsblog_summary_merge()) is given as without this flag.  No effect
+ * with TSBLOG_SCAN_NO_SUMMARY. */
+#define TSBLOG_SCAN_FIRST_SIGHTINGS 8u
+
 #define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0, 0, 0 }
 
 /**
