@@ -165,6 +165,7 @@ void tsblog_scanner_free(tsblog_scanner *s);
 /* Flags for tsblog_b_scanner_new(), from tsblog/scanner.h. */
 %constant unsigned int TSBLOG_SCAN_NO_SUMMARY = TSBLOG_SCAN_NO_SUMMARY;
 %constant unsigned int TSBLOG_SCAN_NO_REDACT = TSBLOG_SCAN_NO_REDACT;
+%constant unsigned int TSBLOG_SCAN_FIRST_SIGHTINGS = TSBLOG_SCAN_FIRST_SIGHTINGS;
 
 /* ---- tsblog_b_found: what one call found ------------------------------- */
 /* What a tsblog_b_found keeps of each diagnosis (tsblog_b_found_new). */
@@ -492,10 +493,10 @@ tsblog_matcher *tsblog_b_matcher_new(const tsblog_ruleset *rs,
 }
 
 /* tsblog_b_scanner_new: tsblog_scanner_new() for input named source
- * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY and TSBLOG_SCAN_NO_REDACT,
- * max_record 0 for the default, jobs the threads tsblog_b_fd_new() may use
- * (0 or 1: its own); NULL on failure.  The rule set must outlive the
- * scanner. */
+ * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY, TSBLOG_SCAN_NO_REDACT and
+ * TSBLOG_SCAN_FIRST_SIGHTINGS, max_record 0 for the default, jobs the
+ * threads tsblog_b_fd_new() may use (0 or 1: its own); NULL on failure.
+ * The rule set must outlive the scanner. */
 tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 				     const char *source, unsigned int flags,
 				     size_t max_record, unsigned int jobs,

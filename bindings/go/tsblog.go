@@ -495,6 +495,9 @@ func (r *Rules) scan(ctx context.Context, in io.Reader, source string,
 	flags := uint(0)
 	if !summarize {
 		flags = c.TSBLOG_SCAN_NO_SUMMARY
+	} else if fn == nil {
+		// Only the summary is wanted: repeats are counted, not rendered.
+		flags = c.TSBLOG_SCAN_FIRST_SIGHTINGS
 	}
 	if r.noRedact {
 		flags |= c.TSBLOG_SCAN_NO_REDACT

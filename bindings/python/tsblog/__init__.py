@@ -62,6 +62,7 @@ Source = Union[StrPath, IO[bytes], IO[str], Iterable[Union[str, bytes]]]
 
 _CHUNK = 1 << 20  # bytes handed to C per call
 _NO_SUMMARY = _c.TSBLOG_SCAN_NO_SUMMARY
+_FIRST_SIGHTINGS = _c.TSBLOG_SCAN_FIRST_SIGHTINGS
 _NO_REDACT = _c.TSBLOG_SCAN_NO_REDACT
 _loads = json.loads
 
@@ -871,7 +872,9 @@ class Rules:
         unclassified, unclassified_dropped).  ``jobs`` as for :meth:`scan`."""
         chunks, src, f = _open(source, name)
         try:
-            sc = _Scanner(self._rs, _c_name(src), self._scan_flags, False, _jobs(jobs))
+            # Only the summary is wanted: repeats are counted, not rendered.
+            sc = _Scanner(self._rs, _c_name(src), self._scan_flags | _FIRST_SIGHTINGS,
+                          False, _jobs(jobs))
             for _ in _run(sc, chunks, [], 3):
                 pass
             if _c.tsblog_b_summary(sc.found.ptr, sc.ptr, sc.err.ptr) < 0:

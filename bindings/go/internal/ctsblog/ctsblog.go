@@ -66,68 +66,69 @@ typedef _gostring_ swig_type_36;
 typedef _gostring_ swig_type_37;
 typedef _gostring_ swig_type_38;
 typedef _gostring_ swig_type_39;
-extern void _wrap_Swig_free_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern uintptr_t _wrap_Swig_malloc_ctsblog_216e41569dbb904a(swig_intgo arg1);
-extern swig_intgo _wrap_tsblog_error_code_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_1 _wrap_tsblog_error_source_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_intgo _wrap_tsblog_error_line_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_intgo _wrap_tsblog_error_column_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_2 _wrap_tsblog_error_position_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_3 _wrap_tsblog_error_rule_id_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_4 _wrap_tsblog_error_member_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_5 _wrap_tsblog_error_pattern_offset_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_6 _wrap_tsblog_error_message_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern uintptr_t _wrap_new_tsblog_error_ctsblog_216e41569dbb904a(void);
-extern void _wrap_delete_tsblog_error_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_7 _wrap_tsblog_check_failure_rule_id_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_8 _wrap_tsblog_check_failure_source_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_intgo _wrap_tsblog_check_failure_line_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_intgo _wrap_tsblog_check_failure_column_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_9 _wrap_tsblog_check_failure_kind_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_10 _wrap_tsblog_check_failure_index_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_11 _wrap_tsblog_check_failure_message_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_intgo _wrap_tsblog_check_failure_severity_get_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern uintptr_t _wrap_new_tsblog_check_failure_ctsblog_216e41569dbb904a(void);
-extern void _wrap_delete_tsblog_check_failure_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_12 _wrap_tsblog_version_ctsblog_216e41569dbb904a(void);
-extern swig_type_13 _wrap_tsblog_error_code_name_ctsblog_216e41569dbb904a(swig_intgo arg1);
-extern swig_type_14 _wrap_tsblog_severity_name_ctsblog_216e41569dbb904a(swig_intgo arg1);
-extern swig_intgo _wrap_tsblog_builder_add_string_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_type_15 arg2, swig_type_16 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_tsblog_builder_add_file_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_type_17 arg2, uintptr_t arg3);
-extern swig_intgo _wrap_tsblog_builder_add_builtin_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2);
-extern void _wrap_tsblog_builder_free_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern void _wrap_tsblog_ruleset_free_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_18 _wrap_tsblog_ruleset_count_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern uintptr_t _wrap_tsblog_ruleset_rule_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_type_19 arg2);
-extern swig_type_20 _wrap_tsblog_rule_id_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern void _wrap_tsblog_matcher_free_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_intgo _wrap_tsblog_matcher_set_redact_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_intgo arg2);
-extern void _wrap_tsblog_scanner_free_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_216e41569dbb904a(void);
-extern swig_intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_216e41569dbb904a(void);
-extern uintptr_t _wrap_tsblog_b_found_new_ctsblog_216e41569dbb904a(swig_intgo arg1);
-extern void _wrap_tsblog_b_found_free_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_21 _wrap_tsblog_b_found_lines_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_intgo _wrap_tsblog_b_found_data_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_22 _wrap_tsblog_b_found_len_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern swig_type_23 _wrap_tsblog_b_found_events_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern uintptr_t _wrap_tsblog_b_found_event_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_type_24 arg2);
-extern swig_type_25 _wrap_tsblog_b_found_checks_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern uintptr_t _wrap_tsblog_b_found_check_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_type_26 arg2);
-extern uintptr_t _wrap_tsblog_b_builder_new_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern uintptr_t _wrap_tsblog_b_builder_build_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_tsblog_b_matcher_new_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2);
-extern uintptr_t _wrap_tsblog_b_scanner_new_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_type_27 arg2, swig_intgo arg3, swig_type_28 arg4, swig_intgo arg5, uintptr_t arg6);
-extern swig_intgo _wrap_tsblog_b_match_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2, swig_type_29 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_tsblog_b_match_envelope_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2, swig_type_30 arg3, swig_type_31 arg4, swig_type_32 arg5, swig_type_33 arg6, swig_type_34 arg7, swig_type_35 arg8, uintptr_t arg9);
-extern swig_intgo _wrap_tsblog_b_redact_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2, swig_type_36 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_tsblog_b_scan_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2, swig_type_37 arg3, swig_intgo arg4, uintptr_t arg5);
-extern void _wrap_tsblog_b_fd_free_ctsblog_216e41569dbb904a(uintptr_t arg1);
-extern uintptr_t _wrap_tsblog_b_fd_new_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_intgo arg2, uintptr_t arg3, uintptr_t arg4);
-extern swig_intgo _wrap_tsblog_b_fd_next_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_tsblog_b_summary_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3);
-extern swig_intgo _wrap_tsblog_b_summary_merge_ctsblog_216e41569dbb904a(uintptr_t arg1, swig_type_38 arg2, swig_type_39 arg3, uintptr_t arg4);
-extern swig_intgo _wrap_tsblog_b_check_ctsblog_216e41569dbb904a(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3);
+extern void _wrap_Swig_free_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern uintptr_t _wrap_Swig_malloc_ctsblog_04f6d534825df9b9(swig_intgo arg1);
+extern swig_intgo _wrap_tsblog_error_code_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_1 _wrap_tsblog_error_source_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_intgo _wrap_tsblog_error_line_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_intgo _wrap_tsblog_error_column_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_2 _wrap_tsblog_error_position_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_3 _wrap_tsblog_error_rule_id_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_4 _wrap_tsblog_error_member_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_5 _wrap_tsblog_error_pattern_offset_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_6 _wrap_tsblog_error_message_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern uintptr_t _wrap_new_tsblog_error_ctsblog_04f6d534825df9b9(void);
+extern void _wrap_delete_tsblog_error_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_7 _wrap_tsblog_check_failure_rule_id_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_8 _wrap_tsblog_check_failure_source_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_intgo _wrap_tsblog_check_failure_line_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_intgo _wrap_tsblog_check_failure_column_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_9 _wrap_tsblog_check_failure_kind_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_10 _wrap_tsblog_check_failure_index_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_11 _wrap_tsblog_check_failure_message_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_intgo _wrap_tsblog_check_failure_severity_get_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern uintptr_t _wrap_new_tsblog_check_failure_ctsblog_04f6d534825df9b9(void);
+extern void _wrap_delete_tsblog_check_failure_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_12 _wrap_tsblog_version_ctsblog_04f6d534825df9b9(void);
+extern swig_type_13 _wrap_tsblog_error_code_name_ctsblog_04f6d534825df9b9(swig_intgo arg1);
+extern swig_type_14 _wrap_tsblog_severity_name_ctsblog_04f6d534825df9b9(swig_intgo arg1);
+extern swig_intgo _wrap_tsblog_builder_add_string_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_type_15 arg2, swig_type_16 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_tsblog_builder_add_file_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_type_17 arg2, uintptr_t arg3);
+extern swig_intgo _wrap_tsblog_builder_add_builtin_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2);
+extern void _wrap_tsblog_builder_free_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern void _wrap_tsblog_ruleset_free_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_18 _wrap_tsblog_ruleset_count_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern uintptr_t _wrap_tsblog_ruleset_rule_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_type_19 arg2);
+extern swig_type_20 _wrap_tsblog_rule_id_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern void _wrap_tsblog_matcher_free_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_intgo _wrap_tsblog_matcher_set_redact_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_intgo arg2);
+extern void _wrap_tsblog_scanner_free_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_04f6d534825df9b9(void);
+extern swig_intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_04f6d534825df9b9(void);
+extern swig_intgo _wrap_TSBLOG_SCAN_FIRST_SIGHTINGS_ctsblog_04f6d534825df9b9(void);
+extern uintptr_t _wrap_tsblog_b_found_new_ctsblog_04f6d534825df9b9(swig_intgo arg1);
+extern void _wrap_tsblog_b_found_free_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_21 _wrap_tsblog_b_found_lines_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_intgo _wrap_tsblog_b_found_data_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_22 _wrap_tsblog_b_found_len_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern swig_type_23 _wrap_tsblog_b_found_events_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern uintptr_t _wrap_tsblog_b_found_event_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_type_24 arg2);
+extern swig_type_25 _wrap_tsblog_b_found_checks_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern uintptr_t _wrap_tsblog_b_found_check_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_type_26 arg2);
+extern uintptr_t _wrap_tsblog_b_builder_new_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern uintptr_t _wrap_tsblog_b_builder_build_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_tsblog_b_matcher_new_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2);
+extern uintptr_t _wrap_tsblog_b_scanner_new_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_type_27 arg2, swig_intgo arg3, swig_type_28 arg4, swig_intgo arg5, uintptr_t arg6);
+extern swig_intgo _wrap_tsblog_b_match_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2, swig_type_29 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_tsblog_b_match_envelope_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2, swig_type_30 arg3, swig_type_31 arg4, swig_type_32 arg5, swig_type_33 arg6, swig_type_34 arg7, swig_type_35 arg8, uintptr_t arg9);
+extern swig_intgo _wrap_tsblog_b_redact_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2, swig_type_36 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_tsblog_b_scan_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2, swig_type_37 arg3, swig_intgo arg4, uintptr_t arg5);
+extern void _wrap_tsblog_b_fd_free_ctsblog_04f6d534825df9b9(uintptr_t arg1);
+extern uintptr_t _wrap_tsblog_b_fd_new_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_intgo arg2, uintptr_t arg3, uintptr_t arg4);
+extern swig_intgo _wrap_tsblog_b_fd_next_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_tsblog_b_summary_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3);
+extern swig_intgo _wrap_tsblog_b_summary_merge_ctsblog_04f6d534825df9b9(uintptr_t arg1, swig_type_38 arg2, swig_type_39 arg3, uintptr_t arg4);
+extern swig_intgo _wrap_tsblog_b_check_ctsblog_04f6d534825df9b9(uintptr_t arg1, uintptr_t arg2, uintptr_t arg3);
 #undef intgo
 */
 import "C"
@@ -167,13 +168,13 @@ func swigCopyString(s string) string {
 
 func Swig_free(arg1 uintptr) {
 	_swig_i_0 := arg1
-	C._wrap_Swig_free_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_Swig_free_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 func Swig_malloc(arg1 int) (_swig_ret uintptr) {
 	var swig_r uintptr
 	_swig_i_0 := arg1
-	swig_r = (uintptr)(C._wrap_Swig_malloc_ctsblog_216e41569dbb904a(C.swig_intgo(_swig_i_0)))
+	swig_r = (uintptr)(C._wrap_Swig_malloc_ctsblog_04f6d534825df9b9(C.swig_intgo(_swig_i_0)))
 	return swig_r
 }
 
@@ -189,14 +190,14 @@ func (p SwigcptrTsblog_error) SwigIsTsblog_error() {
 func (arg1 SwigcptrTsblog_error) GetCode() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tsblog_error_code_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tsblog_error_code_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTsblog_error) GetSource() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_error_source_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_error_source_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -206,28 +207,28 @@ func (arg1 SwigcptrTsblog_error) GetSource() (_swig_ret string) {
 func (arg1 SwigcptrTsblog_error) GetLine() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tsblog_error_line_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tsblog_error_line_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTsblog_error) GetColumn() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tsblog_error_column_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tsblog_error_column_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTsblog_error) GetPosition() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tsblog_error_position_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tsblog_error_position_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTsblog_error) GetRule_id() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_error_rule_id_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_error_rule_id_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -237,7 +238,7 @@ func (arg1 SwigcptrTsblog_error) GetRule_id() (_swig_ret string) {
 func (arg1 SwigcptrTsblog_error) GetMember() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_error_member_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_error_member_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -247,14 +248,14 @@ func (arg1 SwigcptrTsblog_error) GetMember() (_swig_ret string) {
 func (arg1 SwigcptrTsblog_error) GetPattern_offset() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tsblog_error_pattern_offset_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tsblog_error_pattern_offset_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTsblog_error) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_error_message_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_error_message_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -263,13 +264,13 @@ func (arg1 SwigcptrTsblog_error) GetMessage() (_swig_ret string) {
 
 func NewTsblog_error() (_swig_ret Tsblog_error) {
 	var swig_r Tsblog_error
-	swig_r = (Tsblog_error)(SwigcptrTsblog_error(C._wrap_new_tsblog_error_ctsblog_216e41569dbb904a()))
+	swig_r = (Tsblog_error)(SwigcptrTsblog_error(C._wrap_new_tsblog_error_ctsblog_04f6d534825df9b9()))
 	return swig_r
 }
 
 func DeleteTsblog_error(arg1 Tsblog_error) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tsblog_error_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tsblog_error_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 type Tsblog_error interface {
@@ -298,7 +299,7 @@ func (p SwigcptrTsblog_check_failure) SwigIsTsblog_check_failure() {
 func (arg1 SwigcptrTsblog_check_failure) GetRule_id() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_check_failure_rule_id_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_check_failure_rule_id_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -308,7 +309,7 @@ func (arg1 SwigcptrTsblog_check_failure) GetRule_id() (_swig_ret string) {
 func (arg1 SwigcptrTsblog_check_failure) GetSource() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_check_failure_source_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_check_failure_source_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -318,21 +319,21 @@ func (arg1 SwigcptrTsblog_check_failure) GetSource() (_swig_ret string) {
 func (arg1 SwigcptrTsblog_check_failure) GetLine() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tsblog_check_failure_line_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tsblog_check_failure_line_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTsblog_check_failure) GetColumn() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tsblog_check_failure_column_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tsblog_check_failure_column_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTsblog_check_failure) GetKind() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_check_failure_kind_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_check_failure_kind_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -342,14 +343,14 @@ func (arg1 SwigcptrTsblog_check_failure) GetKind() (_swig_ret string) {
 func (arg1 SwigcptrTsblog_check_failure) GetIndex() (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := arg1
-	swig_r = (int64)(C._wrap_tsblog_check_failure_index_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tsblog_check_failure_index_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func (arg1 SwigcptrTsblog_check_failure) GetMessage() (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_check_failure_message_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_check_failure_message_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -359,19 +360,19 @@ func (arg1 SwigcptrTsblog_check_failure) GetMessage() (_swig_ret string) {
 func (arg1 SwigcptrTsblog_check_failure) GetSeverity() (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := arg1
-	swig_r = (int)(C._wrap_tsblog_check_failure_severity_get_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int)(C._wrap_tsblog_check_failure_severity_get_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func NewTsblog_check_failure() (_swig_ret Tsblog_check_failure) {
 	var swig_r Tsblog_check_failure
-	swig_r = (Tsblog_check_failure)(SwigcptrTsblog_check_failure(C._wrap_new_tsblog_check_failure_ctsblog_216e41569dbb904a()))
+	swig_r = (Tsblog_check_failure)(SwigcptrTsblog_check_failure(C._wrap_new_tsblog_check_failure_ctsblog_04f6d534825df9b9()))
 	return swig_r
 }
 
 func DeleteTsblog_check_failure(arg1 Tsblog_check_failure) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_delete_tsblog_check_failure_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_delete_tsblog_check_failure_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 type Tsblog_check_failure interface {
@@ -389,7 +390,7 @@ type Tsblog_check_failure interface {
 
 func Tsblog_version() (_swig_ret string) {
 	var swig_r string
-	swig_r_p := C._wrap_tsblog_version_ctsblog_216e41569dbb904a()
+	swig_r_p := C._wrap_tsblog_version_ctsblog_04f6d534825df9b9()
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -399,7 +400,7 @@ func Tsblog_version() (_swig_ret string) {
 func Tsblog_error_code_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_error_code_name_ctsblog_216e41569dbb904a(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_error_code_name_ctsblog_04f6d534825df9b9(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -409,7 +410,7 @@ func Tsblog_error_code_name(arg1 int) (_swig_ret string) {
 func Tsblog_severity_name(arg1 int) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := arg1
-	swig_r_p := C._wrap_tsblog_severity_name_ctsblog_216e41569dbb904a(C.swig_intgo(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_severity_name_ctsblog_04f6d534825df9b9(C.swig_intgo(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -422,7 +423,7 @@ func Tsblog_builder_add_string(arg1 Struct_SS_tsblog_builder, arg2 string, arg3 
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_tsblog_builder_add_string_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_tsblog_builder_add_string_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), *(*C.swig_type_15)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_16)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -437,7 +438,7 @@ func Tsblog_builder_add_file(arg1 Struct_SS_tsblog_builder, arg2 string, arg3 Ts
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_tsblog_builder_add_file_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_tsblog_builder_add_file_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), *(*C.swig_type_17)(unsafe.Pointer(&_swig_i_1)), C.uintptr_t(_swig_i_2)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -448,24 +449,24 @@ func Tsblog_builder_add_builtin(arg1 Struct_SS_tsblog_builder, arg2 Tsblog_error
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (int)(C._wrap_tsblog_builder_add_builtin_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
+	swig_r = (int)(C._wrap_tsblog_builder_add_builtin_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1)))
 	return swig_r
 }
 
 func Tsblog_builder_free(arg1 Struct_SS_tsblog_builder) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tsblog_builder_free_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_tsblog_builder_free_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 func Tsblog_ruleset_free(arg1 Struct_SS_tsblog_ruleset) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tsblog_ruleset_free_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_tsblog_ruleset_free_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 func Tsblog_ruleset_count(arg1 Struct_SS_tsblog_ruleset) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tsblog_ruleset_count_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tsblog_ruleset_count_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -473,14 +474,14 @@ func Tsblog_ruleset_rule(arg1 Struct_SS_tsblog_ruleset, arg2 int64) (_swig_ret S
 	var swig_r Struct_SS_tsblog_rule
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (Struct_SS_tsblog_rule)(SwigcptrStruct_SS_tsblog_rule(C._wrap_tsblog_ruleset_rule_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.swig_type_19(_swig_i_1))))
+	swig_r = (Struct_SS_tsblog_rule)(SwigcptrStruct_SS_tsblog_rule(C._wrap_tsblog_ruleset_rule_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.swig_type_19(_swig_i_1))))
 	return swig_r
 }
 
 func Tsblog_rule_id(arg1 Struct_SS_tsblog_rule) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tsblog_rule_id_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_rule_id_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -489,25 +490,25 @@ func Tsblog_rule_id(arg1 Struct_SS_tsblog_rule) (_swig_ret string) {
 
 func Tsblog_matcher_free(arg1 Struct_SS_tsblog_matcher) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tsblog_matcher_free_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_tsblog_matcher_free_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 func Tsblog_matcher_set_redact(arg1 Struct_SS_tsblog_matcher, arg2 int) (_swig_ret int) {
 	var swig_r int
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (int)(C._wrap_tsblog_matcher_set_redact_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
+	swig_r = (int)(C._wrap_tsblog_matcher_set_redact_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1)))
 	return swig_r
 }
 
 func Tsblog_scanner_free(arg1 Struct_SS_tsblog_scanner) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tsblog_scanner_free_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_tsblog_scanner_free_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 func _swig_getTSBLOG_SCAN_NO_SUMMARY() (_swig_ret uint) {
 	var swig_r uint
-	swig_r = (uint)(C._wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_216e41569dbb904a())
+	swig_r = (uint)(C._wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_04f6d534825df9b9())
 	return swig_r
 }
 
@@ -515,11 +516,19 @@ var TSBLOG_SCAN_NO_SUMMARY uint = _swig_getTSBLOG_SCAN_NO_SUMMARY()
 
 func _swig_getTSBLOG_SCAN_NO_REDACT() (_swig_ret uint) {
 	var swig_r uint
-	swig_r = (uint)(C._wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_216e41569dbb904a())
+	swig_r = (uint)(C._wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_04f6d534825df9b9())
 	return swig_r
 }
 
 var TSBLOG_SCAN_NO_REDACT uint = _swig_getTSBLOG_SCAN_NO_REDACT()
+
+func _swig_getTSBLOG_SCAN_FIRST_SIGHTINGS() (_swig_ret uint) {
+	var swig_r uint
+	swig_r = (uint)(C._wrap_TSBLOG_SCAN_FIRST_SIGHTINGS_ctsblog_04f6d534825df9b9())
+	return swig_r
+}
+
+var TSBLOG_SCAN_FIRST_SIGHTINGS uint = _swig_getTSBLOG_SCAN_FIRST_SIGHTINGS()
 
 const TSBLOG_B_JSON int = 1
 const TSBLOG_B_PACKED int = 2
@@ -527,19 +536,19 @@ const TSBLOG_B_PACKED int = 2
 func Tsblog_b_found_new(arg1 int) (_swig_ret Struct_SS_tsblog_b_found) {
 	var swig_r Struct_SS_tsblog_b_found
 	_swig_i_0 := arg1
-	swig_r = (Struct_SS_tsblog_b_found)(SwigcptrStruct_SS_tsblog_b_found(C._wrap_tsblog_b_found_new_ctsblog_216e41569dbb904a(C.swig_intgo(_swig_i_0))))
+	swig_r = (Struct_SS_tsblog_b_found)(SwigcptrStruct_SS_tsblog_b_found(C._wrap_tsblog_b_found_new_ctsblog_04f6d534825df9b9(C.swig_intgo(_swig_i_0))))
 	return swig_r
 }
 
 func Tsblog_b_found_free(arg1 Struct_SS_tsblog_b_found) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tsblog_b_found_free_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_tsblog_b_found_free_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 func Tsblog_b_found_lines(arg1 Struct_SS_tsblog_b_found) (_swig_ret string) {
 	var swig_r string
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r_p := C._wrap_tsblog_b_found_lines_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	swig_r_p := C._wrap_tsblog_b_found_lines_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 	swig_r = *(*string)(unsafe.Pointer(&swig_r_p))
 	var swig_r_1 string
 	swig_r_1 = swigCopyString(swig_r)
@@ -549,21 +558,21 @@ func Tsblog_b_found_lines(arg1 Struct_SS_tsblog_b_found) (_swig_ret string) {
 func Tsblog_b_found_data(arg1 Struct_SS_tsblog_b_found) (_swig_ret uint) {
 	var swig_r uint
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (uint)(C._wrap_tsblog_b_found_data_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (uint)(C._wrap_tsblog_b_found_data_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tsblog_b_found_len(arg1 Struct_SS_tsblog_b_found) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tsblog_b_found_len_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tsblog_b_found_len_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
 func Tsblog_b_found_events(arg1 Struct_SS_tsblog_b_found) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tsblog_b_found_events_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tsblog_b_found_events_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -571,14 +580,14 @@ func Tsblog_b_found_event(arg1 Struct_SS_tsblog_b_found, arg2 int64) (_swig_ret 
 	var swig_r Tsblog_error
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (Tsblog_error)(SwigcptrTsblog_error(C._wrap_tsblog_b_found_event_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.swig_type_24(_swig_i_1))))
+	swig_r = (Tsblog_error)(SwigcptrTsblog_error(C._wrap_tsblog_b_found_event_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.swig_type_24(_swig_i_1))))
 	return swig_r
 }
 
 func Tsblog_b_found_checks(arg1 Struct_SS_tsblog_b_found) (_swig_ret int64) {
 	var swig_r int64
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (int64)(C._wrap_tsblog_b_found_checks_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0)))
+	swig_r = (int64)(C._wrap_tsblog_b_found_checks_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0)))
 	return swig_r
 }
 
@@ -586,14 +595,14 @@ func Tsblog_b_found_check(arg1 Struct_SS_tsblog_b_found, arg2 int64) (_swig_ret 
 	var swig_r Tsblog_check_failure
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := arg2
-	swig_r = (Tsblog_check_failure)(SwigcptrTsblog_check_failure(C._wrap_tsblog_b_found_check_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1))))
+	swig_r = (Tsblog_check_failure)(SwigcptrTsblog_check_failure(C._wrap_tsblog_b_found_check_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.swig_type_26(_swig_i_1))))
 	return swig_r
 }
 
 func Tsblog_b_builder_new(arg1 Tsblog_error) (_swig_ret Struct_SS_tsblog_builder) {
 	var swig_r Struct_SS_tsblog_builder
 	_swig_i_0 := getSwigcptr(arg1)
-	swig_r = (Struct_SS_tsblog_builder)(SwigcptrStruct_SS_tsblog_builder(C._wrap_tsblog_b_builder_new_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))))
+	swig_r = (Struct_SS_tsblog_builder)(SwigcptrStruct_SS_tsblog_builder(C._wrap_tsblog_b_builder_new_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))))
 	return swig_r
 }
 
@@ -601,7 +610,7 @@ func Tsblog_b_builder_build(arg1 Struct_SS_tsblog_builder, arg2 Tsblog_error) (_
 	var swig_r Struct_SS_tsblog_ruleset
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (Struct_SS_tsblog_ruleset)(SwigcptrStruct_SS_tsblog_ruleset(C._wrap_tsblog_b_builder_build_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))))
+	swig_r = (Struct_SS_tsblog_ruleset)(SwigcptrStruct_SS_tsblog_ruleset(C._wrap_tsblog_b_builder_build_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))))
 	return swig_r
 }
 
@@ -609,7 +618,7 @@ func Tsblog_b_matcher_new(arg1 Struct_SS_tsblog_ruleset, arg2 Tsblog_error) (_sw
 	var swig_r Struct_SS_tsblog_matcher
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
-	swig_r = (Struct_SS_tsblog_matcher)(SwigcptrStruct_SS_tsblog_matcher(C._wrap_tsblog_b_matcher_new_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))))
+	swig_r = (Struct_SS_tsblog_matcher)(SwigcptrStruct_SS_tsblog_matcher(C._wrap_tsblog_b_matcher_new_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1))))
 	return swig_r
 }
 
@@ -621,7 +630,7 @@ func Tsblog_b_scanner_new(arg1 Struct_SS_tsblog_ruleset, arg2 string, arg3 uint,
 	_swig_i_3 := arg4
 	_swig_i_4 := arg5
 	_swig_i_5 := getSwigcptr(arg6)
-	swig_r = (Struct_SS_tsblog_scanner)(SwigcptrStruct_SS_tsblog_scanner(C._wrap_tsblog_b_scanner_new_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_type_28(_swig_i_3), C.swig_intgo(_swig_i_4), C.uintptr_t(_swig_i_5))))
+	swig_r = (Struct_SS_tsblog_scanner)(SwigcptrStruct_SS_tsblog_scanner(C._wrap_tsblog_b_scanner_new_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), *(*C.swig_type_27)(unsafe.Pointer(&_swig_i_1)), C.swig_intgo(_swig_i_2), C.swig_type_28(_swig_i_3), C.swig_intgo(_swig_i_4), C.uintptr_t(_swig_i_5))))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -634,7 +643,7 @@ func Tsblog_b_match(arg1 Struct_SS_tsblog_b_found, arg2 Struct_SS_tsblog_matcher
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_tsblog_b_match_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_29)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_tsblog_b_match_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_29)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -652,7 +661,7 @@ func Tsblog_b_match_envelope(arg1 Struct_SS_tsblog_b_found, arg2 Struct_SS_tsblo
 	_swig_i_6 := arg7
 	_swig_i_7 := arg8
 	_swig_i_8 := getSwigcptr(arg9)
-	swig_r = (int)(C._wrap_tsblog_b_match_envelope_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_7)), C.uintptr_t(_swig_i_8)))
+	swig_r = (int)(C._wrap_tsblog_b_match_envelope_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_30)(unsafe.Pointer(&_swig_i_2)), *(*C.swig_type_31)(unsafe.Pointer(&_swig_i_3)), *(*C.swig_type_32)(unsafe.Pointer(&_swig_i_4)), *(*C.swig_type_33)(unsafe.Pointer(&_swig_i_5)), *(*C.swig_type_34)(unsafe.Pointer(&_swig_i_6)), *(*C.swig_type_35)(unsafe.Pointer(&_swig_i_7)), C.uintptr_t(_swig_i_8)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -680,7 +689,7 @@ func Tsblog_b_redact(arg1 Struct_SS_tsblog_b_found, arg2 Struct_SS_tsblog_matche
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_tsblog_b_redact_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_tsblog_b_redact_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_36)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -694,7 +703,7 @@ func Tsblog_b_scan(arg1 Struct_SS_tsblog_b_found, arg2 Struct_SS_tsblog_scanner,
 	_swig_i_2 := arg3
 	_swig_i_3 := arg4
 	_swig_i_4 := getSwigcptr(arg5)
-	swig_r = (int)(C._wrap_tsblog_b_scan_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3), C.uintptr_t(_swig_i_4)))
+	swig_r = (int)(C._wrap_tsblog_b_scan_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), *(*C.swig_type_37)(unsafe.Pointer(&_swig_i_2)), C.swig_intgo(_swig_i_3), C.uintptr_t(_swig_i_4)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg3
 	}
@@ -703,7 +712,7 @@ func Tsblog_b_scan(arg1 Struct_SS_tsblog_b_found, arg2 Struct_SS_tsblog_scanner,
 
 func Tsblog_b_fd_free(arg1 Struct_SS_tsblog_b_fd) {
 	_swig_i_0 := getSwigcptr(arg1)
-	C._wrap_tsblog_b_fd_free_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0))
+	C._wrap_tsblog_b_fd_free_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0))
 }
 
 func Tsblog_b_fd_new(arg1 Struct_SS_tsblog_scanner, arg2 int, arg3 Struct_SS_tsblog_b_found, arg4 Tsblog_error) (_swig_ret Struct_SS_tsblog_b_fd) {
@@ -712,7 +721,7 @@ func Tsblog_b_fd_new(arg1 Struct_SS_tsblog_scanner, arg2 int, arg3 Struct_SS_tsb
 	_swig_i_1 := arg2
 	_swig_i_2 := getSwigcptr(arg3)
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (Struct_SS_tsblog_b_fd)(SwigcptrStruct_SS_tsblog_b_fd(C._wrap_tsblog_b_fd_new_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3))))
+	swig_r = (Struct_SS_tsblog_b_fd)(SwigcptrStruct_SS_tsblog_b_fd(C._wrap_tsblog_b_fd_new_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.swig_intgo(_swig_i_1), C.uintptr_t(_swig_i_2), C.uintptr_t(_swig_i_3))))
 	return swig_r
 }
 
@@ -721,7 +730,7 @@ func Tsblog_b_fd_next(arg1 Struct_SS_tsblog_b_fd, arg2 Struct_SS_tsblog_b_found,
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_tsblog_b_fd_next_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_tsblog_b_fd_next_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -730,7 +739,7 @@ func Tsblog_b_summary(arg1 Struct_SS_tsblog_b_found, arg2 Struct_SS_tsblog_scann
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_tsblog_b_summary_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_tsblog_b_summary_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 
@@ -740,7 +749,7 @@ func Tsblog_b_summary_merge(arg1 Struct_SS_tsblog_b_found, arg2 string, arg3 str
 	_swig_i_1 := arg2
 	_swig_i_2 := arg3
 	_swig_i_3 := getSwigcptr(arg4)
-	swig_r = (int)(C._wrap_tsblog_b_summary_merge_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
+	swig_r = (int)(C._wrap_tsblog_b_summary_merge_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), *(*C.swig_type_38)(unsafe.Pointer(&_swig_i_1)), *(*C.swig_type_39)(unsafe.Pointer(&_swig_i_2)), C.uintptr_t(_swig_i_3)))
 	if Swig_escape_always_false {
 		Swig_escape_val = arg2
 	}
@@ -755,7 +764,7 @@ func Tsblog_b_check(arg1 Struct_SS_tsblog_b_found, arg2 Struct_SS_tsblog_ruleset
 	_swig_i_0 := getSwigcptr(arg1)
 	_swig_i_1 := getSwigcptr(arg2)
 	_swig_i_2 := getSwigcptr(arg3)
-	swig_r = (int)(C._wrap_tsblog_b_check_ctsblog_216e41569dbb904a(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
+	swig_r = (int)(C._wrap_tsblog_b_check_ctsblog_04f6d534825df9b9(C.uintptr_t(_swig_i_0), C.uintptr_t(_swig_i_1), C.uintptr_t(_swig_i_2)))
 	return swig_r
 }
 

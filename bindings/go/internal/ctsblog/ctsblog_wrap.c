@@ -508,10 +508,10 @@ tsblog_matcher *tsblog_b_matcher_new(const tsblog_ruleset *rs,
 }
 
 /* tsblog_b_scanner_new: tsblog_scanner_new() for input named source
- * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY and TSBLOG_SCAN_NO_REDACT,
- * max_record 0 for the default, jobs the threads tsblog_b_fd_new() may use
- * (0 or 1: its own); NULL on failure.  The rule set must outlive the
- * scanner. */
+ * (NULL: "-"), flags TSBLOG_SCAN_NO_SUMMARY, TSBLOG_SCAN_NO_REDACT and
+ * TSBLOG_SCAN_FIRST_SIGHTINGS, max_record 0 for the default, jobs the
+ * threads tsblog_b_fd_new() may use (0 or 1: its own); NULL on failure.
+ * The rule set must outlive the scanner. */
 tsblog_scanner *tsblog_b_scanner_new(const tsblog_ruleset *rs,
 				     const char *source, unsigned int flags,
 				     size_t max_record, unsigned int jobs,
@@ -831,7 +831,7 @@ int tsblog_b_check(tsblog_b_found *f, const tsblog_ruleset *rs,
 extern "C" {
 #endif
 
-void _wrap_Swig_free_ctsblog_216e41569dbb904a(void *_swig_go_0) {
+void _wrap_Swig_free_ctsblog_04f6d534825df9b9(void *_swig_go_0) {
   void *arg1 = (void *) 0 ;
   
   arg1 = *(void **)&_swig_go_0; 
@@ -841,7 +841,7 @@ void _wrap_Swig_free_ctsblog_216e41569dbb904a(void *_swig_go_0) {
 }
 
 
-void *_wrap_Swig_malloc_ctsblog_216e41569dbb904a(intgo _swig_go_0) {
+void *_wrap_Swig_malloc_ctsblog_04f6d534825df9b9(intgo _swig_go_0) {
   int arg1 ;
   void *result = 0 ;
   void *_swig_go_result;
@@ -854,7 +854,7 @@ void *_wrap_Swig_malloc_ctsblog_216e41569dbb904a(intgo _swig_go_0) {
 }
 
 
-intgo _wrap_tsblog_error_code_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_code_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -867,7 +867,7 @@ intgo _wrap_tsblog_error_code_get_ctsblog_216e41569dbb904a(struct tsblog_error *
 }
 
 
-_gostring_ _wrap_tsblog_error_source_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_source_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -880,7 +880,7 @@ _gostring_ _wrap_tsblog_error_source_get_ctsblog_216e41569dbb904a(struct tsblog_
 }
 
 
-intgo _wrap_tsblog_error_line_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_line_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -893,7 +893,7 @@ intgo _wrap_tsblog_error_line_get_ctsblog_216e41569dbb904a(struct tsblog_error *
 }
 
 
-intgo _wrap_tsblog_error_column_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+intgo _wrap_tsblog_error_column_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -906,7 +906,7 @@ intgo _wrap_tsblog_error_column_get_ctsblog_216e41569dbb904a(struct tsblog_error
 }
 
 
-long long _wrap_tsblog_error_position_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_position_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -919,7 +919,7 @@ long long _wrap_tsblog_error_position_get_ctsblog_216e41569dbb904a(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -932,7 +932,7 @@ _gostring_ _wrap_tsblog_error_rule_id_get_ctsblog_216e41569dbb904a(struct tsblog
 }
 
 
-_gostring_ _wrap_tsblog_error_member_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_member_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -945,7 +945,7 @@ _gostring_ _wrap_tsblog_error_member_get_ctsblog_216e41569dbb904a(struct tsblog_
 }
 
 
-long long _wrap_tsblog_error_pattern_offset_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+long long _wrap_tsblog_error_pattern_offset_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -958,7 +958,7 @@ long long _wrap_tsblog_error_pattern_offset_get_ctsblog_216e41569dbb904a(struct 
 }
 
 
-_gostring_ _wrap_tsblog_error_message_get_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+_gostring_ _wrap_tsblog_error_message_get_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -971,7 +971,7 @@ _gostring_ _wrap_tsblog_error_message_get_ctsblog_216e41569dbb904a(struct tsblog
 }
 
 
-struct tsblog_error *_wrap_new_tsblog_error_ctsblog_216e41569dbb904a() {
+struct tsblog_error *_wrap_new_tsblog_error_ctsblog_04f6d534825df9b9() {
   struct tsblog_error *result = 0 ;
   struct tsblog_error *_swig_go_result;
   
@@ -982,7 +982,7 @@ struct tsblog_error *_wrap_new_tsblog_error_ctsblog_216e41569dbb904a() {
 }
 
 
-void _wrap_delete_tsblog_error_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+void _wrap_delete_tsblog_error_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   struct tsblog_error *arg1 = (struct tsblog_error *) 0 ;
   
   arg1 = *(struct tsblog_error **)&_swig_go_0; 
@@ -992,7 +992,7 @@ void _wrap_delete_tsblog_error_ctsblog_216e41569dbb904a(struct tsblog_error *_sw
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1005,7 +1005,7 @@ _gostring_ _wrap_tsblog_check_failure_rule_id_get_ctsblog_216e41569dbb904a(struc
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1018,7 +1018,7 @@ _gostring_ _wrap_tsblog_check_failure_source_get_ctsblog_216e41569dbb904a(struct
 }
 
 
-intgo _wrap_tsblog_check_failure_line_get_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_line_get_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1031,7 +1031,7 @@ intgo _wrap_tsblog_check_failure_line_get_ctsblog_216e41569dbb904a(struct tsblog
 }
 
 
-intgo _wrap_tsblog_check_failure_column_get_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_column_get_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1044,7 +1044,7 @@ intgo _wrap_tsblog_check_failure_column_get_ctsblog_216e41569dbb904a(struct tsbl
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1057,7 +1057,7 @@ _gostring_ _wrap_tsblog_check_failure_kind_get_ctsblog_216e41569dbb904a(struct t
 }
 
 
-long long _wrap_tsblog_check_failure_index_get_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+long long _wrap_tsblog_check_failure_index_get_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1070,7 +1070,7 @@ long long _wrap_tsblog_check_failure_index_get_ctsblog_216e41569dbb904a(struct t
 }
 
 
-_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+_gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1083,7 +1083,7 @@ _gostring_ _wrap_tsblog_check_failure_message_get_ctsblog_216e41569dbb904a(struc
 }
 
 
-intgo _wrap_tsblog_check_failure_severity_get_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+intgo _wrap_tsblog_check_failure_severity_get_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   int result;
   intgo _swig_go_result;
@@ -1096,7 +1096,7 @@ intgo _wrap_tsblog_check_failure_severity_get_ctsblog_216e41569dbb904a(struct ts
 }
 
 
-struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_216e41569dbb904a() {
+struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_04f6d534825df9b9() {
   struct tsblog_check_failure *result = 0 ;
   struct tsblog_check_failure *_swig_go_result;
   
@@ -1107,7 +1107,7 @@ struct tsblog_check_failure *_wrap_new_tsblog_check_failure_ctsblog_216e41569dbb
 }
 
 
-void _wrap_delete_tsblog_check_failure_ctsblog_216e41569dbb904a(struct tsblog_check_failure *_swig_go_0) {
+void _wrap_delete_tsblog_check_failure_ctsblog_04f6d534825df9b9(struct tsblog_check_failure *_swig_go_0) {
   struct tsblog_check_failure *arg1 = (struct tsblog_check_failure *) 0 ;
   
   arg1 = *(struct tsblog_check_failure **)&_swig_go_0; 
@@ -1117,7 +1117,7 @@ void _wrap_delete_tsblog_check_failure_ctsblog_216e41569dbb904a(struct tsblog_ch
 }
 
 
-_gostring_ _wrap_tsblog_version_ctsblog_216e41569dbb904a() {
+_gostring_ _wrap_tsblog_version_ctsblog_04f6d534825df9b9() {
   char *result = 0 ;
   _gostring_ _swig_go_result;
   
@@ -1128,7 +1128,7 @@ _gostring_ _wrap_tsblog_version_ctsblog_216e41569dbb904a() {
 }
 
 
-_gostring_ _wrap_tsblog_error_code_name_ctsblog_216e41569dbb904a(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_error_code_name_ctsblog_04f6d534825df9b9(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1141,7 +1141,7 @@ _gostring_ _wrap_tsblog_error_code_name_ctsblog_216e41569dbb904a(intgo _swig_go_
 }
 
 
-_gostring_ _wrap_tsblog_severity_name_ctsblog_216e41569dbb904a(intgo _swig_go_0) {
+_gostring_ _wrap_tsblog_severity_name_ctsblog_04f6d534825df9b9(intgo _swig_go_0) {
   int arg1 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1154,7 +1154,7 @@ _gostring_ _wrap_tsblog_severity_name_ctsblog_216e41569dbb904a(intgo _swig_go_0)
 }
 
 
-intgo _wrap_tsblog_builder_add_string_ctsblog_216e41569dbb904a(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_builder_add_string_ctsblog_04f6d534825df9b9(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1182,7 +1182,7 @@ intgo _wrap_tsblog_builder_add_string_ctsblog_216e41569dbb904a(struct tsblog_bui
 }
 
 
-intgo _wrap_tsblog_builder_add_file_ctsblog_216e41569dbb904a(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_builder_add_file_ctsblog_04f6d534825df9b9(struct tsblog_builder *_swig_go_0, _gostring_ _swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   char *arg2 = (char *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1204,7 +1204,7 @@ intgo _wrap_tsblog_builder_add_file_ctsblog_216e41569dbb904a(struct tsblog_build
 }
 
 
-intgo _wrap_tsblog_builder_add_builtin_ctsblog_216e41569dbb904a(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+intgo _wrap_tsblog_builder_add_builtin_ctsblog_04f6d534825df9b9(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   int result;
@@ -1219,7 +1219,7 @@ intgo _wrap_tsblog_builder_add_builtin_ctsblog_216e41569dbb904a(struct tsblog_bu
 }
 
 
-void _wrap_tsblog_builder_free_ctsblog_216e41569dbb904a(struct tsblog_builder *_swig_go_0) {
+void _wrap_tsblog_builder_free_ctsblog_04f6d534825df9b9(struct tsblog_builder *_swig_go_0) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   
   arg1 = *(tsblog_builder **)&_swig_go_0; 
@@ -1229,7 +1229,7 @@ void _wrap_tsblog_builder_free_ctsblog_216e41569dbb904a(struct tsblog_builder *_
 }
 
 
-void _wrap_tsblog_ruleset_free_ctsblog_216e41569dbb904a(struct tsblog_ruleset *_swig_go_0) {
+void _wrap_tsblog_ruleset_free_ctsblog_04f6d534825df9b9(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   
   arg1 = *(tsblog_ruleset **)&_swig_go_0; 
@@ -1239,7 +1239,7 @@ void _wrap_tsblog_ruleset_free_ctsblog_216e41569dbb904a(struct tsblog_ruleset *_
 }
 
 
-long long _wrap_tsblog_ruleset_count_ctsblog_216e41569dbb904a(struct tsblog_ruleset *_swig_go_0) {
+long long _wrap_tsblog_ruleset_count_ctsblog_04f6d534825df9b9(struct tsblog_ruleset *_swig_go_0) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1252,7 +1252,7 @@ long long _wrap_tsblog_ruleset_count_ctsblog_216e41569dbb904a(struct tsblog_rule
 }
 
 
-struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_216e41569dbb904a(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
+struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_04f6d534825df9b9(struct tsblog_ruleset *_swig_go_0, long long _swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   size_t arg2 ;
   tsblog_rule *result = 0 ;
@@ -1267,7 +1267,7 @@ struct tsblog_rule *_wrap_tsblog_ruleset_rule_ctsblog_216e41569dbb904a(struct ts
 }
 
 
-_gostring_ _wrap_tsblog_rule_id_ctsblog_216e41569dbb904a(struct tsblog_rule *_swig_go_0) {
+_gostring_ _wrap_tsblog_rule_id_ctsblog_04f6d534825df9b9(struct tsblog_rule *_swig_go_0) {
   tsblog_rule *arg1 = (tsblog_rule *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1280,7 +1280,7 @@ _gostring_ _wrap_tsblog_rule_id_ctsblog_216e41569dbb904a(struct tsblog_rule *_sw
 }
 
 
-void _wrap_tsblog_matcher_free_ctsblog_216e41569dbb904a(struct tsblog_matcher *_swig_go_0) {
+void _wrap_tsblog_matcher_free_ctsblog_04f6d534825df9b9(struct tsblog_matcher *_swig_go_0) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   
   arg1 = *(tsblog_matcher **)&_swig_go_0; 
@@ -1290,7 +1290,7 @@ void _wrap_tsblog_matcher_free_ctsblog_216e41569dbb904a(struct tsblog_matcher *_
 }
 
 
-intgo _wrap_tsblog_matcher_set_redact_ctsblog_216e41569dbb904a(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
+intgo _wrap_tsblog_matcher_set_redact_ctsblog_04f6d534825df9b9(struct tsblog_matcher *_swig_go_0, intgo _swig_go_1) {
   tsblog_matcher *arg1 = (tsblog_matcher *) 0 ;
   int arg2 ;
   int result;
@@ -1305,7 +1305,7 @@ intgo _wrap_tsblog_matcher_set_redact_ctsblog_216e41569dbb904a(struct tsblog_mat
 }
 
 
-void _wrap_tsblog_scanner_free_ctsblog_216e41569dbb904a(struct tsblog_scanner *_swig_go_0) {
+void _wrap_tsblog_scanner_free_ctsblog_04f6d534825df9b9(struct tsblog_scanner *_swig_go_0) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   
   arg1 = *(tsblog_scanner **)&_swig_go_0; 
@@ -1315,7 +1315,7 @@ void _wrap_tsblog_scanner_free_ctsblog_216e41569dbb904a(struct tsblog_scanner *_
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_216e41569dbb904a() {
+intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_04f6d534825df9b9() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1326,7 +1326,7 @@ intgo _wrap_TSBLOG_SCAN_NO_SUMMARY_ctsblog_216e41569dbb904a() {
 }
 
 
-intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_216e41569dbb904a() {
+intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_04f6d534825df9b9() {
   unsigned int result;
   intgo _swig_go_result;
   
@@ -1337,7 +1337,18 @@ intgo _wrap_TSBLOG_SCAN_NO_REDACT_ctsblog_216e41569dbb904a() {
 }
 
 
-struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_216e41569dbb904a(intgo _swig_go_0) {
+intgo _wrap_TSBLOG_SCAN_FIRST_SIGHTINGS_ctsblog_04f6d534825df9b9() {
+  unsigned int result;
+  intgo _swig_go_result;
+  
+  
+  result = (unsigned int)(TSBLOG_SCAN_FIRST_SIGHTINGS);
+  _swig_go_result = result; 
+  return _swig_go_result;
+}
+
+
+struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_04f6d534825df9b9(intgo _swig_go_0) {
   int arg1 ;
   tsblog_b_found *result = 0 ;
   struct tsblog_b_found *_swig_go_result;
@@ -1350,7 +1361,7 @@ struct tsblog_b_found *_wrap_tsblog_b_found_new_ctsblog_216e41569dbb904a(intgo _
 }
 
 
-void _wrap_tsblog_b_found_free_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0) {
+void _wrap_tsblog_b_found_free_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   
   arg1 = *(tsblog_b_found **)&_swig_go_0; 
@@ -1360,7 +1371,7 @@ void _wrap_tsblog_b_found_free_ctsblog_216e41569dbb904a(struct tsblog_b_found *_
 }
 
 
-_gostring_ _wrap_tsblog_b_found_lines_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0) {
+_gostring_ _wrap_tsblog_b_found_lines_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *result = 0 ;
   _gostring_ _swig_go_result;
@@ -1373,7 +1384,7 @@ _gostring_ _wrap_tsblog_b_found_lines_ctsblog_216e41569dbb904a(struct tsblog_b_f
 }
 
 
-intgo _wrap_tsblog_b_found_data_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0) {
+intgo _wrap_tsblog_b_found_data_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   uintptr_t result;
   intgo _swig_go_result;
@@ -1386,7 +1397,7 @@ intgo _wrap_tsblog_b_found_data_ctsblog_216e41569dbb904a(struct tsblog_b_found *
 }
 
 
-long long _wrap_tsblog_b_found_len_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_len_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1399,7 +1410,7 @@ long long _wrap_tsblog_b_found_len_ctsblog_216e41569dbb904a(struct tsblog_b_foun
 }
 
 
-long long _wrap_tsblog_b_found_events_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_events_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1412,7 +1423,7 @@ long long _wrap_tsblog_b_found_events_ctsblog_216e41569dbb904a(struct tsblog_b_f
 }
 
 
-struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_error *result = 0 ;
@@ -1427,7 +1438,7 @@ struct tsblog_error *_wrap_tsblog_b_found_event_ctsblog_216e41569dbb904a(struct 
 }
 
 
-long long _wrap_tsblog_b_found_checks_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0) {
+long long _wrap_tsblog_b_found_checks_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t result;
   long long _swig_go_result;
@@ -1440,7 +1451,7 @@ long long _wrap_tsblog_b_found_checks_ctsblog_216e41569dbb904a(struct tsblog_b_f
 }
 
 
-struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
+struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, long long _swig_go_1) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   size_t arg2 ;
   tsblog_check_failure *result = 0 ;
@@ -1455,7 +1466,7 @@ struct tsblog_check_failure *_wrap_tsblog_b_found_check_ctsblog_216e41569dbb904a
 }
 
 
-struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_216e41569dbb904a(struct tsblog_error *_swig_go_0) {
+struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_04f6d534825df9b9(struct tsblog_error *_swig_go_0) {
   tsblog_error *arg1 = (tsblog_error *) 0 ;
   tsblog_builder *result = 0 ;
   struct tsblog_builder *_swig_go_result;
@@ -1468,7 +1479,7 @@ struct tsblog_builder *_wrap_tsblog_b_builder_new_ctsblog_216e41569dbb904a(struc
 }
 
 
-struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_216e41569dbb904a(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_04f6d534825df9b9(struct tsblog_builder *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_builder *arg1 = (tsblog_builder *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_ruleset *result = 0 ;
@@ -1483,7 +1494,7 @@ struct tsblog_ruleset *_wrap_tsblog_b_builder_build_ctsblog_216e41569dbb904a(str
 }
 
 
-struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_216e41569dbb904a(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
+struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_04f6d534825df9b9(struct tsblog_ruleset *_swig_go_0, struct tsblog_error *_swig_go_1) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg2 = (tsblog_error *) 0 ;
   tsblog_matcher *result = 0 ;
@@ -1498,7 +1509,7 @@ struct tsblog_matcher *_wrap_tsblog_b_matcher_new_ctsblog_216e41569dbb904a(struc
 }
 
 
-struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_216e41569dbb904a(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
+struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_04f6d534825df9b9(struct tsblog_ruleset *_swig_go_0, _gostring_ _swig_go_1, intgo _swig_go_2, long long _swig_go_3, intgo _swig_go_4, struct tsblog_error *_swig_go_5) {
   tsblog_ruleset *arg1 = (tsblog_ruleset *) 0 ;
   char *arg2 = (char *) 0 ;
   unsigned int arg3 ;
@@ -1526,7 +1537,7 @@ struct tsblog_scanner *_wrap_tsblog_b_scanner_new_ctsblog_216e41569dbb904a(struc
 }
 
 
-intgo _wrap_tsblog_b_match_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_match_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1549,7 +1560,7 @@ intgo _wrap_tsblog_b_match_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig
 }
 
 
-intgo _wrap_tsblog_b_match_envelope_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
+intgo _wrap_tsblog_b_match_envelope_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, _gostring_ _swig_go_3, _gostring_ _swig_go_4, _gostring_ _swig_go_5, _gostring_ _swig_go_6, _gostring_ _swig_go_7, struct tsblog_error *_swig_go_8) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1607,7 +1618,7 @@ intgo _wrap_tsblog_b_match_envelope_ctsblog_216e41569dbb904a(struct tsblog_b_fou
 }
 
 
-intgo _wrap_tsblog_b_redact_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_redact_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, struct tsblog_matcher *_swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_matcher *arg2 = (tsblog_matcher *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1630,7 +1641,7 @@ intgo _wrap_tsblog_b_redact_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swi
 }
 
 
-intgo _wrap_tsblog_b_scan_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
+intgo _wrap_tsblog_b_scan_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, _gostring_ _swig_go_2, intgo _swig_go_3, struct tsblog_error *_swig_go_4) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1655,7 +1666,7 @@ intgo _wrap_tsblog_b_scan_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_
 }
 
 
-void _wrap_tsblog_b_fd_free_ctsblog_216e41569dbb904a(struct tsblog_b_fd *_swig_go_0) {
+void _wrap_tsblog_b_fd_free_ctsblog_04f6d534825df9b9(struct tsblog_b_fd *_swig_go_0) {
   tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
   
   arg1 = *(tsblog_b_fd **)&_swig_go_0; 
@@ -1665,7 +1676,7 @@ void _wrap_tsblog_b_fd_free_ctsblog_216e41569dbb904a(struct tsblog_b_fd *_swig_g
 }
 
 
-struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_216e41569dbb904a(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
+struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_04f6d534825df9b9(struct tsblog_scanner *_swig_go_0, intgo _swig_go_1, struct tsblog_b_found *_swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_scanner *arg1 = (tsblog_scanner *) 0 ;
   int arg2 ;
   tsblog_b_found *arg3 = (tsblog_b_found *) 0 ;
@@ -1684,7 +1695,7 @@ struct tsblog_b_fd *_wrap_tsblog_b_fd_new_ctsblog_216e41569dbb904a(struct tsblog
 }
 
 
-intgo _wrap_tsblog_b_fd_next_ctsblog_216e41569dbb904a(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_fd_next_ctsblog_04f6d534825df9b9(struct tsblog_b_fd *_swig_go_0, struct tsblog_b_found *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_fd *arg1 = (tsblog_b_fd *) 0 ;
   tsblog_b_found *arg2 = (tsblog_b_found *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1701,7 +1712,7 @@ intgo _wrap_tsblog_b_fd_next_ctsblog_216e41569dbb904a(struct tsblog_b_fd *_swig_
 }
 
 
-intgo _wrap_tsblog_b_summary_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_summary_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, struct tsblog_scanner *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_scanner *arg2 = (tsblog_scanner *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
@@ -1718,7 +1729,7 @@ intgo _wrap_tsblog_b_summary_ctsblog_216e41569dbb904a(struct tsblog_b_found *_sw
 }
 
 
-intgo _wrap_tsblog_b_summary_merge_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
+intgo _wrap_tsblog_b_summary_merge_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, _gostring_ _swig_go_1, _gostring_ _swig_go_2, struct tsblog_error *_swig_go_3) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   char *arg2 = (char *) 0 ;
   char *arg3 = (char *) 0 ;
@@ -1747,7 +1758,7 @@ intgo _wrap_tsblog_b_summary_merge_ctsblog_216e41569dbb904a(struct tsblog_b_foun
 }
 
 
-intgo _wrap_tsblog_b_check_ctsblog_216e41569dbb904a(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
+intgo _wrap_tsblog_b_check_ctsblog_04f6d534825df9b9(struct tsblog_b_found *_swig_go_0, struct tsblog_ruleset *_swig_go_1, struct tsblog_error *_swig_go_2) {
   tsblog_b_found *arg1 = (tsblog_b_found *) 0 ;
   tsblog_ruleset *arg2 = (tsblog_ruleset *) 0 ;
   tsblog_error *arg3 = (tsblog_error *) 0 ;
