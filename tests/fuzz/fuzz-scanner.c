@@ -12,7 +12,11 @@
  * twice: in those chunks keeping the summary, and in one chunk with
  * TSBLOG_SCAN_NO_SUMMARY.  Both runs must give the same diagnoses and
  * counters, every diagnosis and the summary must be valid one-line JSON,
- * and no line may be lost: records == number of lines.
+ * and no line may be lost: records == number of lines.  A scan in those
+ * chunks with TSBLOG_SCAN_FIRST_SIGHTINGS (not of the repeat encoding's
+ * long lines, which would slow the fixed runs) must give the first scan's
+ * diagnoses of problems not seen before (by rule and key fields) and
+ * nothing else, with the same summary and counters.
  *
  * A third scan, of inputs up to ORACLE_MAX bytes, reads every line on
  * the full path: the bundled rules and one more without a literal, which
@@ -149,6 +153,75 @@ out:
 	tsblog_scanner_free(all);
 }
 
+/* @d's problem as the summary keys it: its rule, then its key fields'
+ * values (a missing one as empty); malloc'd. */
+static char *
+problem_key(const char *d)
+{
+	json_t *o = fuzz_json_object(d), *fields = json_object_get(o, "fields");
+	const tsblog_rule *r = tsblog_ruleset_find(
+		rules, json_string_value(json_object_get(o, "rule")));
+	size_t i, n;
+	char *key;
+
+	FUZZ_CHECK(r != NULL, "a diagnosis of no rule");
+	n = strlen(tsblog_rule_id(r)) + 1;
+	for (i = 0; i < tsblog_rule_key_count(r); i++) {
+		const char *v = json_string_value(
+			json_object_get(fields, tsblog_rule_key(r, i)));
+		n += (v ? strlen(v) : 0) + 1;
+	}
+	key = malloc(n);
+	FUZZ_CHECK(key != NULL, "out of memory in the harness");
+	strcpy(key, tsblog_rule_id(r));
+	for (i = 0; i < tsblog_rule_key_count(r); i++) {
+		const char *v = json_string_value(
+			json_object_get(fields, tsblog_rule_key(r, i)));
+		strcat(key, "\x1f");
+		strcat(key, v ? v : "");
+	}
+	json_decref(o);
+	return key;
+}
+
+/* TSBLOG_SCAN_FIRST_SIGHTINGS's scan @f shows exactly those of @all's
+ * diagnoses whose problem is new, whole, and keeps the same summary and
+ * totals. */
+static void
+check_first_sightings(const fuzz_scan *all, const fuzz_scan *f)
+{
+	char **keys = calloc(all->diags.n + 1, sizeof(*keys));
+	size_t i, k, nkeys = 0, next = 0;
+
+	FUZZ_CHECK(keys != NULL, "out of memory in the harness");
+	for (i = 0; i < all->diags.n; i++) {
+		char *key = problem_key(all->diags.v[i]);
+		for (k = 0; k < nkeys && strcmp(keys[k], key); k++)
+			;
+		if (k < nkeys) {
+			free(key);
+			continue;
+		}
+		keys[nkeys++] = key;
+		FUZZ_CHECK(next < f->diags.n &&
+				   !strcmp(all->diags.v[i], f->diags.v[next]),
+			   "first sighting %zu (diagnosis %zu) differs:\n%.400s\n%.400s",
+			   next, i, all->diags.v[i],
+			   next < f->diags.n ? f->diags.v[next] : "(none)");
+		next++;
+	}
+	FUZZ_CHECK(next == f->diags.n, "%zu first sightings, %zu given", next,
+		   f->diags.n);
+	FUZZ_CHECK(all->records == f->records && all->bytes == f->bytes &&
+			   all->truncated == f->truncated &&
+			   all->malformed == f->malformed &&
+			   !strcmp(all->summary, f->summary),
+		   "totals or summary differ with first sightings only");
+	for (k = 0; k < nkeys; k++)
+		free(keys[k]);
+	free(keys);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -180,6 +253,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	fuzz_run_scan(rules, &opts, data, size, sizes, &a);
+	if (!big) {
+		opts.flags = TSBLOG_SCAN_FIRST_SIGHTINGS;
+		fuzz_run_scan(rules, &opts, data, size, sizes, &b);
+		check_first_sightings(&a, &b);
+		fuzz_scan_free(&b);
+	}
 	opts.flags = TSBLOG_SCAN_NO_SUMMARY;
 	fuzz_run_scan(rules, &opts, data, size, NULL, &b);
 	fuzz_same_scan(&a, &b);
