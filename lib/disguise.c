@@ -8,7 +8,7 @@
  * One pass looks for all three kinds: three memchr() passes (the escape
  * byte, CR, and backslash to backslash) took 6.8% of the text report's
  * samples on the bench corpus (perf, 2026-12-05), which has no escape
- * byte, no CR and a backslash every 600 bytes.
+ * byte, no CR and a backslash every 600 bytes; this one 2.3-2.9%.
  */
 #include <string.h>
 #include "tsblog-private.h"
@@ -114,9 +114,9 @@ disguises(const char *q)
 		_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\x1b'))));
 }
 
-/* 128 bytes a step, two instructions a 32 of them when none of the three
- * bytes is there (most of a log).  Steps stop one byte short of @end,
- * which a CR or a backslash needs to be judged. */
+/* 128 bytes a step, two instructions for each 32 of them when none of
+ * the three bytes is there (most of a log).  Steps stop one byte short of
+ * @end, which a CR or a backslash needs to be judged. */
 __attribute__((target("avx2"))) static const char *
 scan_avx2(const char *p, const char *end)
 {

@@ -87,10 +87,10 @@ typedef struct tsblog_scan_options {
  * jobs): later sightings are counted in the summary (its count, last
  * line and time, sources) and not given.  For a report made from the
  * summary, which then costs less: a later sighting is rendered no
- * further than the fields that tell problems apart.  A sighting the
+ * further than the fields that tell problems apart.  A problem the
  * summary has no room for (past its cap on problems, see
- * tsblog_summary_merge()) is given as without this flag.  No effect
- * with TSBLOG_SCAN_NO_SUMMARY. */
+ * tsblog_summary_merge()) is given at least once, its first sighting
+ * whole.  No effect with TSBLOG_SCAN_NO_SUMMARY. */
 #define TSBLOG_SCAN_FIRST_SIGHTINGS 8u
 
 #define TSBLOG_SCAN_OPTIONS_INIT { TSBLOG_SCAN_OPTIONS_VERSION, 0, 0, 0 }
