@@ -1277,6 +1277,65 @@ START_TEST(scanner_first_sightings)
 }
 END_TEST
 
+/* Counts the diagnoses it is shown, and those of names from n10000 on. */
+typedef struct {
+	int n, late;
+} sightings;
+
+static int
+count_sightings(tsblog_scan_what what, const tsblog_diagnosis *d,
+		const tsblog_error *event, void *payload)
+{
+	sightings *c = payload;
+	const char *name;
+
+	(void)event;
+	ck_assert_int_eq(what == TSBLOG_SCAN_MALFORMED, 0);
+	if (what != TSBLOG_SCAN_DIAGNOSIS)
+		return TSBLOG_CONTINUE;
+	name = tsblog_diagnosis_get(d, "name");
+	ck_assert_ptr_nonnull(name);
+	/* Given whole. */
+	ck_assert_str_eq(tsblog_diagnosis_summary(d) +
+				 strlen("cannot resolve "), name);
+	c->n++;
+	c->late += atoi(name + 1) >= 10000;
+	return TSBLOG_CONTINUE;
+}
+
+/* Past the summary's 10,000 problems, a problem it has no room for is
+ * still given (each sighting, on one thread), and counted as dropped. */
+START_TEST(scanner_first_sightings_past_the_cap)
+{
+	tsblog_ruleset *rs = tu_rules(RULES);
+	tsblog_scan_options o = TSBLOG_SCAN_OPTIONS_INIT;
+	tsblog_scanner *s = NULL;
+	tsblog_error err;
+	sightings c = { 0, 0 };
+	size_t cap = 2 * 10050 * 40, n = 0;
+	char *in = malloc(cap), *json;
+	int round, i;
+
+	ck_assert_ptr_nonnull(in);
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < 10050; i++)
+			n += (size_t)snprintf(in + n, cap - n,
+					      "lookup n%d.example: no such host\n", i);
+	o.flags = TSBLOG_SCAN_FIRST_SIGHTINGS;
+	ck_assert_int_eq(tsblog_scanner_new(&s, rs, "cap.log", &o, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_scan(s, in, n, count_sightings, &c, &err), 0);
+	ck_assert_int_eq(tsblog_scanner_finish(s, count_sightings, &c, &err), 0);
+	ck_assert_int_eq(c.n, 10000 + 2 * 50);
+	ck_assert_int_eq(c.late, 2 * 50);
+	json = summary_of(s);
+	ck_assert_ptr_nonnull(strstr(json, "\"problems_dropped\":100,"));
+	tsblog_free(json);
+	tsblog_scanner_free(s);
+	free(in);
+	tsblog_ruleset_free(rs);
+}
+END_TEST
+
 /* A callback's abort stops a scan on threads too, after exactly the
  * diagnoses it was shown. */
 START_TEST(scanner_scan_fd_jobs_abort)
@@ -1483,6 +1542,7 @@ suite(void)
 	tcase_add_test(tc, scanner_diagnosis_json);
 	tcase_add_test(tc, scanner_scan_fd_jobs_equal_one);
 	tcase_add_test(tc, scanner_first_sightings);
+	tcase_add_test(tc, scanner_first_sightings_past_the_cap);
 	tcase_add_test(tc, scanner_scan_fd_jobs_abort);
 	tcase_add_test(tc, scanner_pieces_stop_at_document);
 	tcase_add_test(tc, scanner_pieces_unterminated_last_line);
