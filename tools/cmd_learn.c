@@ -197,6 +197,7 @@ cmd_learn(int argc, char **argv)
 	static const char *const stdin_only[] = { "-" };
 	tsblog_ruleset *rs = NULL;
 	tsblog_scanner *s = NULL;
+	tsblog_scan_options sopts = TSBLOG_SCAN_OPTIONS_INIT;
 	tsblog_error err;
 	tsblog_summary *sum = NULL;
 	json_t *out = NULL, *taken = json_object();
@@ -227,8 +228,10 @@ cmd_learn(int argc, char **argv)
 	rs = load_rules(&ra);
 	if (!rs)
 		goto done;
+	/* Only the summary's groups are read. */
+	sopts.flags = TSBLOG_SCAN_FIRST_SIGHTINGS;
 	if (!taken || !seen ||
-	    tsblog_scanner_new(&s, rs, NULL, NULL, &err) < 0) {
+	    tsblog_scanner_new(&s, rs, NULL, &sopts, &err) < 0) {
 		print_error("out of memory");
 		goto done;
 	}
