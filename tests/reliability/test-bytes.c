@@ -160,6 +160,28 @@ level_next_bytewise(const char *p, const char *end)
 	return NULL;
 }
 
+/* Up to @max bytes of @words, each drawn with odds 1 in @odds against one
+ * letter of @filler. */
+static size_t
+random_from(uint64_t *r, char *p, size_t max, const char *const *words,
+	    size_t nwords, const char *filler, unsigned odds)
+{
+	size_t n = 0, want = xorshift_below(r, (unsigned)max);
+	unsigned nfill = (unsigned)strlen(filler);
+
+	while (n < want) {
+		const char *w = words[xorshift_below(r, (unsigned)nwords)];
+		size_t len = strlen(w);
+		if (xorshift_below(r, odds))
+			w = filler + xorshift_below(r, nfill), len = 1;
+		if (n + len > max)
+			break;
+		memcpy(p + n, w, len);
+		n += len;
+	}
+	return n;
+}
+
 /* Text with level words in any case, klog letters before digits, and
  * near misses: cut short, run on into letters, digits too few. */
 static size_t
@@ -172,19 +194,8 @@ random_levels(uint64_t *r, char *p, size_t max)
 		"e1120", "G1234", "criticalx", "xwarn", " ", "\t", "\"", "[",
 		"]", "=", ":", "0", "9", "a", "\x80", "\n", "level", "Warning\"",
 	};
-	size_t n = 0, want = xorshift_below(r, (unsigned)max);
-
-	while (n < want) {
-		const char *w = words[xorshift_below(r, sizeof(words) / sizeof(*words))];
-		size_t len = strlen(w);
-		if (xorshift_below(r, 3))
-			w = "abcdefghij klmnop" + xorshift_below(r, 17), len = 1;
-		if (n + len > max)
-			break;
-		memcpy(p + n, w, len);
-		n += len;
-	}
-	return n;
+	return random_from(r, p, max, words, sizeof(words) / sizeof(*words),
+			   "abcdefghij klmnop", 3);
 }
 
 /* What disguise_find() finds, a byte at a time: backslashes pair up from
@@ -223,19 +234,8 @@ random_disguises(uint64_t *r, char *p, size_t max)
 		"u", "/", "\r", "\r\n", "\r\r", "\r\r\n", "\x1b", "\x1b[0m", "\n",
 		"\"",
 	};
-	size_t n = 0, want = xorshift_below(r, (unsigned)max);
-
-	while (n < want) {
-		const char *w = bits[xorshift_below(r, sizeof(bits) / sizeof(*bits))];
-		size_t len = strlen(w);
-		if (xorshift_below(r, 24))
-			w = "abcdefghijklmnopqrstuvwxyz" + xorshift_below(r, 26), len = 1;
-		if (n + len > max)
-			break;
-		memcpy(p + n, w, len);
-		n += len;
-	}
-	return n;
+	return random_from(r, p, max, bits, sizeof(bits) / sizeof(*bits),
+			   "abcdefghijklmnopqrstuvwxyz", 24);
 }
 
 static void
