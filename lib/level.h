@@ -14,16 +14,21 @@ const char *level_klog(char letter);
  * when no rule matched. */
 int level_warn(const char *level);
 
-/* Where a line may name a level of warn or above, found 16 or 32 bytes a
- * step (level_next()): the first LEVEL_FP letters of each such word, in
+/* Where a line may name a level of warn or above, found 16, 32 or 64
+ * bytes a step (level_next()): the first LEVEL_FP letters of each such word, in
  * any case, and klog's letters before digits, as Teddy's tables (bucket
  * bits by each byte's low and high nibble).  Made from the vocabulary
  * above by level_finder_init(); read-only after. */
 #define LEVEL_FP 3
 typedef struct {
 	unsigned char nib[LEVEL_FP][2][16];
+	/* The same bits by the whole byte, for the bytes below 0x80 (the
+	 * words' and digits'): the AVX-512 kernel's one lookup
+	 * (cpu_ascii512()). */
+	unsigned char ascii[LEVEL_FP][128];
 	unsigned char klog;     /* the klog bucket's bit */
-	int kernel;             /* 2 AVX2, 1 SSSE3, 0 none: every place */
+	int kernel;             /* 3 AVX-512, 2 AVX2, 1 SSSE3, 0 none: every
+				 * place */
 } level_finder;
 
 void level_finder_init(level_finder *f);

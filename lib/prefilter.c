@@ -2,13 +2,14 @@
  * Multi-literal search, two ways:
  *
  * Teddy (the SIMD search Hyperscan uses for small literal sets), where the
- * CPU has SSSE3 or AVX2 and the set is small: every literal is looked for
- * through a fingerprint of PF_TEDDY_BYTES of its bytes, at the offset in
- * it where they are least like ordinary log text.  Fingerprints are put
- * in 8 buckets; for each byte of a fingerprint two shuffles look up which
- * buckets its low and high nibbles allow, and the AND over the
- * fingerprint's bytes leaves, for 16 or 32 positions at once, the buckets
- * whose fingerprint may start there.  Only those are compared.  With more
+ * CPU has SSSE3, AVX2 or AVX-512 and the set is small: every literal is
+ * looked for through a fingerprint of PF_TEDDY_BYTES of its bytes, at the
+ * offset in it where they are least like ordinary log text.  Fingerprints
+ * are put in 8 buckets; for each byte of a fingerprint two shuffles look
+ * up which buckets its low and high nibbles allow (AVX-512: one lookup of
+ * the whole byte), and the AND over the fingerprint's bytes leaves, for
+ * 16, 32 or 64 positions at once, the buckets whose fingerprint may start
+ * there.  Only those are compared.  With more
  * fingerprints than TEDDY_MAX the buckets admit too much and most
  * positions would be compared: searching the bench corpus from hit to
  * hit (AVX2), the 12 seed rules' literals took 10 ms against Wu-Manber's
@@ -29,6 +30,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "cpu.h"
 #include "limits.h"
 #include "prefilter.h"
 
@@ -249,6 +251,10 @@ teddy_build(prefilter *pf, int any)
 		pf->tbucket[b + 1]++;
 		f[i].fp = b;    /* from here on, the bucket */
 	}
+	for (j = 0; j < PF_TEDDY_BYTES; j++)
+		for (k = 0; k < 128; k++)
+			pf->ascii[j][k] = pf->nib[j][0][k & 15] &
+					  pf->nib[j][1][k >> 4];
 	for (j = 0; j < 8; j++) {
 		pf->tbucket[j + 1] += pf->tbucket[j];
 		fill[j] = pf->tbucket[j];
@@ -261,13 +267,30 @@ out:
 	return rc;
 }
 
-/* The Teddy kernel this CPU runs, or -1. */
+/* Whether this CPU runs the Teddy kernel @how. */
+static int
+teddy_runs(int how)
+{
+	switch (how) {
+	case PF_TEDDY_AVX512:
+		return cpu_avx512();
+	case PF_TEDDY_AVX2:
+		return __builtin_cpu_supports("avx2");
+	case PF_TEDDY_SSSE3:
+		return __builtin_cpu_supports("ssse3");
+	default:
+		return 0;
+	}
+}
+
+/* The fastest Teddy kernel this CPU runs, or -1. */
 static int
 teddy_kernel(void)
 {
-	return __builtin_cpu_supports("avx2")	 ? PF_TEDDY_AVX2
-	       : __builtin_cpu_supports("ssse3") ? PF_TEDDY_SSSE3
-						 : -1;
+	return teddy_runs(PF_TEDDY_AVX512) ? PF_TEDDY_AVX512
+	       : teddy_runs(PF_TEDDY_AVX2) ? PF_TEDDY_AVX2
+	       : teddy_runs(PF_TEDDY_SSSE3) ? PF_TEDDY_SSSE3
+					     : -1;
 }
 
 typedef struct {
@@ -348,9 +371,9 @@ pf_new_as(char *const *lits, const int *owner, size_t n, int how)
 #ifdef HAVE_TEDDY
 	kernel = teddy_kernel();
 #endif
-	/* SSSE3 runs wherever AVX2 does. */
-	if ((how == PF_TEDDY_AVX2 && kernel != PF_TEDDY_AVX2) ||
-	    ((how == PF_TEDDY_SSSE3 || how == PF_SPLIT) && kernel < 0))
+	if (how == PF_TEDDY_AVX512 || how == PF_TEDDY_AVX2 ||
+	    how == PF_TEDDY_SSSE3 ? !teddy_runs(how)
+				  : how == PF_SPLIT && kernel < 0)
 		return NULL;
 	pf = calloc(1, sizeof(*pf));
 	if (!pf)
@@ -389,7 +412,8 @@ pf_new_as(char *const *lits, const int *owner, size_t n, int how)
 			how = PF_SPLIT;
 		if (rc < 0)
 			goto fail;
-	} else if (how == PF_TEDDY_AVX2 || how == PF_TEDDY_SSSE3) {
+	} else if (how == PF_TEDDY_AVX512 || how == PF_TEDDY_AVX2 ||
+		   how == PF_TEDDY_SSSE3) {
 		if (teddy_build(pf, 0) < 0)
 			goto fail;
 	} else if (how == PF_SPLIT && split_build(pf, kernel) != 0) {
@@ -573,10 +597,10 @@ nib_load(const prefilter *pf, nib_regs *t)
  * their buckets in r8[k]. */
 static inline void
 teddy_hits(const prefilter *pf, const char *p, size_t n, size_t c,
-	   uint32_t mask, const uint8_t *r8, teddy_walk *tw)
+	   uint64_t mask, const uint8_t *r8, teddy_walk *tw)
 {
 	for (; mask; mask &= mask - 1) {
-		unsigned k = (unsigned)__builtin_ctz(mask);
+		unsigned k = (unsigned)__builtin_ctzll(mask);
 		teddy_verify(pf, p, n, c + k, r8[k], tw);
 	}
 }
@@ -666,10 +690,41 @@ teddy_avx2(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 	teddy_tail(pf, p, n, c, tw);
 }
 
+/* 64 places a step (cpu_ascii512()). */
+__attribute__((target("avx512bw,avx512vbmi"))) static void
+teddy_avx512(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
+{
+#define TABLE(j, h) _mm512_loadu_si512((const void *)(pf->ascii[j] + 64 * (h)))
+	const __m512i l0 = TABLE(0, 0), h0 = TABLE(0, 1);
+	const __m512i l1 = TABLE(1, 0), h1 = TABLE(1, 1);
+	const __m512i l2 = TABLE(2, 0), h2 = TABLE(2, 1);
+	const __m512i l3 = TABLE(3, 0), h3 = TABLE(3, 1);
+#undef TABLE
+	uint8_t r8[64];
+	size_t c, stop = teddy_stop(pf, tw, n, 64);
+
+	for (c = 0; c < stop; c += 64) {
+		__m512i r = _mm512_and_si512(
+			_mm512_and_si512(cpu_ascii512(l0, h0, p + c),
+					 cpu_ascii512(l1, h1, p + c + 1)),
+			_mm512_and_si512(cpu_ascii512(l2, h2, p + c + 2),
+					 cpu_ascii512(l3, h3, p + c + 3)));
+		uint64_t mask = _mm512_test_epi8_mask(r, r);
+		if (!mask)
+			continue;
+		_mm512_storeu_si512((void *)r8, r);
+		teddy_hits(pf, p, n, c, mask, r8, tw);
+		stop = teddy_stop(pf, tw, n, 64);
+	}
+	teddy_tail(pf, p, n, c, tw);
+}
+
 static void
 teddy(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 {
-	if (pf->how == PF_TEDDY_AVX2)
+	if (pf->how == PF_TEDDY_AVX512)
+		teddy_avx512(pf, p, n, tw);
+	else if (pf->how == PF_TEDDY_AVX2)
 		teddy_avx2(pf, p, n, tw);
 	else
 		teddy_ssse3(pf, p, n, tw);
@@ -679,7 +734,8 @@ teddy(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 static int
 is_teddy(const prefilter *pf)
 {
-	return pf->how == PF_TEDDY_SSSE3 || pf->how == PF_TEDDY_AVX2;
+	return pf->how == PF_TEDDY_SSSE3 || pf->how == PF_TEDDY_AVX2 ||
+	       pf->how == PF_TEDDY_AVX512;
 }
 
 static const char *

@@ -11,7 +11,8 @@
 
 /* How a prefilter searches (pf_new_as()).  PF_SPLIT: Teddy for the
  * shortest literals, Wu-Manber, with a longer window, for the rest. */
-enum { PF_ANY, PF_WU_MANBER, PF_TEDDY_SSSE3, PF_TEDDY_AVX2, PF_SPLIT };
+enum { PF_ANY, PF_WU_MANBER, PF_TEDDY_SSSE3, PF_TEDDY_AVX2, PF_SPLIT,
+       PF_TEDDY_AVX512 };
 
 /* Teddy's fingerprint: this many bytes of every literal. */
 #define PF_TEDDY_BYTES 4
@@ -40,6 +41,10 @@ typedef struct prefilter_s {
 	 * nibble; literals by bucket (CSR), each with its fingerprint's
 	 * offset in it. */
 	uint8_t nib[PF_TEDDY_BYTES][2][16];
+	/* The same bits by the whole byte (its low nibble's AND its high
+	 * nibble's), for the bytes below 0x80: literal_byte() allows no
+	 * other.  The AVX-512 kernel's one lookup (cpu_ascii512()). */
+	uint8_t ascii[PF_TEDDY_BYTES][128];
 	uint32_t tbucket[9];
 	uint32_t *tids;
 	uint8_t *toff;

@@ -437,7 +437,7 @@ int strip_escapes(buf_t *out, const char *p, size_t n);
 const char *disguise_at(const char *p, const char *end);
 /* disguise_at() by the search @kernel (DISGUISE_*), which this CPU must
  * have: what disguise_kernel() says is the fastest it has. */
-enum { DISGUISE_MEMCHR = 0, DISGUISE_AVX2 = 2 };
+enum { DISGUISE_MEMCHR = 0, DISGUISE_AVX2 = 2, DISGUISE_AVX512 = 3 };
 int disguise_kernel(void);
 const char *disguise_find(const char *p, const char *end, int kernel);
 

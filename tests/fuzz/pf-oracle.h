@@ -4,7 +4,7 @@
  * tests/fuzz/fuzz-prefilter.c (the rule's literals over its lines).
  *
  * Every search pf_new_as() can make here (Wu-Manber, and Teddy where the
- * CPU has SSSE3 or AVX2) must give what a naive search gives: pf_find()
+ * CPU has SSSE3, AVX2 or AVX-512) must give what a naive search gives: pf_find()
  * the earliest start of a literal lying wholly in the text, pf_collect()
  * the same marks and the same count of hits.
  */
@@ -17,10 +17,11 @@
 #include "prefilter.h"
 
 static const int pf_oracle_hows[] = { PF_WU_MANBER, PF_TEDDY_SSSE3,
-				      PF_TEDDY_AVX2, PF_SPLIT, PF_ANY };
+				      PF_TEDDY_AVX2, PF_TEDDY_AVX512,
+				      PF_SPLIT, PF_ANY };
 static const char *const pf_oracle_names[] = { "Wu-Manber", "Teddy SSSE3",
-					       "Teddy AVX2", "split",
-					       "the default" };
+					       "Teddy AVX2", "Teddy AVX-512",
+					       "split", "the default" };
 
 /* The first literal start at or after @from, naively; SIZE_MAX if none. */
 static size_t

@@ -327,7 +327,7 @@ main(void)
 		n = random_levels(&r, text, MAX_TEXT);
 		want = level_next_bytewise(text, text + n);
 		levels += want != NULL;
-		/* each kernel this CPU has: AVX2 down to SSSE3 */
+		/* each kernel this CPU has: AVX-512 down to SSSE3 */
 		for (lf.kernel = kernel; lf.kernel > 0; lf.kernel--) {
 			got = level_next(&lf, text, text + n);
 			if (got == want)
@@ -344,7 +344,8 @@ main(void)
 		want = disguise_bytewise(text + at, text + n);
 		disguised += want != NULL;
 		for (dk = disguise_kernel(); dk >= DISGUISE_MEMCHR; dk--) {
-			if (dk != DISGUISE_MEMCHR && dk != DISGUISE_AVX2)
+			if (dk != DISGUISE_MEMCHR && dk != DISGUISE_AVX2 &&
+			    dk != DISGUISE_AVX512)
 				continue;
 			got = disguise_find(text + at, text + n, dk);
 			if (got == want)
