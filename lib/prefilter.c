@@ -248,6 +248,16 @@ teddy_build(prefilter *pf, int any)
 			pf->nib[j][0][c & 15] |= (uint8_t)(1u << b);
 			pf->nib[j][1][c >> 4] |= (uint8_t)(1u << b);
 		}
+		for (j = 0; j < PF_TEDDY_BYTES; j++) {
+			const char *l = pf->lits[f[i].id];
+			size_t at = pf->toff[f[i].id] + PF_TEDDY_BYTES + j;
+			if (at < pf->lens[f[i].id])
+				pf->after[j][(unsigned char)l[at] & 127] |=
+					(uint8_t)(1u << b);
+			else    /* the literal has ended: any byte */
+				for (k = 0; k < 128; k++)
+					pf->after[j][k] |= (uint8_t)(1u << b);
+		}
 		pf->tbucket[b + 1]++;
 		f[i].fp = b;    /* from here on, the bucket */
 	}
@@ -711,28 +721,62 @@ teddy_avx2(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 	teddy_tail(pf, p, n, c, tw);
 }
 
-/* 64 places a step (cpu_ascii512()). */
+/* The bucket bits the table @lo:@hi gives the 64 bytes at @q by their
+ * low seven bits: a byte from 0x80 passes where the byte of its low
+ * bits does, which only costs a comparison. */
+__attribute__((target("avx512bw,avx512vbmi"))) static inline __m512i
+after512(__m512i lo, __m512i hi, const char *q)
+{
+	return _mm512_permutex2var_epi8(
+		lo, _mm512_loadu_si512((const void *)q), hi);
+}
+
+/* 64 places a step (cpu_ascii512()).  Where the fingerprints let some
+ * through, the PF_TEDDY_BYTES bytes after them are looked up too
+ * (pf->after) before any literal is compared: four lookups in the
+ * registers instead of a branch and a comparison for each place.  On
+ * the bench corpus, places left to compare: the seed rules' 75,777 ->
+ * 18,976 vector steps with any, 1000 rules' (their Teddy part) 185,855
+ * -> 507, the built-in catalog's 137,624 -> 51,804. */
 __attribute__((target("avx512bw,avx512vbmi"))) static void
 teddy_avx512(const prefilter *pf, const char *p, size_t n, teddy_walk *tw)
 {
-#define TABLE(j, h) _mm512_loadu_si512((const void *)(pf->ascii[j] + 64 * (h)))
-	const __m512i l0 = TABLE(0, 0), h0 = TABLE(0, 1);
-	const __m512i l1 = TABLE(1, 0), h1 = TABLE(1, 1);
-	const __m512i l2 = TABLE(2, 0), h2 = TABLE(2, 1);
-	const __m512i l3 = TABLE(3, 0), h3 = TABLE(3, 1);
+#define TABLE(t, j, h) _mm512_loadu_si512((const void *)(pf->t[j] + 64 * (h)))
+	const __m512i l0 = TABLE(ascii, 0, 0), h0 = TABLE(ascii, 0, 1);
+	const __m512i l1 = TABLE(ascii, 1, 0), h1 = TABLE(ascii, 1, 1);
+	const __m512i l2 = TABLE(ascii, 2, 0), h2 = TABLE(ascii, 2, 1);
+	const __m512i l3 = TABLE(ascii, 3, 0), h3 = TABLE(ascii, 3, 1);
+	const __m512i l4 = TABLE(after, 0, 0), h4 = TABLE(after, 0, 1);
+	const __m512i l5 = TABLE(after, 1, 0), h5 = TABLE(after, 1, 1);
+	const __m512i l6 = TABLE(after, 2, 0), h6 = TABLE(after, 2, 1);
+	const __m512i l7 = TABLE(after, 3, 0), h7 = TABLE(after, 3, 1);
 #undef TABLE
 	uint8_t r8[64];
 	size_t c, stop = teddy_stop(pf, tw, n, 64);
 
 	for (c = 0; c < stop; c += 64) {
+		const char *q = p + c;
 		__m512i r = _mm512_and_si512(
-			_mm512_and_si512(cpu_ascii512(l0, h0, p + c),
-					 cpu_ascii512(l1, h1, p + c + 1)),
-			_mm512_and_si512(cpu_ascii512(l2, h2, p + c + 2),
-					 cpu_ascii512(l3, h3, p + c + 3)));
+			_mm512_and_si512(cpu_ascii512(l0, h0, q),
+					 cpu_ascii512(l1, h1, q + 1)),
+			_mm512_and_si512(cpu_ascii512(l2, h2, q + 2),
+					 cpu_ascii512(l3, h3, q + 3)));
 		uint64_t mask = _mm512_test_epi8_mask(r, r);
 		if (!mask)
 			continue;
+		/* (Not in the last 64 + 7 bytes: those lookups would read
+		 * past them.) */
+		if (n - c >= 64 + 2 * PF_TEDDY_BYTES - 1) {
+			r = _mm512_and_si512(
+				r, _mm512_and_si512(
+					   _mm512_and_si512(after512(l4, h4, q + 4),
+							    after512(l5, h5, q + 5)),
+					   _mm512_and_si512(after512(l6, h6, q + 6),
+							    after512(l7, h7, q + 7))));
+			mask = _mm512_test_epi8_mask(r, r);
+			if (!mask)
+				continue;
+		}
 		_mm512_storeu_si512((void *)r8, r);
 		teddy_hits(pf, p, n, c, mask, r8, tw);
 		stop = teddy_stop(pf, tw, n, 64);

@@ -45,6 +45,10 @@ typedef struct prefilter_s {
 	 * nibble's), for the bytes below 0x80: literal_byte() allows no
 	 * other.  The AVX-512 kernel's one lookup (cpu_ascii512()). */
 	uint8_t ascii[PF_TEDDY_BYTES][128];
+	/* The bucket bits each of the PF_TEDDY_BYTES bytes after a
+	 * fingerprint allows, by its low seven bits (all of a literal's
+	 * where it ends before): the AVX-512 kernel's second look. */
+	uint8_t after[PF_TEDDY_BYTES][128];
 	uint32_t tbucket[9];
 	uint32_t *tids;
 	uint8_t *toff;
