@@ -82,6 +82,30 @@ scan_memchr(const char *p, const char *end)
 }
 
 #ifdef HAVE_AVX2
+/* The first disguise among the places q + k whose bit k of @m is set
+ * (a kernel's candidates, judged by disguise()), or NULL. */
+static const char *
+first_of(const char *p, const char *q, uint64_t m, const char *end)
+{
+	for (; m; m &= m - 1) {
+		const char *at = q + __builtin_ctzll(m);
+		if (disguise(p, at, end))
+			return at;
+	}
+	return NULL;
+}
+
+/* The first disguise from @q on, a byte at a time: a kernel's last
+ * bytes. */
+static const char *
+bytewise(const char *p, const char *q, const char *end)
+{
+	for (; q < end; q++)
+		if (disguise(p, q, end))
+			return q;
+	return NULL;
+}
+
 /* The bytes of 32 at @q that are an escape byte, a CR or a backslash, as
  * a bit each.  A byte below 0x80 looks its low nibble up in @set, which
  * holds, for each nibble, the one of the three bytes with that low nibble
@@ -126,7 +150,7 @@ scan_avx2(const char *p, const char *end)
 	const __m128i set16 = _mm_setr_epi8(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 					    '\x1b', '\\', '\r', 0, 0);
 	const __m256i set = _mm256_broadcastsi128_si256(set16);
-	const char *q = p;
+	const char *q = p, *at;
 	int k;
 
 	for (; end - q > 128; q += 128) {
@@ -137,19 +161,11 @@ scan_avx2(const char *p, const char *end)
 		if (_mm256_testz_si256(_mm256_or_si256(a, b),
 				       _mm256_set1_epi8(-1)))
 			continue;
-		for (k = 0; k < 128; k += 32) {
-			unsigned m = disguises(q + k);
-			for (; m; m &= m - 1) {
-				const char *at = q + k + __builtin_ctz(m);
-				if (disguise(p, at, end))
-					return at;
-			}
-		}
+		for (k = 0; k < 128; k += 32)
+			if ((at = first_of(p, q + k, disguises(q + k), end)))
+				return at;
 	}
-	for (; q < end; q++)
-		if (disguise(p, q, end))
-			return q;
-	return NULL;
+	return bytewise(p, q, end);
 }
 
 /* disguises() for 64 bytes, as a mask. */
@@ -175,7 +191,7 @@ scan_avx512(const char *p, const char *end)
 {
 	const __m512i set = _mm512_broadcast_i32x4(_mm_setr_epi8(
 		1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\x1b', '\\', '\r', 0, 0));
-	const char *q = p;
+	const char *q = p, *at;
 	int k;
 
 	for (; end - q > 128; q += 128) {
@@ -184,19 +200,11 @@ scan_avx512(const char *p, const char *end)
 		if (!(_mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(set, a), a) |
 		      _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(set, b), b)))
 			continue;
-		for (k = 0; k < 128; k += 64) {
-			uint64_t m = disguises512(q + k);
-			for (; m; m &= m - 1) {
-				const char *at = q + k + __builtin_ctzll(m);
-				if (disguise(p, at, end))
-					return at;
-			}
-		}
+		for (k = 0; k < 128; k += 64)
+			if ((at = first_of(p, q + k, disguises512(q + k), end)))
+				return at;
 	}
-	for (; q < end; q++)
-		if (disguise(p, q, end))
-			return q;
-	return NULL;
+	return bytewise(p, q, end);
 }
 #endif
 

@@ -203,6 +203,20 @@ tail(const level_finder *f, const char *p, size_t n, size_t c)
 	return NULL;
 }
 
+/* The first of the places c + k (bit k of @m set, its buckets in r8[k])
+ * that accept() takes, or NULL. */
+static const char *
+hits(const level_finder *f, const char *p, size_t n, size_t c, uint64_t m,
+     const unsigned char *r8)
+{
+	for (; m; m &= m - 1) {
+		unsigned k = (unsigned)__builtin_ctzll(m);
+		if (accept(f, p, n, c + k, r8[k]))
+			return p + c + k;
+	}
+	return NULL;
+}
+
 #ifdef HAVE_SIMD
 /* The buckets whose fingerprint byte @j may be each of the bytes at @q:
  * those of its low nibble AND those of its high nibble. */
@@ -222,6 +236,7 @@ next_ssse3(const level_finder *f, const char *p, size_t n)
 {
 	__m128i lo[LEVEL_FP], hi[LEVEL_FP];
 	unsigned char r8[16];
+	const char *q;
 	size_t c;
 	int j;
 
@@ -240,11 +255,8 @@ next_ssse3(const level_finder *f, const char *p, size_t n)
 		if (!m)
 			continue;
 		_mm_storeu_si128((__m128i *)r8, r);
-		for (; m; m &= m - 1) {
-			unsigned k = (unsigned)__builtin_ctz(m);
-			if (accept(f, p, n, c + k, r8[k]))
-				return p + c + k;
-		}
+		if ((q = hits(f, p, n, c, m, r8)))
+			return q;
 	}
 	return tail(f, p, n, c);
 }
@@ -267,6 +279,7 @@ next_avx2(const level_finder *f, const char *p, size_t n)
 {
 	__m256i lo[LEVEL_FP], hi[LEVEL_FP];
 	unsigned char r8[32];
+	const char *q;
 	size_t c;
 	int j;
 
@@ -286,11 +299,8 @@ next_avx2(const level_finder *f, const char *p, size_t n)
 		if (!m)
 			continue;
 		_mm256_storeu_si256((__m256i *)r8, r);
-		for (; m; m &= m - 1) {
-			unsigned k = (unsigned)__builtin_ctz(m);
-			if (accept(f, p, n, c + k, r8[k]))
-				return p + c + k;
-		}
+		if ((q = hits(f, p, n, c, m, r8)))
+			return q;
 	}
 	return tail(f, p, n, c);
 }
@@ -305,6 +315,7 @@ next_avx512(const level_finder *f, const char *p, size_t n)
 	const __m512i l2 = TABLE(2, 0), h2 = TABLE(2, 1);
 #undef TABLE
 	unsigned char r8[64];
+	const char *q;
 	size_t c;
 
 	for (c = 0; c + 64 + LEVEL_FP - 1 <= n; c += 64) {
@@ -316,11 +327,8 @@ next_avx512(const level_finder *f, const char *p, size_t n)
 		if (!m)
 			continue;
 		_mm512_storeu_si512((void *)r8, r);
-		for (; m; m &= m - 1) {
-			unsigned k = (unsigned)__builtin_ctzll(m);
-			if (accept(f, p, n, c + k, r8[k]))
-				return p + c + k;
-		}
+		if ((q = hits(f, p, n, c, m, r8)))
+			return q;
 	}
 	return tail(f, p, n, c);
 }
