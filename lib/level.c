@@ -203,6 +203,7 @@ tail(const level_finder *f, const char *p, size_t n, size_t c)
 	return NULL;
 }
 
+#ifdef HAVE_SIMD
 /* The first of the places c + k (bit k of @m set, its buckets in r8[k])
  * that accept() takes, or NULL. */
 static const char *
@@ -217,7 +218,6 @@ hits(const level_finder *f, const char *p, size_t n, size_t c, uint64_t m,
 	return NULL;
 }
 
-#ifdef HAVE_SIMD
 /* The buckets whose fingerprint byte @j may be each of the bytes at @q:
  * those of its low nibble AND those of its high nibble. */
 __attribute__((target("ssse3"))) static inline __m128i

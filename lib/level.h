@@ -15,9 +15,9 @@ const char *level_klog(char letter);
 int level_warn(const char *level);
 
 /* Where a line may name a level of warn or above, found 16, 32 or 64
- * bytes a step (level_next()): the first LEVEL_FP letters of each such word, in
- * any case, and klog's letters before digits, as Teddy's tables (bucket
- * bits by each byte's low and high nibble).  Made from the vocabulary
+ * bytes a step (level_next()): the first LEVEL_FP letters of each such
+ * word, in any case, and klog's letters before digits, as Teddy's tables
+ * (bucket bits by each byte's low and high nibble).  Made from the vocabulary
  * above by level_finder_init(); read-only after. */
 #define LEVEL_FP 3
 typedef struct {
