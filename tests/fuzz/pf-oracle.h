@@ -4,9 +4,9 @@
  * tests/fuzz/fuzz-prefilter.c (the rule's literals over its lines).
  *
  * Every search pf_new_as() can make here (Wu-Manber, and Teddy where the
- * CPU has SSSE3, AVX2 or AVX-512) must give what a naive search gives: pf_find()
- * the earliest start of a literal lying wholly in the text, pf_collect()
- * the same marks and the same count of hits.
+ * CPU has SSSE3, AVX2 or AVX-512) must give what a naive search gives:
+ * pf_find() the earliest start of a literal lying wholly in the text,
+ * pf_collect() the same marks and the same count of hits.
  */
 #ifndef TSBLOG_PF_ORACLE_H
 #define TSBLOG_PF_ORACLE_H
