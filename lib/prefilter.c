@@ -74,11 +74,27 @@ block4(const char *p)
 	return (v * 2654435761u) >> 16;
 }
 
+/* Five where every literal is 16 bytes or longer.  A big set's literals
+ * share many 4-grams with log text ("iled", "tion", " for"): with 1000
+ * rules (m = 21), 11% of the windows were near one and read the shift
+ * table, a fifth of those compared literals.  One byte more tells more
+ * apart than the window loses: 0.97-0.98x the CPU of the search. */
+static inline uint32_t
+block5(const char *p)
+{
+	uint32_t lo;
+	uint64_t v;
+
+	memcpy(&lo, p, 4);
+	v = lo | (uint64_t)(unsigned char)p[4] << 32;
+	return (uint32_t)((v * 0x9E3779B97F4A7C15ull) >> 48);
+}
+
 /* The block of @bl bytes that ends at @p[bl - 1]. */
 static inline uint32_t
 block(const char *p, uint32_t bl)
 {
-	return bl == 4 ? block4(p) : block3(p);
+	return bl == 5 ? block5(p) : bl == 4 ? block4(p) : block3(p);
 }
 
 /* Candidates are looked up by the block's top bits only: the table stays
@@ -120,7 +136,7 @@ wm_build(prefilter *pf)
 	pf->entries = calloc(n, sizeof(uint32_t));
 	if (!pf->bucket || !pf->entries)
 		return -1;
-	pf->bl = m >= 8 ? 4 : 3;
+	pf->bl = m >= 16 ? 5 : m >= 8 ? 4 : 3;
 	bl = pf->bl;
 	/* A window whose last block holds no literal's block can move on
 	 * m - bl + 1: one byte less and a literal could start in it. */
@@ -827,8 +843,9 @@ pf_find(const prefilter *pf, const char *p, size_t n)
 		const char *b = pf_find(pf->parts[1], p, n);
 		return !a ? b : !b ? a : earliest(a, b);
 	}
-	return pf->bl == 4 ? pf_walk(pf, p, n, 1, NULL, 0, &hits, 4)
-			   : pf_walk(pf, p, n, 1, NULL, 0, &hits, 3);
+	return pf->bl == 5   ? pf_walk(pf, p, n, 1, NULL, 0, &hits, 5)
+	       : pf->bl == 4 ? pf_walk(pf, p, n, 1, NULL, 0, &hits, 4)
+			     : pf_walk(pf, p, n, 1, NULL, 0, &hits, 3);
 }
 
 size_t
@@ -844,7 +861,9 @@ pf_collect(const prefilter *pf, const char *p, size_t n, uint8_t *marks,
 		return tw.hits;
 	}
 #endif
-	if (pf->bl == 4)
+	if (pf->bl == 5)
+		pf_walk(pf, p, n, 0, marks, nmarks, &hits, 5);
+	else if (pf->bl == 4)
 		pf_walk(pf, p, n, 0, marks, nmarks, &hits, 4);
 	else
 		pf_walk(pf, p, n, 0, marks, nmarks, &hits, 3);

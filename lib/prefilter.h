@@ -21,7 +21,7 @@ typedef struct prefilter_s {
 	int how;                /* PF_WU_MANBER or a PF_TEDDY_* (Wu-Manber's
 				 * tables are built either way) */
 	uint32_t m;             /* window: the shortest literal's length */
-	uint32_t bl;            /* block: 4 bytes, or 3 for short literals */
+	uint32_t bl;            /* block: 5, 4 or 3 bytes (wm_build()) */
 	uint8_t shift[65536];   /* by the window's last three bytes, hashed */
 	/* Bit g set when shift[g] is less than the window's whole jump:
 	 * most windows jump whole, and 8 KB stay in the L1 cache where
