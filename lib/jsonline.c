@@ -561,15 +561,19 @@ tree(cur *c, size_t flags, int depth)
 }
 
 static json_t *
-tree_whole(cur *c, size_t flags)
+tree_whole(cur *c, size_t flags, buf_t *scratch)
 {
 	size_t n = (size_t)(c->end - c->p);
-	char *dec;
+	buf_t own = { 0 };
 	json_t *t = NULL;
 
-	if (flags & ~(size_t)JSON_REJECT_DUPLICATES || !(dec = malloc(n + 1)))
+	if (!scratch)
+		scratch = &own;
+	scratch->len = 0;
+	if (flags & ~(size_t)JSON_REJECT_DUPLICATES ||
+	    buf_reserve(scratch, n + 1) < 0)
 		return NULL;
-	c->out = dec;
+	c->out = scratch->data;
 	ws(c);
 	if (c->p < c->end && (*c->p == '{' || *c->p == '[') &&
 	    (t = tree(c, flags, 1))) {
@@ -579,17 +583,23 @@ tree_whole(cur *c, size_t flags)
 			t = NULL;
 		}
 	}
-	free(dec);
+	buf_free(&own);
 	return t;
 }
 
 json_t *
 jsonline_tree(const char *p, size_t n, size_t flags)
 {
+	return jsonline_tree_in(p, n, flags, NULL);
+}
+
+json_t *
+jsonline_tree_in(const char *p, size_t n, size_t flags, buf_t *scratch)
+{
 	cur c = { .p = (const unsigned char *)p,
 		  .end = (const unsigned char *)p + n };
 
-	return tree_whole(&c, flags);
+	return tree_whole(&c, flags, scratch);
 }
 
 json_t *
@@ -601,7 +611,7 @@ jsonline_tree_deferring(const char *p, size_t n, size_t flags,
 	json_t *t;
 
 	c.defer_key = key;
-	t = tree_whole(&c, flags);
+	t = tree_whole(&c, flags, NULL);
 	if (!t || !c.deferred || c.repeated) {
 		json_decref(t);
 		buf_free(&c.items);

@@ -47,6 +47,12 @@ int jsonline_read(jsonline *jl, const char *p, size_t n);
  * JSON_REJECT_DUPLICATES), any other flag, or no memory.  The caller
  * owns the tree (one reference). */
 json_t *jsonline_tree(const char *p, size_t n, size_t flags);
+/* jsonline_tree() decoding strings in @scratch (NULL: a buffer of its
+ * own), which the caller keeps for the next call and frees: a rule
+ * file's rules, one tree each, each time a fresh buffer of the rule's
+ * size, made glibc's malloc() consolidate its free chunks 1000 times. */
+json_t *jsonline_tree_in(const char *p, size_t n, size_t flags,
+			 buf_t *scratch);
 /* jsonline_tree() of a JSON object whose member @key holds an array,
  * but that array is only checked as json_loadb() would, not built: the
  * tree gets an empty array there and *@items (the caller frees it) the

@@ -27,6 +27,7 @@ typedef struct {
 	 * them. */
 	slice *items;
 	size_t nitems;
+	buf_t scratch;          /* jsonline_tree_in()'s, for each rule */
 	macro_table macros;
 	/* the rule being loaded, for locations */
 	size_t rule_index;
@@ -781,8 +782,9 @@ load_root(load_ctx *c, struct tsblog_rule ***out, size_t *nout)
 		r->file_index = i;
 		c->rule_index = i;
 		c->rule_id = NULL;
-		v = c->items ? jsonline_tree(c->items[i].p, c->items[i].n,
-					     JSON_REJECT_DUPLICATES)
+		v = c->items ? jsonline_tree_in(c->items[i].p, c->items[i].n,
+						JSON_REJECT_DUPLICATES,
+						&c->scratch)
 			     : json_array_get(rules, i);
 		if (!v)
 			return TSBLOG_ESYNTAX;  /* read whole, jansson says */
@@ -891,6 +893,7 @@ loaded:
 	macro_table_fini(&c.macros);
 	json_decref(c.root);
 	free(c.items);
+	buf_free(&c.scratch);
 	rule_file_unref(f);
 	return rc;
 }
