@@ -850,6 +850,7 @@ rulefile_load(const char *name, char *text, size_t len,
 	if (c.root) {
 		c.err = NULL;
 		rc = load_root(&c, &list, &n);
+		buf_free(&c.scratch);
 		if (rc == 0)
 			goto loaded;
 		for (i = 0; i < n; i++)
@@ -893,7 +894,6 @@ loaded:
 	macro_table_fini(&c.macros);
 	json_decref(c.root);
 	free(c.items);
-	buf_free(&c.scratch);
 	rule_file_unref(f);
 	return rc;
 }
