@@ -1,4 +1,4 @@
-/* buf_t, the growable byte buffer; UTF-8 repair. */
+/* buf_t, the growable byte buffer; UTF-8 repair; arena_t. */
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -214,6 +214,72 @@ buf_free(buf_t *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+}
+
+/* Blocks of this many bytes (a longer string gets one of its size):
+ * below glibc's mmap threshold, and a summary's thousand shapes and
+ * examples fill a few dozen. */
+#define ARENA_BLOCK (16 * 1024)
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+char *
+arena_add(arena_t *a, const char *p, size_t n)
+{
+	struct arena_block *b = a->cur, *fresh;
+	char *s;
+
+	if (n >= (size_t)-1 - sizeof(*b) - 1)
+		return NULL;
+	/* The blocks after the current one were emptied by arena_clear(). */
+	while (b && b->cap - b->used <= n && b->next) {
+		b = b->next;
+		b->used = 0;
+	}
+	if (!b || b->cap - b->used <= n) {
+		size_t cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
+		if (!(fresh = malloc(sizeof(*fresh) + cap)))
+			return NULL;
+		fresh->used = 0;
+		fresh->cap = cap;
+		fresh->next = b ? b->next : NULL;
+		if (b)
+			b->next = fresh;
+		else
+			a->first = fresh;
+		b = fresh;
+	}
+	a->cur = b;
+	s = b->data + b->used;
+	if (n)
+		memcpy(s, p, n);
+	s[n] = '\0';
+	b->used += n + 1;
+	return s;
+}
+
+void
+arena_clear(arena_t *a)
+{
+	a->cur = a->first;
+	if (a->first)
+		a->first->used = 0;
+}
+
+void
+arena_free(arena_t *a)
+{
+	struct arena_block *b = a->first, *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->first = a->cur = NULL;
 }
 
 json_t *

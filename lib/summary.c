@@ -53,10 +53,6 @@ free_entries(summary *sm)
 
 	for (i = 0; i < sm->nproblems; i++)
 		problem_free(&sm->problems[i]);
-	for (i = 0; i < sm->nshapes; i++) {
-		free(sm->shapes[i].shape);
-		free(sm->shapes[i].example);
-	}
 	for (i = 0; i < sm->nsources; i++)
 		free(sm->sources[i]);
 }
@@ -65,6 +61,7 @@ void
 summary_clear(summary *sm)
 {
 	free_entries(sm);
+	arena_clear(&sm->strs);
 	sm->nproblems = sm->nshapes = sm->nsources = 0;
 	strmap_clear(&sm->problem_ix);
 	strmap_clear(&sm->shape_ix);
@@ -89,6 +86,8 @@ summary_fini(summary *sm)
 	cleaner_fini(&sm->clean);
 	shape_memo_free(&sm->memo);
 	buf_free(&sm->key);
+	buf_free(&sm->example);
+	arena_free(&sm->strs);
 	memset(sm, 0, sizeof(*sm));
 }
 
@@ -299,7 +298,7 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 	hash = strmap_hash(shape->data, shape->len);
 	k = strmap_find_hashed(&sm->shape_ix, shape->data, shape->len, hash);
 	if (k == STRMAP_NONE) {
-		buf_t ex = { 0 };
+		buf_t *ex = &sm->example;
 		if (sm->allow ? strmap_find_hashed(sm->allow, shape->data,
 						   shape->len, hash) == STRMAP_NONE
 			      : sm->nshapes >= MAX_SHAPES) {
@@ -310,33 +309,26 @@ summary_unmatched(summary *sm, const record *rec, uint64_t line,
 		}
 		size_t n = rec->text.n > MAX_EXAMPLE_LEN ? MAX_EXAMPLE_LEN
 							 : rec->text.n;
+		ex->len = 0;
 		if (grow((void **)&sm->shapes, &sm->capshapes, sm->nshapes,
 			 sizeof(unclassified)) < 0 ||
 		    source_index(sm, source, &src) < 0 ||
-		    (sm->raw_examples ? buf_add(&ex, rec->text.p, n)
-				      : clean_add(&sm->clean, &ex, rec->text.p, n)) < 0)
+		    (sm->raw_examples ? buf_add(ex, rec->text.p, n)
+				      : clean_add(&sm->clean, ex, rec->text.p, n)) < 0)
 			goto out;
 		u = &sm->shapes[sm->nshapes];
 		memset(u, 0, sizeof(*u));
-		u->example = ex.data;
-		u->example_n = ex.len;
+		u->example_n = ex->len;
 		u->level = rec->level;
 		u->first_line = line;
 		u->source = src;
 		/* The stored shape drops the level suffix. */
-		u->shape = malloc(shape->len + 1);
-		if (!u->shape) {
-			free(ex.data);
+		if (!(u->example = arena_add(&sm->strs, ex->data, ex->len)) ||
+		    !(u->shape = arena_add(&sm->strs, shape->data,
+					   shape->len - 1 - strlen(rec->level))) ||
+		    strmap_put_hashed(&sm->shape_ix, shape->data, shape->len,
+				      hash, sm->nshapes) == STRMAP_NOMEM)
 			goto out;
-		}
-		memcpy(u->shape, shape->data, shape->len + 1);
-		u->shape[shape->len - 1 - strlen(rec->level)] = '\0';
-		if (strmap_put_hashed(&sm->shape_ix, shape->data, shape->len,
-				      hash, sm->nshapes) == STRMAP_NOMEM) {
-			free(u->shape);
-			free(ex.data);
-			goto out;
-		}
 		k = sm->nshapes++;
 	}
 	if (slot) {
@@ -640,6 +632,7 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 	}
 	for (i = 0; i < src->nshapes; i++) {
 		const unclassified *su = &src->shapes[i];
+		unclassified *du;
 		if (!shapes[i].p)
 			continue;
 		k = strmap_find_hashed(&dst->shape_ix, shapes[i].p, shapes[i].len,
@@ -663,21 +656,18 @@ summary_absorb(summary *dst, const summary *src, uint64_t offset)
 			    ? clean_add(&dst->clean, &ex, su->example, su->example_n) < 0
 			    : buf_add(&ex, su->example, su->example_n) < 0)
 			goto out;
-		dst->shapes[dst->nshapes] = *su;
-		dst->shapes[dst->nshapes].first_line = su->first_line + offset;
-		dst->shapes[dst->nshapes].source = idx;
-		dst->shapes[dst->nshapes].shape = strdup(su->shape);
-		dst->shapes[dst->nshapes].example = ex.data;
-		dst->shapes[dst->nshapes].example_n = ex.len;
-		ex = (buf_t){ 0 };
-		if (!dst->shapes[dst->nshapes].shape ||
+		du = &dst->shapes[dst->nshapes];
+		*du = *su;
+		du->first_line = su->first_line + offset;
+		du->source = idx;
+		du->example_n = ex.len;
+		if (!(du->shape = arena_add(&dst->strs, su->shape,
+					    strlen(su->shape))) ||
+		    !(du->example = arena_add(&dst->strs, ex.data, ex.len)) ||
 		    strmap_put_hashed(&dst->shape_ix, shapes[i].p, shapes[i].len,
 				      shapes[i].hash, dst->nshapes) ==
-			    STRMAP_NOMEM) {
-			free(dst->shapes[dst->nshapes].shape);
-			free(dst->shapes[dst->nshapes].example);
+			    STRMAP_NOMEM)
 			goto out;
-		}
 		dst->nshapes++;
 	}
 	dst->problems_dropped = add_count(dst->problems_dropped,

@@ -21,7 +21,7 @@ typedef struct {
 } problem;
 
 typedef struct {
-	char *shape;
+	char *shape;            /* in summary.strs, as example */
 	const char *level;      /* static */
 	char *example;
 	size_t example_n;       /* its length: raw bytes (summary.raw_examples) may hold NULs */
@@ -47,7 +47,8 @@ typedef struct {
 	 * redacted by summary_absorb() only for the shapes the whole input
 	 * takes from this piece, not by every piece that meets the shape. */
 	int raw_examples;
-	buf_t key;
+	buf_t key, example;     /* scratch, kept across lines */
+	arena_t strs;           /* the shapes' strings */
 } summary;
 
 typedef struct {

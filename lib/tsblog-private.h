@@ -221,6 +221,20 @@ const char *mem_find(const char *h, size_t hn, const char *needle,
  * escapes the byte after it), or @end. */
 const char *quote_close(const char *q, const char *end);
 void buf_free(buf_t *b);
+
+/* Strings that never move, freed all at once: a summary's shapes and
+ * examples (buf.c).  Emptied, it keeps its blocks for the next strings:
+ * a -j piece's summary is emptied for the next piece, and its thousands
+ * of small allocations were half of -j 2's calls to malloc and free. */
+typedef struct {
+	struct arena_block *first, *cur;
+} arena_t;
+/* A NUL-terminated copy of the @n bytes at @p in @a, valid until @a is
+ * emptied or freed; NULL on no memory. */
+char *arena_add(arena_t *a, const char *p, size_t n);
+/* Forget every string (their memory is reused). */
+void arena_clear(arena_t *a);
+void arena_free(arena_t *a);
 struct json_t;
 /* A jansson string of any bytes (a file name), each byte of an invalid
  * UTF-8 sequence as U+FFFD (buf_add_utf8()); NULL on no memory. */
