@@ -15,8 +15,8 @@
  * hit (AVX2), the 12 seed rules' literals took 10 ms against Wu-Manber's
  * 32, the built-in catalog's 129 literals 302 ms against 88.
  *
- * Wu-Manber with 4-byte blocks (3 for short literals) otherwise, and for
- * texts shorter than TEDDY_MIN_TEXT: every
+ * Wu-Manber otherwise, with blocks of 5 bytes (4, 3 for shorter literals:
+ * wm_build()), and for texts shorter than TEDDY_MIN_TEXT: every
  * literal is looked for through its first m bytes (m = the shortest
  * literal, at most 255).  A window of m bytes slides over the text; the
  * block of bytes at its end indexes a table of how far the window may
@@ -50,7 +50,7 @@ _Static_assert(PF_TEDDY_BYTES == 4, "the Teddy kernels AND four bytes");
  * bench corpus's lines its per-line searches cost 12× the instructions. */
 #define TEDDY_MIN_TEXT 4096
 
-/* A block: 3 (or 4) bytes hashed to 16 bits.  Three bytes tell far more
+/* A block: 3, 4 or 5 bytes hashed to 16 bits.  Three bytes tell far more
  * places apart than two, so with hundreds of literals most windows still
  * jump; a collision only makes a shift smaller, never wrong. */
 static inline uint32_t
