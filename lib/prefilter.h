@@ -22,7 +22,7 @@ typedef struct prefilter_s {
 				 * tables are built either way) */
 	uint32_t m;             /* window: the shortest literal's length */
 	uint32_t bl;            /* block: 5, 4 or 3 bytes (wm_build()) */
-	uint8_t shift[65536];   /* by the window's last three bytes, hashed */
+	uint8_t shift[65536];   /* by the window's last block, hashed */
 	/* Bit g set when shift[g] is less than the window's whole jump:
 	 * most windows jump whole, and 8 KB stay in the L1 cache where
 	 * the 64 KB of shifts do not (1000 rules: 89% of windows). */
