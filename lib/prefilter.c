@@ -835,7 +835,17 @@ earliest(const char *a, const char *b)
 	return a < b ? a : b;
 }
 
-/* One copy of the walk per block size, each with it a constant. */
+/* pf_walk() with pf's block size a constant: one copy of the walk per
+ * size, chosen here for both its callers. */
+static inline const char *
+wm_walk(const prefilter *pf, const char *p, size_t n, int first,
+	uint8_t *marks, size_t nmarks, size_t *hits)
+{
+	return pf->bl == 5   ? pf_walk(pf, p, n, first, marks, nmarks, hits, 5)
+	       : pf->bl == 4 ? pf_walk(pf, p, n, first, marks, nmarks, hits, 4)
+			     : pf_walk(pf, p, n, first, marks, nmarks, hits, 3);
+}
+
 const char *
 pf_find(const prefilter *pf, const char *p, size_t n)
 {
@@ -853,9 +863,7 @@ pf_find(const prefilter *pf, const char *p, size_t n)
 		const char *b = pf_find(pf->parts[1], p, n);
 		return !a ? b : !b ? a : earliest(a, b);
 	}
-	return pf->bl == 5   ? pf_walk(pf, p, n, 1, NULL, 0, &hits, 5)
-	       : pf->bl == 4 ? pf_walk(pf, p, n, 1, NULL, 0, &hits, 4)
-			     : pf_walk(pf, p, n, 1, NULL, 0, &hits, 3);
+	return wm_walk(pf, p, n, 1, NULL, 0, &hits);
 }
 
 size_t
@@ -871,12 +879,7 @@ pf_collect(const prefilter *pf, const char *p, size_t n, uint8_t *marks,
 		return tw.hits;
 	}
 #endif
-	if (pf->bl == 5)
-		pf_walk(pf, p, n, 0, marks, nmarks, &hits, 5);
-	else if (pf->bl == 4)
-		pf_walk(pf, p, n, 0, marks, nmarks, &hits, 4);
-	else
-		pf_walk(pf, p, n, 0, marks, nmarks, &hits, 3);
+	wm_walk(pf, p, n, 0, marks, nmarks, &hits);
 	return hits;
 }
 
