@@ -455,6 +455,75 @@ shape_memo_set(const char *msg, size_t n)
 	return set_of(strmap_hash(msg, n));
 }
 
+/* A string of the ring: the slot it was written for, its size (this head
+ * included, a multiple of 8), then the message and its shape. */
+typedef struct {
+	uint32_t slot, size;
+} ring_head;
+
+_Static_assert(SHAPE_MEMO_SLOTS <= UINT32_MAX &&
+		       sizeof(ring_head) + SHAPE_MEMO_MSG + MAX_SHAPE_LEN + 8 <=
+			       SHAPE_MEMO_RING,
+	       "a ring string names its slot and fits in the ring");
+
+/* Overwrite the last lap's strings up to @to: the slots that still hold
+ * them are emptied. */
+static void
+ring_evict(shape_memo *m, size_t to)
+{
+	while (m->old < m->old_end && m->old < to) {
+		const ring_head *e = (const ring_head *)(void *)(m->ring + m->old);
+		struct shape_memo_slot *sl = &m->slots[e->slot];
+		if (sl->msg == (const char *)(e + 1)) {
+			sl->msg = NULL;
+			sl->used = 0;
+			m->hashes[e->slot] = 0;
+		}
+		m->old += e->size;
+	}
+}
+
+/* Room for @bytes of slot @slot's at the ring's head. */
+static char *
+ring_put(shape_memo *m, size_t slot, size_t bytes)
+{
+	size_t size = sizeof(ring_head) + ((bytes + 7) & ~(size_t)7);
+	ring_head *e;
+
+	if (m->head + size > SHAPE_MEMO_RING) {
+		ring_evict(m, SHAPE_MEMO_RING);
+		m->old = 0;
+		m->old_end = m->head;
+		m->head = 0;
+	}
+	ring_evict(m, m->head + size);
+	e = (ring_head *)(void *)(m->ring + m->head);
+	e->slot = (uint32_t)slot;
+	e->size = (uint32_t)size;
+	m->head += size;
+	return (char *)(e + 1);
+}
+
+/* A string met again that the ring will soon write over is copied to
+ * its head, so a message that keeps coming stays, as it would in a
+ * memo of least recently used messages only.  Not when the copy would
+ * write over it or the ring turns first. */
+static void
+ring_keep(shape_memo *m, struct shape_memo_slot *sl)
+{
+	const ring_head *e = (const ring_head *)(const void *)sl->msg - 1;
+	size_t at = (size_t)((const char *)e - m->ring);
+	char *p;
+
+	if (at < m->old || at >= m->old + SHAPE_MEMO_RING / 4 ||
+	    at < m->head + e->size || m->head + e->size > SHAPE_MEMO_RING)
+		return;
+	p = ring_put(m, (size_t)(sl - m->slots), e->size - sizeof(*e));
+	memcpy(p, sl->msg, e->size - sizeof(*e));
+	sl->shape = p + sl->n;
+	sl->msg = p;
+}
+
 int
 shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		buf_t *out, struct shape_memo_slot **slot)
@@ -468,11 +537,28 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 	if (n > SHAPE_MEMO_MSG)
 		return shape_make(cl, msg, n, out);
 	if (!m->slots) {
-		m->slots = calloc(SHAPE_MEMO_SLOTS, sizeof(*m->slots));
-		m->hashes = calloc(SHAPE_MEMO_SLOTS, sizeof(*m->hashes));
-		if (!m->slots || !m->hashes) {
-			shape_memo_free(m);
+		size_t i;
+		/* The hashes, the slots and the ring in one block, written,
+		 * not calloc()ed: calloc()'s fresh pages are read first (the
+		 * lookups), mapped to the zero page, and each written later
+		 * by a copy-on-write fault that flushes every core's TLB
+		 * while another thread runs (-j).  (The compiler makes
+		 * malloc() and a memset() of it a calloc().)  The ring's
+		 * pages are touched as it fills. */
+		m->hashes = malloc(SHAPE_MEMO_SLOTS * (sizeof(*m->hashes) +
+						       sizeof(*m->slots)) +
+				   SHAPE_MEMO_RING);
+		if (!m->hashes)
 			return -1;
+		m->slots = (struct shape_memo_slot *)(void *)(m->hashes +
+							       SHAPE_MEMO_SLOTS);
+		m->ring = (char *)(m->slots + SHAPE_MEMO_SLOTS);
+		m->head = m->old = m->old_end = 0;
+		/* What a lookup reads of a slot before it is filled. */
+		for (i = 0; i < SHAPE_MEMO_SLOTS; i++) {
+			m->hashes[i] = 0;
+			m->slots[i].msg = NULL;
+			m->slots[i].used = 0;
 		}
 	}
 	h = strmap_hash(msg, n);
@@ -484,6 +570,7 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		    (!n || !memcmp(sl->msg, msg, n))) {
 			sl->used = ++m->clock;
 			*slot = sl;
+			ring_keep(m, sl);
 			return 1;
 		}
 	}
@@ -492,22 +579,22 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 	for (w = set; w < set + SHAPE_MEMO_WAYS; w++)
 		if (m->slots[w].used < lru->used)
 			lru = &m->slots[w];
-	/* No memory for a copy only costs the next lookup. */
-	if ((p = realloc(lru->msg, n + out->len + 1))) {
-		*slot = lru;
-		lru->level = NULL;
-		/* An empty message or shape may have no buffer at all. */
-		if (n)
-			memcpy(p, msg, n);
-		if (out->len)
-			memcpy(p + n, out->data, out->len);
-		lru->msg = p;
-		lru->shape = p + n;
-		lru->n = n;
-		lru->len = out->len;
-		lru->used = ++m->clock;
-		m->hashes[lru - m->slots] = h;
-	}
+	/* The string lru held, if any, stays in the ring until the ring
+	 * comes round to it. */
+	p = ring_put(m, (size_t)(lru - m->slots), n + out->len);
+	*slot = lru;
+	lru->level = NULL;
+	/* An empty message or shape may have no buffer at all. */
+	if (n)
+		memcpy(p, msg, n);
+	if (out->len)
+		memcpy(p + n, out->data, out->len);
+	lru->msg = p;
+	lru->shape = p + n;
+	lru->n = n;
+	lru->len = out->len;
+	lru->used = ++m->clock;
+	m->hashes[lru - m->slots] = h;
 	return 0;
 }
 
@@ -522,12 +609,8 @@ shape_memo_move(shape_memo *dst, shape_memo *src)
 void
 shape_memo_free(shape_memo *m)
 {
-	size_t i;
-
-	for (i = 0; m->slots && i < SHAPE_MEMO_SLOTS; i++)
-		free(m->slots[i].msg);
-	free(m->slots);
 	free(m->hashes);
 	m->slots = NULL;
 	m->hashes = NULL;
+	m->ring = NULL;
 }

@@ -41,28 +41,38 @@ int shape_make(cleaner *cl, const char *msg, size_t n, buf_t *out);
 
 /* An exact memo of shape_make(): the same message bytes, the same shape.
  * A message may take any of the SHAPE_MEMO_WAYS slots of the set its hash
- * names; the least recently used one makes room.  A slot also keeps what
- * its user (the summary) made of the shape at one level, valid while the
- * memo's epoch is what it was then: moving the memo to another user
+ * names; the least recently used one makes room.  The slots' strings
+ * share a ring, which empties a slot when it comes round to its string
+ * again (unless the message was met shortly before).  A slot also keeps
+ * what its user (the summary) made of the shape at one level, valid while
+ * the memo's epoch is what it was then: moving the memo to another user
  * (shape_memo_move()) starts a new epoch. */
 typedef struct {
 	struct shape_memo_slot {
-		char *msg, *shape;      /* one allocation, msg first */
+		char *msg, *shape;      /* in the ring, msg first */
 		size_t n, len;
 		const char *level;      /* NULL: nothing kept */
 		uint64_t epoch;
 		size_t index;
 		uint64_t used;          /* the memo's clock at its last use */
-	} *slots;               /* SHAPE_MEMO_SLOTS, made on first use */
+	} *slots;               /* SHAPE_MEMO_SLOTS, in hashes' block */
 	/* Each slot's message hash, a set's in one cache line: a lookup
-	 * reads the slot of a matching hash only. */
+	 * reads the slot of a matching hash only.  Made on first use, the
+	 * slots after them. */
 	uint64_t *hashes;
+	/* The slots' strings, SHAPE_MEMO_RING bytes in hashes' block,
+	 * written in turn from @head on: a string written over (at @old,
+	 * of the last lap's, which end at @old_end) empties the slot that
+	 * still holds it.  An allocation a message grew a -j thread's
+	 * malloc arena a page, and an mprotect(), at a time. */
+	char *ring;
+	size_t head, old, old_end;
 	uint64_t epoch, clock;
 } shape_memo;
 /* The index in a memo's slots of the first slot of @msg's set. */
 size_t shape_memo_set(const char *msg, size_t n);
 /* shape_make() through @m; *@slot is then the slot that holds @msg, or
- * NULL (too long to keep, or no memory for a copy).  1 when @msg was in
+ * NULL (too long to keep).  1 when @msg was in
  * the memo: its shape is the slot's, and @out is left as it was (most
  * callers only want what they kept in the slot); 0 when it was made, into
  * @out; -1 on no memory. */

@@ -1,7 +1,7 @@
 /* Message shapes (lib/shape.c): the placeholders each message gets, the
  * hand-written pass equal to the alternation of shape_holes' regexes
  * (which `tsblog learn` writes into rules) on generated messages, and
- * what the memo's slots keep for their user. */
+ * what the memo's slots keep for their user and its ring of strings. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +234,128 @@ START_TEST(memo_slots)
 }
 END_TEST
 
+/* Message @i of the ring test, @len bytes: letters g-z only, which
+ * shape_make() leaves as they are, up to MAX_SHAPE_LEN. */
+static void
+ring_msg(char *out, int i, size_t len)
+{
+	size_t k = 5;
+
+	memcpy(out, "ring ", 5);
+	do {
+		out[k++] = (char)('g' + i % 20);
+		i /= 20;
+	} while (i);
+	out[k++] = ' ';
+	while (k < len)
+		out[k++] = 'x';
+	out[len] = '\0';
+}
+
+/* Other messages, none in @set, until @count have been made or
+ * @watch's slot is emptied; how many were made. */
+static int
+ring_fill(shape_memo *m, cleaner *cl, buf_t *out, size_t set, int *next,
+	  int count, struct shape_memo_slot *const *watch)
+{
+	struct shape_memo_slot *b;
+	char msg[SHAPE_MEMO_MSG + 1];
+	int made = 0;
+
+	while (made < count && (!watch || (*watch)->msg)) {
+		ring_msg(msg, (*next)++, 400);
+		if (shape_memo_set(msg, 400) == set)
+			continue;
+		ck_assert_int_eq(shape_memo_make(m, cl, msg, 400, out, &b), 0);
+		ck_assert_ptr_nonnull(b);
+		made++;
+	}
+	return made;
+}
+
+/* Whether @sl's string is in the ring's last lap, within @within bytes
+ * of being written over. */
+static int
+ring_due(const shape_memo *m, const struct shape_memo_slot *sl,
+	 size_t within)
+{
+	size_t at = (size_t)(sl->msg - m->ring) - 8;     /* its head */
+
+	return at >= m->old && at < m->old_end && at < m->old + within;
+}
+
+/* What a string of the ring test takes: its head (8 bytes), then the
+ * message and its shape, rounded up to 8. */
+#define RING_STR (8 + (400 + MAX_SHAPE_LEN + 7) / 8 * 8)
+
+/* The slots' strings live in a ring of SHAPE_MEMO_RING bytes: one the
+ * ring comes round to is written over and its slot emptied, unless it
+ * was met again shortly before, which copies it to the ring's head. */
+START_TEST(memo_ring)
+{
+	shape_memo m = { 0 };
+	struct shape_memo_slot *a, *b, *c;
+	cleaner cl;
+	buf_t out = { 0 };
+	char first[SHAPE_MEMO_MSG + 1], second[SHAPE_MEMO_MSG + 1];
+	int per_lap, next = 1, made;
+	size_t set;
+
+	ck_assert_int_eq(cleaner_init(&cl, NULL, 0), 0);
+	ring_msg(first, 0, 400);
+	set = shape_memo_set(first, 400);
+	ck_assert_int_eq(shape_memo_make(&m, &cl, first, 400, &out, &a), 0);
+	ck_assert_mem_eq(a->msg, first, 400);
+	ck_assert_uint_eq(a->len, MAX_SHAPE_LEN);       /* cut there */
+	per_lap = SHAPE_MEMO_RING / RING_STR;
+	a->level = "warn";
+
+	/* No other message takes a slot of its set: only the ring empties
+	 * a, the first string, when it comes round after a lap. */
+	made = ring_fill(&m, &cl, &out, set, &next, 10 * per_lap, &a);
+	ck_assert_ptr_null(a->msg);
+	ck_assert_int_eq(made, per_lap);
+	ck_assert_int_eq(shape_memo_make(&m, &cl, first, 400, &out, &b), 0);
+	ck_assert_ptr_eq(b, a);
+	ck_assert_ptr_null(b->level);
+	b->level = "warn";
+
+	/* Another message of a's set, made half a lap on, then left until
+	 * its string is in the last lap and due to be written over within
+	 * an eighth of the ring... */
+	ring_fill(&m, &cl, &out, set, &next, per_lap / 2, NULL);
+	for (;; next++) {
+		ring_msg(second, next, 400);
+		if (shape_memo_set(second, 400) == set)
+			break;
+	}
+	ck_assert_int_eq(shape_memo_make(&m, &cl, second, 400, &out, &c), 0);
+	c->level = "error";
+	for (made = 0; !ring_due(&m, c, SHAPE_MEMO_RING / 8); made++) {
+		ck_assert_int_lt(made, per_lap);
+		ring_fill(&m, &cl, &out, set, &next, 1, NULL);
+	}
+	/* ...met again, it is found and copied to the head... */
+	ck_assert_int_eq(shape_memo_make(&m, &cl, second, 400, &out, &b), 1);
+	ck_assert_ptr_eq(b, c);
+	ck_assert_uint_eq((size_t)(c->msg - m.ring) - 8 + RING_STR, m.head);
+	ck_assert_mem_eq(c->msg, second, 400);
+	ck_assert_mem_eq(c->shape, second, MAX_SHAPE_LEN);
+	ck_assert_str_eq(c->level, "error");
+	/* ...so it outlives the place it was by most of a lap, where a
+	 * string not met again is gone within an eighth. */
+	ring_fill(&m, &cl, &out, set, &next, per_lap - 2, NULL);
+	ck_assert_ptr_nonnull(c->msg);
+	ck_assert_int_eq(shape_memo_make(&m, &cl, second, 400, &out, &b), 1);
+	ck_assert_str_eq(b->level, "error");
+	ck_assert_ptr_null(a->msg);
+
+	shape_memo_free(&m);
+	cleaner_fini(&cl);
+	buf_free(&out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -243,6 +365,7 @@ main(void)
 	tcase_add_test(tc, placeholders);
 	tcase_add_test(tc, same_as_regexes);
 	tcase_add_test(tc, memo_slots);
+	tcase_add_test(tc, memo_ring);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
