@@ -63,6 +63,14 @@
  * 10,043 on the corpus, 21,776 -> 26,129 at 50% warn/error) and cost
  * less than 1.5 MiB, whose every page a long input touches too. */
 #define SHAPE_MEMO_RING (1024 * 1024)
+/* A memo of a scan of a regular file with this many bytes left to read
+ * takes a block of SHAPE_MEMO_HUGE bytes, a transparent huge page where
+ * the system gives them to madvise(): such a file fills the memo, and
+ * the pages it filled one fault at a time, each a lookup's TLB miss,
+ * cost 2% of the bench corpus's text report.  A pipe's length is not
+ * known: a short one would clear 2 MiB for a few lines. */
+#define SHAPE_MEMO_HUGE_INPUT (16 * 1024 * 1024)
+#define SHAPE_MEMO_HUGE (2 * 1024 * 1024)
 
 /* `kubectl get events -o json` documents: container kinds tracked, from
  * depth 1 (the root's members) to 3 (an event's members). */

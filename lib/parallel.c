@@ -80,6 +80,7 @@ typedef struct {
 	long long nslots, npieces, next, merged;  /* handed out, merged */
 	int stop;
 	int frozen;             /* kept is final, read by every thread */
+	int memo_huge;          /* main's memo's huge, for the threads' */
 	strmap kept;            /* the shapes the whole input keeps */
 } pool;
 
@@ -304,7 +305,7 @@ static void *
 worker(void *arg)
 {
 	pool *p = arg;
-	shape_memo memo = { 0 };
+	shape_memo memo = { .huge = p->memo_huge };
 	strmap seen = { 0 };
 	lane ln = { malloc(READ_SIZE), &memo, &seen };
 	long long k;
@@ -388,6 +389,8 @@ scan_pieces(tsblog_scanner *s, int fd, off_t start, off_t end, char *buf,
 	p.opts = &s->opts;
 	p.source = s->source;
 	p.bom_is_text = s->line_no > 0;
+	/* Read before main's memo is lent to a piece (and so emptied). */
+	p.memo_huge = s->sm.memo.huge;
 	p.fd = fd;
 	p.start = start;
 	p.end = end;
@@ -491,14 +494,18 @@ scan_fd(tsblog_scanner *s, int fd, char *buf, tsblog_scan_cb cb,
 	void *payload, tsblog_error *err)
 {
 	struct stat sb;
-	off_t at, first, resume_at;
-	int rc;
+	off_t at = 0, first, resume_at;
+	int rc, file;
 
+	file = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	       (at = lseek(fd, 0, SEEK_CUR)) >= 0;
+	/* Enough to fill the shape memo (limits.h). */
+	if (file && sb.st_size - at >= SHAPE_MEMO_HUGE_INPUT)
+		s->sm.memo.huge = 1;
 	/* Pieces only where they can be cut and read with pread: a
 	 * regular file, with this input between records. */
-	if (s->opts.jobs < 2 || s->finished || !scanner_at_rest(s) ||
-	    fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
-	    (at = lseek(fd, 0, SEEK_CUR)) < 0 || sb.st_size - at <= PIECE_MIN)
+	if (s->opts.jobs < 2 || s->finished || !scanner_at_rest(s) || !file ||
+	    sb.st_size - at <= PIECE_MIN)
 		return scan_serially(s, fd, -1, buf, cb, payload, err);
 	/* The first piece on this thread: an input that opens an events
 	 * table, a describe section or a document there and keeps it open

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -461,10 +462,16 @@ typedef struct {
 	uint32_t slot, size;
 } ring_head;
 
+/* What of a memo's block its hashes and slots take, before the ring. */
+#define MEMO_SLOTS_BYTES \
+	(SHAPE_MEMO_SLOTS * (sizeof(uint64_t) + sizeof(struct shape_memo_slot)))
+
 _Static_assert(SHAPE_MEMO_SLOTS <= UINT32_MAX &&
 		       sizeof(ring_head) + SHAPE_MEMO_MSG + MAX_SHAPE_LEN + 8 <=
-			       SHAPE_MEMO_RING,
-	       "a ring string names its slot and fits in the ring");
+			       SHAPE_MEMO_RING &&
+		       MEMO_SLOTS_BYTES + SHAPE_MEMO_RING <= SHAPE_MEMO_HUGE,
+	       "a ring string names its slot and fits in the ring, and the "
+	       "block in a huge page");
 
 /* Overwrite the last lap's strings up to @to: the slots that still hold
  * them are emptied. */
@@ -524,6 +531,25 @@ ring_keep(shape_memo *m, struct shape_memo_slot *sl)
 	sl->msg = p;
 }
 
+/* The slots' block; with @huge, in a huge page of its own, advised to
+ * be one.  (The ring stays SHAPE_MEMO_RING bytes in it: where the
+ * system gives no huge page, the block's pages are touched as usual.) */
+static uint64_t *
+memo_block(int huge)
+{
+	void *b;
+
+#ifdef MADV_HUGEPAGE
+	if (huge && !posix_memalign(&b, SHAPE_MEMO_HUGE, SHAPE_MEMO_HUGE)) {
+		(void)madvise(b, SHAPE_MEMO_HUGE, MADV_HUGEPAGE);
+		return b;
+	}
+#else
+	(void)huge;
+#endif
+	return malloc(MEMO_SLOTS_BYTES + SHAPE_MEMO_RING);
+}
+
 int
 shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		buf_t *out, struct shape_memo_slot **slot)
@@ -545,10 +571,7 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		 * while another thread runs (-j).  (The compiler makes
 		 * malloc() and a memset() of it a calloc().)  The ring's
 		 * pages are touched as it fills. */
-		m->hashes = malloc(SHAPE_MEMO_SLOTS * (sizeof(*m->hashes) +
-						       sizeof(*m->slots)) +
-				   SHAPE_MEMO_RING);
-		if (!m->hashes)
+		if (!(m->hashes = memo_block(m->huge)))
 			return -1;
 		m->slots = (struct shape_memo_slot *)(void *)(m->hashes +
 							       SHAPE_MEMO_SLOTS);

@@ -67,6 +67,9 @@ typedef struct {
 	 * malloc arena a page, and an mprotect(), at a time. */
 	char *ring;
 	size_t head, old, old_end;
+	/* Set by the memo's user before its first use: the input will fill
+	 * it (limits.h's SHAPE_MEMO_HUGE_INPUT). */
+	int huge;
 	uint64_t epoch, clock;
 } shape_memo;
 /* The index in a memo's slots of the first slot of @msg's set. */

@@ -2,9 +2,11 @@
  * hand-written pass equal to the alternation of shape_holes' regexes
  * (which `tsblog learn` writes into rules) on generated messages, and
  * what the memo's slots keep for their user and its ring of strings. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "testutil.h"
 #include "limits.h"
 #include "shape.h"
@@ -290,10 +292,11 @@ ring_due(const shape_memo *m, const struct shape_memo_slot *sl,
 
 /* The slots' strings live in a ring of SHAPE_MEMO_RING bytes: one the
  * ring comes round to is written over and its slot emptied, unless it
- * was met again shortly before, which copies it to the ring's head. */
+ * was met again shortly before, which copies it to the ring's head.
+ * The same in a huge page's block (_i). */
 START_TEST(memo_ring)
 {
-	shape_memo m = { 0 };
+	shape_memo m = { .huge = _i };
 	struct shape_memo_slot *a, *b, *c;
 	cleaner cl;
 	buf_t out = { 0 };
@@ -307,6 +310,11 @@ START_TEST(memo_ring)
 	ck_assert_int_eq(shape_memo_make(&m, &cl, first, 400, &out, &a), 0);
 	ck_assert_mem_eq(a->msg, first, 400);
 	ck_assert_uint_eq(a->len, MAX_SHAPE_LEN);       /* cut there */
+	/* A memo for a long input has a huge page of a block. */
+#ifdef MADV_HUGEPAGE
+	if (_i)
+		ck_assert_uint_eq((uintptr_t)m.hashes % SHAPE_MEMO_HUGE, 0);
+#endif
 	per_lap = SHAPE_MEMO_RING / RING_STR;
 	a->level = "warn";
 
@@ -365,7 +373,7 @@ main(void)
 	tcase_add_test(tc, placeholders);
 	tcase_add_test(tc, same_as_regexes);
 	tcase_add_test(tc, memo_slots);
-	tcase_add_test(tc, memo_ring);
+	tcase_add_loop_test(tc, memo_ring, 0, 2);       /* huge or not */
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
