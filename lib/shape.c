@@ -483,7 +483,6 @@ ring_evict(shape_memo *m, size_t to)
 		struct shape_memo_slot *sl = &m->slots[e->slot];
 		if (sl->msg == (const char *)(e + 1)) {
 			sl->msg = NULL;
-			sl->used = 0;
 			m->hashes[e->slot] = 0;
 		}
 		m->old += e->size;
@@ -555,7 +554,7 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 		buf_t *out, struct shape_memo_slot **slot)
 {
 	struct shape_memo_slot *sl, *lru;
-	uint64_t h;
+	uint64_t h, tag;
 	size_t set, w;
 	char *p;
 
@@ -563,33 +562,28 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 	if (n > SHAPE_MEMO_MSG)
 		return shape_make(cl, msg, n, out);
 	if (!m->slots) {
-		size_t i;
-		/* The hashes, the slots and the ring in one block, written,
-		 * not calloc()ed: calloc()'s fresh pages are read first (the
-		 * lookups), mapped to the zero page, and each written later
-		 * by a copy-on-write fault that flushes every core's TLB
-		 * while another thread runs (-j).  (The compiler makes
-		 * malloc() and a memset() of it a calloc().)  The ring's
-		 * pages are touched as it fills. */
+		/* The hashes, the slots and the ring in one block.  Only the
+		 * hashes are zeroed: a slot is read only once its hash says
+		 * it is filled, so its pages, like the ring's, are touched as
+		 * the memo fills.  Written, not calloc()ed: calloc()'s fresh
+		 * pages are read first (the lookups), mapped to the zero
+		 * page, and each written later by a copy-on-write fault that
+		 * flushes every core's TLB while another thread runs (-j). */
 		if (!(m->hashes = memo_block(m->huge)))
 			return -1;
 		m->slots = (struct shape_memo_slot *)(void *)(m->hashes +
 							       SHAPE_MEMO_SLOTS);
 		m->ring = (char *)(m->slots + SHAPE_MEMO_SLOTS);
 		m->head = m->old = m->old_end = 0;
-		/* What a lookup reads of a slot before it is filled. */
-		for (i = 0; i < SHAPE_MEMO_SLOTS; i++) {
-			m->hashes[i] = 0;
-			m->slots[i].msg = NULL;
-			m->slots[i].used = 0;
-		}
+		memset(m->hashes, 0, SHAPE_MEMO_SLOTS * sizeof(*m->hashes));
 	}
 	h = strmap_hash(msg, n);
 	set = set_of(h);
-	lru = &m->slots[set];
+	/* 0 is an empty slot's. */
+	tag = h | 1;
 	for (w = set; w < set + SHAPE_MEMO_WAYS; w++) {
 		sl = &m->slots[w];
-		if (m->hashes[w] == h && sl->msg && sl->n == n &&
+		if (m->hashes[w] == tag && sl->n == n &&
 		    (!n || !memcmp(sl->msg, msg, n))) {
 			sl->used = ++m->clock;
 			*slot = sl;
@@ -599,9 +593,17 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 	}
 	if (shape_make(cl, msg, n, out) < 0)
 		return -1;
-	for (w = set; w < set + SHAPE_MEMO_WAYS; w++)
-		if (m->slots[w].used < lru->used)
-			lru = &m->slots[w];
+	/* An empty slot, else the least recently used. */
+	for (w = set; w < set + SHAPE_MEMO_WAYS && m->hashes[w]; w++)
+		;
+	if (w < set + SHAPE_MEMO_WAYS) {
+		lru = &m->slots[w];
+	} else {
+		lru = &m->slots[set];
+		for (w = set + 1; w < set + SHAPE_MEMO_WAYS; w++)
+			if (m->slots[w].used < lru->used)
+				lru = &m->slots[w];
+	}
 	/* The string lru held, if any, stays in the ring until the ring
 	 * comes round to it. */
 	p = ring_put(m, (size_t)(lru - m->slots), n + out->len);
@@ -617,7 +619,7 @@ shape_memo_make(shape_memo *m, cleaner *cl, const char *msg, size_t n,
 	lru->n = n;
 	lru->len = out->len;
 	lru->used = ++m->clock;
-	m->hashes[lru - m->slots] = h;
+	m->hashes[lru - m->slots] = tag;
 	return 0;
 }
 

@@ -56,9 +56,9 @@ typedef struct {
 		size_t index;
 		uint64_t used;          /* the memo's clock at its last use */
 	} *slots;               /* SHAPE_MEMO_SLOTS, in hashes' block */
-	/* Each slot's message hash, a set's in one cache line: a lookup
-	 * reads the slot of a matching hash only.  Made on first use, the
-	 * slots after them. */
+	/* Each slot's message hash with its low bit set, 0 for an empty
+	 * slot, a set's in one cache line: a lookup reads the slot of a
+	 * matching hash only.  Made on first use, the slots after them. */
 	uint64_t *hashes;
 	/* The slots' strings, SHAPE_MEMO_RING bytes in hashes' block,
 	 * written in turn from @head on: a string written over (at @old,
