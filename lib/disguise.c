@@ -14,43 +14,11 @@
 #include <stdint.h>
 #include <string.h>
 #include "cpu.h"
-#include "tsblog-private.h"
+#include "disguise.h"
 
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-#include <immintrin.h>
+#ifdef HAVE_DISGUISE_SIMD
 #define HAVE_AVX2 1
 #endif
-
-/* Whether the backslash at @q (before 'u' or '/') starts an escape:
- * backslashes pair up from @p, so it does when an even number of them
- * come right before it. */
-static int
-escape_starts(const char *p, const char *q)
-{
-	const char *b = q;
-
-	while (b > p && b[-1] == '\\')
-		b--;
-	return !((q - b) & 1);
-}
-
-/* Whether the byte at @q, of [@p, @end), is a disguise. */
-static int
-disguise(const char *p, const char *q, const char *end)
-{
-	switch (*q) {
-	case '\x1b':
-		return 1;
-	case '\r':
-		/* A CR as the last byte waits for the next one. */
-		return q + 1 < end && q[1] != '\n' && q[1] != '\r';
-	case '\\':
-		return q + 1 < end && (q[1] == 'u' || q[1] == '/') &&
-		       escape_starts(p, q);
-	default:
-		return 0;
-	}
-}
 
 /* Without SIMD: memchr() for each byte, each kind's next place kept, so
  * that a backslash every few bytes does not cost a search to @end for the
@@ -82,30 +50,6 @@ scan_memchr(const char *p, const char *end)
 }
 
 #ifdef HAVE_AVX2
-/* The first disguise among the places q + k whose bit k of @m is set
- * (a kernel's candidates, judged by disguise()), or NULL. */
-static const char *
-first_of(const char *p, const char *q, uint64_t m, const char *end)
-{
-	for (; m; m &= m - 1) {
-		const char *at = q + __builtin_ctzll(m);
-		if (disguise(p, at, end))
-			return at;
-	}
-	return NULL;
-}
-
-/* The first disguise from @q on, a byte at a time: a kernel's last
- * bytes. */
-static const char *
-bytewise(const char *p, const char *q, const char *end)
-{
-	for (; q < end; q++)
-		if (disguise(p, q, end))
-			return q;
-	return NULL;
-}
-
 /* The bytes of 32 at @q that are an escape byte, a CR or a backslash, as
  * a bit each.  A byte below 0x80 looks its low nibble up in @set, which
  * holds, for each nibble, the one of the three bytes with that low nibble
@@ -147,9 +91,7 @@ disguises(const char *q)
 __attribute__((target("avx2"))) static const char *
 scan_avx2(const char *p, const char *end)
 {
-	const __m128i set16 = _mm_setr_epi8(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-					    '\x1b', '\\', '\r', 0, 0);
-	const __m256i set = _mm256_broadcastsi128_si256(set16);
+	const __m256i set = _mm256_broadcastsi128_si256(DISGUISE_SET16);
 	const char *q = p, *at;
 	int k;
 
@@ -162,26 +104,10 @@ scan_avx2(const char *p, const char *end)
 				       _mm256_set1_epi8(-1)))
 			continue;
 		for (k = 0; k < 128; k += 32)
-			if ((at = first_of(p, q + k, disguises(q + k), end)))
+			if ((at = disguise_first_of(p, q + k, disguises(q + k), end)))
 				return at;
 	}
-	return bytewise(p, q, end);
-}
-
-/* disguises() for 64 bytes, as a mask. */
-__attribute__((target("avx512bw"))) static inline uint64_t
-disguises512(const char *q)
-{
-	__m512i v = _mm512_loadu_si512((const void *)q);
-	__m512i w = _mm512_loadu_si512((const void *)(q + 1));
-	__mmask64 cr = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')) &
-		       _mm512_cmpneq_epi8_mask(w, _mm512_set1_epi8('\n')) &
-		       _mm512_cmpneq_epi8_mask(w, _mm512_set1_epi8('\r'));
-	__mmask64 bs = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\')) &
-		       (_mm512_cmpeq_epi8_mask(w, _mm512_set1_epi8('u')) |
-			_mm512_cmpeq_epi8_mask(w, _mm512_set1_epi8('/')));
-
-	return cr | bs | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\x1b'));
+	return disguise_bytewise(p, q, end);
 }
 
 /* scan_avx2() 64 bytes a register: a lookup and a compare into a mask
@@ -189,22 +115,20 @@ disguises512(const char *q)
 __attribute__((target("avx512bw"))) static const char *
 scan_avx512(const char *p, const char *end)
 {
-	const __m512i set = _mm512_broadcast_i32x4(_mm_setr_epi8(
-		1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '\x1b', '\\', '\r', 0, 0));
+	const __m512i set = _mm512_broadcast_i32x4(DISGUISE_SET16);
 	const char *q = p, *at;
 	int k;
 
 	for (; end - q > 128; q += 128) {
 		__m512i a = _mm512_loadu_si512((const void *)q);
 		__m512i b = _mm512_loadu_si512((const void *)(q + 64));
-		if (!(_mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(set, a), a) |
-		      _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(set, b), b)))
+		if (!(disguise_bytes512(set, a) | disguise_bytes512(set, b)))
 			continue;
 		for (k = 0; k < 128; k += 64)
-			if ((at = first_of(p, q + k, disguises512(q + k), end)))
+			if ((at = disguise_first_of(p, q + k, disguises512(q + k), end)))
 				return at;
 	}
-	return bytewise(p, q, end);
+	return disguise_bytewise(p, q, end);
 }
 #endif
 

@@ -81,6 +81,17 @@ const char *pf_find(const prefilter *pf, const char *p, size_t n);
  * is not searched again (@cur keeps it). */
 const char *pf_next(const prefilter *pf, pf_cursor *cur, const char *p,
 		    const char *end);
+/* pf_find(pf, p, end - p) that also looks for the first disguise from
+ * @p (disguise_at(p, end)): in the same walk where one can (Teddy's
+ * AVX-512 kernel: pf_finds_odd()), else by a second search.  *@odd is the
+ * first disguise, or NULL when there is none before what is returned (or
+ * before @end, when that is NULL).  The first hit is returned when it
+ * starts no later than *@odd; else *@odd (what follows it may not have
+ * been searched). */
+const char *pf_find_odd(const prefilter *pf, const char *p, const char *end,
+			const char **odd);
+/* Whether pf_find_odd() makes one walk of @pf's. */
+int pf_finds_odd(const prefilter *pf);
 /* Mark marks[owner] for every literal in [p, p+n) owned by a rule; the
  * number of literal hits (owned or not) that counted. */
 size_t pf_collect(const prefilter *pf, const char *p, size_t n,

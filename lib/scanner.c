@@ -146,6 +146,7 @@ scanner_feed(tsblog_scanner *s, const char *buf, size_t len,
 		s->pf = ruleset_pf(s->m.rs, &rc);
 		if (rc < 0)
 			return err_nomem(err);
+		s->pf_odd = s->pf && pf_finds_odd(s->pf);
 	}
 	s->chunk = buf;
 	s->chunk_len = len;
@@ -485,6 +486,17 @@ skip_lines(tsblog_scanner *s)
 	const char *p = s->chunk + s->pos, *end = s->chunk + s->chunk_len;
 	const char *limit, *nl;
 
+	if (s->pf_odd && (!s->hit || s->hit < p || !s->odd || s->odd < p)) {
+		/* One walk for both.  It stops at the first of them, and
+		 * what lies past that was not searched: the one it did not
+		 * find is taken to be there too. */
+		const char *odd, *h = pf_find_odd(s->pf, p, end, &odd);
+		s->hit = h ? h : end;
+		s->odd = odd ? odd : s->hit;
+		s->hit_line = line_start(p, s->hit);
+		s->odd_line = s->odd == s->hit ? s->hit_line
+					       : line_start(p, s->odd);
+	}
 	if (!s->hit || s->hit < p) {
 		s->hit = pf_next(s->pf, &s->pfc, p, end);
 		if (!s->hit)

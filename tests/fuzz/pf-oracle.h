@@ -6,7 +6,9 @@
  * Every search pf_new_as() can make here (Wu-Manber, and Teddy where the
  * CPU has SSSE3, AVX2 or AVX-512) must give what a naive search gives:
  * pf_find() the earliest start of a literal lying wholly in the text,
- * pf_collect() the same marks and the same count of hits.
+ * pf_collect() the same marks and the same count of hits, and
+ * pf_find_odd() that start or the first disguise (disguise.h, byte by
+ * byte), whichever comes first.
  */
 #ifndef TSBLOG_PF_ORACLE_H
 #define TSBLOG_PF_ORACLE_H
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "disguise.h"
 #include "prefilter.h"
 
 static const int pf_oracle_hows[] = { PF_WU_MANBER, PF_TEDDY_SSSE3,
@@ -36,6 +39,41 @@ pf_oracle_first(char *const *lits, const size_t *lens, size_t nlits,
 			    !memcmp(text + s, lits[i], lens[i]))
 				return s;
 	return SIZE_MAX;
+}
+
+/* pf_find_odd() against @best (the first literal's start, SIZE_MAX for
+ * none) and the first disguise, found byte by byte; NULL or what differs
+ * in @why. */
+static const char *
+pf_oracle_odd(const prefilter *pf, const char *text, size_t n, size_t best,
+	      char *why, size_t whylen)
+{
+	const char *d = disguise_bytewise(text, text, text + n), *odd;
+	const char *got = pf_find_odd(pf, text, text + n, &odd);
+	size_t dis = d ? (size_t)(d - text) : SIZE_MAX;
+	/* The literal when it starts no later than the disguise, else the
+	 * disguise. */
+	size_t want = best <= dis ? best : dis;
+
+	if ((got ? (size_t)(got - text) : SIZE_MAX) != want)
+		snprintf(why, whylen,
+			 "pf_find_odd gives %zd, the first literal starts at "
+			 "%zd, the first disguise at %zd (text of %zu bytes)",
+			 got ? got - text : (ssize_t)-1,
+			 best == SIZE_MAX ? (ssize_t)-1 : (ssize_t)best,
+			 d ? d - text : (ssize_t)-1, n);
+	/* The disguise is always given when it comes first; else it may
+	 * be, or not. */
+	else if (odd ? odd != d : dis < best)
+		snprintf(why, whylen,
+			 "pf_find_odd says the first disguise is at %zd, it is "
+			 "at %zd (the first literal at %zd; text of %zu bytes)",
+			 odd ? odd - text : (ssize_t)-1,
+			 d ? d - text : (ssize_t)-1,
+			 best == SIZE_MAX ? (ssize_t)-1 : (ssize_t)best, n);
+	else
+		return NULL;
+	return why;
 }
 
 /* pf_next() from hit to hit (a step past each, varied) against the
@@ -120,6 +158,8 @@ pf_oracle_check(char *const *lits, const int *owner, size_t nlits,
 		h = pf_collect(pf, text, n, got, nmarks);
 		walked = pf_oracle_walk(pf, lits, lens, nlits, text, n, why,
 					whylen);
+		if (!walked)
+			walked = pf_oracle_odd(pf, text, n, best, why, whylen);
 		pf_free(pf);
 		if (walked) {
 			size_t used = strlen(why);

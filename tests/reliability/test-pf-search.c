@@ -6,7 +6,8 @@
  * the text at its start, its end and cut off by its end.  Texts run from
  * empty to past the length where Teddy takes over (TEDDY_MIN_TEXT), and
  * sets from one literal to more than Teddy's buckets tell apart.  A fixed
- * seed keeps failures reproducible; the failing case is printed.
+ * seed keeps failures reproducible; the failing case is printed.  Some
+ * texts hold disguises, for pf_find_odd().
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -91,8 +92,46 @@ main(void)
 			}
 			memcpy(text + at, l, at + len <= n ? len : n - at);
 		}
+		/* Disguises now and then, some only look like one: a
+		 * paired backslash, a CR before a LF, a CR at the end. */
+		for (k = xorshift_below(&r, 3) ? 0 : 1 + xorshift_below(&r, 4);
+		     k && n >= 3; k--) {
+			static const char *const odd[] = {
+				"\x1b[", "\\u0", "\\/", "\\\\u", "\r\n",
+				"\rx", "\\\"", "\r"
+			};
+			const char *o = odd[xorshift_below(&r, 8)];
+			size_t len = strlen(o);
+			at = xorshift_below(&r, 2) ? xorshift_below(&r, (unsigned)n)
+						   : n - (len < n ? len : n);
+			memcpy(text + at, o, at + len <= n ? len : n - at);
+		}
 		bad = pf_oracle_check(lits, owner, nlits, text, n, 6, why,
 				      sizeof(why), &searched);
+		/* And a text of a byte no literal holds, with one literal and
+		 * one disguise at places of their own (or none): the walk
+		 * meets either first, or one in its last bytes. */
+		if (!bad && n >= 8) {
+			static const char *const odd[] = { "\x1b[", "\\u",
+							   "\rx" };
+			const char *l = lits[xorshift_below(&r, (unsigned)nlits)];
+			size_t len = strlen(l);
+			unsigned tail = n < 80 ? (unsigned)n - 2 : 80;
+			int sc;
+			memset(text, '.', n);
+			if (xorshift_below(&r, 4) && len <= n) {
+				at = xorshift_below(&r, (unsigned)(n - len + 1));
+				memcpy(text + at, l, len);
+			}
+			if (xorshift_below(&r, 4)) {
+				at = xorshift_below(&r, 3)
+					     ? xorshift_below(&r, (unsigned)n - 2)
+					     : n - 2 - xorshift_below(&r, tail);
+				memcpy(text + at, odd[xorshift_below(&r, 3)], 2);
+			}
+			bad = pf_oracle_check(lits, owner, nlits, text, n, 6,
+					      why, sizeof(why), &sc);
+		}
 		if (bad) {
 			fprintf(stderr, "case %d: %s\nliterals:", c, bad);
 			for (i = 0; i < nlits; i++)
