@@ -41,7 +41,9 @@ def wait_for(what, path, timeout=10):
     return False
 
 
-os.chdir(tempfile.mkdtemp())
+# Removed when the test exits, however it exits.
+workdir = tempfile.TemporaryDirectory(prefix="tsblog-test-follow-")
+os.chdir(workdir.name)
 json.dump({"tsblog": 1, "rules": [{
     "id": "boom-key", "severity": "warning", "title": "One problem per key",
     "match": "boom (?<k>k[0-9]+)", "key": ["k"], "summary": "{k} went boom.",

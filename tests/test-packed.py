@@ -38,7 +38,9 @@ def check(name, ok, detail=""):
         print("  " + detail.replace("\n", "\n  "))
 
 
-os.chdir(tempfile.mkdtemp())
+# Removed when the test exits, however it exits.
+workdir = tempfile.TemporaryDirectory(prefix="tsblog-test-packed-")
+os.chdir(workdir.name)
 plain = open(SAMPLE, "rb").read()
 open("pod.log", "wb").write(plain)
 status, out, err = run("-o", "json", "pod.log")

@@ -7,7 +7,10 @@ T, R = sys.argv[1], sys.argv[2]
 with open(T, "rb") as _f:
     ASAN = b"__asan_init" in _f.read()
 failures = []
-tmp = tempfile.mkdtemp()
+# Removed when the test exits, however it exits (big.json alone is
+# over 100 MB).
+workdir = tempfile.TemporaryDirectory(prefix="tsblog-test-lines-")
+tmp = workdir.name
 ERR = ("2026-11-20T08:10:01.251903Z\terror\tcontrolplane\ttoken rotation failed, "
        "retrying in 15m0s: secret istio-system/cluster-service-account not found: "
        'Secret "cluster-service-account" not found')
