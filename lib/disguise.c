@@ -16,10 +16,6 @@
 #include "cpu.h"
 #include "disguise.h"
 
-#ifdef HAVE_DISGUISE_SIMD
-#define HAVE_AVX2 1
-#endif
-
 /* Without SIMD: memchr() for each byte, each kind's next place kept, so
  * that a backslash every few bytes does not cost a search to @end for the
  * others each time. */
@@ -49,7 +45,7 @@ scan_memchr(const char *p, const char *end)
 	}
 }
 
-#ifdef HAVE_AVX2
+#ifdef HAVE_DISGUISE_SIMD
 /* The bytes of 32 at @q that are an escape byte, a CR or a backslash, as
  * a bit each.  A byte below 0x80 looks its low nibble up in @set, which
  * holds, for each nibble, the one of the three bytes with that low nibble
@@ -104,7 +100,8 @@ scan_avx2(const char *p, const char *end)
 				       _mm256_set1_epi8(-1)))
 			continue;
 		for (k = 0; k < 128; k += 32)
-			if ((at = disguise_first_of(p, q + k, disguises(q + k), end)))
+			if ((at = disguise_first_of(p, q + k, disguises(q + k),
+						    end)))
 				return at;
 	}
 	return disguise_bytewise(p, q, end);
@@ -125,7 +122,8 @@ scan_avx512(const char *p, const char *end)
 		if (!(disguise_bytes512(set, a) | disguise_bytes512(set, b)))
 			continue;
 		for (k = 0; k < 128; k += 64)
-			if ((at = disguise_first_of(p, q + k, disguises512(q + k), end)))
+			if ((at = disguise_first_of(p, q + k,
+						    disguises512(q + k), end)))
 				return at;
 	}
 	return disguise_bytewise(p, q, end);
@@ -135,7 +133,7 @@ scan_avx512(const char *p, const char *end)
 const char *
 disguise_find(const char *p, const char *end, int kernel)
 {
-#ifdef HAVE_AVX2
+#ifdef HAVE_DISGUISE_SIMD
 	if (kernel == DISGUISE_AVX512)
 		return scan_avx512(p, end);
 	if (kernel == DISGUISE_AVX2)
@@ -148,7 +146,7 @@ disguise_find(const char *p, const char *end, int kernel)
 int
 disguise_kernel(void)
 {
-#ifdef HAVE_AVX2
+#ifdef HAVE_DISGUISE_SIMD
 	if (cpu_avx512())
 		return DISGUISE_AVX512;
 	if (__builtin_cpu_supports("avx2"))

@@ -803,7 +803,8 @@ teddy512_walk(const prefilter *pf, const char *p, size_t n, teddy_walk *tw,
 		uint64_t mask = _mm512_test_epi8_mask(r, r);
 		/* (q[64] is in the text: a step reads to q[66].) */
 		if (odd && tw->odd == SIZE_MAX &&
-		    disguise_bytes512(dset, _mm512_loadu_si512((const void *)q)) &&
+		    disguise_bytes512(dset,
+				      _mm512_loadu_si512((const void *)q)) &&
 		    (at = disguise_first_of(p, q, disguises512(q), p + n))) {
 			tw->odd = (size_t)(at - p);
 			stop = teddy_stop(pf, tw, n, 64);

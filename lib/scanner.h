@@ -51,7 +51,8 @@ struct tsblog_scanner {
 				 * the chunk's end for none, or NULL */
 	const char *hit_line, *odd_line;    /* where their lines start */
 	int odd_kernel;         /* disguise_kernel() */
-	int pf_odd;             /* pf_finds_odd(pf) and odd_kernel the same */
+	int pf_odd;             /* pf_finds_odd(pf): skip_lines() finds hit
+				 * and odd in one walk (pf_find_odd()) */
 	level_finder lvf;
 	const char *lvl;        /* next place a level of warn or above may be
 				 * named (level_next()), or NULL */
