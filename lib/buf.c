@@ -224,42 +224,72 @@ buf_free(buf_t *b)
 struct arena_block {
 	struct arena_block *next;
 	size_t used, cap;
-	char data[];
+	_Alignas(ARENA_ALIGN) char data[];
 };
+
+/* Room for @n bytes at a multiple of @align (a power of two) in @a. */
+static char *
+arena_room(arena_t *a, size_t n, size_t align)
+{
+	struct arena_block *b = a->cur, *fresh;
+	size_t at = 0;
+
+	if (n >= (size_t)-1 - sizeof(*b) - align)
+		return NULL;
+	/* The blocks after the current one were emptied by arena_clear(). */
+	for (;;) {
+		if (b) {
+			at = (b->used + align - 1) & ~(align - 1);
+			if (at <= b->cap && b->cap - at >= n)
+				break;
+		}
+		if (!b || !b->next) {
+			size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+			if (!(fresh = malloc(sizeof(*fresh) + cap)))
+				return NULL;
+			fresh->used = 0;
+			fresh->cap = cap;
+			fresh->next = b ? b->next : NULL;
+			if (b)
+				b->next = fresh;
+			else
+				a->first = fresh;
+			b = fresh;
+			at = 0;
+			break;
+		}
+		b = b->next;
+		b->used = 0;
+	}
+	a->cur = b;
+	b->used = at + n;
+	return b->data + at;
+}
 
 char *
 arena_add(arena_t *a, const char *p, size_t n)
 {
-	struct arena_block *b = a->cur, *fresh;
-	char *s;
+	char *s = n < (size_t)-1 ? arena_room(a, n + 1, 1) : NULL;
 
-	if (n >= (size_t)-1 - sizeof(*b) - 1)
+	if (!s)
 		return NULL;
-	/* The blocks after the current one were emptied by arena_clear(). */
-	while (b && b->cap - b->used <= n && b->next) {
-		b = b->next;
-		b->used = 0;
-	}
-	if (!b || b->cap - b->used <= n) {
-		size_t cap = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
-		if (!(fresh = malloc(sizeof(*fresh) + cap)))
-			return NULL;
-		fresh->used = 0;
-		fresh->cap = cap;
-		fresh->next = b ? b->next : NULL;
-		if (b)
-			b->next = fresh;
-		else
-			a->first = fresh;
-		b = fresh;
-	}
-	a->cur = b;
-	s = b->data + b->used;
 	if (n)
 		memcpy(s, p, n);
 	s[n] = '\0';
-	b->used += n + 1;
 	return s;
+}
+
+void *
+arena_calloc(arena_t *a, size_t n, size_t size)
+{
+	char *p;
+
+	if (size && n > (size_t)-1 / size)
+		return NULL;
+	p = arena_room(a, n * size, ARENA_ALIGN);
+	if (p)
+		memset(p, 0, n * size);
+	return p;
 }
 
 void

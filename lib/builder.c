@@ -1,8 +1,11 @@
 /* The builder: rule files in, an immutable rule set out. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "limits.h"
 #include "tsblog-private.h"
 
@@ -235,41 +238,53 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 			tsblog_error *err)
 {
 	err_where w = { path, NULL, 0 };
-	FILE *fp;
+	struct stat sb;
 	buf_t text = { 0 };
-	char chunk[65536];
-	size_t n;
+	ssize_t n;
+	int fd;
 
 	if (!b || !path)
 		return err_inval(err, "tsblog_builder_add_file: NULL argument");
-	fp = fopen(path, "rb");
-	if (!fp) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		err_raise(err, TSBLOG_EIO, &w, NO_POS, NULL, NULL,
 			  "cannot open rule file: %s", strerror(errno));
 		return TSBLOG_EIO;
 	}
+	/* A regular file's room in one piece, as big as it says it is:
+	 * grown by doubling from 64 KiB, 1 MiB of rules touched 2 MiB of
+	 * fresh pages (a page fault each) and copied it all twice. */
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size <= MAX_RULE_FILE &&
+	    buf_reserve(&text, (size_t)sb.st_size + 1) < 0)
+		goto nomem;
 	/* Read no more than one byte past the cap: rulefile_load() says
 	 * the file is too large. */
-	while (text.len <= MAX_RULE_FILE &&
-	       (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (buf_add(&text, chunk, n) < 0) {
-			fclose(fp);
+	while (text.len <= MAX_RULE_FILE) {
+		if (text.cap - text.len <= 1 && buf_reserve(&text, 65536) < 0)
+			goto nomem;
+		n = read(fd, text.data + text.len, text.cap - text.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
 			buf_free(&text);
-			return err_nomem(err);
+			err_raise(err, TSBLOG_EIO, &w, NO_POS, NULL, NULL,
+				  "cannot read rule file: %s", strerror(e));
+			return TSBLOG_EIO;
 		}
+		if (n == 0)
+			break;
+		text.len += (size_t)n;
+		text.data[text.len] = '\0';
 	}
-	if (ferror(fp)) {
-		int e = errno;
-		fclose(fp);
-		buf_free(&text);
-		err_raise(err, TSBLOG_EIO, &w, NO_POS, NULL, NULL,
-			  "cannot read rule file: %s", strerror(e));
-		return TSBLOG_EIO;
-	}
-	fclose(fp);
-	if (!text.data && buf_add(&text, "", 0) < 0)
-		return err_nomem(err);
+	close(fd);
 	return add_text(b, path, text.data, text.len, err);
+nomem:
+	close(fd);
+	buf_free(&text);
+	return err_nomem(err);
 }
 
 int

@@ -25,6 +25,7 @@ rule_file_unref(rule_file *f)
 		free(f->name);
 		free(f->text);
 	}
+	arena_free(&f->mem);
 	free(f);
 }
 
@@ -70,35 +71,14 @@ rule_free(struct tsblog_rule *r)
 		free(r);
 		return;
 	}
-	free(r->id);
-	free(r->component);
-	free(r->title);
-	free(r->docs);
-	free(r->match);
-	free(r->pattern);
-	free(r->summary_src);
-	strv_free(r->fix_src, r->nfix);
-	strv_free(r->see_also, r->nsee);
-	tmpl_free(&r->summary);
-	for (i = 0; r->fix && i < r->nfix; i++)
-		tmpl_free(&r->fix[i]);
-	free(r->fix);
-	pcre2_code_free(r->code);
-	pcre2_code_free(r->anchored);
-	strv_free(r->fields, r->nfields);
-	free(r->field_group);
-	free(r->keys);
-	for (i = 0; r->examples && i < r->nexamples; i++) {
-		free(r->examples[i].line);
+	for (i = 0; r->examples && i < r->nexamples; i++)
 		context_values_free(&r->examples[i].ctx);
-		strv_free(r->examples[i].names, r->examples[i].nfields);
-		strv_free(r->examples[i].values, r->examples[i].nfields);
-	}
-	free(r->examples);
 	for (i = 0; r->counter_ctx && i < r->ncounter; i++)
 		context_values_free(&r->counter_ctx[i]);
-	free(r->counter_ctx);
-	strv_free(r->counter, r->ncounter);
+	/* Its strings and arrays are its file's (rulefile.c). */
+	free(r->pattern);
+	pcre2_code_free(r->code);
+	pcre2_code_free(r->anchored);
 	context_free(r);
 	strv_free(r->literals, r->nliterals);
 	rule_file_unref(r->file);

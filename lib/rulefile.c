@@ -29,6 +29,7 @@ typedef struct {
 	size_t nitems;
 	buf_t scratch;          /* jsonline_tree_in()'s, for each rule */
 	macro_table macros;
+	arena_t *mem;           /* the file's: what its rules keep */
 	/* the rule being loaded, for locations */
 	size_t rule_index;
 	const char *rule_id;
@@ -184,6 +185,13 @@ valid_id(const char *s)
 	return 1;
 }
 
+/* A copy of @s among the file's strings; NULL on no memory. */
+static char *
+keep(load_ctx *c, const char *s)
+{
+	return arena_add(c->mem, s, strlen(s));
+}
+
 /* Report a failed expansion at the pattern at fault, or at @where (the
  * string being expanded) when the fault is in that string itself. */
 static int
@@ -286,7 +294,7 @@ get_strings(load_ctx *c, json_t *obj, const char *member, char ***out,
 		return fail_rule(c, TSBLOG_ESCHEMA, member, 0,
 				 "must be an array of strings, not %s",
 				 json_type_name(v));
-	*out = calloc(json_array_size(v) + 1, sizeof(char *));
+	*out = arena_calloc(c->mem, json_array_size(v) + 1, sizeof(char *));
 	if (!*out)
 		return TSBLOG_ENOMEM;
 	json_array_foreach(v, i, e) {
@@ -294,7 +302,7 @@ get_strings(load_ctx *c, json_t *obj, const char *member, char ***out,
 			return fail_elem(c, TSBLOG_ESCHEMA, member, i,
 					 "must be a string, not %s",
 					 json_type_name(e));
-		(*out)[i] = strdup(json_string_value(e));
+		(*out)[i] = keep(c, json_string_value(e));
 		if (!(*out)[i])
 			return TSBLOG_ENOMEM;
 		*n = i + 1;
@@ -356,8 +364,8 @@ compile_pattern(load_ctx *c, struct tsblog_rule *r)
 	pcre2_pattern_info(r->code, PCRE2_INFO_NAMECOUNT, &count);
 	pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
 	pcre2_pattern_info(r->code, PCRE2_INFO_NAMETABLE, &table);
-	r->fields = calloc(count + 1, sizeof(char *));
-	r->field_group = calloc(count + 1, sizeof(uint32_t));
+	r->fields = arena_calloc(c->mem, count + 1, sizeof(char *));
+	r->field_group = arena_calloc(c->mem, count + 1, sizeof(uint32_t));
 	if (!r->fields || !r->field_group)
 		goto nomem;
 	/* The name table is sorted by name; fields go in pattern order. */
@@ -374,7 +382,7 @@ compile_pattern(load_ctx *c, struct tsblog_rule *r)
 		 * this copy fails. */
 		r->nfields++;
 		r->field_group[k] = g;
-		r->fields[k] = strdup((const char *)e + 2);
+		r->fields[k] = keep(c, (const char *)e + 2);
 		if (!r->fields[k])
 			goto nomem;
 	}
@@ -447,8 +455,10 @@ load_counters(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 		return fail_rule(c, TSBLOG_ESCHEMA, "counter_examples", 0,
 				 "must be an array of lines or {\"line\": ..., \"context\": {...}}, not %s",
 				 json_type_name(v));
-	r->counter = calloc(json_array_size(v) + 1, sizeof(char *));
-	r->counter_ctx = calloc(json_array_size(v) + 1, sizeof(ctx_values));
+	r->counter = arena_calloc(c->mem, json_array_size(v) + 1,
+				  sizeof(char *));
+	r->counter_ctx = arena_calloc(c->mem, json_array_size(v) + 1,
+				      sizeof(ctx_values));
 	if (!r->counter || !r->counter_ctx)
 		return TSBLOG_ENOMEM;
 	json_array_foreach(v, i, e) {
@@ -465,7 +475,7 @@ load_counters(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 			return fail_elem(c, TSBLOG_ESCHEMA, "counter_examples", i,
 					 "must be a line or {\"line\": ..., \"context\": {...}}, not %s",
 					 json_type_name(e));
-		if (!(r->counter[i] = strdup(json_string_value(line))))
+		if (!(r->counter[i] = keep(c, json_string_value(line))))
 			return TSBLOG_ENOMEM;
 		if (json_is_object(e) &&
 		    (rc = load_example_context(c, e, &r->counter_ctx[i], path,
@@ -487,7 +497,8 @@ load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 		return fail_rule(c, TSBLOG_ESCHEMA, "examples", 0,
 				 "must be an array of {\"line\": ..., \"fields\": {...}}, not %s",
 				 json_type_name(v));
-	r->examples = calloc(json_array_size(v) + 1, sizeof(*r->examples));
+	r->examples = arena_calloc(c->mem, json_array_size(v) + 1,
+				   sizeof(*r->examples));
 	if (!r->examples)
 		return TSBLOG_ENOMEM;
 	json_array_foreach(v, i, e) {
@@ -515,7 +526,7 @@ load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 		if (!json_is_string(line))
 			return fail_path(c, TSBLOG_ESCHEMA, path, 4, 0, mem,
 					 "needs \"line\": a string");
-		ex->line = strdup(json_string_value(line));
+		ex->line = keep(c, json_string_value(line));
 		if (!ex->line)
 			return TSBLOG_ENOMEM;
 		if ((rc = load_example_context(c, e, &ex->ctx, path, 4)) < 0)
@@ -528,10 +539,10 @@ load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 			return fail_path(c, TSBLOG_ESCHEMA, path, 5, 0, mem,
 					 "\"fields\" must be an object of field: value, not %s",
 					 json_type_name(fields));
-		ex->names = calloc(json_object_size(fields) + 1,
-				   sizeof(char *));
-		ex->values = calloc(json_object_size(fields) + 1,
-				    sizeof(char *));
+		ex->names = arena_calloc(c->mem, json_object_size(fields) + 1,
+					 sizeof(char *));
+		ex->values = arena_calloc(c->mem, json_object_size(fields) + 1,
+					  sizeof(char *));
 		if (!ex->names || !ex->values)
 			return TSBLOG_ENOMEM;
 		json_object_foreach(fields, key, fv) {
@@ -548,8 +559,8 @@ load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 						 mem,
 						 "field \"%s\" must be a string, not %s",
 						 key, json_type_name(fv));
-			ex->names[k] = strdup(key);
-			ex->values[k] = strdup(json_string_value(fv));
+			ex->names[k] = keep(c, key);
+			ex->values[k] = keep(c, json_string_value(fv));
 			ex->nfields = ++k; /* so a half-made pair is freed */
 			if (!ex->names[k - 1] || !ex->values[k - 1])
 				return TSBLOG_ENOMEM;
@@ -565,16 +576,18 @@ load_templates(load_ctx *c, struct tsblog_rule *r)
 	size_t i;
 	int rc;
 
-	rc = tmpl_parse(&r->summary, r->summary_src, r, bad, sizeof(bad));
+	rc = tmpl_parse(&r->summary, r->summary_src, r, c->mem, bad,
+			sizeof(bad));
 	if (rc == TSBLOG_ETEMPLATE)
 		return fail_rule(c, rc, "summary", 0, "%s", bad);
 	if (rc < 0)
 		return rc;
-	r->fix = calloc(r->nfix + 1, sizeof(*r->fix));
+	r->fix = arena_calloc(c->mem, r->nfix + 1, sizeof(*r->fix));
 	if (!r->fix)
 		return TSBLOG_ENOMEM;
 	for (i = 0; i < r->nfix; i++) {
-		rc = tmpl_parse(&r->fix[i], r->fix_src[i], r, bad, sizeof(bad));
+		rc = tmpl_parse(&r->fix[i], r->fix_src[i], r, c->mem, bad,
+				sizeof(bad));
 		if (rc == TSBLOG_ETEMPLATE)
 			return fail_elem(c, rc, "fix", i, "%s", bad);
 		if (rc < 0)
@@ -592,14 +605,14 @@ load_keys(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 
 	if (rc == 0 && !json_object_get(obj, "key")) {
 		/* Default: every field identifies the problem. */
-		r->keys = calloc(r->nfields + 1, sizeof(size_t));
+		r->keys = arena_calloc(c->mem, r->nfields + 1, sizeof(size_t));
 		if (!r->keys)
 			rc = TSBLOG_ENOMEM;
 		for (i = 0; rc == 0 && i < r->nfields; i++)
 			r->keys[i] = i;
 		r->nkeys = rc == 0 ? r->nfields : 0;
 	} else if (rc == 0) {
-		r->keys = calloc(n + 1, sizeof(size_t));
+		r->keys = arena_calloc(c->mem, n + 1, sizeof(size_t));
 		if (!r->keys)
 			rc = TSBLOG_ENOMEM;
 		for (i = 0; rc == 0 && i < n; i++) {
@@ -612,9 +625,6 @@ load_keys(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 				r->keys[r->nkeys++] = (size_t)f;
 		}
 	}
-	for (i = 0; keys && i < n; i++)
-		free(keys[i]);
-	free(keys);
 	return rc;
 }
 
@@ -672,7 +682,7 @@ load_rule(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 	c->rule_id = id;
 	if ((rc = check_members(c, obj, rule_members, path, 2, "a rule")) < 0)
 		return rc;
-	if (!(r->id = strdup(id)))
+	if (!(r->id = keep(c, id)))
 		return TSBLOG_ENOMEM;
 	if ((rc = get_string(c, obj, "severity", 1, &sev)) < 0)
 		return rc;
@@ -687,19 +697,19 @@ load_rule(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 				 "\"%s\" is not one of error, warning, info",
 				 sev);
 	if ((rc = get_string(c, obj, "title", 1, &s)) < 0 ||
-	    !(r->title = strdup(s)))
+	    !(r->title = keep(c, s)))
 		return rc < 0 ? rc : TSBLOG_ENOMEM;
 	if ((rc = get_string(c, obj, "match", 1, &s)) < 0 ||
-	    !(r->match = strdup(s)))
+	    !(r->match = keep(c, s)))
 		return rc < 0 ? rc : TSBLOG_ENOMEM;
 	if ((rc = get_string(c, obj, "summary", 1, &s)) < 0 ||
-	    !(r->summary_src = strdup(s)))
+	    !(r->summary_src = keep(c, s)))
 		return rc < 0 ? rc : TSBLOG_ENOMEM;
 	if ((rc = get_string(c, obj, "component", 0, &s)) < 0 ||
-	    (s && !(r->component = strdup(s))))
+	    (s && !(r->component = keep(c, s))))
 		return rc < 0 ? rc : TSBLOG_ENOMEM;
 	if ((rc = get_string(c, obj, "docs", 0, &s)) < 0 ||
-	    (s && !(r->docs = strdup(s))))
+	    (s && !(r->docs = keep(c, s))))
 		return rc < 0 ? rc : TSBLOG_ENOMEM;
 	if ((rc = get_strings(c, obj, "fix", &r->fix_src, &r->nfix)) < 0 ||
 	    (rc = get_strings(c, obj, "see_also", &r->see_also, &r->nsee)) < 0 ||
@@ -822,7 +832,8 @@ rulefile_load(const char *name, char *text, size_t len,
 	c.w.text = text;
 	c.w.len = len;
 
-	/* The file object owns the text from here on. */
+	/* The file object owns the text from here on, and what its rules
+	 * keep. */
 	f = calloc(1, sizeof(*f));
 	if (!f || !(f->name = strdup(name))) {
 		free(f);
@@ -832,6 +843,7 @@ rulefile_load(const char *name, char *text, size_t len,
 	f->text = text;
 	f->len = len;
 	f->refs = 1;
+	c.mem = &f->mem;
 
 	if (len > MAX_RULE_FILE) {
 		err_raise(err, TSBLOG_ESCHEMA, &c.w, NO_POS, NULL, NULL,
@@ -858,6 +870,7 @@ rulefile_load(const char *name, char *text, size_t len,
 		free(list);
 		list = NULL;
 		n = 0;
+		arena_clear(&f->mem);
 		macro_table_fini(&c.macros);
 		json_decref(c.root);
 		free(c.items);

@@ -2,28 +2,19 @@
  * are literal braces.  Parsed once at compile time into segments so that
  * rendering a diagnosis is a few memcpy()s. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "tsblog-private.h"
 
-static int
-add_seg(tmpl *t, size_t *cap, int field, size_t off, size_t len)
+/* Room for every segment was made by tmpl_parse(). */
+static void
+add_seg(tmpl *t, int field, size_t off, size_t len)
 {
 	if (field < 0 && len == 0)
-		return 0;
-	if (t->nsegs == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 4;
-		tmpl_seg *s = realloc(t->segs, ncap * sizeof(*s));
-		if (!s)
-			return -1;
-		t->segs = s;
-		*cap = ncap;
-	}
+		return;
 	t->segs[t->nsegs].field = field;
 	t->segs[t->nsegs].off = off;
 	t->segs[t->nsegs].len = len;
 	t->nsegs++;
-	return 0;
 }
 
 static int
@@ -38,14 +29,19 @@ field_index(const struct tsblog_rule *r, const char *name, size_t len)
 }
 
 int
-tmpl_parse(tmpl *t, const char *src, const struct tsblog_rule *r, char *bad,
-	   size_t badlen)
+tmpl_parse(tmpl *t, const char *src, const struct tsblog_rule *r,
+	   arena_t *mem, char *bad, size_t badlen)
 {
-	size_t n = strlen(src), i = 0, lit = 0, run = 0, cap = 0;
+	size_t n = strlen(src), i = 0, lit = 0, run = 0, opens = 0;
+	const char *q;
 
+	/* A literal run and a field per '{', and the last run. */
+	for (q = src; (q = strchr(q, '{')); q++)
+		opens++;
 	memset(t, 0, sizeof(*t));
-	t->lit = malloc(n + 1);
-	if (!t->lit)
+	t->lit = arena_add(mem, src, n);
+	t->segs = arena_calloc(mem, 2 * opens + 1, sizeof(*t->segs));
+	if (!t->lit || !t->segs)
 		return TSBLOG_ENOMEM;
 	while (i < n) {
 		char c = src[i];
@@ -83,22 +79,17 @@ tmpl_parse(tmpl *t, const char *src, const struct tsblog_rule *r, char *bad,
 					 i);
 				goto bad;
 			}
-			if (add_seg(t, &cap, -1, lit, run) < 0 ||
-			    add_seg(t, &cap, f, 0, 0) < 0)
-				goto nomem;
+			add_seg(t, -1, lit, run);
+			add_seg(t, f, 0, 0);
 			lit += run;
 			run = 0;
 			i = (size_t)(end - src) + 1;
 		}
 	}
-	if (add_seg(t, &cap, -1, lit, run) < 0)
-		goto nomem;
+	add_seg(t, -1, lit, run);
 	return 0;
-nomem:
-	tmpl_free(t);
-	return TSBLOG_ENOMEM;
 bad:
-	tmpl_free(t);
+	memset(t, 0, sizeof(*t));
 	return TSBLOG_ETEMPLATE;
 }
 
@@ -123,12 +114,4 @@ tmpl_render(buf_t *out, const tmpl *t, const struct tsblog_rule *r,
 		}
 	}
 	return 0;
-}
-
-void
-tmpl_free(tmpl *t)
-{
-	free(t->lit);
-	free(t->segs);
-	memset(t, 0, sizeof(*t));
 }
