@@ -159,12 +159,15 @@ START_TEST(catalog_tables_equal_rule_files)
 END_TEST
 
 /* Nothing is compiled at start: a rule's pattern is on its first match,
- * its context regexes when first tested, and nobody else's; the secret
- * patterns and the prefilter when a first line is matched. */
+ * its context regexes when first tested, and nobody else's; the
+ * prefilter when a first line is matched, the secret patterns when a
+ * first string may hold a secret. */
 START_TEST(catalog_compiled_on_first_use)
 {
+	static const char secret[] = "Authorization: Bearer abcdefghijkl";
 	tsblog_ruleset *rs = tu_builtin();
 	const struct tsblog_rule *r = NULL, *c = NULL;
+	char *red;
 	tsblog_matcher *m;
 	const tsblog_diagnosis *d;
 	tsblog_error err;
@@ -193,10 +196,18 @@ START_TEST(catalog_compiled_on_first_use)
 					      &err), 1);
 	ck_assert_str_eq(tsblog_rule_id(tsblog_diagnosis_rule(d)), r->id);
 	ck_assert_ptr_nonnull(r->code);
-	ck_assert_ptr_nonnull(rs->redact_code);
 	ck_assert_ptr_nonnull(rs->pf);
 	for (i = hit + 1; i < rs->nrules; i++)
 		ck_assert_ptr_null(rs->rules[i]->code);
+	/* The secret patterns wait for a string that may hold a secret:
+	 * the example holds none. */
+	ck_assert(!strstr(r->examples[0].line, "earer"));
+	ck_assert_ptr_null(rs->redact_code);
+	ck_assert_int_eq(tsblog_matcher_redact(m, secret, strlen(secret),
+					       &red, NULL, &err), 1);
+	ck_assert_str_eq(red, "Authorization: Bearer <redacted:token>");
+	free(red);
+	ck_assert_ptr_nonnull(rs->redact_code);
 	tsblog_matcher_free(m);
 
 	ck_assert_int_ge(tsblog_rule_context_holds(c, "x", 1, NULL, why,
