@@ -240,6 +240,7 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 	err_where w = { path, NULL, 0 };
 	struct stat sb;
 	buf_t text = { 0 };
+	size_t want;
 	ssize_t n;
 	int fd;
 
@@ -263,7 +264,10 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 	while (text.len <= MAX_RULE_FILE) {
 		if (text.cap - text.len <= 1 && buf_reserve(&text, 65536) < 0)
 			goto nomem;
-		n = read(fd, text.data + text.len, text.cap - text.len - 1);
+		want = text.cap - text.len - 1;
+		if (want > MAX_RULE_FILE + 1 - text.len)
+			want = MAX_RULE_FILE + 1 - text.len;
+		n = read(fd, text.data + text.len, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -278,7 +278,7 @@ get_string(load_ctx *c, json_t *obj, const char *member, int required,
 	return 0;
 }
 
-/* An optional array of strings, copied. */
+/* An optional array of strings, copied among the file's. */
 static int
 get_strings(load_ctx *c, json_t *obj, const char *member, char ***out,
 	    size_t *n)
@@ -378,8 +378,6 @@ compile_pattern(load_ctx *c, struct tsblog_rule *r)
 			r->field_group[k] = r->field_group[k - 1];
 			k--;
 		}
-		/* Counted first, so the entry shifted up is freed even if
-		 * this copy fails. */
 		r->nfields++;
 		r->field_group[k] = g;
 		r->fields[k] = keep(c, (const char *)e + 2);
@@ -561,7 +559,7 @@ load_examples(load_ctx *c, json_t *obj, struct tsblog_rule *r)
 						 key, json_type_name(fv));
 			ex->names[k] = keep(c, key);
 			ex->values[k] = keep(c, json_string_value(fv));
-			ex->nfields = ++k; /* so a half-made pair is freed */
+			ex->nfields = ++k;
 			if (!ex->names[k - 1] || !ex->values[k - 1])
 				return TSBLOG_ENOMEM;
 		}
