@@ -1,6 +1,8 @@
 /* buf_t, the growable byte buffer; UTF-8 repair; arena_t. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <jansson.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -216,6 +218,23 @@ buf_free(buf_t *b)
 	b->len = b->cap = 0;
 }
 
+void
+mem_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)p + n) & ~(page - 1);
+
+	/* EINVAL before Linux 5.14: the pages fault one by one, as ever. */
+	if (to > from)
+		(void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 /* Blocks of this many bytes (a longer string gets one of its size):
  * below glibc's mmap threshold, and a summary's thousand shapes and
  * examples fill a few dozen. */
@@ -247,6 +266,7 @@ arena_room(arena_t *a, size_t n, size_t align)
 			size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
 			if (!(fresh = malloc(sizeof(*fresh) + cap)))
 				return NULL;
+			mem_prefault(fresh, sizeof(*fresh) + cap);
 			fresh->used = 0;
 			fresh->cap = cap;
 			fresh->next = b ? b->next : NULL;

@@ -259,6 +259,8 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 	    sb.st_size <= MAX_RULE_FILE &&
 	    buf_reserve(&text, (size_t)sb.st_size + 1) < 0)
 		goto nomem;
+	if (text.data)
+		mem_prefault(text.data, (size_t)sb.st_size + 1);
 	/* Read no more than one byte past the cap: rulefile_load() says
 	 * the file is too large. */
 	while (text.len <= MAX_RULE_FILE) {
