@@ -252,9 +252,9 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 			  "cannot open rule file: %s", strerror(errno));
 		return TSBLOG_EIO;
 	}
-	/* A regular file's room in one piece, as big as it says it is:
-	 * grown by doubling from 64 KiB, 1 MiB of rules touched 2 MiB of
-	 * fresh pages (a page fault each) and copied it all twice. */
+	/* A regular file's room in one piece, as big as it says it is,
+	 * filled ahead and read in one call (it was read 64 KiB at a time
+	 * into a buffer grown by doubling). */
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
 	    sb.st_size <= MAX_RULE_FILE &&
 	    buf_reserve(&text, (size_t)sb.st_size + 1) < 0)
