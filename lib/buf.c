@@ -269,7 +269,7 @@ arena_room(arena_t *a, size_t n, size_t align)
 			mem_prefault(fresh, sizeof(*fresh) + cap);
 			fresh->used = 0;
 			fresh->cap = cap;
-			fresh->next = b ? b->next : NULL;
+			fresh->next = NULL;
 			if (b)
 				b->next = fresh;
 			else

@@ -256,11 +256,11 @@ tsblog_builder_add_file(tsblog_builder *b, const char *path,
 	 * filled ahead and read in one call (it was read 64 KiB at a time
 	 * into a buffer grown by doubling). */
 	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_size <= MAX_RULE_FILE &&
-	    buf_reserve(&text, (size_t)sb.st_size + 1) < 0)
-		goto nomem;
-	if (text.data)
+	    sb.st_size <= MAX_RULE_FILE) {
+		if (buf_reserve(&text, (size_t)sb.st_size + 1) < 0)
+			goto nomem;
 		mem_prefault(text.data, (size_t)sb.st_size + 1);
+	}
 	/* Read no more than one byte past the cap: rulefile_load() says
 	 * the file is too large. */
 	while (text.len <= MAX_RULE_FILE) {
