@@ -949,7 +949,9 @@ pf_find_odd(const prefilter *pf, const char *p, const char *end,
 	}
 #endif
 	h = pf_find(pf, p, (size_t)(end - p));
-	*odd = disguise_at(p, h ? h : end);
+	/* Up to the hit's first byte, which says whether a CR before it
+	 * ends a line. */
+	*odd = disguise_at(p, h ? h + 1 : end);
 	return *odd && (!h || *odd < h) ? *odd : h;
 }
 
