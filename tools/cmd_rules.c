@@ -99,6 +99,11 @@ rules_check(int argc, char **argv)
 		check_usage();
 		return EXIT_CLEAN;
 	}
+	if (optind == argc && no_builtin) {
+		print_error("rules check: --no-builtin takes a FILE to check "
+			    "(see tsblog rules check --help)");
+		return EXIT_TROUBLE;
+	}
 	if (optind == argc) {
 		int rc = check_one(NULL, NULL);
 		return rc < 0 ? EXIT_TROUBLE : rc ? EXIT_FOUND : EXIT_CLEAN;
