@@ -35,10 +35,52 @@ print_failure(const tsblog_check_failure *f, void *payload)
 	return 0;
 }
 
+/* Whether -r can load @path beside @bundled: a rule id both have makes
+ * that fail, so it is a failure here too, at the file's rule (the builder
+ * reports a duplicate where it meets it: bundled rules first, then the
+ * file).  A bundled file itself, a file of the same name as the bundled
+ * rule's (its installed copy, rules/ in the source tree), is not held
+ * against its own rules.  The number of failures (0 or 1: the builder
+ * stops at the first), or -1. */
+static int
+check_ids(const char *path, const tsblog_ruleset *bundled)
+{
+	const char *base = strrchr(path, '/');
+	const tsblog_rule *twin;
+	tsblog_builder *b;
+	tsblog_ruleset *rs = NULL;
+	tsblog_error err;
+	int rc;
+
+	base = base ? base + 1 : path;
+	rc = tsblog_builder_new(&b, NULL, &err);
+	if (rc == 0)
+		rc = tsblog_builder_add_builtin(b, &err);
+	if (rc == 0)
+		rc = tsblog_builder_add_file(b, path, &err);
+	if (rc == 0)
+		rc = tsblog_builder_build(&rs, b, &err);
+	tsblog_builder_free(b);
+	tsblog_ruleset_free(rs);
+	if (rc != TSBLOG_EDUPLICATE) {
+		if (rc < 0)
+			print_error("%s", err.message);
+		return rc < 0 ? -1 : 0;
+	}
+	twin = tsblog_ruleset_find(bundled, err.rule_id);
+	if (twin && !strncmp(tsblog_rule_source(twin), "builtin:", 8) &&
+	    !strcmp(tsblog_rule_source(twin) + 8, base))
+		return 0;
+	safe_printf(stdout, "%s: tsblog -r cannot load the file beside the "
+		    "bundled rules (rename the rule, or load the file with "
+		    "--no-builtin)\n", err.message);
+	return 1;
+}
+
 /* Each file is checked on its own: its examples are judged by first-match
  * order among its own rules, as a user who loads it with -r ahead of the
- * bundled catalog would expect; its see_also may also name a bundled rule
- * (@bundled, NULL with --no-builtin). */
+ * bundled catalog would expect; its see_also may also name a bundled rule,
+ * and its ids must not be theirs (@bundled, NULL with --no-builtin). */
 static int
 check_one(const char *path, const tsblog_ruleset *bundled)
 {
@@ -70,6 +112,14 @@ check_one(const char *path, const tsblog_ruleset *bundled)
 		return -1;
 	}
 	failures -= o.resolved;
+	if (bundled && path) {
+		int dup = check_ids(path, bundled);
+		if (dup < 0) {
+			tsblog_ruleset_free(rs);
+			return -1;
+		}
+		failures += dup;
+	}
 	safe_printf(stdout, "%s: %zu rules, %zu examples, %zu counter-examples: %s\n",
 	       path ? path : "builtin", tsblog_ruleset_count(rs), nex,
 	       ncx, failures ? "FAILED" : "ok");
@@ -489,7 +539,8 @@ check_usage(void)
 	       "Run each rule file's own examples and counter-examples (the bundled\n"
 	       "rules when no FILE), and warn about rules that will be slow.\n\n"
 	       "  A file's see_also may name a bundled rule, since -r loads it before\n"
-	       "  them; with --no-builtin it may name only its own.\n");
+	       "  them, and its rule ids must not be theirs; with --no-builtin it is\n"
+	       "  checked alone.\n");
 }
 
 const command rules_commands[] = {
